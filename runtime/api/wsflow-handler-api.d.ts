@@ -1,0 +1,127 @@
+/**
+ * The wsflow handler API: the types every snippet sees.
+ *
+ * This one file is loaded by Monaco for IntelliSense and by `wsflow validate` for type checks.
+ * All names are global, so a snippet needs no import. A snippet is a module whose default export
+ * is the handler function for its node type (see the `*Handler` types at the end).
+ */
+
+/** Data a connection or broadcast can send. Objects and arrays are sent as JSON text. */
+type WsData = string | Uint8Array | ArrayBuffer | Record<string, unknown> | unknown[];
+
+/** A value of a declared query parameter, already converted to its declared type. */
+type QueryValue = string | number | boolean;
+
+/** One open WebSocket connection. */
+interface Connection {
+  /** Unique id of this connection (stable for its lifetime, unique across instances). */
+  readonly id: string;
+  /** Id of the service node this connection belongs to. */
+  readonly service: string;
+  /** Values of the `{params}` of the upgrade path, e.g. `{ name: "alice" }`. */
+  readonly params: Readonly<Record<string, string>>;
+  /** Query parameters: declared ones converted to their type, others as strings. */
+  readonly query: Readonly<Record<string, QueryValue | undefined>>;
+  /** Request headers of the upgrade, lower-case names. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The request path that was upgraded, e.g. `/chat/alice`. */
+  readonly path: string;
+  /** The negotiated subprotocol, or `""`. */
+  readonly protocol: string;
+  readonly remoteAddress: string;
+  /** Per-connection state you may change freely. Values must be JSON-serializable. */
+  attributes: Record<string, unknown>;
+  /** Send one message to this connection. */
+  send(data: WsData): void;
+  /** Close this connection (default 1000). Reason at most 123 bytes. */
+  close(code?: number, reason?: string): void;
+}
+
+interface BroadcastOptions {
+  /** Connections (or their ids) that must not receive the message. */
+  except?: string | Connection | ReadonlyArray<string | Connection>;
+}
+
+/** Per-service key/value store. Async so that a multi-instance (Redis) adapter fits unchanged. */
+interface StateStore {
+  get<T = unknown>(key: string): Promise<T | undefined>;
+  /** Store a JSON-serializable value. */
+  set(key: string, value: unknown): Promise<void>;
+  /** Returns true when the key existed. */
+  delete(key: string): Promise<boolean>;
+  /** Atomically add `by` (default 1) to a numeric value (missing = 0) and return the result. */
+  incr(key: string, by?: number): Promise<number>;
+  /** Keys that start with `prefix` (all keys when omitted), sorted. */
+  keys(prefix?: string): Promise<string[]>;
+}
+
+interface Logger {
+  info(...args: unknown[]): void;
+  warn(...args: unknown[]): void;
+  error(...args: unknown[]): void;
+}
+
+/** What a handler sees besides its connection. */
+interface ServiceContext {
+  /** Id of the service node. */
+  readonly service: string;
+  /** Open connections of this service on this instance, in the order they opened. */
+  readonly connections: readonly Connection[];
+  /** Open connections of this service across all instances (equals `connections.length` on one). */
+  connectionCount(): Promise<number>;
+  /** Send to every open connection of this service (on every instance). */
+  broadcast(data: WsData, options?: BroadcastOptions): void;
+  /** Send to the given connections by id, wherever they are connected. */
+  sendTo(ids: string | ReadonlyArray<string>, data: WsData): void;
+  readonly state: StateStore;
+  readonly log: Logger;
+}
+
+/** The HTTP upgrade request, as an upgrade snippet sees it. */
+interface UpgradeRequest {
+  readonly path: string;
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: Readonly<Record<string, QueryValue | undefined>>;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly remoteAddress: string;
+  /** Subprotocols the client offered, in its order. */
+  readonly protocols: readonly string[];
+}
+
+/** What an upgrade snippet returns. Returning nothing accepts the upgrade. */
+type UpgradeDecision =
+  | {
+      accept: true;
+      /** Initial per-connection attributes. */
+      attributes?: Record<string, unknown>;
+      /** Pick one of `req.protocols`. */
+      protocol?: string;
+      /** Sent to the client right after the handshake, before onOpen runs. */
+      firstMessage?: WsData;
+    }
+  | {
+      accept: false;
+      /** HTTP status of the refused handshake (default 403). */
+      status?: number;
+      reason?: string;
+    };
+
+/** Passed to onError: a socket error or an error thrown by another handler of the service. */
+interface HandlerError {
+  /** Stable code, e.g. `WSF_SNIPPET_THROW`, `WSF_SOCKET_ERROR`. */
+  readonly code: string;
+  readonly message: string;
+  /** Node whose snippet failed, when the error came from a snippet. */
+  readonly nodeId?: string;
+  /** Line in that snippet. */
+  readonly line?: number;
+}
+
+type Awaitable<T> = T | Promise<T>;
+
+type UpgradeHandler = (req: UpgradeRequest, ctx: ServiceContext) => Awaitable<UpgradeDecision | void>;
+type OnOpenHandler = (conn: Connection, ctx: ServiceContext) => Awaitable<void>;
+type OnTextHandler = (conn: Connection, text: string, ctx: ServiceContext) => Awaitable<void>;
+type OnBinaryHandler = (conn: Connection, data: Uint8Array, ctx: ServiceContext) => Awaitable<void>;
+type OnCloseHandler = (conn: Connection, code: number, reason: string, ctx: ServiceContext) => Awaitable<void>;
+type OnErrorHandler = (conn: Connection, error: HandlerError, ctx: ServiceContext) => Awaitable<void>;

@@ -1,0 +1,93 @@
+/**
+ * `wsflow` command line. Each command lives in `commands/<name>.ts` and is loaded only when used,
+ * so `wsflow validate` does not pay for the engine or the exporters.
+ *
+ * Exit codes (DESIGN.md): 0 success, 2 bad input (invalid flow, bad arguments), 1 failure.
+ */
+import { Command, CommanderError } from 'commander';
+
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_BAD_INPUT = 2;
+
+/** Thrown by commands for expected, user-facing failures: printed as one line, no stack. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT_FAILURE,
+  ) {
+    super(message);
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = EXIT_OK;
+  const setExit = (code: number) => {
+    exitCode = code;
+  };
+  const program = new Command()
+    .name('wsflow')
+    .description('Design, run and export WebSocket services drawn as flows.')
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(text) });
+
+  program
+    .command('run')
+    .description('serve a flow over WebSocket on the embedded engine')
+    .argument('<file>', 'flow document (*.wsflow.yaml)')
+    .option('-p, --port <port>', 'listener port (overrides the flow; 0 picks a free port)')
+    .option('--host <host>', 'interface to bind', '127.0.0.1')
+    .option('--budget <ms>', 'time budget of one synchronous snippet run')
+    .option('--trace', 'print trace events as JSON lines on stderr')
+    .action(async (file: string, options) => setExit(await (await import('./commands/run.ts')).run(file, options)));
+
+  program
+    .command('validate')
+    .description('check a flow and report every problem with file:line:col')
+    .argument('<files...>', 'flow documents')
+    .option('--json', 'print problems as JSON')
+    .action(async (files: string[], options) => setExit(await (await import('./commands/validate.ts')).validate(files, options)));
+
+  program
+    .command('export')
+    .description('write deployable artifacts (service, Docker, Kubernetes, Choreo, AsyncAPI)')
+    .argument('<file>', 'flow document')
+    .requiredOption('-o, --out <dir>', 'output folder')
+    .option('--asyncapi <version>', 'AsyncAPI version: 2.6 or 3.0', '2.6')
+    .option('-f, --force', 'overwrite files that already exist in the output folder')
+    .action(async (file: string, options) => setExit(await (await import('./commands/export.ts')).exportCommand(file, options)));
+
+  program
+    .command('import')
+    .description('create a flow skeleton from an AsyncAPI 2.x or 3.0 document')
+    .argument('<asyncapi>', 'AsyncAPI document (YAML or JSON)')
+    .requiredOption('-o, --out <file>', 'flow document to write')
+    .option('-f, --force', 'overwrite an existing file')
+    .action(async (file: string, options) => setExit(await (await import('./commands/import.ts')).importCommand(file, options)));
+
+  program
+    .command('studio')
+    .description('open the designer in a browser, served from 127.0.0.1')
+    .argument('[file]', 'flow document to open')
+    .option('-p, --port <port>', 'port of the studio (0 picks a free port)', '0')
+    .option('--no-open', 'do not try to open a browser')
+    .action(async (file: string | undefined, options) => setExit(await (await import('./commands/studio.ts')).studio(file, options)));
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here with exit code 0; usage errors are bad input.
+      return error.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;
+    }
+    if (error instanceof CliError) {
+      process.stderr.write(`wsflow: ${error.message}\n`);
+      return error.exitCode;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`wsflow: internal error: ${message}\n(set WSFLOW_DEBUG=1 for details)\n`);
+    if (process.env.WSFLOW_DEBUG) console.error(error);
+    return EXIT_FAILURE;
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * Contracts of the engine that other modules (CLI, studio, exporters, cluster adapters) rely on.
+ * Implementation lives beside this file; nothing here knows about the studio or the CLI.
+ */
+import type { FlowDocument } from '../model/types.ts';
+
+/** JS produced from one snippet (esbuild, CommonJS, with an inline source map). */
+export interface CompiledSnippet {
+  nodeId: string;
+  /** CommonJS module text; `module.exports.default` is the handler. */
+  js: string;
+  /** Source map JSON (v3) from `js` back to the snippet's TypeScript. */
+  map: string;
+}
+
+/** A flow plus its compiled snippets: what the engine runs and what an export bundles. */
+export interface CompiledFlow {
+  flow: FlowDocument;
+  snippets: Record<string, CompiledSnippet>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cluster adapter: where broadcasts, targeted sends, state and cluster-wide counts live.
+// The in-memory adapter is the default; the Redis adapter implements the same interface so
+// that no snippet changes when a flow scales out.
+
+/** A message to deliver to local connections, produced on this or another instance. */
+export interface Delivery {
+  service: string;
+  /** Text, or binary as base64 when `binary` is true (so it crosses pub/sub as JSON). */
+  data: string;
+  binary?: boolean;
+  /** Deliver only to these connection ids (targeted send); absent = every connection of the service. */
+  to?: string[];
+  /** Skip these connection ids (broadcast `except`). */
+  except?: string[];
+}
+
+export interface StateBackend {
+  get(service: string, key: string): Promise<unknown>;
+  set(service: string, key: string, value: unknown): Promise<void>;
+  delete(service: string, key: string): Promise<boolean>;
+  incr(service: string, key: string, by: number): Promise<number>;
+  keys(service: string, prefix: string): Promise<string[]>;
+}
+
+export interface ClusterAdapter {
+  /** Called once by the engine; `deliverLocal` sends a delivery to this instance's sockets. */
+  start(deliverLocal: (delivery: Delivery) => void): Promise<void>;
+  /** Deliver everywhere (this instance included). Must not throw; failures are counted and logged. */
+  publish(delivery: Delivery): void;
+  readonly state: StateBackend;
+  /** Keep cluster-wide counts; called on every local open/close. */
+  connectionOpened(service: string, connectionId: string): void;
+  connectionClosed(service: string, connectionId: string): void;
+  connectionCount(service: string): Promise<number>;
+  /** Counters for status displays and tests (e.g. `undelivered` while Redis is down). */
+  stats(): Record<string, number>;
+  close(): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Trace: an observable stream of what the engine does. Invocation events are sampled under load
+// (errors and logs are never dropped); `summary` events aggregate everything every interval.
+
+export type EngineEvent = 'upgrade' | 'open' | 'text' | 'binary' | 'close' | 'error';
+
+export interface LogEntry {
+  level: 'info' | 'warn' | 'error';
+  message: string;
+  /** ms since epoch */
+  t: number;
+}
+
+/** A snippet failure, located in the snippet's own TypeScript. */
+export interface SnippetFailure {
+  /** `WSF_SNIPPET_THROW`, `WSF_SNIPPET_TIMEOUT`, `WSF_SNIPPET_REJECTED`, ... (docs/errors.md) */
+  code: string;
+  nodeId: string;
+  message: string;
+  /** 1-based line and column in the snippet's code, when known. */
+  line?: number;
+  col?: number;
+  stack?: string;
+}
+
+export type TraceEvent =
+  | {
+      kind: 'invoke';
+      t: number;
+      nodeId: string;
+      connectionId: string;
+      event: EngineEvent;
+      durationMs: number;
+      logs: LogEntry[];
+      error?: SnippetFailure;
+    }
+  | {
+      kind: 'connection';
+      t: number;
+      state: 'open' | 'close' | 'rejected';
+      connectionId: string;
+      serviceId?: string;
+      upgraderId?: string;
+      path: string;
+      code?: number;
+      reason?: string;
+      /** HTTP status for `rejected`. */
+      status?: number;
+    }
+  | {
+      kind: 'summary';
+      t: number;
+      windowMs: number;
+      connections: number;
+      messagesIn: number;
+      messagesOut: number;
+      /** Invocations that happened but were not sent as individual `invoke` events. */
+      sampledOut: number;
+      perNode: Record<string, { count: number; errors: number; totalMs: number; maxMs: number }>;
+    }
+  | { kind: 'engine'; t: number; level: 'info' | 'warn' | 'error'; code: string; message: string; nodeId?: string };
+
+export interface TraceSubscription {
+  unsubscribe(): void;
+}
+
+export interface EngineOptions {
+  /** Overrides `flow.listener.port`; 0 picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  adapter?: ClusterAdapter;
+  /** Overrides `flow.settings.handlerBudgetMs`. */
+  handlerBudgetMs?: number;
+  /** Where the handler-host worker script is (the exported bundle passes its own). */
+  hostWorkerUrl?: URL;
+  /** Max individual `invoke` trace events per second (default 200); summaries every 250 ms. */
+  traceSampleRate?: number;
+}
+
+export interface RunningFlow {
+  readonly port: number;
+  /** `ws://127.0.0.1:PORT` (host as bound; 0.0.0.0 is shown as 127.0.0.1). */
+  readonly url: string;
+  subscribe(listener: (event: TraceEvent) => void): TraceSubscription;
+  /** Hot reload: replace snippets; applies to the next event, open connections stay open. */
+  reload(next: CompiledFlow): Promise<void>;
+  stats(): { connections: number; messagesIn: number; messagesOut: number };
+  /** Close every client with 1001, wait for in-flight handlers (bounded by drain), stop. */
+  stop(options?: { drainTimeoutMs?: number }): Promise<void>;
+}

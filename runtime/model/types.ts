@@ -1,0 +1,139 @@
+/**
+ * The flow document (`*.wsflow.yaml`), as plain data.
+ *
+ * This module is pure: no `node:` imports and no DOM, because the engine, the exporters and the
+ * canvas all share it. Unknown extra keys that a user wrote by hand are allowed at every level and
+ * must survive a load/save round trip, so every object type is open (`[key: string]: unknown`)
+ * where a person might add their own notes.
+ */
+
+export const FLOW_FORMAT_VERSION = 1;
+
+export type HandlerEvent = 'onOpen' | 'onText' | 'onBinary' | 'onClose' | 'onError';
+export const HANDLER_EVENTS: readonly HandlerEvent[] = ['onOpen', 'onText', 'onBinary', 'onClose', 'onError'];
+
+export type NodeType = 'upgrader' | 'service' | HandlerEvent;
+export const NODE_TYPES: readonly NodeType[] = ['upgrader', 'service', ...HANDLER_EVENTS];
+
+export interface Position {
+  x: number;
+  y: number;
+}
+
+/** A declared query parameter or header of the upgrade request. */
+export interface ParamSpec {
+  type: 'string' | 'integer' | 'number' | 'boolean';
+  required?: boolean;
+  description?: string;
+  /** Used when the parameter is absent (only for query parameters that are not required). */
+  default?: string | number | boolean;
+  [extra: string]: unknown;
+}
+
+/** One message shape in one direction, used for AsyncAPI export and optional validation. */
+export interface MessageSpec {
+  name: string;
+  title?: string;
+  description?: string;
+  /** `application/json` (default when `schema.type` is object/array) or `text/plain`. */
+  contentType?: string;
+  /** A JSON Schema (draft-07 subset that AsyncAPI 2.6 accepts). */
+  schema?: Record<string, unknown>;
+  [extra: string]: unknown;
+}
+
+interface NodeBase {
+  id: string;
+  position?: Position;
+  /** Free text shown on the canvas. */
+  label?: string;
+  description?: string;
+  [extra: string]: unknown;
+}
+
+export interface UpgraderNode extends NodeBase {
+  type: 'upgrader';
+  /** Prefix of every upgrade path of this upgrader, e.g. `/chat`. Default `/`. */
+  basePath?: string;
+  /** Template after the base path, with `{params}`: `/{name}`. Default `/`. `/*` matches any path. */
+  upgradePath?: string;
+  query?: Record<string, ParamSpec>;
+  headers?: Record<string, ParamSpec>;
+  /** Optional upgrade snippet (TypeScript): `export default function upgrade(req, ctx)`. */
+  code?: string;
+}
+
+export interface ServiceNode extends NodeBase {
+  type: 'service';
+  /** Subprotocols the service accepts, in preference order. */
+  subprotocols?: string[];
+  /** Largest accepted frame payload in bytes (default 1 MiB). */
+  maxPayload?: number;
+  /** Close a connection with 1001 after this many ms without a frame from the peer (0 = never). */
+  idleTimeoutMs?: number;
+  /** Interval of the server-side ping; a peer that misses one pong is terminated (0 = off). */
+  heartbeatMs?: number;
+  /** Messages clients send (`incoming`) and the service sends (`outgoing`). */
+  messages?: {
+    incoming?: MessageSpec[];
+    outgoing?: MessageSpec[];
+    [extra: string]: unknown;
+  };
+  /** Validate incoming JSON text frames against `messages.incoming` schemas (close 1007 if none matches). */
+  validateIncoming?: boolean;
+}
+
+export interface HandlerNode extends NodeBase {
+  type: HandlerEvent;
+  code: string;
+}
+
+export type FlowNode = UpgraderNode | ServiceNode | HandlerNode;
+
+export interface FlowEdge {
+  from: string;
+  to: string;
+  [extra: string]: unknown;
+}
+
+export interface FlowDocument {
+  wsflow: typeof FLOW_FORMAT_VERSION;
+  /** Machine name: lower-case, digits, `-`; used for image names, Choreo endpoints, k8s objects. */
+  name: string;
+  displayName?: string;
+  description?: string;
+  version?: string;
+  listener: {
+    port: number;
+    [extra: string]: unknown;
+  };
+  /** Engine settings that are not per service. */
+  settings?: {
+    /** Budget for one synchronous run of a snippet before it is stopped (default 1000 ms). */
+    handlerBudgetMs?: number;
+    /** Drain time on SIGTERM before the process exits (default 5000 ms). */
+    drainTimeoutMs?: number;
+    [extra: string]: unknown;
+  };
+  nodes: FlowNode[];
+  edges: FlowEdge[];
+  [extra: string]: unknown;
+}
+
+/** A located problem in a flow. Lines and columns are 1-based. */
+export interface Problem {
+  severity: 'error' | 'warning';
+  /** Stable code, listed in docs/errors.md (e.g. `WSF_EDGE_ILLEGAL`). */
+  code: string;
+  message: string;
+  file?: string;
+  line?: number;
+  col?: number;
+  nodeId?: string;
+  /** Dotted field path inside the node or document, e.g. `query.age.type`. */
+  field?: string;
+}
+
+export function isHandlerNode(node: FlowNode): node is HandlerNode {
+  return (HANDLER_EVENTS as readonly string[]).includes(node.type);
+}
