@@ -27,7 +27,7 @@ export class PathTemplateError extends Error {
   }
 }
 
-const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Param names become JS property names in snippets (`conn.params.name`), so they must be identifiers. */
 export function isValidParamName(name: string): boolean {
@@ -108,7 +108,7 @@ export function compilePathTemplate(template: string): CompiledPath {
       const name = m[1] ?? '';
       if (!isValidParamName(name)) {
         throw new PathTemplateError(
-          `path parameter "{${name}}" in "${template}" is not a valid identifier (letters, digits, _ or $, not starting with a digit)`,
+          `path parameter "{${name}}" in "${template}" is not a valid identifier (letters, digits or _, not starting with a digit)`,
           template,
         );
       }
