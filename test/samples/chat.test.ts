@@ -1,0 +1,4 @@
+import { chatChecks } from './chat.checks.ts';
+import { startWithCli } from './target.ts';
+
+chatChecks(startWithCli);

@@ -1,0 +1,4 @@
+import { echoChecks } from './echo.checks.ts';
+import { startWithCli } from './target.ts';
+
+echoChecks(startWithCli);

@@ -1,0 +1,4 @@
+import { notificationsChecks } from './notifications.checks.ts';
+import { startWithCli } from './target.ts';
+
+notificationsChecks(startWithCli);

@@ -1,0 +1,37 @@
+/**
+ * How sample checks reach a running service. The same checks run against `wsflow run` (the live
+ * engine) and against the exported standalone service, so both must behave identically.
+ */
+import { afterEach } from 'vitest';
+import { runFlow, type RunningProcess } from '../helpers/cli.ts';
+import { ClientPool } from '../helpers/ws-client.ts';
+
+export type SampleName = 'chat' | 'echo' | 'choreo-chat' | 'notifications';
+
+export type SampleTarget = Pick<RunningProcess, 'url' | 'port' | 'stop' | 'output'>;
+
+/** Starts a fresh service for one sample. */
+export type StartTarget = (sample: SampleName) => Promise<SampleTarget>;
+
+export const startWithCli: StartTarget = (sample) => runFlow(`samples/${sample}.wsflow.yaml`);
+
+/**
+ * One fresh service per test, so that a test never sees joins or leaves from another test; both
+ * the service and every client are stopped after each test, whatever happened.
+ */
+export function freshService(start: StartTarget, sample: SampleName) {
+  const running: SampleTarget[] = [];
+  const pool = new ClientPool();
+  afterEach(async () => {
+    pool.closeAll();
+    await Promise.all(running.splice(0).map((target) => target.stop()));
+  });
+  return {
+    pool,
+    async start(): Promise<SampleTarget> {
+      const target = await start(sample);
+      running.push(target);
+      return target;
+    },
+  };
+}
