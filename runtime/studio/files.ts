@@ -1,0 +1,176 @@
+/**
+ * File access of the studio, confined to one root folder (the folder of the opened flow).
+ *
+ * The backend runs user code and listens on a port, so every path from the renderer is treated as
+ * hostile: `..` segments, NUL bytes, absolute paths outside the root and symlinks that resolve
+ * outside the root are refused with `WSF_STUDIO_PATH`.
+ */
+import { randomBytes } from 'node:crypto';
+import { constants as fsConstants, promises as fs } from 'node:fs';
+import path from 'node:path';
+import { RECOVERY_DIR, type FileEntry, type RecoveryOffer } from './protocol.ts';
+
+export class StudioFileError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const SKIP_DIRS = new Set(['node_modules', '.git', RECOVERY_DIR, 'dist', 'out']);
+const MAX_LIST = 500;
+
+export class RootFolder {
+  private realRoot: string | undefined;
+
+  constructor(readonly root: string) {}
+
+  private async real(): Promise<string> {
+    this.realRoot ??= await fs.realpath(this.root);
+    return this.realRoot;
+  }
+
+  /** Resolve a user path (relative to the root, or absolute inside it) to an absolute path. */
+  async resolve(userPath: string, options: { mustExist?: boolean } = {}): Promise<{ abs: string; rel: string }> {
+    if (typeof userPath !== 'string' || userPath.trim() === '') throw pathError(userPath, 'is empty');
+    if (userPath.includes('\0')) throw pathError(userPath, 'contains a NUL byte');
+    const normalized = userPath.replace(/\\/g, '/');
+    if (normalized.split('/').includes('..')) throw pathError(userPath, 'must not contain ".."');
+    const abs = path.resolve(this.root, normalized);
+    const rel = path.relative(this.root, abs);
+    if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) throw pathError(userPath, 'is outside the studio folder');
+    // Symlinks: the real location of the file (or, for a new file, of its folder) must stay inside.
+    const realRoot = await this.real();
+    let real: string;
+    try {
+      real = await fs.realpath(abs);
+    } catch {
+      if (options.mustExist) throw new StudioFileError('WSF_STUDIO_NOT_FOUND', `${rel.split(path.sep).join('/')}: no such file`);
+      let parent: string;
+      try {
+        parent = await fs.realpath(path.dirname(abs));
+      } catch {
+        throw new StudioFileError('WSF_STUDIO_NOT_FOUND', `${path.dirname(rel) || '.'}: no such folder`);
+      }
+      real = path.join(parent, path.basename(abs));
+    }
+    const realRel = path.relative(realRoot, real);
+    if (realRel === '' || realRel.startsWith('..') || path.isAbsolute(realRel)) {
+      throw pathError(userPath, 'resolves (through a symlink) outside the studio folder');
+    }
+    return { abs: real, rel: rel.split(path.sep).join('/') };
+  }
+
+  async read(userPath: string): Promise<{ rel: string; text: string; mtimeMs: number }> {
+    const { abs, rel } = await this.resolve(userPath, { mustExist: true });
+    const stat = await fs.stat(abs);
+    if (!stat.isFile()) throw new StudioFileError('WSF_STUDIO_NOT_FILE', `${rel}: not a file`);
+    if (stat.size > 5 * 1024 * 1024) throw new StudioFileError('WSF_STUDIO_TOO_LARGE', `${rel}: larger than 5 MiB`);
+    return { rel, text: await fs.readFile(abs, 'utf8'), mtimeMs: stat.mtimeMs };
+  }
+
+  /** Atomic write: a temp file in the same folder, flushed, then renamed over the target. */
+  async write(
+    userPath: string,
+    text: string,
+    options: { overwrite: boolean; expectedMtimeMs?: number },
+  ): Promise<{ rel: string; mtimeMs: number }> {
+    const { abs, rel } = await this.resolve(userPath);
+    const existing = await fs.stat(abs).catch(() => undefined);
+    if (existing && !options.overwrite) throw new StudioFileError('WSF_STUDIO_EXISTS', `${rel}: already exists`);
+    if (existing && options.expectedMtimeMs !== undefined && Math.abs(existing.mtimeMs - options.expectedMtimeMs) > 1) {
+      throw new StudioFileError('WSF_STUDIO_CHANGED_ON_DISK', `${rel}: changed on disk since it was opened`);
+    }
+    await atomicWrite(abs, text);
+    const stat = await fs.stat(abs);
+    return { rel, mtimeMs: stat.mtimeMs };
+  }
+
+  async list(dir?: string): Promise<FileEntry[]> {
+    const start = dir ? (await this.resolve(dir, { mustExist: true })).abs : await this.real();
+    const realRoot = await this.real();
+    const entries: FileEntry[] = [];
+    const walk = async (folder: string, depth: number): Promise<void> => {
+      if (depth > 3 || entries.length >= MAX_LIST) return;
+      const items = await fs.readdir(folder, { withFileTypes: true }).catch(() => []);
+      items.sort((a, b) => a.name.localeCompare(b.name));
+      for (const item of items) {
+        if (entries.length >= MAX_LIST) return;
+        const abs = path.join(folder, item.name);
+        const rel = path.relative(realRoot, abs).split(path.sep).join('/');
+        if (item.isDirectory()) {
+          if (SKIP_DIRS.has(item.name) || item.name.startsWith('.')) continue;
+          await walk(abs, depth + 1);
+        } else if (item.isFile()) {
+          const kind = classify(item.name);
+          if (kind === 'other') continue;
+          const stat = await fs.stat(abs).catch(() => undefined);
+          if (stat) entries.push({ path: rel, kind, size: stat.size, mtimeMs: stat.mtimeMs });
+        }
+      }
+    };
+    await walk(start, 0);
+    return entries;
+  }
+
+  // -- recovery copies ------------------------------------------------------------------------
+
+  private recoveryFile(rel: string | undefined): string {
+    const name = rel ? rel.replace(/[/\\]/g, '__') : 'untitled.wsflow.yaml';
+    return path.join(this.root, RECOVERY_DIR, `${name}.recovery`);
+  }
+
+  async autosave(userPath: string | undefined, text: string): Promise<number> {
+    const rel = userPath ? (await this.resolve(userPath)).rel : undefined;
+    const file = this.recoveryFile(rel);
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    await atomicWrite(file, text);
+    return Date.now();
+  }
+
+  /** A recovery copy worth offering: newer than the file and different from it. */
+  async recovery(rel: string | undefined, current?: { text: string; mtimeMs: number }): Promise<RecoveryOffer | undefined> {
+    const file = this.recoveryFile(rel);
+    const stat = await fs.stat(file).catch(() => undefined);
+    if (!stat) return undefined;
+    const text = await fs.readFile(file, 'utf8');
+    if (current && (text === current.text || stat.mtimeMs < current.mtimeMs)) return undefined;
+    if (text.trim() === '') return undefined;
+    return { text, savedAt: stat.mtimeMs };
+  }
+
+  async discardRecovery(userPath: string | undefined): Promise<void> {
+    const rel = userPath ? (await this.resolve(userPath)).rel : undefined;
+    await fs.rm(this.recoveryFile(rel), { force: true });
+  }
+}
+
+function classify(name: string): FileEntry['kind'] {
+  const lower = name.toLowerCase();
+  if (/\.wsflow\.ya?ml$/.test(lower)) return 'flow';
+  if (/\.(ya?ml|json)$/.test(lower) && lower.includes('asyncapi')) return 'asyncapi';
+  return 'other';
+}
+
+function pathError(userPath: unknown, why: string): StudioFileError {
+  return new StudioFileError('WSF_STUDIO_PATH', `path ${JSON.stringify(String(userPath))} ${why}`);
+}
+
+export async function atomicWrite(abs: string, text: string): Promise<void> {
+  const tmp = path.join(path.dirname(abs), `.${path.basename(abs)}.${randomBytes(6).toString('hex')}.tmp`);
+  const handle = await fs.open(tmp, fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_WRONLY, 0o644);
+  try {
+    await handle.writeFile(text, 'utf8');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await fs.rename(tmp, abs);
+  } catch (error) {
+    await fs.rm(tmp, { force: true });
+    throw error;
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * The one flow the studio runs live: validate, compile, start, hot reload, stop.
+ * Shared by every window of the studio; run-state changes are broadcast to all of them.
+ */
+import { compileFlow } from '../engine/compile.ts';
+import type { CompiledFlow, RunningFlow } from '../engine/contracts.ts';
+import { startFlow } from '../engine/index.ts';
+import { validateFlowText } from '../check/index.ts';
+import type { FlowDocument, Problem } from '../model/types.ts';
+import type { RunInfo, StudioEvent } from './protocol.ts';
+import { TraceRelay } from './trace-relay.ts';
+
+/** A refusal with located problems (invalid flow, snippet that does not compile). */
+export class FlowProblemsError extends Error {
+  readonly code = 'WSF_STUDIO_INVALID_FLOW';
+  constructor(
+    message: string,
+    readonly problems: Problem[],
+  ) {
+    super(message);
+  }
+}
+
+export class Runner {
+  private running: RunningFlow | undefined;
+  private relay: TraceRelay | undefined;
+  private info: RunInfo | undefined;
+  private busy: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly emit: (event: StudioEvent) => void) {}
+
+  get current(): RunInfo | undefined {
+    return this.info;
+  }
+
+  get url(): string | undefined {
+    return this.running?.url;
+  }
+
+  /** Start, stop and reload are serialized so a double click cannot start two engines. */
+  private serial<T>(job: () => Promise<T>): Promise<T> {
+    const next = this.busy.then(job, job);
+    this.busy = next.catch(() => undefined);
+    return next;
+  }
+
+  start(text: string, file: string, port?: number): Promise<RunInfo> {
+    return this.serial(async () => {
+      if (this.running) await this.stopNow('restarted');
+      const compiled = await compileChecked(text, file);
+      const running = await startFlow(compiled, { port: port ?? compiled.flow.listener.port, host: '127.0.0.1' });
+      this.running = running;
+      this.relay = new TraceRelay(running, this.emit);
+      this.info = { url: running.url, port: running.port, startedAt: Date.now() };
+      this.emit({ event: 'run', state: 'running', run: this.info });
+      return this.info;
+    });
+  }
+
+  reload(text: string, file: string): Promise<{ applied: boolean; problems: Problem[] }> {
+    return this.serial(async () => {
+      const running = this.running;
+      if (!running) return { applied: false, problems: [] };
+      try {
+        await running.reload(await compileChecked(text, file));
+        return { applied: true, problems: [] };
+      } catch (error) {
+        if (error instanceof FlowProblemsError) return { applied: false, problems: error.problems };
+        throw error;
+      }
+    });
+  }
+
+  stop(reason?: string): Promise<void> {
+    return this.serial(() => this.stopNow(reason));
+  }
+
+  private async stopNow(reason?: string): Promise<void> {
+    const running = this.running;
+    if (!running) return;
+    this.relay?.close();
+    this.relay = undefined;
+    this.running = undefined;
+    this.info = undefined;
+    try {
+      await running.stop({ drainTimeoutMs: 1000 });
+    } finally {
+      this.emit({ event: 'run', state: 'stopped', reason });
+    }
+  }
+}
+
+/** Validate without the (slow) type check, then compile; refuse with located problems. */
+export async function compileChecked(text: string, file: string): Promise<CompiledFlow> {
+  const { flow, problems } = await validateFlowText(text, file, { typecheck: false });
+  const errors = problems.filter((p) => p.severity === 'error');
+  if (!flow || errors.length > 0) {
+    throw new FlowProblemsError(`the flow has ${errors.length || 1} problem(s); fix them first`, errors);
+  }
+  return compileFlowLocated(flow, file);
+}
+
+async function compileFlowLocated(flow: FlowDocument, file: string): Promise<CompiledFlow> {
+  try {
+    return await compileFlow(flow);
+  } catch (error) {
+    const located = error as { nodeId?: unknown; line?: unknown; col?: unknown; code?: unknown; message?: unknown };
+    if (typeof located.nodeId === 'string') {
+      const problem: Problem = {
+        severity: 'error',
+        code: typeof located.code === 'string' ? located.code : 'WSF_SNIPPET_SYNTAX',
+        message: String(located.message ?? 'snippet does not compile'),
+        file,
+        nodeId: located.nodeId,
+        field: 'code',
+      };
+      if (typeof located.line === 'number') problem.line = located.line;
+      if (typeof located.col === 'number') problem.col = located.col;
+      throw new FlowProblemsError(problem.message, [problem]);
+    }
+    throw error;
+  }
+}

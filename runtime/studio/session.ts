@@ -1,0 +1,195 @@
+/**
+ * One renderer connection: decodes requests, calls the runtime, answers each request once.
+ * Knows nothing about HTTP; `server.ts` hands it parsed messages and a way to send.
+ */
+import path from 'node:path';
+import { validateFlowText } from '../check/index.ts';
+import { exportFlow } from '../export/index.ts';
+import { importAsyncApi } from '../import/asyncapi.ts';
+import type { RootFolder } from './files.ts';
+import type { ParamsOf, ResultOf, StudioError, StudioEvent, StudioMethod, StudioServerMessage } from './protocol.ts';
+import { STUDIO_PROTOCOL_VERSION } from './protocol.ts';
+import { compileChecked, FlowProblemsError, type Runner } from './runner.ts';
+import { TestClients } from './test-clients.ts';
+
+export interface SessionContext {
+  folder: RootFolder;
+  runner: Runner;
+  /** The flow given on the command line, relative to the root. */
+  initialFile?: string;
+  log: (line: string) => void;
+}
+
+type Handlers = { [M in StudioMethod]: (params: ParamsOf<M>) => Promise<ResultOf<M>> };
+
+export class Session {
+  private readonly clients: TestClients;
+  private readonly handlers: Handlers;
+
+  constructor(
+    private readonly ctx: SessionContext,
+    private readonly send: (message: StudioServerMessage) => void,
+  ) {
+    this.clients = new TestClients((event) => this.push(event));
+    this.handlers = this.createHandlers();
+  }
+
+  push(event: StudioEvent): void {
+    this.send(event);
+  }
+
+  async handle(raw: string): Promise<void> {
+    let message: { id?: unknown; method?: unknown; params?: unknown };
+    try {
+      message = JSON.parse(raw) as typeof message;
+    } catch {
+      this.send({ id: -1, ok: false, error: { code: 'WSF_STUDIO_BAD_REQUEST', message: 'request is not JSON' } });
+      return;
+    }
+    const id = typeof message.id === 'number' ? message.id : -1;
+    const method = message.method;
+    if (typeof method !== 'string' || !Object.hasOwn(this.handlers, method)) {
+      this.send({ id, ok: false, error: { code: 'WSF_STUDIO_BAD_REQUEST', message: `unknown method ${JSON.stringify(method)}` } });
+      return;
+    }
+    const params = (message.params && typeof message.params === 'object' ? message.params : {}) as never;
+    try {
+      const handler = this.handlers[method as StudioMethod] as (p: never) => Promise<unknown>;
+      this.send({ id, ok: true, result: await handler(params) });
+    } catch (error) {
+      this.send({ id, ok: false, error: toStudioError(error) });
+      if (!(error as { code?: unknown }).code) this.ctx.log(`studio: ${method} failed: ${(error as Error).stack ?? String(error)}`);
+    }
+  }
+
+  close(): void {
+    this.clients.closeAll();
+  }
+
+  /** The flow file name used in problems: the saved path, or a placeholder for an untitled flow. */
+  private fileName(rel: string | undefined): string {
+    return rel ?? 'untitled.wsflow.yaml';
+  }
+
+  private createHandlers(): Handlers {
+    const { folder, runner } = this.ctx;
+    return {
+      hello: async () => ({
+        version: STUDIO_PROTOCOL_VERSION,
+        root: folder.root,
+        ...(this.ctx.initialFile ? { file: this.ctx.initialFile } : {}),
+        ...optional('untitledRecovery', await folder.recovery(undefined)),
+        ...optional('run', runner.current),
+      }),
+      list: async ({ dir }) => ({ root: folder.root, entries: await folder.list(dir) }),
+      open: async ({ path: userPath }) => {
+        const file = await folder.read(requireString(userPath, 'path'));
+        return {
+          path: file.rel,
+          text: file.text,
+          mtimeMs: file.mtimeMs,
+          ...optional('recovery', await folder.recovery(file.rel, file)),
+        };
+      },
+      save: async ({ path: userPath, text, expectedMtimeMs, overwrite }) => {
+        const options = { overwrite: overwrite ?? true, ...(expectedMtimeMs !== undefined ? { expectedMtimeMs } : {}) };
+        const saved = await folder.write(requireString(userPath, 'path'), requireString(text, 'text', true), options);
+        await folder.discardRecovery(saved.rel);
+        return { path: saved.rel, mtimeMs: saved.mtimeMs };
+      },
+      saveAs: async ({ path: userPath, text, overwrite }) => {
+        const target = requireString(userPath, 'path');
+        if (!/\.ya?ml$/i.test(target)) throw studioError('WSF_STUDIO_PATH', `${target}: a flow file name ends in .wsflow.yaml`);
+        const saved = await folder.write(target, requireString(text, 'text', true), { overwrite: overwrite ?? false });
+        await folder.discardRecovery(undefined);
+        return { path: saved.rel, mtimeMs: saved.mtimeMs };
+      },
+      autosave: async ({ path: userPath, text }) => ({ savedAt: await folder.autosave(userPath, requireString(text, 'text', true)) }),
+      discardRecovery: async ({ path: userPath }) => {
+        await folder.discardRecovery(userPath);
+        return {};
+      },
+      validate: async ({ text, path: rel, typecheck }) => {
+        const { problems } = await validateFlowText(requireString(text, 'text', true), this.fileName(rel), { typecheck: typecheck ?? true });
+        if (problems.some((p) => p.severity === 'error')) return { problems };
+        // Snippet syntax that only the compiler sees (the type check may have been skipped).
+        try {
+          await compileChecked(text, this.fileName(rel));
+          return { problems };
+        } catch (error) {
+          if (error instanceof FlowProblemsError) return { problems: [...problems, ...error.problems] };
+          throw error;
+        }
+      },
+      start: async ({ text, path: rel, port }) => runner.start(requireString(text, 'text', true), this.fileName(rel), port),
+      stop: async () => {
+        await runner.stop('stopped by the user');
+        return {};
+      },
+      reload: async ({ text, path: rel }) => runner.reload(requireString(text, 'text', true), this.fileName(rel)),
+      export: async ({ text, path: rel, outDir, asyncapi, force }) => {
+        const out = await folder.resolve(requireString(outDir, 'outDir'));
+        const { flow, problems } = await validateFlowText(requireString(text, 'text', true), this.fileName(rel), { typecheck: false });
+        const errors = problems.filter((p) => p.severity === 'error');
+        if (!flow || errors.length > 0) throw new FlowProblemsError(`the flow has ${errors.length} problem(s); fix them before exporting`, errors);
+        const result = await exportFlow(flow, { outDir: out.abs, ...(asyncapi ? { asyncapi } : {}), ...(force ? { force } : {}) });
+        const files = result.files.map((f) => toRel(out.rel, out.abs, f));
+        return { outDir: out.rel, files };
+      },
+      importAsyncApi: async ({ path: userPath, text, name }) => {
+        let source: string;
+        let file: string;
+        if (typeof userPath === 'string' && userPath) {
+          const read = await folder.read(userPath);
+          source = read.text;
+          file = read.rel;
+        } else {
+          source = requireString(text, 'text');
+          file = typeof name === 'string' && name ? path.basename(name) : 'asyncapi.yaml';
+        }
+        const imported = await importAsyncApi(source, file);
+        return { yaml: imported.yaml, suggestedPath: `${imported.flow.name || 'imported'}.wsflow.yaml` };
+      },
+      clientOpen: async (params) => {
+        const url = runner.url;
+        if (!url) throw studioError('WSF_STUDIO_NOT_RUNNING', 'start the flow before opening a test client');
+        return this.clients.open(url, { ...params, path: requireString(params.path, 'path') });
+      },
+      clientSend: async ({ clientId, data }) => {
+        this.clients.send(requireString(clientId, 'clientId'), requireString(data, 'data', true));
+        return {};
+      },
+      clientClose: async ({ clientId, code, reason }) => {
+        this.clients.close(requireString(clientId, 'clientId'), code, reason);
+        return {};
+      },
+    };
+  }
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+function toRel(outRel: string, outAbs: string, file: string): string {
+  const inside = path.isAbsolute(file) ? path.relative(outAbs, file) : file;
+  return `${outRel}/${inside.split(path.sep).join('/')}`;
+}
+
+function requireString(value: unknown, name: string, allowEmpty = false): string {
+  if (typeof value !== 'string' || (!allowEmpty && value === '')) throw studioError('WSF_STUDIO_BAD_REQUEST', `${name} must be a non-empty string`);
+  return value;
+}
+
+function studioError(code: string, message: string): Error {
+  return Object.assign(new Error(message), { code });
+}
+
+function toStudioError(error: unknown): StudioError {
+  if (error instanceof FlowProblemsError) return { code: error.code, message: error.message, problems: error.problems };
+  const e = error as { code?: unknown; message?: unknown };
+  const code = typeof e.code === 'string' ? e.code : 'WSF_STUDIO_INTERNAL';
+  let message = typeof e.message === 'string' ? e.message : String(error);
+  if (code === 'EADDRINUSE') message = `the port is already in use (${message}); choose another run port`;
+  return { code, message };
+}

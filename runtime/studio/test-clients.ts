@@ -1,0 +1,72 @@
+/**
+ * The designer's built-in test clients. They run in the backend (the renderer never opens host
+ * sockets itself) and report a timeline per client as `client` events.
+ */
+import { WebSocket } from 'ws';
+import type { ClientEntry, StudioEvent } from './protocol.ts';
+
+const MAX_CLIENTS = 20;
+/** Keep timelines readable: long frames are cut in the event (the socket still gets it whole). */
+const MAX_SHOWN = 16 * 1024;
+
+export class TestClients {
+  private readonly clients = new Map<string, WebSocket>();
+  private next = 1;
+
+  constructor(private readonly emit: (event: StudioEvent) => void) {}
+
+  open(
+    baseUrl: string,
+    params: { path: string; query?: Record<string, string>; headers?: Record<string, string>; protocols?: string[] },
+  ): { clientId: string; url: string } {
+    if (this.clients.size >= MAX_CLIENTS) throw Object.assign(new Error(`at most ${MAX_CLIENTS} test clients`), { code: 'WSF_STUDIO_CLIENTS' });
+    const pathPart = params.path.startsWith('/') ? params.path : `/${params.path}`;
+    const url = new URL(pathPart, baseUrl);
+    for (const [key, value] of Object.entries(params.query ?? {})) if (key) url.searchParams.set(key, value);
+    const clientId = `c${this.next++}`;
+    const socket = new WebSocket(url, params.protocols ?? [], { headers: params.headers ?? {}, handshakeTimeout: 5000 });
+    this.clients.set(clientId, socket);
+    const push = (entry: ClientEntry) => this.emit({ event: 'client', clientId, entry });
+    socket.on('open', () => push({ t: Date.now(), kind: 'open', url: url.toString(), protocol: socket.protocol }));
+    socket.on('message', (data, isBinary) => {
+      const buffer = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+      const shown = isBinary ? buffer.subarray(0, MAX_SHOWN).toString('base64') : buffer.subarray(0, MAX_SHOWN).toString('utf8');
+      push({ t: Date.now(), kind: 'received', data: shown, ...(isBinary ? { binary: true } : {}) });
+    });
+    socket.on('unexpected-response', (_req, res) => {
+      push({ t: Date.now(), kind: 'error', message: `handshake refused: HTTP ${res.statusCode} ${res.statusMessage ?? ''}`.trim() });
+      res.resume();
+      socket.terminate();
+    });
+    socket.on('error', (error) => push({ t: Date.now(), kind: 'error', message: error.message }));
+    socket.on('close', (code, reason) => {
+      this.clients.delete(clientId);
+      push({ t: Date.now(), kind: 'close', code, reason: reason.toString('utf8') });
+    });
+    return { clientId, url: url.toString() };
+  }
+
+  send(clientId: string, data: string): void {
+    const socket = this.get(clientId);
+    if (socket.readyState !== WebSocket.OPEN) throw Object.assign(new Error(`client ${clientId} is not open`), { code: 'WSF_STUDIO_CLIENT_CLOSED' });
+    socket.send(data);
+    this.emit({ event: 'client', clientId, entry: { t: Date.now(), kind: 'sent', data: data.slice(0, MAX_SHOWN) } });
+  }
+
+  close(clientId: string, code?: number, reason?: string): void {
+    const socket = this.get(clientId);
+    if (socket.readyState === WebSocket.CONNECTING) socket.terminate();
+    else socket.close(code ?? 1000, reason ?? '');
+  }
+
+  private get(clientId: string): WebSocket {
+    const socket = this.clients.get(clientId);
+    if (!socket) throw Object.assign(new Error(`no open test client ${clientId}`), { code: 'WSF_STUDIO_CLIENT_CLOSED' });
+    return socket;
+  }
+
+  closeAll(): void {
+    for (const socket of this.clients.values()) socket.terminate();
+    this.clients.clear();
+  }
+}

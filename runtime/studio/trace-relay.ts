@@ -1,0 +1,93 @@
+/**
+ * Forwards engine trace events to the renderer without drowning it.
+ *
+ * The engine can produce thousands of events per second; the designer needs a readable trace and
+ * live numbers, not every event. Events are batched every FLUSH_MS; invocations without logs or
+ * errors are capped per batch (the rest are counted as `dropped`), while errors, logs, connection
+ * and engine events are kept up to a larger cap. Stats (rates and which nodes fired) are pushed
+ * every STATS_MS from the engine's counters and the summaries.
+ */
+import type { RunningFlow, TraceEvent } from '../engine/contracts.ts';
+import type { RunStats, StudioEvent } from './protocol.ts';
+
+const FLUSH_MS = 150;
+const STATS_MS = 500;
+const PLAIN_INVOKES_PER_BATCH = 40;
+const KEPT_PER_BATCH = 200;
+
+export class TraceRelay {
+  private batch: TraceEvent[] = [];
+  private plainInBatch = 0;
+  private dropped = 0;
+  private perNode: RunStats['perNode'] = {};
+  private lastStats: { t: number; messagesIn: number; messagesOut: number };
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly subscription: { unsubscribe(): void };
+
+  constructor(
+    private readonly running: RunningFlow,
+    private readonly emit: (event: StudioEvent) => void,
+  ) {
+    const stats = running.stats();
+    this.lastStats = { t: Date.now(), messagesIn: stats.messagesIn, messagesOut: stats.messagesOut };
+    this.subscription = running.subscribe((event) => this.onEvent(event));
+    this.timers.push(setInterval(() => this.flush(), FLUSH_MS), setInterval(() => this.pushStats(), STATS_MS));
+    for (const timer of this.timers) timer.unref();
+  }
+
+  private onEvent(event: TraceEvent): void {
+    if (event.kind === 'summary') {
+      for (const [nodeId, counts] of Object.entries(event.perNode)) {
+        const entry = (this.perNode[nodeId] ??= { count: 0, errors: 0 });
+        entry.count += counts.count;
+        entry.errors += counts.errors;
+      }
+      return;
+    }
+    const plain = event.kind === 'invoke' && !event.error && event.logs.length === 0;
+    if (plain) {
+      if (this.plainInBatch >= PLAIN_INVOKES_PER_BATCH) {
+        this.dropped++;
+        return;
+      }
+      this.plainInBatch++;
+    } else if (this.batch.length >= KEPT_PER_BATCH) {
+      this.dropped++;
+      return;
+    }
+    this.batch.push(event);
+  }
+
+  private flush(): void {
+    if (this.batch.length === 0 && this.dropped === 0) return;
+    const events = this.batch;
+    const dropped = this.dropped;
+    this.batch = [];
+    this.plainInBatch = 0;
+    this.dropped = 0;
+    this.emit({ event: 'trace', events, dropped });
+  }
+
+  private pushStats(): void {
+    const now = Date.now();
+    const stats = this.running.stats();
+    const seconds = Math.max(0.001, (now - this.lastStats.t) / 1000);
+    const out: RunStats = {
+      connections: stats.connections,
+      messagesIn: stats.messagesIn,
+      messagesOut: stats.messagesOut,
+      inPerSec: Math.round((stats.messagesIn - this.lastStats.messagesIn) / seconds),
+      outPerSec: Math.round((stats.messagesOut - this.lastStats.messagesOut) / seconds),
+      perNode: this.perNode,
+    };
+    this.perNode = {};
+    this.lastStats = { t: now, messagesIn: stats.messagesIn, messagesOut: stats.messagesOut };
+    this.emit({ event: 'stats', stats: out });
+  }
+
+  close(): void {
+    this.flush();
+    for (const timer of this.timers) clearInterval(timer);
+    this.subscription.unsubscribe();
+  }
+}
