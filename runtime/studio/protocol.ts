@@ -13,6 +13,10 @@
 import type { Problem } from '../model/types.ts';
 import type { TraceEvent } from '../engine/contracts.ts';
 
+// The renderer may import only this file from runtime/studio (test/architecture), so the engine
+// types it shows are re-exported here.
+export type { EngineEvent, LogEntry, SnippetFailure, TraceEvent } from '../engine/contracts.ts';
+
 export const STUDIO_PROTOCOL_VERSION = 1;
 /** Path of the single WebSocket endpoint; the token rides in the query (`?token=`). */
 export const STUDIO_API_PATH = '/api';
