@@ -152,3 +152,99 @@ export type StudioEvent =
   | { event: 'client'; clientId: string; entry: ClientEntry };
 
 export type StudioServerMessage = StudioResponse | StudioEvent;
+
+// ===== DesktopApi: the Electron preload contract (owned by electron/**) =========================
+// `window.wsflowDesktop` in the desktop window, undefined in the browser studio. IPC channels carry
+// the `wsflow:` prefix; the main process answers only the app's own top frame (electron/ipc.ts).
+
+/** Every menu command the shell can send; same ids as `renderer/src/commands.ts`. */
+export const DESKTOP_MENU_COMMANDS = [
+  'file.new',
+  'file.open',
+  'file.save',
+  'file.saveAs',
+  'file.export',
+  'file.importAsyncApi',
+  'edit.undo',
+  'edit.redo',
+  'edit.copy',
+  'edit.paste',
+  'edit.delete',
+  'edit.selectAll',
+  'view.fitView',
+  'view.autoLayout',
+  'view.toggleTheme',
+  'run.start',
+  'run.stop',
+] as const;
+
+export type DesktopMenuCommand = (typeof DESKTOP_MENU_COMMANDS)[number];
+
+export function isDesktopMenuCommand(value: unknown): value is DesktopMenuCommand {
+  return typeof value === 'string' && (DESKTOP_MENU_COMMANDS as readonly string[]).includes(value);
+}
+
+/** What a native open dialog is for: a flow document or an AsyncAPI document to import. */
+export type OpenDialogKind = 'flow' | 'asyncapi';
+
+/**
+ * IPC channel names. Every channel carries the `wsflow:` prefix, and the main process answers
+ * only frames whose URL is the app origin.
+ */
+export const DESKTOP_CHANNELS = {
+  /** main -> renderer: a menu item was chosen; payload DesktopMenuCommand. */
+  menuCommand: 'wsflow:menu-command',
+  /** main -> renderer: open this absolute path (Open Recent, file association, second instance). */
+  openFile: 'wsflow:open-file',
+  /** renderer -> main (invoke): native open dialog; resolves to an absolute path or null. */
+  showOpenDialog: 'wsflow:show-open-dialog',
+  /** renderer -> main (invoke): native save dialog for a flow; resolves to a path or null. */
+  showSaveDialog: 'wsflow:show-save-dialog',
+  /** renderer -> main (invoke): native folder picker for export; resolves to a path or null. */
+  showExportFolderDialog: 'wsflow:show-export-folder-dialog',
+  /** renderer -> main (invoke): recent files, most recent first. */
+  getRecentFiles: 'wsflow:get-recent-files',
+  /** renderer -> main (invoke): remember a file the renderer opened or saved. */
+  addRecentFile: 'wsflow:add-recent-file',
+  /** renderer -> main (send): the document has (or no longer has) unsaved changes. */
+  setDocumentState: 'wsflow:set-document-state',
+  /** renderer -> main (invoke): the app version. */
+  appVersion: 'wsflow:app-version',
+} as const;
+
+export type DesktopChannel = (typeof DESKTOP_CHANNELS)[keyof typeof DESKTOP_CHANNELS];
+
+/** What the renderer tells the shell about the open document (window title, close prompt). */
+export interface DocumentState {
+  /** true while there are unsaved changes; the shell asks before closing the window. */
+  dirty: boolean;
+  /** absolute path of the open file, or undefined for an untitled flow. */
+  path?: string;
+}
+
+/** `window.wsflowDesktop` in the Electron window. */
+export interface DesktopApi {
+  /** Always true; lets the renderer tell the desktop from the browser studio. */
+  readonly isDesktop: true;
+  /** `process.platform` of the host ('darwin', 'win32', 'linux', ...). */
+  readonly platform: string;
+  /** Subscribe to native menu commands; returns an unsubscribe function. */
+  onMenuCommand(listener: (command: DesktopMenuCommand) => void): () => void;
+  /** Subscribe to "open this file" requests from the OS or the Open Recent menu. */
+  onOpenFile(listener: (path: string) => void): () => void;
+  /** Native open dialog; undefined when the user cancels. */
+  showOpenDialog(options?: { kind?: OpenDialogKind }): Promise<string | undefined>;
+  /** Native save dialog for a flow document; undefined when the user cancels. */
+  showSaveDialog(options?: { defaultPath?: string }): Promise<string | undefined>;
+  /** Native folder picker for `export`; undefined when the user cancels. */
+  showExportFolderDialog(options?: { defaultPath?: string }): Promise<string | undefined>;
+  /** Recent flow files, most recent first. */
+  getRecentFiles(): Promise<string[]>;
+  /** Remember a file in Open Recent (call after a successful open or save). */
+  addRecentFile(path: string): Promise<void>;
+  /** Report unsaved changes and the file path (title bar, close prompt). */
+  setDocumentState(state: DocumentState): void;
+  /** The app version (package.json). */
+  appVersion(): Promise<string>;
+}
+// ===== end of DesktopApi ========================================================================
