@@ -1,0 +1,57 @@
+/**
+ * Entry of an exported standalone service (bundled into `server.mjs` by bundle.ts). It runs the
+ * same engine as `wsflow run`, with the compiled flow embedded at export time, settings from the
+ * environment (flow values as defaults), and the bundled handler-host worker next to it.
+ */
+import type { CompiledFlow, RunningFlow } from '../../engine/contracts.ts';
+import { startFlow } from '../../engine/index.ts';
+import { applyEnv } from '../env.ts';
+import { embedded } from './embedded.ts';
+
+function fail(message: string, code: number): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(code);
+}
+
+async function serve(compiled: CompiledFlow): Promise<void> {
+  const config = applyEnv(compiled.flow, process.env);
+  if (config.errors.length > 0) fail(`${compiled.flow.name}: ${config.errors.join('; ')}`, 2);
+  const flow = config.flow;
+  const running: RunningFlow = await startFlow(
+    { ...compiled, flow },
+    {
+      port: config.port,
+      host: config.host,
+      hostWorkerUrl: new URL('./handler-host.mjs', import.meta.url),
+    },
+  );
+  // Snippet failures and engine warnings go to stderr as JSON lines (container logs); the
+  // sampled invocation stream only with WSFLOW_TRACE=1.
+  const traceAll = process.env.WSFLOW_TRACE === '1';
+  running.subscribe((event) => {
+    if (traceAll || (event.kind === 'invoke' && event.error) || (event.kind === 'engine' && event.level !== 'info')) {
+      process.stderr.write(`${JSON.stringify(event)}\n`);
+    }
+  });
+  process.stdout.write(`${flow.name} listening on ${running.url}\n`);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`${signal}: closing connections\n`);
+    const drainTimeoutMs = flow.settings?.drainTimeoutMs;
+    running.stop(typeof drainTimeoutMs === 'number' ? { drainTimeoutMs } : undefined).then(
+      () => process.exit(0),
+      (error: unknown) => fail(`stop failed: ${error instanceof Error ? error.message : String(error)}`, 1),
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+const compiled = embedded ?? fail('this entry runs only inside the bundle written by `wsflow export`', 1);
+serve(compiled).catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  fail(`${compiled.flow.name}: could not start: ${message}`, 1);
+});

@@ -1,0 +1,31 @@
+/** Flows for the export tests: the four samples (parsed, not type-checked) and small variations. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseFlow } from '../../runtime/model/parse.ts';
+import type { FlowDocument } from '../../runtime/model/types.ts';
+import { REPO_ROOT } from '../helpers/cli.ts';
+
+export const SAMPLES = ['chat', 'echo', 'choreo-chat', 'notifications'] as const;
+export type Sample = (typeof SAMPLES)[number];
+
+export function samplePath(sample: Sample): string {
+  return join(REPO_ROOT, 'samples', `${sample}.wsflow.yaml`);
+}
+
+export function loadFlow(path: string): FlowDocument {
+  const parsed = parseFlow(readFileSync(path, 'utf8'), path);
+  const errors = parsed.problems.filter((p) => p.severity === 'error');
+  if (!parsed.flow || errors.length > 0) throw new Error(`${path}: ${errors.map((p) => p.message).join('; ')}`);
+  return parsed.flow;
+}
+
+export function loadSample(sample: Sample): FlowDocument {
+  return loadFlow(samplePath(sample));
+}
+
+/** A deep copy of a sample with some fields changed. */
+export function variant(sample: Sample, change: (flow: FlowDocument) => void): FlowDocument {
+  const flow = structuredClone(loadSample(sample));
+  change(flow);
+  return flow;
+}
