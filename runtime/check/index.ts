@@ -1,0 +1,66 @@
+/**
+ * Full validation of a flow (Node only): YAML + structure (model/parse.ts), JSON Schema (ajv) and
+ * TypeScript checks of the snippets. Every problem at once, sorted by line.
+ */
+import { readFile } from 'node:fs/promises';
+import { MODEL_CODES as C } from '../model/codes.ts';
+import { parseFlow, sortProblems } from '../model/parse.ts';
+import type { FlowDocument, Problem } from '../model/types.ts';
+import { checkSchema } from './schema.ts';
+import { checkSnippets } from './typecheck.ts';
+
+export interface ValidationResult {
+  flow?: FlowDocument;
+  problems: Problem[];
+}
+
+export interface ValidateOptions {
+  /** Type-check snippets with TypeScript (default true). */
+  typecheck?: boolean;
+}
+
+export async function validateFlowText(text: string, file: string, options: ValidateOptions = {}): Promise<ValidationResult> {
+  const parsed = parseFlow(text, file);
+  if (!parsed.flow) return { problems: parsed.problems };
+  const problems = [...parsed.problems];
+  // The structural rules already explain some things the schema also catches (a bad port, an
+  // unknown node type, a handler without code): keep only the clearer, structural message.
+  const covered = new Set(problems.map(coverKey));
+  for (const p of checkSchema(parsed.flow, parsed.locate, file)) {
+    if (!covered.has(coverKey(p))) problems.push(p);
+  }
+  if (options.typecheck !== false) problems.push(...checkSnippets(parsed.flow, parsed.locate, file));
+  return { flow: parsed.flow, problems: sortProblems(problems) };
+}
+
+function coverKey(p: Problem): string {
+  return `${p.nodeId ?? ''}|${p.field ?? ''}`;
+}
+
+export async function validateFlowFile(path: string, options: ValidateOptions = {}): Promise<ValidationResult> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const missing = code === 'ENOENT';
+    const message = missing
+      ? 'File not found.'
+      : code === 'EISDIR'
+        ? 'This is a folder, not a flow file.'
+        : `The file cannot be read (${code ?? (error instanceof Error ? error.message : String(error))}).`;
+    return { problems: [{ severity: 'error', code: missing ? C.FILE_NOT_FOUND : C.FILE_UNREADABLE, message, file: path }] };
+  }
+  return validateFlowText(text, path, options);
+}
+
+/** `file:line:col: error [node id] message (CODE)`; parts that are unknown are left out. */
+export function formatProblem(p: Problem): string {
+  const where = [p.file ?? '<flow>', p.line, p.line !== undefined ? p.col : undefined].filter((x) => x !== undefined).join(':');
+  const node = p.nodeId !== undefined ? `[${p.nodeId}] ` : '';
+  return `${where}: ${p.severity} ${node}${p.message} (${p.code})`;
+}
+
+export function hasErrors(problems: readonly Problem[]): boolean {
+  return problems.some((p) => p.severity === 'error');
+}

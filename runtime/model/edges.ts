@@ -1,0 +1,71 @@
+/**
+ * Which edges a flow may hold: only upgrader -> service -> handler. `edgeTypeRule` is the pairwise
+ * rule (validate.ts uses it for every edge), `canConnect` adds the rules that depend on the rest
+ * of the flow, and returns a sentence the canvas shows when it refuses a connection.
+ */
+import { HANDLER_EVENTS, type FlowDocument, type FlowNode } from './types.ts';
+
+export type ConnectResult = { ok: true } | { ok: false; reason: string };
+
+function isHandlerType(type: unknown): boolean {
+  return typeof type === 'string' && (HANDLER_EVENTS as readonly string[]).includes(type);
+}
+
+/** The rule for one edge by node types alone. `undefined` when the pair is legal. */
+export function edgeTypeRule(from: { id: string; type: unknown }, to: { id: string; type: unknown }): string | undefined {
+  if (from.id === to.id) return `A node cannot connect to itself ('${from.id}').`;
+  const f = String(from.type);
+  const t = String(to.type);
+  if (f === 'upgrader' && t === 'service') return undefined;
+  if (f === 'service' && isHandlerType(t)) return undefined;
+  if (f === 'upgrader') {
+    return `An upgrader connects only to a service, but '${to.id}' is ${describe(t)}.`;
+  }
+  if (f === 'service') {
+    return `A service connects only to handlers (${HANDLER_EVENTS.join(', ')}), but '${to.id}' is ${describe(t)}.`;
+  }
+  if (isHandlerType(f)) {
+    return `A handler ('${from.id}', ${f}) is the end of a flow and cannot connect to anything; connect its service to it instead.`;
+  }
+  return `Edges go upgrader -> service -> handler; '${from.id}' (${f}) cannot connect to '${to.id}' (${t}).`;
+}
+
+function describe(type: string): string {
+  if (type === 'upgrader') return 'an upgrader';
+  if (type === 'service') return 'a service';
+  if (isHandlerType(type)) return `a handler (${type})`;
+  return `of type '${type}'`;
+}
+
+/** Whether the canvas may add an edge `fromId -> toId` to `flow`, and why not. */
+export function canConnect(flow: FlowDocument, fromId: string, toId: string): ConnectResult {
+  const nodes: FlowNode[] = Array.isArray(flow.nodes) ? flow.nodes : [];
+  const edges = Array.isArray(flow.edges) ? flow.edges : [];
+  const byId = new Map(nodes.map((n) => [n.id, n] as const));
+  const from = byId.get(fromId);
+  const to = byId.get(toId);
+  if (!from) return { ok: false, reason: `There is no node '${fromId}'.` };
+  if (!to) return { ok: false, reason: `There is no node '${toId}'.` };
+  const rule = edgeTypeRule(from, to);
+  if (rule) return { ok: false, reason: rule };
+  if (edges.some((e) => e.from === fromId && e.to === toId)) {
+    return { ok: false, reason: `'${fromId}' is already connected to '${toId}'.` };
+  }
+  if (from.type === 'upgrader') {
+    const existing = edges.find((e) => e.from === fromId && byId.get(e.to)?.type === 'service');
+    if (existing) {
+      return { ok: false, reason: `An upgrader connects to exactly one service; '${fromId}' already connects to '${existing.to}'.` };
+    }
+  }
+  if (from.type === 'service') {
+    const owner = edges.find((e) => e.to === toId && byId.get(e.from)?.type === 'service');
+    if (owner) {
+      return { ok: false, reason: `A handler belongs to one service; '${toId}' already belongs to '${owner.from}'.` };
+    }
+    const same = edges.find((e) => e.from === fromId && e.to !== toId && byId.get(e.to)?.type === to.type);
+    if (same) {
+      return { ok: false, reason: `Service '${fromId}' already has an ${to.type} handler ('${same.to}'); a service has at most one handler per event.` };
+    }
+  }
+  return { ok: true };
+}
