@@ -1,0 +1,285 @@
+/**
+ * The Electron main process: the only module that drives Electron objects (handed in by
+ * `entry.mjs`). It starts the studio backend in-process on a free loopback port, opens one
+ * hardened window on it, and wires menus, dialogs, recent files, window state, file association
+ * and the single-instance lock to the pure modules beside it.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, join, relative, isAbsolute } from 'node:path';
+import { startStudio, type StudioHandle } from '../runtime/studio/server.ts';
+import type { BrowserWindow, ElectronMain, Rectangle } from './electron-types.ts';
+import { DESKTOP_CHANNELS, type DesktopMenuCommand } from './desktop-api.ts';
+import { findFlowFileArg } from './argv.ts';
+import { createDialogs } from './dialogs.ts';
+import { registerDesktopIpc } from './ipc.ts';
+import { buildMenuTemplate, toElectronTemplate, type MenuAction } from './menu.ts';
+import { allowNavigation, grantPermission, isTrustedSender, originOf, windowOpenResponse, withContentSecurityPolicy } from './policy.ts';
+import { RecentFiles } from './recent-files.ts';
+import { CLOSE_PROMPT_BUTTONS, CLOSE_PROMPT_CANCEL_ID, UnsavedGuard, choiceFromResponse, closePromptMessage } from './unsaved-guard.ts';
+import { loadWindowState, MIN_SIZE, saveWindowState } from './window-state.ts';
+
+export interface DesktopOptions {
+  /** Repository (or packaged app) root: holds `dist/electron/preload.cjs` and `build/icon.png`. */
+  appRoot: string;
+  /** Files macOS asked to open (`open-file`) before this module was loaded. */
+  pendingOpenFiles: string[];
+}
+
+const MAX_ASYNCAPI_BYTES = 5 * 1024 * 1024;
+
+function isInside(file: string, folder: string): boolean {
+  const rel = relative(folder, file);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+}
+
+export async function startDesktop(electron: ElectronMain, options: DesktopOptions): Promise<void> {
+  const { app, BrowserWindow: Window, Menu, dialog, ipcMain, screen, session } = electron;
+  app.name = 'wsflow';
+  if (!app.requestSingleInstanceLock()) {
+    // Another instance owns the window; it receives our argv through `second-instance`.
+    app.quit();
+    return;
+  }
+
+  let window: BrowserWindow | undefined;
+  let studio: StudioHandle | undefined;
+  let studioRoot = '';
+  let appOrigin = '';
+  let closeConfirmed = false;
+  const pendingFiles = [...options.pendingOpenFiles];
+  const initialFile = pendingFiles.pop() ?? findFlowFileArg(process.argv.slice(1), process.cwd());
+
+  // Every web contents, present and future: no navigation away, no new windows, no webviews.
+  app.on('web-contents-created', (_event, contents) => {
+    const guard = (event: { preventDefault(): void }, url: string) => {
+      if (!allowNavigation(url, appOrigin)) event.preventDefault();
+    };
+    contents.on('will-navigate', guard);
+    contents.on('will-redirect', guard);
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.setWindowOpenHandler((details) => windowOpenResponse(details.url));
+  });
+  app.on('open-file', (event, path) => {
+    event.preventDefault();
+    if (window) void openFlowFile(path);
+    else pendingFiles.push(path);
+  });
+  app.on('second-instance', (_event, argv, workingDirectory) => {
+    if (window) {
+      if (window.isMinimized()) window.restore();
+      window.focus();
+    }
+    const file = findFlowFileArg(argv.slice(1), workingDirectory);
+    if (file) void openFlowFile(file);
+  });
+
+  await app.whenReady();
+
+  const ses = session.defaultSession;
+  ses.setPermissionRequestHandler((_contents, permission, callback) => callback(grantPermission(permission)));
+  ses.setPermissionCheckHandler((_contents, permission) => grantPermission(permission));
+  ses.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: withContentSecurityPolicy(details.url, details.responseHeaders, appOrigin) });
+  });
+
+  const userData = app.getPath('userData');
+  const recent = await RecentFiles.load(join(userData, 'recent-files.json'));
+  const guard = new UnsavedGuard({
+    ask: async (state) => {
+      if (!window) return 'discard';
+      const { message, detail } = closePromptMessage(state);
+      const { response } = await dialog.showMessageBox(window, {
+        type: 'warning',
+        message,
+        detail,
+        buttons: [...CLOSE_PROMPT_BUTTONS],
+        defaultId: 0,
+        cancelId: CLOSE_PROMPT_CANCEL_ID,
+        noLink: true,
+      });
+      return choiceFromResponse(response);
+    },
+    requestSave: () => sendCommand('file.save'),
+  });
+
+  const sendCommand = (command: DesktopMenuCommand) => window?.webContents.send(DESKTOP_CHANNELS.menuCommand, command);
+  const refreshMenu = () => {
+    const entries = buildMenuTemplate({
+      platform: process.platform,
+      appName: 'wsflow',
+      recentFiles: recent.get(),
+      developerTools: !app.isPackaged,
+    });
+    Menu.setApplicationMenu(Menu.buildFromTemplate(toElectronTemplate(entries, onMenuAction)));
+  };
+  const onMenuAction = (action: MenuAction) => {
+    switch (action.kind) {
+      case 'command':
+        sendCommand(action.command);
+        return;
+      case 'openRecent':
+        void openFlowFile(action.path);
+        return;
+      case 'clearRecent':
+        app.clearRecentDocuments();
+        void recent.clear().then(refreshMenu);
+        return;
+      case 'about':
+        if (window) {
+          void dialog.showMessageBox(window, {
+            type: 'info',
+            message: `wsflow ${app.getVersion()}`,
+            detail: `A desktop designer for WebSocket services.\nElectron ${process.versions['electron'] ?? '?'} · Chromium ${process.versions['chrome'] ?? '?'} · Node ${process.versions.node}`,
+            buttons: ['OK'],
+          });
+        }
+        return;
+    }
+  };
+  const remember = async (path: string) => {
+    app.addRecentDocument(path);
+    await recent.add(path);
+    refreshMenu();
+  };
+
+  const launchStudio = async (file: string | undefined) => {
+    const previous = studio;
+    studio = undefined;
+    await previous?.close();
+    studioRoot = file ? dirname(file) : app.getPath('documents');
+    studio = await startStudio({
+      port: 0,
+      host: '127.0.0.1',
+      ...(file ? { file } : { root: studioRoot }),
+      log: (line) => process.stderr.write(`${line}\n`),
+    });
+    appOrigin = originOf(studio.url) ?? '';
+    guard.setDocumentState({ dirty: false });
+    if (file) await remember(file);
+    await window?.loadURL(studio.url);
+  };
+
+  /** Open a flow: in the running studio when it is inside its folder, else in a new studio there. */
+  const openFlowFile = async (path: string) => {
+    const exists = await stat(path).then((s) => s.isFile(), () => false);
+    if (!exists) {
+      dialog.showErrorBox('wsflow', `${path}: no such file.`);
+      return;
+    }
+    if (studio && isInside(path, studioRoot)) {
+      await remember(path);
+      window?.webContents.send(DESKTOP_CHANNELS.openFile, path);
+      return;
+    }
+    const reopen = () => void launchStudio(path).catch((error: unknown) => dialog.showErrorBox('wsflow', String((error as Error).message ?? error)));
+    if (guard.confirmLeave(reopen)) reopen();
+  };
+
+  const dialogs = createDialogs(dialog, () => window, () => studioRoot);
+  registerDesktopIpc(
+    ipcMain,
+    {
+      showOpenDialog: async () => {
+        const path = await dialogs.showOpenDialog('flow');
+        if (!path) return undefined;
+        if (isInside(path, studioRoot)) {
+          await remember(path);
+          return path;
+        }
+        await openFlowFile(path);
+        return undefined;
+      },
+      openAsyncApiFile: async () => {
+        const path = await dialogs.showOpenDialog('asyncapi');
+        if (!path) return undefined;
+        const info = await stat(path);
+        if (info.size > MAX_ASYNCAPI_BYTES) {
+          dialog.showErrorBox('wsflow', `${path}: larger than 5 MiB; not an AsyncAPI document wsflow can import.`);
+          return undefined;
+        }
+        return { path, text: await readFile(path, 'utf8') };
+      },
+      showSaveDialog: (defaultPath) => dialogs.showSaveDialog(defaultPath),
+      showExportFolderDialog: (defaultPath) => dialogs.showExportFolderDialog(defaultPath),
+      recentFiles: () => recent.get(),
+      addRecentFile: (path) => remember(path),
+      setDocumentState: (state) => {
+        guard.setDocumentState(state);
+        if (!window) return;
+        const name = state.path ? state.path.split(/[\\/]/).pop() : 'Untitled';
+        window.setTitle(`${state.dirty ? '● ' : ''}${name} — wsflow`);
+        window.setDocumentEdited(state.dirty);
+        if (state.path && process.platform === 'darwin') window.setRepresentedFilename(state.path);
+      },
+      appVersion: () => app.getVersion(),
+    },
+    (frame) => isTrustedSender(frame, appOrigin),
+  );
+  refreshMenu();
+
+  const displays = screen.getAllDisplays();
+  const primary = screen.getPrimaryDisplay();
+  const workAreas: Rectangle[] = [primary.workArea, ...displays.filter((d) => d.id !== primary.id).map((d) => d.workArea)];
+  const stateFile = join(userData, 'window-state.json');
+  const state = await loadWindowState(stateFile, workAreas);
+
+  const win = new Window({
+    x: state.bounds.x,
+    y: state.bounds.y,
+    width: state.bounds.width,
+    height: state.bounds.height,
+    minWidth: MIN_SIZE.width,
+    minHeight: MIN_SIZE.height,
+    show: false,
+    title: 'wsflow',
+    icon: join(options.appRoot, 'build', 'icon.png'),
+    backgroundColor: '#1e1e24',
+    webPreferences: {
+      preload: join(options.appRoot, 'dist', 'electron', 'preload.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+    },
+  });
+  window = win;
+  if (state.maximized) win.maximize();
+  win.on('ready-to-show', () => win.show());
+  win.on('close', (event) => {
+    if (!closeConfirmed && !guard.confirmLeave(() => {
+      closeConfirmed = true;
+      win.close();
+    })) {
+      event.preventDefault();
+      return;
+    }
+    void saveWindowState(stateFile, { bounds: win.getNormalBounds(), maximized: win.isMaximized() }).catch(() => undefined);
+  });
+  win.on('closed', () => {
+    window = undefined;
+  });
+
+  app.on('window-all-closed', () => {
+    // One document window: closing it ends the app on every platform (and stops the backend).
+    app.quit();
+  });
+  app.on('will-quit', () => {
+    void studio?.close();
+  });
+
+  try {
+    await launchStudio(initialFile);
+  } catch (error) {
+    dialog.showErrorBox('wsflow could not start', String((error as Error).message ?? error));
+    app.exit(1);
+    return;
+  }
+  for (const file of pendingFiles) await openFlowFile(file);
+}

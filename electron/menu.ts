@@ -1,0 +1,208 @@
+/**
+ * The native menu as data. `buildMenuTemplate` is pure (platform in, entries out) so the labels,
+ * accelerators and command ids are unit-tested in Node; `toElectronTemplate` turns the entries
+ * into Electron's template with click handlers.
+ *
+ * Keyboard policy: the page sees every key before the menu does and the renderer registers the
+ * same shortcuts (commands.ts), so the menu mainly shows them. Edit commands and bare keys
+ * (Delete, Shift+1) are shown but not registered: registered, they would fire while the user
+ * types in Monaco or a text field. On macOS, where a menu key equivalent cannot be unregistered,
+ * bare-key accelerators are left out of the menu.
+ */
+import { basename } from 'node:path';
+import type { MenuItemOptions } from './electron-types.ts';
+import type { DesktopMenuCommand } from './desktop-api.ts';
+
+export type MenuAction =
+  | { kind: 'command'; command: DesktopMenuCommand }
+  | { kind: 'openRecent'; path: string }
+  | { kind: 'clearRecent' }
+  | { kind: 'about' };
+
+export interface MenuEntry {
+  label?: string;
+  role?: string;
+  type?: 'separator';
+  accelerator?: string;
+  registerAccelerator?: boolean;
+  enabled?: boolean;
+  action?: MenuAction;
+  submenu?: MenuEntry[];
+}
+
+export interface MenuOptions {
+  platform: string;
+  appName: string;
+  recentFiles: readonly string[];
+  /** Show Toggle Developer Tools (development runs only, never in a packaged app). */
+  developerTools: boolean;
+}
+
+/** Accelerator of each command (Electron syntax); redo differs per platform. */
+export function commandAccelerator(command: DesktopMenuCommand, platform: string): string | undefined {
+  const mac = platform === 'darwin';
+  switch (command) {
+    case 'file.new': return 'CmdOrCtrl+N';
+    case 'file.open': return 'CmdOrCtrl+O';
+    case 'file.save': return 'CmdOrCtrl+S';
+    case 'file.saveAs': return 'CmdOrCtrl+Shift+S';
+    case 'file.export': return 'CmdOrCtrl+E';
+    case 'file.importAsyncApi': return 'CmdOrCtrl+I';
+    case 'edit.undo': return 'CmdOrCtrl+Z';
+    case 'edit.redo': return mac ? 'Cmd+Shift+Z' : 'Ctrl+Y';
+    case 'edit.copy': return 'CmdOrCtrl+C';
+    case 'edit.paste': return 'CmdOrCtrl+V';
+    case 'edit.delete': return mac ? 'Backspace' : 'Delete';
+    case 'edit.selectAll': return 'CmdOrCtrl+A';
+    case 'view.fitView': return 'Shift+1';
+    case 'view.autoLayout': return 'CmdOrCtrl+Shift+L';
+    case 'view.toggleTheme': return 'CmdOrCtrl+Shift+T';
+    case 'run.start': return 'F5';
+    case 'run.stop': return 'Shift+F5';
+  }
+}
+
+/** True when the accelerator has a Cmd/Ctrl/Alt modifier or is a function key. */
+export function hasModifier(accelerator: string): boolean {
+  const parts = accelerator.split('+');
+  const key = parts[parts.length - 1] ?? '';
+  if (/^F\d{1,2}$/.test(key)) return true;
+  return parts.slice(0, -1).some((p) => /^(CmdOrCtrl|CommandOrControl|Cmd|Command|Ctrl|Control|Alt|Option|AltGr|Super|Meta)$/.test(p));
+}
+
+/** Whether the menu should own the key (see the keyboard policy above). */
+export function shouldRegister(command: DesktopMenuCommand, accelerator: string): boolean {
+  return !command.startsWith('edit.') && hasModifier(accelerator);
+}
+
+/** `&` marks a mnemonic on Windows and Linux; a literal one in a path must be doubled. */
+function escapeMnemonic(text: string, platform: string): string {
+  return platform === 'darwin' ? text : text.replaceAll('&', '&&');
+}
+
+function label(text: string, platform: string): string {
+  // Mnemonics (Alt+F opens File) exist on Windows and Linux only.
+  return platform === 'darwin' ? text.replaceAll('&', '') : text;
+}
+
+export function buildMenuTemplate(options: MenuOptions): MenuEntry[] {
+  const { platform } = options;
+  const mac = platform === 'darwin';
+  const separator: MenuEntry = { type: 'separator' };
+  const command = (command: DesktopMenuCommand, text: string): MenuEntry => {
+    const accelerator = commandAccelerator(command, platform);
+    const entry: MenuEntry = { label: label(text, platform), action: { kind: 'command', command } };
+    if (accelerator === undefined) return entry;
+    const register = shouldRegister(command, accelerator);
+    if (mac && !hasModifier(accelerator)) return entry;
+    entry.accelerator = accelerator;
+    if (!register) entry.registerAccelerator = false;
+    return entry;
+  };
+
+  const recent: MenuEntry[] = options.recentFiles.map((path) => ({
+    label: escapeMnemonic(mac ? basename(path) : path, platform),
+    action: { kind: 'openRecent', path },
+  }));
+  const openRecent: MenuEntry = {
+    label: label('Open &Recent', platform),
+    submenu: [
+      ...(recent.length > 0 ? recent : [{ label: 'No Recent Files', enabled: false }]),
+      separator,
+      { label: label('&Clear Recent', platform), enabled: recent.length > 0, action: { kind: 'clearRecent' } },
+    ],
+  };
+
+  const file: MenuEntry = {
+    label: label('&File', platform),
+    submenu: [
+      command('file.new', '&New Flow'),
+      command('file.open', '&Open…'),
+      openRecent,
+      separator,
+      command('file.save', '&Save'),
+      command('file.saveAs', 'Save &As…'),
+      separator,
+      command('file.export', '&Export…'),
+      command('file.importAsyncApi', '&Import AsyncAPI…'),
+      ...(mac ? [] : [separator, { role: 'quit', label: platform === 'win32' ? 'E&xit' : '&Quit', accelerator: 'CmdOrCtrl+Q' }]),
+    ],
+  };
+  const edit: MenuEntry = {
+    label: label('&Edit', platform),
+    submenu: [
+      command('edit.undo', '&Undo'),
+      command('edit.redo', '&Redo'),
+      separator,
+      command('edit.copy', '&Copy'),
+      command('edit.paste', '&Paste'),
+      command('edit.delete', '&Delete'),
+      separator,
+      command('edit.selectAll', 'Select &All'),
+    ],
+  };
+  const view: MenuEntry = {
+    label: label('&View', platform),
+    submenu: [
+      command('view.fitView', '&Fit View'),
+      command('view.autoLayout', '&Auto Layout'),
+      command('view.toggleTheme', 'Toggle &Theme'),
+      separator,
+      { role: 'resetZoom' },
+      { role: 'zoomIn' },
+      { role: 'zoomOut' },
+      separator,
+      { role: 'togglefullscreen' },
+      ...(options.developerTools ? [separator, { role: 'toggleDevTools' }] : []),
+    ],
+  };
+  const run: MenuEntry = {
+    label: label('&Run', platform),
+    submenu: [command('run.start', '&Start'), command('run.stop', 'S&top')],
+  };
+  const help: MenuEntry = {
+    label: label('&Help', platform),
+    role: mac ? 'help' : undefined,
+    submenu: [{ label: label(`&About ${options.appName}`, platform), action: { kind: 'about' } }],
+  };
+  if (help.role === undefined) delete help.role;
+
+  if (!mac) return [file, edit, view, run, help];
+  const appMenu: MenuEntry = {
+    label: options.appName,
+    submenu: [
+      { label: `About ${options.appName}`, action: { kind: 'about' } },
+      separator,
+      { role: 'services' },
+      separator,
+      { role: 'hide' },
+      { role: 'hideOthers' },
+      { role: 'unhide' },
+      separator,
+      { role: 'quit' },
+    ],
+  };
+  return [appMenu, file, edit, view, run, { role: 'windowMenu' }, help];
+}
+
+/** Electron's template, each action wired to `onAction`. */
+export function toElectronTemplate(entries: readonly MenuEntry[], onAction: (action: MenuAction) => void): MenuItemOptions[] {
+  return entries.map((entry) => {
+    const item: MenuItemOptions = {};
+    if (entry.label !== undefined) item.label = entry.label;
+    if (entry.role !== undefined) item.role = entry.role;
+    if (entry.type !== undefined) item.type = entry.type;
+    if (entry.accelerator !== undefined) item.accelerator = entry.accelerator;
+    if (entry.registerAccelerator !== undefined) item.registerAccelerator = entry.registerAccelerator;
+    if (entry.enabled !== undefined) item.enabled = entry.enabled;
+    const action = entry.action;
+    if (action) item.click = () => onAction(action);
+    if (entry.submenu) item.submenu = toElectronTemplate(entry.submenu, onAction);
+    return item;
+  });
+}
+
+/** Every entry of a template, depth first (tests and lookups). */
+export function flattenMenu(entries: readonly MenuEntry[]): MenuEntry[] {
+  return entries.flatMap((entry) => [entry, ...(entry.submenu ? flattenMenu(entry.submenu) : [])]);
+}
