@@ -23,7 +23,9 @@ function validator(): ValidateFunction {
 
 export function checkSchema(flow: FlowDocument, locate: Locator, file?: string): Problem[] {
   const validate = validator();
-  if (validate(flow)) return [];
+  // Through `unknown`: ajv's type guard would otherwise narrow `flow` to never below.
+  const data: unknown = flow;
+  if (validate(data)) return [];
   const problems: Problem[] = [];
   const seen = new Set<string>();
   for (const error of validate.errors ?? []) {

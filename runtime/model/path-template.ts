@@ -3,6 +3,7 @@
  * mistake so the message can point at the exact column. Routing itself lives in paths.ts
  * (engine); this file only answers "is it well formed, and which params does it declare".
  */
+import { isValidParamName, joinPath, pathShape } from './paths.ts';
 
 export interface TemplateParam {
   name: string;
@@ -19,12 +20,6 @@ export interface ScannedTemplate {
   issues: TemplateIssue[];
 }
 
-const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-/** Same rule as `isValidParamName` in paths.ts: a JavaScript-style identifier without `$`. */
-export function isIdentifierLike(name: string): boolean {
-  return PARAM_NAME.test(name);
-}
 
 export function scanPathTemplate(template: string, label: string): ScannedTemplate {
   const params: TemplateParam[] = [];
@@ -46,8 +41,8 @@ export function scanPathTemplate(template: string, label: string): ScannedTempla
     issues.push({ kind: 'syntax', offset: template.search(/\s/), message: `${label} '${template}' must not contain spaces.` });
   }
   const star = template.indexOf('*');
-  if (star >= 0 && !(star === template.length - 1 && template.endsWith('/*'))) {
-    issues.push({ kind: 'syntax', offset: star, message: `${label} '${template}' may use '*' only as its last segment ('/*').` });
+  if (star >= 0 && star !== template.length - 1) {
+    issues.push({ kind: 'syntax', offset: star, message: `${label} '${template}' may use '*' only at its very end ('/*' matches any rest of the path).` });
   }
   let i = 0;
   while (i < template.length) {
@@ -69,7 +64,7 @@ export function scanPathTemplate(template: string, label: string): ScannedTempla
       continue;
     }
     const name = template.slice(i + 1, close);
-    if (!isIdentifierLike(name)) {
+    if (!isValidParamName(name)) {
       issues.push({
         kind: 'param-name',
         offset: i,
@@ -87,15 +82,9 @@ export function scanPathTemplate(template: string, label: string): ScannedTempla
 }
 
 /**
- * Joins base path and upgrade path the way the router does (`/chat` + `/{name}` = `/chat/{name}`),
- * then replaces every `{param}` with `{}` and drops a trailing `/`, so `/a/{x}` and `/a/{y}/`
- * compare equal.
+ * The route two upgraders would compete for: base and upgrade path joined the way the router
+ * joins them, every `{param}` replaced by `{}`, so `/a/{x}` and `/a/{y}/` compare equal.
  */
 export function normalizedRouteKey(basePath: string | undefined, upgradePath: string | undefined): string {
-  const base = (basePath ?? '/').replace(/\/+$/, '');
-  const rest = (upgradePath ?? '/').replace(/^\/+/, '');
-  let joined = `${base}/${rest}`.replace(/\/{2,}/g, '/');
-  joined = joined.replace(/\{[^{}]*\}/g, '{}');
-  if (joined.length > 1) joined = joined.replace(/\/+$/, '');
-  return joined === '' ? '/' : joined;
+  return pathShape(joinPath(basePath, upgradePath));
 }
