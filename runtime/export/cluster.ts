@@ -11,12 +11,23 @@
  * The single-instance files (docker-compose.yml, k8s/<name>.yaml) stay as they are; the cluster
  * Deployment is derived from the single one, so probes, resources and security settings agree.
  */
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
 import type { FlowDocument } from '../model/types.ts';
 import { gracePeriodSeconds } from './docker.ts';
 import { k8sManifests } from './k8s.ts';
 import { planExport, type ExportPlan } from './plan.ts';
-import { toYaml, toYamlDocuments } from './yaml.ts';
+
+/**
+ * YAML with 1.1 quoting: kubectl and many compose readers still resolve `yes`/`on`/`no` as
+ * booleans, so such strings (redis' `--appendonly yes`) must be written quoted.
+ */
+function toYaml(value: unknown): string {
+  return stringify(value, { version: '1.1', aliasDuplicateObjects: false, lineWidth: 0, minContentWidth: 0 });
+}
+
+function toYamlDocuments(values: unknown[]): string {
+  return values.map((v) => toYaml(v)).join('---\n');
+}
 
 /** Pinned like the Node image: the same flow exports the same bytes, and deploys the same Redis. */
 export const REDIS_IMAGE = 'redis:7.4.2-alpine';

@@ -59,21 +59,15 @@ export function createRedisState(client: Redis, keys: RedisKeys, where: string):
     },
     set(service, key, value) {
       return run('set', key, async () => {
-        // Same as the in-memory store after JSON round trip: undefined means "no value".
-        if (value === undefined) {
-          await client.hdel(keys.state(service), key);
-          return;
-        }
         let text: string | undefined;
         try {
           text = JSON.stringify(value);
         } catch (error) {
           throw new StateError(`${label('set', key)} failed: value is not JSON-serializable (${(error as Error).message})`, 'WSF_STATE_ERROR');
         }
-        if (text === undefined) {
-          throw new StateError(`${label('set', key)} failed: value is not JSON-serializable (${typeof value})`, 'WSF_STATE_ERROR');
-        }
-        await client.hset(keys.state(service), key, text);
+        // As in the in-memory store: what JSON cannot hold (undefined, a function) means "no value".
+        if (text === undefined) await client.hdel(keys.state(service), key);
+        else await client.hset(keys.state(service), key, text);
       });
     },
     delete(service, key) {

@@ -81,7 +81,7 @@ export function createRedisAdapter(url: string, options: RedisAdapterOptions = {
 
   const presence = new Presence(cmd, keys, instanceId, heartbeatMs);
   const state: StateBackend = createRedisState(cmd, keys, where);
-  const counters = { published: 0, received: 0, undelivered: 0, malformed: 0, outages: 0 };
+  const counters = { published: 0, received: 0, undelivered: 0, malformed: 0, outages: 0, localErrors: 0 };
 
   let deliverLocal: ((delivery: Delivery) => void) | undefined;
   let cmdReady = false;
@@ -90,6 +90,15 @@ export function createRedisAdapter(url: string, options: RedisAdapterOptions = {
   let lastError = '';
   // Outage bookkeeping: one warning when it starts, one line when it ends.
   let down: { since: number; undeliveredAtStart: number } | undefined;
+
+  // A throwing engine callback must not reach ioredis' parser (or the snippet that published).
+  const deliver = (delivery: Delivery) => {
+    try {
+      deliverLocal?.(delivery);
+    } catch {
+      counters.localErrors++;
+    }
+  };
 
   const markDown = () => {
     if (closing || down) return;
@@ -150,8 +159,9 @@ export function createRedisAdapter(url: string, options: RedisAdapterOptions = {
     if (envelope.origin === instanceId) return; // delivered locally when it was published
     counters.received++;
     const { origin: _origin, ...delivery } = envelope;
-    deliverLocal?.(delivery);
+    deliver(delivery);
   });
+
 
   const waitReady = (timeoutMs: number) =>
     new Promise<void>((resolve) => {
@@ -178,7 +188,7 @@ export function createRedisAdapter(url: string, options: RedisAdapterOptions = {
     },
 
     publish(delivery) {
-      deliverLocal?.(delivery);
+      deliver(delivery);
       let remote: Delivery = delivery;
       if (delivery.to) {
         const elsewhere = delivery.to.filter((id) => !presence.isLocal(id));
