@@ -18,8 +18,18 @@ const SERVICE_ENTRY = fileURLToPath(new URL('./service/main.ts', import.meta.url
 const EMBEDDED = fileURLToPath(new URL('./service/embedded.ts', import.meta.url));
 const WORKER_ENTRY = fileURLToPath(new URL('../engine/host/worker.ts', import.meta.url));
 
-/** Native or build-time packages that must never be bundled; using one fails loudly. */
-const ABSENT = ['bufferutil', 'utf-8-validate', 'esbuild', 'typescript', 'tsx'];
+/** ws's optional native helpers: ws requires them inside try/catch, so "throws" = "not installed". */
+const OPTIONAL_NATIVE = ['bufferutil', 'utf-8-validate'];
+/**
+ * Build-time packages the engine's index re-exports (compileFlow) but a service never calls:
+ * replaced by side-effect-free stubs that tree-shaking drops, and that fail loudly if called.
+ */
+const BUILD_TIME = ['esbuild', 'typescript', 'tsx', 'tsx/esm/api'];
+const BUILD_TIME_STUB = [
+  'const unavailable = () => { throw new Error("not available in an exported wsflow service: snippets were compiled at export time"); };',
+  'export const transform = unavailable, transformSync = unavailable, build = unavailable, buildSync = unavailable, context = unavailable, register = unavailable;',
+  'export default { transform, transformSync, build, buildSync, context, register };',
+].join('\n');
 
 // ESM output cannot `require` Node built-ins from bundled CommonJS (ws, ioredis) without this.
 const BANNER = [
@@ -32,12 +42,14 @@ function wsflowPlugin(compiled: CompiledFlow): Plugin {
   return {
     name: 'wsflow-export',
     setup(b) {
-      b.onResolve({ filter: new RegExp(`^(${ABSENT.join('|')})$`) }, (args) => ({ path: args.path, namespace: 'wsflow-absent' }));
-      // ws requires its optional native helpers inside try/catch: a throwing module means "not installed".
+      b.onResolve({ filter: new RegExp(`^(${OPTIONAL_NATIVE.join('|')})$`) }, (args) => ({ path: args.path, namespace: 'wsflow-absent' }));
       b.onLoad({ filter: /.*/, namespace: 'wsflow-absent' }, (args) => ({
         contents: `throw new Error(${JSON.stringify(`${args.path} is not part of an exported wsflow service`)});`,
         loader: 'js',
       }));
+      const buildTime = new RegExp(`^(${BUILD_TIME.map((n) => n.replace(/[/]/g, '\\/')).join('|')})$`);
+      b.onResolve({ filter: buildTime }, (args) => ({ path: args.path, namespace: 'wsflow-build-time', sideEffects: false }));
+      b.onLoad({ filter: /.*/, namespace: 'wsflow-build-time' }, () => ({ contents: BUILD_TIME_STUB, loader: 'js' }));
       b.onLoad({ filter: /[\\/]export[\\/]service[\\/]embedded\.ts$/ }, (args) =>
         args.path === EMBEDDED
           ? { contents: `export const embedded = ${JSON.stringify(compiled, null, 2)};\n`, loader: 'js' }
