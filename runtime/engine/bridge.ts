@@ -1,0 +1,290 @@
+/**
+ * Main-thread side of the handler host: owns the worker, batches events to it (one postMessage
+ * per event-loop turn), dispatches the actions that come back, and replaces the worker when the
+ * watchdog finds it stuck in a snippet.
+ */
+import { Worker } from 'node:worker_threads';
+import * as P from './host/protocol.ts';
+import type { ConnInfo, HostControl, HostProgram, InvokeRecord, StateOp, StatsDelta, EngineNote, UpgradeInfo, UpgradeResult } from './host/protocol.ts';
+import { Watchdog } from './watchdog.ts';
+
+export interface Culprit {
+  kind: 'connection' | 'upgrade';
+  /** connNum or reqId */
+  id: number;
+  nodeId?: string;
+}
+
+export interface Survivor {
+  num: number;
+  info: ConnInfo;
+  /** unfinished events, flat `op, a, b` triples, oldest first */
+  events: readonly unknown[];
+  eventsHead: number;
+}
+
+export interface BridgeSink {
+  send(connNum: number, data: string | Uint8Array): void;
+  broadcast(serviceIdx: number, data: string | Uint8Array, except: string[] | null): void;
+  sendTo(serviceIdx: number, ids: string[], data: string | Uint8Array): void;
+  close(connNum: number, code: number, reason: string): void;
+  done(connNum: number): void;
+  upgradeResult(reqId: number, result: UpgradeResult): void;
+  state(serviceIdx: number, op: StateOp, key: string, arg: unknown): Promise<unknown>;
+  count(serviceIdx: number): Promise<number>;
+  attrs(connNum: number, json: string): void;
+  traceRecord(record: InvokeRecord): void;
+  workerStats(delta: StatsDelta): void;
+  note(note: EngineNote): void;
+  /** The worker was stuck and has been terminated: report, close the culprits' connections. */
+  stuck(culprits: Culprit[], budgetMs: number): void;
+  /** For a fresh worker: connections to restore (culprits excluded) and upgrades to redo. */
+  survivors(): { connections: Survivor[]; upgrades: { reqId: number; upgraderIdx: number; info: UpgradeInfo }[] };
+}
+
+export interface BridgeOptions {
+  workerUrl: URL;
+  program: HostProgram;
+  budgetMs: number;
+  sampleRate: number;
+  sink: BridgeSink;
+}
+
+export class HostBridge {
+  private worker!: Worker;
+  private generation = 0;
+  private slots = new Int32Array(new SharedArrayBuffer(P.SLOTS_LENGTH * 4));
+  private out: unknown[] = [0];
+  private seq = 0;
+  private acked = 0;
+  private flushScheduled = false;
+  private tracing = false;
+  private program: HostProgram;
+  private readonly watchdog: Watchdog;
+  private closed = false;
+  private ready = false;
+  private readyWaiters: (() => void)[] = [];
+  private readonly flushBound = () => this.flush();
+
+  constructor(private readonly options: BridgeOptions) {
+    this.program = options.program;
+    this.watchdog = new Watchdog(options.budgetMs, {
+      progress: () => Atomics.load(this.slots, P.SLOT_PROGRESS),
+      // Until the fresh worker has loaded (tsx, snippets) it is not judged.
+      busy: () => this.ready && this.seq > this.acked,
+      ping: () => this.ping(),
+      stuck: () => this.onStuck(),
+    });
+    this.spawn();
+    this.watchdog.start();
+  }
+
+  // ---- outgoing events (hot path) ----
+  push2(op: number, a: unknown, b: unknown): void {
+    this.out.push(op, a, b);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.flushBound);
+    }
+  }
+
+  push3(op: number, a: unknown, b: unknown, c: unknown): void {
+    this.out.push(op, a, b, c);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.flushBound);
+    }
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.closed || this.out.length === 1) return;
+    this.out[0] = ++this.seq;
+    this.worker.postMessage(this.out);
+    this.out.length = 1;
+  }
+
+  private ping(): void {
+    if (this.closed) return;
+    this.worker.postMessage([++this.seq]);
+  }
+
+  setTracing(on: boolean): void {
+    this.tracing = on;
+    this.control({ type: 'config', tracing: on, sampleRate: this.options.sampleRate });
+  }
+
+  reload(program: HostProgram): void {
+    this.program = program;
+    this.flush();
+    this.control({ type: 'reload', program });
+  }
+
+  private control(msg: HostControl): void {
+    if (!this.closed) this.worker.postMessage(msg);
+  }
+
+  /** node id for a node index of the current program */
+  nodeId(idx: number): string | undefined {
+    return this.program.nodeIds[idx];
+  }
+
+  // ---- worker lifecycle ----
+  private spawn(): void {
+    const gen = ++this.generation;
+    this.slots = new Int32Array(new SharedArrayBuffer(P.SLOTS_LENGTH * 4));
+    this.seq = 0;
+    this.acked = 0;
+    this.ready = false;
+    const worker = new Worker(this.options.workerUrl, { stdout: false, stderr: false });
+    this.worker = worker;
+    worker.unref();
+    worker.on('message', (msg: unknown[]) => {
+      if (gen === this.generation) this.dispatch(msg, gen);
+    });
+    worker.on('error', (error) => {
+      if (gen !== this.generation || this.closed) return;
+      this.options.sink.note({ level: 'error', code: 'WSF_HOST_CRASHED', message: `handler host failed: ${error.message}; restarting it` });
+      this.respawn([]);
+    });
+    worker.on('exit', (code) => {
+      if (gen !== this.generation || this.closed) return;
+      this.options.sink.note({ level: 'error', code: 'WSF_HOST_CRASHED', message: `handler host exited with code ${code}; restarting it` });
+      this.respawn([]);
+    });
+    this.control({ type: 'init', program: this.program, slots: this.slots.buffer as SharedArrayBuffer, tracing: this.tracing, sampleRate: this.options.sampleRate });
+  }
+
+  private respawn(culprits: Culprit[]): void {
+    const old = this.worker;
+    this.generation++; // drop anything the old worker still says
+    void old.terminate();
+    this.out.length = 1;
+    this.options.sink.stuck(culprits, this.options.budgetMs);
+    this.spawn();
+    const { connections, upgrades } = this.options.sink.survivors();
+    for (const s of connections) {
+      this.out.push(P.EV_RESTORE, s.num, s.info);
+      for (let i = s.eventsHead; i < s.events.length; i += 3) {
+        const op = s.events[i] as number;
+        if (op === P.EV_CLOSE) this.out.push(op, s.num, s.events[i + 1], s.events[i + 2]);
+        else this.out.push(op, s.num, s.events[i + 1]);
+      }
+    }
+    for (const u of upgrades) this.out.push(P.EV_UPGRADE, u.reqId, u.upgraderIdx, u.info);
+    this.flush();
+  }
+
+  private onStuck(): void {
+    if (this.closed) return;
+    const s = this.slots;
+    const culprits: Culprit[] = [];
+    const add = (kind: number, id: number, node: number) => {
+      const c: Culprit = { kind: kind === 2 ? 'upgrade' : 'connection', id, nodeId: this.nodeId(node) };
+      if (!culprits.some((x) => x.kind === c.kind && x.id === c.id)) culprits.push(c);
+    };
+    const running = Atomics.load(s, P.SLOT_KIND);
+    if (running !== 0) add(running, s[P.SLOT_ID] as number, s[P.SLOT_NODE] as number);
+    else {
+      // Stuck outside a synchronous call: in the continuation of an async invocation. Prefer the
+      // ones the current batch woke up; else every pending one is a suspect.
+      const resumed = Atomics.load(s, P.SLOT_RESUMED_COUNT);
+      const [base, count] = resumed > 0 ? [P.RESUMED_BASE, resumed] : [P.PENDING_BASE, Atomics.load(s, P.SLOT_PENDING_COUNT)];
+      for (let i = 0; i < count; i++) add(s[base + 3 * i] as number, s[base + 3 * i + 1] as number, s[base + 3 * i + 2] as number);
+    }
+    this.respawn(culprits);
+  }
+
+  // ---- incoming actions ----
+  /** Resolves once the worker has loaded its program and answered. */
+  whenReady(): Promise<void> {
+    return this.ready ? Promise.resolve() : new Promise((resolve) => this.readyWaiters.push(resolve));
+  }
+
+  private dispatch(batch: unknown[], gen: number): void {
+    if (!this.ready) {
+      this.ready = true;
+      for (const w of this.readyWaiters.splice(0)) w();
+    }
+    this.acked = batch[0] as number;
+    const sink = this.options.sink;
+    const n = batch.length;
+    let i = 1;
+    while (i < n) {
+      const op = batch[i] as number;
+      switch (op) {
+        case P.ACT_SEND:
+          sink.send(batch[i + 1] as number, batch[i + 2] as string | Uint8Array);
+          i += 3;
+          break;
+        case P.ACT_DONE:
+          sink.done(batch[i + 1] as number);
+          i += 2;
+          break;
+        case P.ACT_BROADCAST:
+          sink.broadcast(batch[i + 1] as number, batch[i + 2] as string | Uint8Array, batch[i + 3] as string[] | null);
+          i += 4;
+          break;
+        case P.ACT_SENDTO:
+          sink.sendTo(batch[i + 1] as number, batch[i + 2] as string[], batch[i + 3] as string | Uint8Array);
+          i += 4;
+          break;
+        case P.ACT_CLOSE:
+          sink.close(batch[i + 1] as number, batch[i + 2] as number, batch[i + 3] as string);
+          i += 4;
+          break;
+        case P.ACT_UPGRADE_RESULT:
+          sink.upgradeResult(batch[i + 1] as number, batch[i + 2] as UpgradeResult);
+          i += 3;
+          break;
+        case P.ACT_STATE: {
+          const reqId = batch[i + 1] as number;
+          this.reply(gen, reqId, sink.state(batch[i + 2] as number, batch[i + 3] as StateOp, batch[i + 4] as string, batch[i + 5]));
+          i += 6;
+          break;
+        }
+        case P.ACT_COUNT:
+          this.reply(gen, batch[i + 1] as number, sink.count(batch[i + 2] as number));
+          i += 3;
+          break;
+        case P.ACT_ATTRS:
+          sink.attrs(batch[i + 1] as number, batch[i + 2] as string);
+          i += 3;
+          break;
+        case P.ACT_TRACE:
+          sink.traceRecord(batch[i + 1] as InvokeRecord);
+          i += 2;
+          break;
+        case P.ACT_STATS:
+          sink.workerStats(batch[i + 1] as StatsDelta);
+          i += 2;
+          break;
+        case P.ACT_NOTE:
+          sink.note(batch[i + 1] as EngineNote);
+          i += 2;
+          break;
+        default:
+          sink.note({ level: 'error', code: 'WSF_HOST_PROTOCOL', message: `unknown action ${String(op)} from the handler host` });
+          i = n;
+      }
+    }
+  }
+
+  private reply(gen: number, reqId: number, result: Promise<unknown>): void {
+    result.then(
+      (value) => {
+        if (gen === this.generation) this.push3(P.EV_REPLY, reqId, true, value);
+      },
+      (error: unknown) => {
+        if (gen === this.generation) this.push3(P.EV_REPLY, reqId, false, error instanceof Error ? error.message : String(error));
+      },
+    );
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.watchdog.stop();
+    this.generation++;
+    await this.worker.terminate();
+  }
+}

@@ -1,0 +1,461 @@
+/**
+ * The running engine: one http.Server, one `ws` server per service (noServer; per-service
+ * maxPayload and subprotocols), sockets and cluster adapter in this thread, snippets in the
+ * handler-host worker (bridge.ts). Implements RunningFlow.
+ */
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { randomBytes } from 'node:crypto';
+import { WebSocketServer } from 'ws';
+import type { WebSocket } from 'ws';
+import type { ClusterAdapter, CompiledFlow, Delivery, EngineOptions, RunningFlow, SnippetFailure, TraceEvent, TraceSubscription } from './contracts.ts';
+import { buildTopology } from './topology.ts';
+import type { RouteSpec, Topology } from './topology.ts';
+import { HostBridge } from './bridge.ts';
+import type { BridgeSink, Culprit, Survivor } from './bridge.ts';
+import * as P from './host/protocol.ts';
+import type { ConnInfo, EngineNote, InvokeRecord, StateOp, StatsDelta, UpgradeResult } from './host/protocol.ts';
+import { TraceHub } from './trace.ts';
+import { completeEvent, hasUnfinished, startSweeps, stopSweeps } from './connection.ts';
+import type { ConnRecord, ServiceRt } from './connection.ts';
+import { incomingCheck } from './incoming.ts';
+import { answerPlainRequest, refuseUpgrade } from './http.ts';
+import { chooseProtocol, handleUpgrade } from './upgrade.ts';
+import type { Acceptance, PendingUpgrade, UpgradeHost } from './upgrade.ts';
+import { createMemoryAdapter } from './adapters/memory.ts';
+
+const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
+const decided = new WeakMap<IncomingMessage, string | undefined>();
+
+export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
+  port = 0;
+  url = '';
+  stopping = false;
+  private topology: Topology;
+  private services: ServiceRt[] = [];
+  private readonly byService = new Map<string, ServiceRt>();
+  private readonly byNum = new Map<number, ConnRecord>();
+  private readonly byId = new Map<string, ConnRecord>();
+  private readonly upgrades = new Map<number, PendingUpgrade>();
+  private nextNum = 0;
+  private nextReq = 0;
+  private readonly idPrefix = randomBytes(4).toString('hex');
+  private messagesIn = 0;
+  private messagesOut = 0;
+  private openCount = 0;
+  private readonly server: Server;
+  private readonly adapter: ClusterAdapter;
+  private readonly bridge: HostBridge;
+  private readonly trace: TraceHub;
+  private drained: (() => void) | undefined;
+  private stopPromise: Promise<void> | undefined;
+
+  constructor(
+    private compiled: CompiledFlow,
+    private readonly options: EngineOptions,
+  ) {
+    this.topology = buildTopology(compiled);
+    this.adapter = options.adapter ?? createMemoryAdapter();
+    this.trace = new TraceHub(
+      () => ({ connections: this.openCount, messagesIn: this.messagesIn, messagesOut: this.messagesOut }),
+      (on) => this.bridge?.setTracing(on),
+    );
+    for (const spec of this.topology.services) this.addService(spec);
+    const budgetMs = options.handlerBudgetMs ?? compiled.flow.settings?.handlerBudgetMs ?? 1000;
+    this.bridge = new HostBridge({
+      workerUrl: options.hostWorkerUrl ?? new URL('./host/entry.mjs', import.meta.url),
+      program: this.topology.program,
+      budgetMs,
+      sampleRate: options.traceSampleRate ?? 200,
+      sink: this,
+    });
+    this.server = createServer((req, res) => answerPlainRequest(req, res, (p) => this.topology.routes.some((r) => r.path.match(p))));
+    this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => handleUpgrade(this, req, socket, head));
+  }
+
+  private addService(spec: Topology['services'][number]): void {
+    const node = spec.node;
+    const svc: ServiceRt = {
+      spec,
+      wss: new WebSocketServer({
+        noServer: true,
+        clientTracking: false,
+        perMessageDeflate: false,
+        maxPayload: node.maxPayload ?? DEFAULT_MAX_PAYLOAD,
+        handleProtocols: (offered: Set<string>, req: IncomingMessage) => decided.get(req) ?? chooseProtocol(svc, [...offered]) ?? false,
+      }),
+      conns: new Set(),
+      check: incomingCheck(node),
+      idleMs: node.idleTimeoutMs ?? 0,
+      heartbeatMs: node.heartbeatMs ?? 0,
+      timers: [],
+    };
+    startSweeps(svc);
+    this.services.push(svc);
+    this.byService.set(spec.id, svc);
+  }
+
+  async listen(): Promise<void> {
+    await this.adapter.start((d) => this.deliverLocal(d));
+    // Accept connections only once snippets are loaded, so the first messages do not wait.
+    await this.bridge.whenReady();
+    const host = this.options.host ?? '127.0.0.1';
+    const port = this.options.port ?? this.compiled.flow.listener.port;
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    const address = this.server.address();
+    this.port = typeof address === 'object' && address ? address.port : port;
+    const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+    this.url = `ws://${shown}:${this.port}`;
+  }
+
+  // ---------------------------------------------------------------- UpgradeHost
+  routes(): readonly RouteSpec[] {
+    return this.topology.routes;
+  }
+
+  service(idx: number): ServiceRt {
+    return this.services[idx] as ServiceRt;
+  }
+
+  askSnippet(pending: Omit<PendingUpgrade, 'reqId'>): void {
+    const reqId = ++this.nextReq;
+    this.upgrades.set(reqId, { reqId, ...pending });
+    pending.socket.once('close', () => this.upgrades.delete(reqId));
+    this.bridge.push3(P.EV_UPGRADE, reqId, pending.route.idx, pending.info);
+  }
+
+  upgradeResult(reqId: number, result: UpgradeResult): void {
+    const pending = this.upgrades.get(reqId);
+    if (!pending) return;
+    this.upgrades.delete(reqId);
+    const upId = pending.route.upgrader.id;
+    if (!result.ok) return this.refuse(pending, 500, `upgrade refused: the upgrade snippet failed (${result.error.message})`, upId);
+    const d = result.decision as { accept: boolean; status?: number; reason?: string } & Acceptance;
+    if (!d.accept) {
+      const status = typeof d.status === 'number' && d.status >= 400 && d.status <= 599 ? Math.floor(d.status) : 403;
+      return this.refuse(pending, status, d.reason ?? 'upgrade refused', upId);
+    }
+    if (d.protocol !== undefined && !pending.info.protocols.includes(d.protocol)) {
+      const failure: SnippetFailure = { code: 'WSF_UPGRADE_DECISION', nodeId: upId, message: `the upgrade snippet picked subprotocol "${d.protocol}", which the client did not offer` };
+      this.reportFailure(failure, '', 'upgrade');
+      return this.refuse(pending, 500, 'upgrade refused: the upgrade snippet picked a subprotocol the client did not offer', upId);
+    }
+    this.accept(pending, d);
+  }
+
+  private refuse(pending: Omit<PendingUpgrade, 'reqId'>, status: number, reason: string, upgraderId?: string): void {
+    refuseUpgrade(pending.socket, status, reason);
+    this.rejected(pending.info.path, status, reason, upgraderId);
+  }
+
+  rejected(path: string, status: number, reason: string, upgraderId?: string): void {
+    if (this.trace.active) this.trace.emit({ kind: 'connection', t: Date.now(), state: 'rejected', connectionId: '', upgraderId, path, status, reason });
+  }
+
+  accept(pending: Omit<PendingUpgrade, 'reqId'>, acceptance: Acceptance): void {
+    const { req, socket, head, svc, info, route } = pending;
+    if (socket.destroyed) return;
+    if (this.stopping) return this.refuse(pending, 503, 'the service is shutting down', route.upgrader.id);
+    decided.set(req, acceptance.protocol);
+    svc.wss.handleUpgrade(req, socket, head, (ws) => {
+      const num = ++this.nextNum;
+      const connInfo: ConnInfo = {
+        id: `${this.idPrefix}-${num.toString(36)}`,
+        serviceIdx: svc.spec.idx,
+        params: info.params,
+        query: info.query,
+        headers: info.headers,
+        path: info.path,
+        protocol: ws.protocol,
+        remoteAddress: info.remoteAddress,
+        attrs: acceptance.attrs ?? '{}',
+      };
+      const rec: ConnRecord = { num, id: connInfo.id, ws, svc, info: connInfo, events: [], head: 0, open: true, quarantined: false, alive: true, lastSeen: Date.now() };
+      this.byNum.set(num, rec);
+      this.byId.set(rec.id, rec);
+      svc.conns.add(rec);
+      this.openCount++;
+      this.adapter.connectionOpened(svc.spec.id, rec.id);
+      this.wire(rec);
+      if (acceptance.firstMessage !== undefined) this.sendTo1(rec, acceptance.firstMessage);
+      if (this.trace.active) {
+        this.trace.emit({ kind: 'connection', t: Date.now(), state: 'open', connectionId: rec.id, serviceId: svc.spec.id, upgraderId: route.upgrader.id, path: info.path });
+      }
+      this.forward(rec, P.EV_OPEN, connInfo);
+    });
+  }
+
+  // ---------------------------------------------------------------- sockets (hot path)
+  private forward(rec: ConnRecord, op: number, a: unknown): void {
+    rec.events.push(op, a, undefined);
+    this.bridge.push2(op, rec.num, a);
+  }
+
+  private wire(rec: ConnRecord): void {
+    const ws = rec.ws;
+    const svc = rec.svc;
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      this.messagesIn++;
+      if (svc.idleMs > 0) rec.lastSeen = Date.now();
+      if (rec.quarantined) return;
+      if (isBinary) {
+        this.forward(rec, P.EV_BINARY, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+        return;
+      }
+      const text = data.toString();
+      if (svc.check) {
+        const problem = svc.check(text);
+        if (problem !== null) {
+          ws.close(1007, problem);
+          return;
+        }
+      }
+      rec.events.push(P.EV_TEXT, text, undefined);
+      this.bridge.push2(P.EV_TEXT, rec.num, text);
+    });
+    ws.on('ping', () => {
+      if (svc.idleMs > 0) rec.lastSeen = Date.now();
+    });
+    ws.on('pong', () => {
+      rec.alive = true;
+    });
+    ws.on('error', (error: Error) => {
+      if (!rec.quarantined) this.forward(rec, P.EV_SOCKERR, error.message);
+    });
+    ws.on('close', (code: number, reason: Buffer) => {
+      rec.open = false;
+      svc.conns.delete(rec);
+      this.openCount--;
+      this.adapter.connectionClosed(svc.spec.id, rec.id);
+      const why = reason.toString();
+      if (this.trace.active) {
+        this.trace.emit({ kind: 'connection', t: Date.now(), state: 'close', connectionId: rec.id, serviceId: svc.spec.id, path: rec.info.path, code, reason: why });
+      }
+      if (rec.quarantined) this.forget(rec);
+      else {
+        rec.events.push(P.EV_CLOSE, code, why);
+        this.bridge.push3(P.EV_CLOSE, rec.num, code, why);
+      }
+    });
+  }
+
+  private sendTo1(rec: ConnRecord, data: string | Uint8Array): void {
+    if (!rec.open) return;
+    this.messagesOut++;
+    rec.ws.send(data, { binary: typeof data !== 'string' });
+  }
+
+  private forget(rec: ConnRecord): void {
+    this.byNum.delete(rec.num);
+    this.byId.delete(rec.id);
+    if (this.drained && this.byNum.size === 0) this.drained();
+  }
+
+  // ---------------------------------------------------------------- BridgeSink
+  send(connNum: number, data: string | Uint8Array): void {
+    const rec = this.byNum.get(connNum);
+    if (rec && rec.open) {
+      this.messagesOut++;
+      rec.ws.send(data, { binary: typeof data !== 'string' });
+    }
+  }
+
+  done(connNum: number): void {
+    const rec = this.byNum.get(connNum);
+    if (rec && completeEvent(rec) && !rec.open) this.forget(rec);
+  }
+
+  broadcast(serviceIdx: number, data: string | Uint8Array, except: string[] | null): void {
+    const svc = this.services[serviceIdx];
+    if (!svc) return;
+    const d: Delivery = typeof data === 'string' ? { service: svc.spec.id, data } : { service: svc.spec.id, data: Buffer.from(data).toString('base64'), binary: true };
+    if (except && except.length > 0) d.except = except;
+    this.adapter.publish(d);
+  }
+
+  sendTo(serviceIdx: number, ids: string[], data: string | Uint8Array): void {
+    const svc = this.services[serviceIdx];
+    if (!svc || ids.length === 0) return;
+    const d: Delivery = typeof data === 'string' ? { service: svc.spec.id, data, to: ids } : { service: svc.spec.id, data: Buffer.from(data).toString('base64'), binary: true, to: ids };
+    this.adapter.publish(d);
+  }
+
+  /** The adapter's local delivery: encode once, write to every target socket of this instance. */
+  private deliverLocal(d: Delivery): void {
+    const payload = d.binary ? Buffer.from(d.data, 'base64') : Buffer.from(d.data);
+    const opts = { binary: d.binary === true };
+    if (d.to) {
+      for (const id of d.to) {
+        const rec = this.byId.get(id);
+        if (rec && rec.open) {
+          this.messagesOut++;
+          rec.ws.send(payload, opts);
+        }
+      }
+      return;
+    }
+    const svc = this.byService.get(d.service);
+    if (!svc) return;
+    const except = d.except && d.except.length > 0 ? new Set(d.except) : undefined;
+    for (const rec of svc.conns) {
+      if (except?.has(rec.id)) continue;
+      this.messagesOut++;
+      rec.ws.send(payload, opts);
+    }
+  }
+
+  close(connNum: number, code: number, reason: string): void {
+    const rec = this.byNum.get(connNum);
+    if (!rec || !rec.open) return;
+    try {
+      rec.ws.close(code, reason);
+    } catch (error) {
+      this.note({ level: 'warn', code: 'WSF_CLOSE_INVALID', message: `conn.close(${code}): ${(error as Error).message}; closing with 1000 instead` });
+      rec.ws.close(1000);
+    }
+  }
+
+  state(serviceIdx: number, op: StateOp, key: string, arg: unknown): Promise<unknown> {
+    const service = this.services[serviceIdx]?.spec.id ?? '';
+    const s = this.adapter.state;
+    switch (op) {
+      case 'get':
+        return s.get(service, key);
+      case 'set':
+        return s.set(service, key, arg);
+      case 'delete':
+        return s.delete(service, key);
+      case 'incr':
+        return s.incr(service, key, typeof arg === 'number' ? arg : 1);
+      case 'keys':
+        return s.keys(service, typeof arg === 'string' ? arg : key);
+      default:
+        return Promise.reject(new Error(`unknown state operation ${String(op)}`));
+    }
+  }
+
+  count(serviceIdx: number): Promise<number> {
+    return this.adapter.connectionCount(this.services[serviceIdx]?.spec.id ?? '');
+  }
+
+  attrs(connNum: number, json: string): void {
+    const rec = this.byNum.get(connNum);
+    if (rec) rec.info.attrs = json;
+  }
+
+  traceRecord(record: InvokeRecord): void {
+    if (this.trace.active) this.trace.emit({ kind: 'invoke', ...record });
+  }
+
+  workerStats(delta: StatsDelta): void {
+    if (this.trace.active) this.trace.addStats(delta);
+  }
+
+  note(note: EngineNote): void {
+    if (this.trace.active) this.trace.emit({ kind: 'engine', t: Date.now(), level: note.level, code: note.code, message: note.message, nodeId: note.nodeId });
+  }
+
+  private reportFailure(error: SnippetFailure, connectionId: string, event: TraceEvent & { kind: 'invoke' } extends { event: infer E } ? E : never): void {
+    if (this.trace.active) this.trace.emit({ kind: 'invoke', t: Date.now(), nodeId: error.nodeId, connectionId, event, durationMs: 0, logs: [], error });
+  }
+
+  stuck(culprits: Culprit[], budgetMs: number): void {
+    const message = `the snippet did not return within ${budgetMs} ms and was stopped`;
+    if (culprits.length === 0) {
+      this.note({ level: 'error', code: 'WSF_SNIPPET_TIMEOUT', message: `${message} (it ran outside any handler, e.g. in a timer)` });
+    }
+    for (const c of culprits) {
+      const failure: SnippetFailure = { code: 'WSF_SNIPPET_TIMEOUT', nodeId: c.nodeId ?? '', message };
+      if (c.kind === 'upgrade') {
+        const pending = this.upgrades.get(c.id);
+        this.upgrades.delete(c.id);
+        this.reportFailure(failure, '', 'upgrade');
+        if (pending) this.refuse(pending, 500, 'upgrade refused: the upgrade snippet timed out', pending.route.upgrader.id);
+        continue;
+      }
+      const rec = this.byNum.get(c.id);
+      if (!rec) continue;
+      const op = rec.events[rec.head];
+      const event = op === P.EV_OPEN ? 'open' : op === P.EV_BINARY ? 'binary' : op === P.EV_CLOSE ? 'close' : op === P.EV_SOCKERR ? 'error' : 'text';
+      this.reportFailure(failure, rec.id, event);
+      rec.quarantined = true;
+      rec.events.length = 0;
+      rec.head = 0;
+      if (rec.open) rec.ws.close(1011, 'handler timed out');
+      else this.forget(rec);
+    }
+  }
+
+  survivors(): ReturnType<BridgeSink['survivors']> {
+    const connections: Survivor[] = [];
+    for (const rec of this.byNum.values()) {
+      if (rec.quarantined) continue;
+      connections.push({ num: rec.num, info: rec.info, events: rec.events, eventsHead: rec.head });
+    }
+    const upgrades = [...this.upgrades.values()].map((u) => ({ reqId: u.reqId, upgraderIdx: u.route.idx, info: u.info }));
+    return { connections, upgrades };
+  }
+
+  // ---------------------------------------------------------------- RunningFlow
+  subscribe(listener: (event: TraceEvent) => void): TraceSubscription {
+    return this.trace.subscribe(listener);
+  }
+
+  async reload(next: CompiledFlow): Promise<void> {
+    const topology = buildTopology(next);
+    const before = this.topology.services.map((s) => s.id).join('\n');
+    const after = topology.services.map((s) => s.id).join('\n');
+    if (before !== after) throw new Error('hot reload cannot add, remove or reorder services: stop and start the flow');
+    this.compiled = next;
+    this.topology = topology;
+    topology.services.forEach((spec, i) => {
+      const svc = this.services[i] as ServiceRt;
+      svc.spec = spec;
+      svc.check = incomingCheck(spec.node);
+    });
+    this.bridge.reload(topology.program);
+  }
+
+  stats(): { connections: number; messagesIn: number; messagesOut: number } {
+    return { connections: this.openCount, messagesIn: this.messagesIn, messagesOut: this.messagesOut };
+  }
+
+  stop(options?: { drainTimeoutMs?: number }): Promise<void> {
+    this.stopPromise ??= this.doStop(options?.drainTimeoutMs ?? this.compiled.flow.settings?.drainTimeoutMs ?? 5000);
+    return this.stopPromise;
+  }
+
+  private async doStop(drainMs: number): Promise<void> {
+    this.stopping = true;
+    const serverClosed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const pending of this.upgrades.values()) this.refuse(pending, 503, 'the service is shutting down', pending.route.upgrader.id);
+    this.upgrades.clear();
+    for (const rec of this.byNum.values()) if (rec.open) rec.ws.close(1001, 'server shutting down');
+    if (this.byNum.size > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, drainMs);
+        this.drained = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    for (const rec of this.byNum.values()) if (rec.open || hasUnfinished(rec)) rec.ws.terminate();
+    for (const svc of this.services) {
+      stopSweeps(svc);
+      svc.wss.close();
+    }
+    this.server.closeAllConnections();
+    await serverClosed;
+    await this.bridge.close();
+    this.trace.close();
+    await this.adapter.close();
+  }
+}

@@ -1,0 +1,174 @@
+/**
+ * The objects snippets touch inside the worker: `Connection`, `ServiceContext`, `StateStore` and
+ * `Logger`. They never do I/O themselves: every effect becomes an op in the outgoing batch, and
+ * the main thread (which owns the sockets and the cluster adapter) carries it out.
+ */
+import { ACT_BROADCAST, ACT_CLOSE, ACT_COUNT, ACT_SEND, ACT_SENDTO, ACT_STATE } from './protocol.ts';
+import type { ConnInfo, StateOp } from './protocol.ts';
+import type { LogEntry } from '../contracts.ts';
+import { describe } from './snippets.ts';
+
+/** What the objects need from the worker loop. */
+export interface HostSink {
+  push2(op: number, a: unknown, b: unknown): void;
+  push3(op: number, a: unknown, b: unknown, c: unknown): void;
+  /** Send a request to the main thread; resolves with its reply. */
+  request(op: number, serviceIdx: number, a?: unknown, b?: unknown, c?: unknown): Promise<unknown>;
+  markDirty(conn: HostConnection): void;
+  log(nodeId: string | undefined, entry: LogEntry): void;
+}
+
+/** Objects and arrays go as JSON text, bytes as an exact-size Uint8Array (a pooled Buffer would clone its whole pool). */
+export function normalizeData(data: unknown): string | Uint8Array {
+  if (typeof data === 'string') return data;
+  if (data instanceof Uint8Array) {
+    return data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : data.slice();
+  }
+  if (data instanceof ArrayBuffer) return new Uint8Array(data.slice(0));
+  if (data === undefined || data === null) throw new TypeError('send() needs data: a string, bytes, an object or an array');
+  const json = JSON.stringify(data);
+  if (json === undefined) throw new TypeError('send() cannot send this value');
+  return json;
+}
+
+function attributesProxy(conn: HostConnection, target: Record<string, unknown>): Record<string, unknown> {
+  return new Proxy(target, {
+    set(t, key, value) {
+      conn.sink.markDirty(conn);
+      return Reflect.set(t, key, value);
+    },
+    deleteProperty(t, key) {
+      conn.sink.markDirty(conn);
+      return Reflect.deleteProperty(t, key);
+    },
+    get(t, key) {
+      const value: unknown = Reflect.get(t, key);
+      // A nested object may be changed in place, which no trap sees: assume it was.
+      if (typeof value === 'object' && value !== null) conn.sink.markDirty(conn);
+      return value;
+    },
+  });
+}
+
+export class HostConnection {
+  readonly id: string;
+  readonly service: string;
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: Readonly<Record<string, string | number | boolean | undefined>>;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly path: string;
+  readonly protocol: string;
+  readonly remoteAddress: string;
+  #attributes: Record<string, unknown>;
+  #raw: Record<string, unknown>;
+
+  constructor(
+    readonly num: number,
+    serviceId: string,
+    info: ConnInfo,
+    readonly sink: HostSink,
+  ) {
+    this.id = info.id;
+    this.service = serviceId;
+    this.params = Object.freeze(info.params);
+    this.query = Object.freeze(info.query);
+    this.headers = Object.freeze(info.headers);
+    this.path = info.path;
+    this.protocol = info.protocol;
+    this.remoteAddress = info.remoteAddress;
+    this.#raw = info.attrs ? (JSON.parse(info.attrs) as Record<string, unknown>) : {};
+    this.#attributes = attributesProxy(this, this.#raw);
+  }
+
+  get attributes(): Record<string, unknown> {
+    return this.#attributes;
+  }
+
+  set attributes(value: Record<string, unknown>) {
+    this.#raw = typeof value === 'object' && value !== null ? value : {};
+    this.#attributes = attributesProxy(this, this.#raw);
+    this.sink.markDirty(this);
+  }
+
+  /** Attributes as JSON text for the main thread (which keeps them for a respawned worker). */
+  attributesJson(): string {
+    return JSON.stringify(this.#raw);
+  }
+
+  send(data: unknown): void {
+    this.sink.push2(ACT_SEND, this.num, normalizeData(data));
+  }
+
+  close(code?: number, reason?: string): void {
+    this.sink.push3(ACT_CLOSE, this.num, code ?? 1000, reason ?? '');
+  }
+
+  toJSON(): unknown {
+    return { id: this.id, service: this.service, path: this.path, params: this.params };
+  }
+}
+
+function idsOf(value: unknown): string[] {
+  const list = Array.isArray(value) ? value : [value];
+  const ids: string[] = [];
+  for (const item of list) {
+    if (typeof item === 'string') ids.push(item);
+    else if (item && typeof item === 'object' && typeof (item as { id?: unknown }).id === 'string') ids.push((item as { id: string }).id);
+  }
+  return ids;
+}
+
+export interface ServiceRuntime {
+  idx: number;
+  id: string;
+  /** open connections in the order they opened */
+  connections: HostConnection[];
+  base: object;
+}
+
+/** The parts of the context that are the same for every handler of a service. */
+export function serviceBase(service: ServiceRuntime, sink: HostSink): object {
+  const idx = service.idx;
+  const state = {
+    get: (key: string) => sink.request(ACT_STATE, idx, 'get' satisfies StateOp, String(key), undefined),
+    set: (key: string, value: unknown) => {
+      // Values must survive JSON (the Redis adapter stores JSON): fail here, where the line is known.
+      const json = JSON.stringify(value);
+      return sink.request(ACT_STATE, idx, 'set' satisfies StateOp, String(key), json === undefined ? null : JSON.parse(json));
+    },
+    delete: (key: string) => sink.request(ACT_STATE, idx, 'delete' satisfies StateOp, String(key), undefined),
+    incr: (key: string, by?: number) => sink.request(ACT_STATE, idx, 'incr' satisfies StateOp, String(key), by ?? 1),
+    keys: (prefix?: string) => sink.request(ACT_STATE, idx, 'keys' satisfies StateOp, prefix ?? '', undefined),
+  };
+  return {
+    service: service.id,
+    get connections(): readonly HostConnection[] {
+      return service.connections;
+    },
+    connectionCount: () => sink.request(ACT_COUNT, idx),
+    broadcast(data: unknown, options?: { except?: unknown }) {
+      const except = options?.except === undefined ? null : idsOf(options.except);
+      sink.push3(ACT_BROADCAST, idx, normalizeData(data), except);
+    },
+    sendTo(ids: unknown, data: unknown) {
+      sink.push3(ACT_SENDTO, idx, idsOf(ids), normalizeData(data));
+    },
+    state,
+  };
+}
+
+export function formatArgs(args: unknown[]): string {
+  return args.map((a) => (a instanceof Error ? (a.stack ?? a.message) : describe(a))).join(' ');
+}
+
+export function makeLogger(nodeId: string | undefined, sink: HostSink) {
+  const at = (level: LogEntry['level']) => (...args: unknown[]) => sink.log(nodeId, { level, message: formatArgs(args), t: Date.now() });
+  return { info: at('info'), warn: at('warn'), error: at('error'), log: at('info'), debug: at('info') };
+}
+
+/** The context one handler node sees: the service's base plus a logger that knows the node. */
+export function nodeContext(base: object, nodeId: string, sink: HostSink): object {
+  const ctx = Object.create(base) as Record<string, unknown>;
+  ctx.log = makeLogger(nodeId, sink);
+  return Object.freeze(ctx);
+}

@@ -1,0 +1,169 @@
+/**
+ * Messages between the engine's main thread and the handler-host worker.
+ *
+ * Hot-path traffic is a flat array per event-loop turn, `[seq, op, arg, arg, op, arg, ...]`, with
+ * a fixed arity per op: structured clone of a flat array of primitives is the cheapest thing
+ * postMessage can carry, and one postMessage per turn amortizes the thread hop over every event
+ * that arrived in that turn. Control messages (init, reload, config) are plain objects.
+ */
+import type { SnippetFailure, LogEntry, EngineEvent } from '../contracts.ts';
+
+// ---- main -> worker batch ops (arity in the comment) ----
+/** connNum, text */
+export const EV_TEXT = 1;
+/** connNum, bytes (Uint8Array) */
+export const EV_BINARY = 2;
+/** connNum, ConnInfo (runs onOpen) */
+export const EV_OPEN = 3;
+/** connNum, code, reason (runs onClose, then forgets the connection) */
+export const EV_CLOSE = 4;
+/** connNum, message (socket error: runs onError) */
+export const EV_SOCKERR = 5;
+/** reqId, upgraderIdx, UpgradeInfo */
+export const EV_UPGRADE = 6;
+/** reqId, ok, value (reply to a state / count request) */
+export const EV_REPLY = 7;
+/** connNum, ConnInfo (mirror only, no handler: a respawned worker learns its connections) */
+export const EV_RESTORE = 8;
+
+export const MAIN_OP_ARITY: Record<number, number> = { 1: 2, 2: 2, 3: 2, 4: 3, 5: 2, 6: 3, 7: 3, 8: 2 };
+
+// ---- worker -> main batch ops ----
+/** connNum, data (string = text, Uint8Array = binary) */
+export const ACT_SEND = 1;
+/** serviceIdx, data, except (string[] | null) */
+export const ACT_BROADCAST = 2;
+/** serviceIdx, ids (string[]), data */
+export const ACT_SENDTO = 3;
+/** connNum, code, reason */
+export const ACT_CLOSE = 4;
+/** connNum: one event of this connection finished (all its handlers settled) */
+export const ACT_DONE = 5;
+/** reqId, UpgradeResult */
+export const ACT_UPGRADE_RESULT = 6;
+/** reqId, serviceIdx, op, key, arg */
+export const ACT_STATE = 7;
+/** reqId, serviceIdx */
+export const ACT_COUNT = 8;
+/** connNum, attributes as JSON text */
+export const ACT_ATTRS = 9;
+/** InvokeRecord */
+export const ACT_TRACE = 10;
+/** StatsDelta */
+export const ACT_STATS = 11;
+/** EngineNote (worker-level problems: load failures, uncaught errors in timers) */
+export const ACT_NOTE = 12;
+
+export const WORKER_OP_ARITY: Record<number, number> = { 1: 2, 2: 3, 3: 3, 4: 3, 5: 1, 6: 2, 7: 5, 8: 2, 9: 2, 10: 1, 11: 1, 12: 1 };
+
+// ---- shared blame slots (Int32Array over a SharedArrayBuffer written by the worker) ----
+/** 0 = idle, 1 = connection handler, 2 = upgrade snippet */
+export const SLOT_KIND = 0;
+/** connNum or reqId of the running invocation */
+export const SLOT_ID = 1;
+/** node index of the running invocation */
+export const SLOT_NODE = 2;
+/** incremented whenever the worker makes progress (an invocation ends, a turn is flushed) */
+export const SLOT_PROGRESS = 3;
+/** number of entries in the pending table below */
+export const SLOT_PENDING_COUNT = 4;
+/** number of entries in the resumed table (pending invocations woken by the batch being processed) */
+export const SLOT_RESUMED_COUNT = 5;
+export const PENDING_BASE = 8;
+export const MAX_PENDING = 256;
+export const RESUMED_BASE = PENDING_BASE + 3 * MAX_PENDING;
+export const MAX_RESUMED = 64;
+export const SLOTS_LENGTH = RESUMED_BASE + 3 * MAX_RESUMED;
+
+export type StateOp = 'get' | 'set' | 'delete' | 'incr' | 'keys';
+
+/** What the worker knows about one connection (mirror). */
+export interface ConnInfo {
+  id: string;
+  serviceIdx: number;
+  params: Record<string, string>;
+  query: Record<string, string | number | boolean | undefined>;
+  headers: Record<string, string>;
+  path: string;
+  protocol: string;
+  remoteAddress: string;
+  /** attributes as JSON text */
+  attrs: string;
+}
+
+export interface UpgradeInfo {
+  path: string;
+  params: Record<string, string>;
+  query: Record<string, string | number | boolean | undefined>;
+  headers: Record<string, string>;
+  remoteAddress: string;
+  protocols: string[];
+}
+
+export type UpgradeResult =
+  | { ok: true; decision: unknown }
+  | { ok: false; error: SnippetFailure };
+
+export interface HostService {
+  id: string;
+  /** node id per handler event (absent = no handler) */
+  handlers: Partial<Record<'onOpen' | 'onText' | 'onBinary' | 'onClose' | 'onError', string>>;
+}
+
+export interface HostUpgrader {
+  id: string;
+  serviceIdx: number;
+  /** node id of the upgrade snippet, when there is one */
+  snippet?: string;
+}
+
+export interface HostSnippet {
+  js: string;
+  map: string;
+}
+
+/** Everything that can change on hot reload. */
+export interface HostProgram {
+  services: HostService[];
+  upgraders: HostUpgrader[];
+  snippets: Record<string, HostSnippet>;
+  /** node ids in index order (SLOT_NODE and InvokeRecord refer to these indices) */
+  nodeIds: string[];
+}
+
+export interface HostInit {
+  type: 'init';
+  program: HostProgram;
+  slots: SharedArrayBuffer;
+  tracing: boolean;
+  sampleRate: number;
+}
+
+export type HostControl =
+  | HostInit
+  | { type: 'reload'; program: HostProgram }
+  | { type: 'config'; tracing: boolean; sampleRate: number };
+
+/** One invocation worth reporting: sampled, failed, or with logs. */
+export interface InvokeRecord {
+  t: number;
+  nodeId: string;
+  connectionId: string;
+  event: EngineEvent;
+  durationMs: number;
+  logs: LogEntry[];
+  error?: SnippetFailure;
+}
+
+export interface StatsDelta {
+  perNode: Record<string, { count: number; errors: number; totalMs: number; maxMs: number }>;
+  sampledOut: number;
+}
+
+export interface EngineNote {
+  level: 'info' | 'warn' | 'error';
+  code: string;
+  message: string;
+  nodeId?: string;
+  line?: number;
+}

@@ -1,0 +1,103 @@
+/**
+ * Trace hub: fans engine events out to subscribers. With no subscriber every emit is one branch;
+ * invocation events are already sampled by the worker, and a summary goes out every 250 ms.
+ */
+import type { TraceEvent, TraceSubscription } from './contracts.ts';
+import type { StatsDelta } from './host/protocol.ts';
+
+export const SUMMARY_INTERVAL_MS = 250;
+
+export class TraceHub {
+  private readonly listeners = new Set<(event: TraceEvent) => void>();
+  private timer: NodeJS.Timeout | undefined;
+  private perNode: StatsDelta['perNode'] = {};
+  private sampledOut = 0;
+  private lastIn = 0;
+  private lastOut = 0;
+
+  constructor(
+    /** counters read by the summary */
+    private readonly counters: () => { connections: number; messagesIn: number; messagesOut: number },
+    /** told when the first listener arrives and the last one leaves */
+    private readonly onActive: (active: boolean) => void,
+  ) {}
+
+  get active(): boolean {
+    return this.listeners.size > 0;
+  }
+
+  subscribe(listener: (event: TraceEvent) => void): TraceSubscription {
+    this.listeners.add(listener);
+    if (this.listeners.size === 1) this.activate(true);
+    return {
+      unsubscribe: () => {
+        if (this.listeners.delete(listener) && this.listeners.size === 0) this.activate(false);
+      },
+    };
+  }
+
+  emit(event: TraceEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A broken listener must not break the engine or the other listeners.
+      }
+    }
+  }
+
+  /** Worker statistics since the last delta. */
+  addStats(delta: StatsDelta): void {
+    this.sampledOut += delta.sampledOut;
+    for (const [id, s] of Object.entries(delta.perNode)) {
+      const acc = this.perNode[id];
+      if (!acc) this.perNode[id] = { ...s };
+      else {
+        acc.count += s.count;
+        acc.errors += s.errors;
+        acc.totalMs += s.totalMs;
+        acc.maxMs = Math.max(acc.maxMs, s.maxMs);
+      }
+    }
+  }
+
+  close(): void {
+    this.listeners.clear();
+    this.activate(false);
+  }
+
+  private activate(on: boolean): void {
+    if (on && !this.timer) {
+      const c = this.counters();
+      this.lastIn = c.messagesIn;
+      this.lastOut = c.messagesOut;
+      this.timer = setInterval(() => this.summary(), SUMMARY_INTERVAL_MS);
+      this.timer.unref();
+    } else if (!on && this.timer) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+      this.perNode = {};
+      this.sampledOut = 0;
+    }
+    this.onActive(on);
+  }
+
+  private summary(): void {
+    const c = this.counters();
+    const event: TraceEvent = {
+      kind: 'summary',
+      t: Date.now(),
+      windowMs: SUMMARY_INTERVAL_MS,
+      connections: c.connections,
+      messagesIn: c.messagesIn - this.lastIn,
+      messagesOut: c.messagesOut - this.lastOut,
+      sampledOut: this.sampledOut,
+      perNode: this.perNode,
+    };
+    this.lastIn = c.messagesIn;
+    this.lastOut = c.messagesOut;
+    this.perNode = {};
+    this.sampledOut = 0;
+    this.emit(event);
+  }
+}
