@@ -1,0 +1,191 @@
+/**
+ * The four contenders, each able to start a fresh server process for a scenario's flow and say
+ * where to connect. Servers are separate processes (own process group), never the harness.
+ */
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { freePort, REPO_ROOT, sleep, spawnTracked, type Spawned } from '../lib/proc.ts';
+import { ensureNodeRed, nodeRedCommand, writeNodeRedUserDir } from './nodered.ts';
+
+export type ContenderId = 'raw' | 'engine' | 'export' | 'nodered';
+export const CONTENDER_IDS: readonly ContenderId[] = ['raw', 'engine', 'export', 'nodered'];
+
+/** Which flow a scenario runs and at which path it is served. */
+export type FlowKey = 'echo' | 'fanout' | 'snippet';
+export const FLOWS: Record<FlowKey, { file: string; path: string }> = {
+  echo: { file: 'samples/echo.wsflow.yaml', path: '/chat' },
+  fanout: { file: 'bench/flows/fanout.wsflow.yaml', path: '/fan' },
+  snippet: { file: 'bench/flows/snippet.wsflow.yaml', path: '/json' },
+};
+
+export interface RunningServer {
+  pid: number;
+  /** ws://127.0.0.1:PORT + path of the scenario's flow */
+  url: string;
+  process: Spawned;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Extra environment, e.g. REDIS_URL for the cluster scenario. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface Contender {
+  id: ContenderId;
+  label: string;
+  /** Set by prepare(): a version string, or why this contender cannot run. */
+  version?: string;
+  unavailable?: string;
+  prepare(log: (line: string) => void): Promise<void>;
+  start(flow: FlowKey, options?: StartOptions): Promise<RunningServer>;
+}
+
+const START_TIMEOUT_MS = 30_000;
+const WSFLOW = join(REPO_ROOT, 'bin', 'wsflow.mjs');
+const run = promisify(execFile);
+
+function repoVersion(): string {
+  return (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+function wsVersion(): string {
+  return (JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', 'ws', 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** Poll until something accepts TCP connections on the port (for servers that print nothing useful). */
+async function waitForPort(port: number, timeoutMs: number, proc: Spawned, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (proc.child.exitCode !== null) throw new Error(`${what} exited (code ${proc.child.exitCode}): ${proc.stderrTail().slice(-600)}`);
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = createConnection({ host: '127.0.0.1', port }, () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.on('error', () => resolve(false));
+    });
+    if (ok) return;
+    await sleep(100);
+  }
+  throw new Error(`${what} did not listen on ${port} within ${timeoutMs} ms: ${proc.stderrTail().slice(-600)}`);
+}
+
+async function started(proc: Spawned, port: number, flow: FlowKey): Promise<RunningServer> {
+  return { pid: proc.pid, url: `ws://127.0.0.1:${port}${FLOWS[flow].path}`, process: proc, stop: () => proc.kill() };
+}
+
+async function startPrinting(command: string, args: string[], flow: FlowKey, what: string, env?: NodeJS.ProcessEnv): Promise<RunningServer> {
+  const proc = spawnTracked(command, args, { raiseFdLimit: true, env: { ...process.env, ...env } });
+  try {
+    const match = await proc.waitForLine(/ws:\/\/127\.0\.0\.1:(\d+)/, START_TIMEOUT_MS, `${what} start`);
+    return started(proc, Number(match[1]), flow);
+  } catch (error) {
+    await proc.kill();
+    throw error;
+  }
+}
+
+const raw: Contender = {
+  id: 'raw',
+  label: 'raw ws',
+  async prepare() {
+    this.version = `ws ${wsVersion()}`;
+  },
+  start: (flow, options) => startPrinting(process.execPath, [join(REPO_ROOT, 'bench', 'servers', 'raw-ws.mjs')], flow, 'raw ws server', options?.env),
+};
+
+const engine: Contender = {
+  id: 'engine',
+  label: 'wsflow run',
+  async prepare() {
+    if (!existsSync(join(REPO_ROOT, 'runtime', 'cli', 'commands', 'run.ts'))) {
+      this.unavailable = 'the engine (`wsflow run`) is not in this checkout yet';
+      return;
+    }
+    this.version = `wsflow ${repoVersion()} (live run, --trace)`;
+  },
+  // The live-run configuration: the CLI with tracing on; the harness drains the trace (stderr).
+  start: (flow, options) =>
+    startPrinting(process.execPath, [WSFLOW, 'run', join(REPO_ROOT, FLOWS[flow].file), '--port', '0', '--trace'], flow, 'wsflow run', options?.env),
+};
+
+const exportDirs = new Map<FlowKey, string>();
+const exported: Contender = {
+  id: 'export',
+  label: 'wsflow export',
+  async prepare(log) {
+    if (!existsSync(join(REPO_ROOT, 'runtime', 'export', 'index.ts'))) {
+      this.unavailable = 'the exporter (`wsflow export`) is not in this checkout yet';
+      return;
+    }
+    const root = mkdtempSync(join(tmpdir(), 'wsflow-bench-export-'));
+    for (const key of Object.keys(FLOWS) as FlowKey[]) {
+      const out = join(root, key);
+      try {
+        await run(process.execPath, [WSFLOW, 'export', join(REPO_ROOT, FLOWS[key].file), '--out', out, '--force'], { cwd: REPO_ROOT, timeout: 120_000 });
+      } catch (error) {
+        const e = error as { stderr?: string; message: string };
+        this.unavailable = `wsflow export ${FLOWS[key].file} failed: ${(e.stderr || e.message).trim().split('\n').slice(-3).join(' ')}`;
+        return;
+      }
+      if (!existsSync(join(out, 'server.mjs'))) {
+        this.unavailable = `wsflow export wrote no server.mjs for ${FLOWS[key].file}`;
+        return;
+      }
+      exportDirs.set(key, out);
+    }
+    log(`exported the bench flows into ${root}`);
+    this.version = `wsflow ${repoVersion()} (exported server.mjs)`;
+  },
+  async start(flow, options) {
+    const dir = exportDirs.get(flow)!;
+    const port = await freePort();
+    const proc = spawnTracked(process.execPath, [join(dir, 'server.mjs')], {
+      cwd: dir,
+      raiseFdLimit: true,
+      env: { ...process.env, ...options?.env, PORT: String(port), NODE_ENV: 'production' },
+    });
+    try {
+      await waitForPort(port, START_TIMEOUT_MS, proc, 'exported server');
+    } catch (error) {
+      await proc.kill();
+      throw error;
+    }
+    return started(proc, port, flow);
+  },
+};
+
+const nodeRed: Contender = {
+  id: 'nodered',
+  label: 'Node-RED',
+  async prepare(log) {
+    try {
+      this.version = `Node-RED ${await ensureNodeRed(log)}`;
+    } catch (error) {
+      this.unavailable = `could not install Node-RED: ${(error as Error).message.split('\n')[0]}`;
+    }
+  },
+  async start(flow, options) {
+    const port = await freePort();
+    const { settings, userDir } = writeNodeRedUserDir(port);
+    const { command, args } = nodeRedCommand(settings, userDir);
+    const proc = spawnTracked(command, args, { raiseFdLimit: true, cwd: userDir, env: { ...process.env, ...options?.env } });
+    try {
+      await proc.waitForLine(/Started flows/, START_TIMEOUT_MS, 'Node-RED start');
+      await waitForPort(port, 5000, proc, 'Node-RED');
+    } catch (error) {
+      await proc.kill();
+      throw error;
+    }
+    return started(proc, port, flow);
+  },
+};
+
+export function allContenders(): Contender[] {
+  return [raw, engine, exported, nodeRed];
+}

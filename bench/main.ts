@@ -1,0 +1,158 @@
+/**
+ * `npm run bench [-- options]`: every scenario against every contender in one run, alternating,
+ * medians printed as a table and written as JSON + SVG.
+ *
+ *   --quick              each scenario briefly, one round (CI keeps the harness tested)
+ *   --rounds N           rounds per scenario (default 3; 1 with --quick)
+ *   --scenarios a,b      echo, fanout, connections, snippet, cluster (default: all)
+ *   --contenders a,b     raw, engine, export, nodered (default: all)
+ *   --out DIR            write latest.json, latest.md and bench.svg into DIR instead of
+ *                        bench/results/ and docs/
+ *   --setup              only install Node-RED into the scratch folder, then exit
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { allContenders, CONTENDER_IDS, type ContenderId } from './contenders/index.ts';
+import { ensureNodeRed } from './contenders/nodered.ts';
+import { killAllNow, REPO_ROOT } from './lib/proc.ts';
+import { checkTargets, renderMarkdown, renderTargets, renderText } from './report/table.ts';
+import { renderSvg } from './report/svg.ts';
+import { runScenario, type ScenarioResult } from './runner.ts';
+import { clusterScenario } from './scenarios/cluster.ts';
+import { connectionsScenario, connectionTarget } from './scenarios/connections.ts';
+import { echoScenario, snippetScenario } from './scenarios/echo.ts';
+import { fanoutScenario } from './scenarios/fanout.ts';
+import type { RunContext } from './scenarios/types.ts';
+
+const SCENARIOS = [echoScenario, fanoutScenario, connectionsScenario, snippetScenario];
+const SCENARIO_IDS = [...SCENARIOS.map((s) => s.id), 'cluster'];
+
+interface Args {
+  quick: boolean;
+  rounds: number;
+  scenarios: string[];
+  contenders: ContenderId[];
+  out?: string;
+  setup: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { quick: false, rounds: 0, scenarios: SCENARIO_IDS, contenders: [...CONTENDER_IDS], setup: false };
+  const list = (value: string | undefined, allowed: readonly string[], flag: string) => {
+    const items = (value ?? '').split(',').filter(Boolean);
+    const bad = items.filter((i) => !allowed.includes(i));
+    if (items.length === 0 || bad.length > 0) throw new Error(`${flag}: expected a comma list of ${allowed.join(', ')}; got "${value ?? ''}"`);
+    return items;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--quick') args.quick = true;
+    else if (a === '--setup') args.setup = true;
+    else if (a === '--rounds') {
+      args.rounds = Number(argv[++i]);
+      if (!Number.isInteger(args.rounds) || args.rounds < 1 || args.rounds > 20) throw new Error('--rounds: expected an integer from 1 to 20');
+    } else if (a === '--scenarios') args.scenarios = list(argv[++i], SCENARIO_IDS, a);
+    else if (a === '--contenders') args.contenders = list(argv[++i], CONTENDER_IDS, a) as ContenderId[];
+    else if (a === '--out') {
+      args.out = argv[++i];
+      if (!args.out) throw new Error('--out: expected a folder');
+    } else throw new Error(`unknown option ${a} (see bench/main.ts for the options)`);
+  }
+  if (args.rounds === 0) args.rounds = args.quick ? 1 : 3;
+  return args;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let args: Args;
+  try {
+    args = parseArgs(argv);
+  } catch (error) {
+    console.error(`wsflow-bench: ${(error as Error).message}`);
+    return 2;
+  }
+  const log = (line: string) => console.log(line);
+  if (args.setup) {
+    log(`Node-RED ${await ensureNodeRed(log)} ready`);
+    return 0;
+  }
+  // The bench stops by itself whatever a contender does.
+  const deadlineMs = args.quick ? 4 * 60_000 : 15 * 60_000;
+  const deadline = setTimeout(() => {
+    console.error(`wsflow-bench: stopped after ${deadlineMs / 60_000} minutes (global deadline)`);
+    killAllNow();
+    process.exit(1);
+  }, deadlineMs);
+  deadline.unref();
+
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const ctx: RunContext = { quick: args.quick, log };
+  const contenders = allContenders().filter((c) => args.contenders.includes(c.id));
+  log(`wsflow bench${args.quick ? ' --quick' : ''}: ${args.rounds} round(s), ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), load average ${loadavg()[0]!.toFixed(2)}`);
+  for (const c of contenders) {
+    await c.prepare(log);
+    log(`  ${c.label.padEnd(14)} ${c.unavailable ? `skipped: ${c.unavailable}` : c.version}`);
+  }
+
+  const results: ScenarioResult[] = [];
+  for (const def of SCENARIOS.filter((s) => args.scenarios.includes(s.id))) {
+    log(`\n== ${def.title}`);
+    const result = await runScenario(def, contenders, args.rounds, ctx);
+    const conn = connectionTarget(args.quick);
+    if (def.id === 'connections' && conn.note) result.notes.push(conn.note);
+    if (def.id === 'connections' && args.quick) result.notes.push(`--quick: ${conn.count} connections`);
+    results.push(result);
+    log(`\n${renderText(result)}`);
+  }
+  if (args.scenarios.includes('cluster')) {
+    log(`\n== ${clusterScenario.title}`);
+    const result = await clusterScenario.run(contenders, args.quick ? 1 : Math.min(args.rounds, 2), ctx, results);
+    results.push(result);
+    log(`\n${renderText(result)}`);
+  }
+
+  const targets = checkTargets(results);
+  log(`\n${renderTargets(targets)}`);
+  const seconds = (performance.now() - t0) / 1000;
+  log(`\nfinished in ${seconds.toFixed(0)} s`);
+
+  const subtitle = `${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, ${cpus().length} cores, Node ${process.version}, ${args.rounds} round(s)${args.quick ? ', --quick (not for comparison)' : ''}`;
+  const json = {
+    tool: 'wsflow-bench',
+    version: 1,
+    startedAt: startedAt.toISOString(),
+    seconds,
+    quick: args.quick,
+    rounds: args.rounds,
+    machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, loadavgAtEnd: loadavg() },
+    contenders: Object.fromEntries(contenders.map((c) => [c.id, { label: c.label, version: c.version, unavailable: c.unavailable }])),
+    scenarios: results,
+    targets,
+  };
+  const jsonDir = args.out ?? join(REPO_ROOT, 'bench', 'results');
+  const svgDir = args.out ?? join(REPO_ROOT, 'docs');
+  mkdirSync(jsonDir, { recursive: true });
+  mkdirSync(svgDir, { recursive: true });
+  writeFileSync(join(jsonDir, 'latest.json'), `${JSON.stringify(json, replacer, 2)}\n`);
+  writeFileSync(join(jsonDir, 'latest.md'), `${results.map(renderMarkdown).join('\n\n')}\n\n\`\`\`\n${renderTargets(targets)}\n\`\`\`\n`);
+  writeFileSync(join(svgDir, 'bench.svg'), renderSvg(results, subtitle));
+  log(`wrote ${join(jsonDir, 'latest.json')}, ${join(jsonDir, 'latest.md')} and ${join(svgDir, 'bench.svg')}`);
+  clearTimeout(deadline);
+  killAllNow();
+  return 0;
+}
+
+/** JSON has no Infinity/NaN: write them as null. */
+function replacer(_key: string, value: unknown): unknown {
+  return typeof value === 'number' && !Number.isFinite(value) ? null : value;
+}
+
+process.on('SIGINT', () => {
+  killAllNow();
+  process.exit(130);
+});
+process.on('SIGTERM', () => {
+  killAllNow();
+  process.exit(143);
+});

@@ -1,0 +1,55 @@
+/**
+ * Request/reply scenarios: echo throughput (the sample echo flow) and snippet cost (a handler
+ * doing a little JSON work). 100 clients, one message in flight each, warm-up then a fixed window.
+ */
+import { join } from 'node:path';
+import type { EchoLoadConfig, EchoLoadResult } from '../load/echo-load.ts';
+import { REPO_ROOT, spawnTracked, tsNodeArgs } from '../lib/proc.ts';
+import type { Measurement, Metric, RunContext, ScenarioDef } from './types.ts';
+import type { FlowKey, RunningServer } from '../contenders/index.ts';
+
+const CLIENTS = 100;
+const timing = (quick: boolean) => (quick ? { warmupMs: 700, durationMs: 1500 } : { warmupMs: 1500, durationMs: 3500 });
+
+export const REQUEST_REPLY_METRICS: Metric[] = [
+  { key: 'msgsPerSec', label: 'msgs/s', unit: 'msg/s', better: 'higher', ratio: true },
+  { key: 'p50Ms', label: 'p50 RTT', unit: 'ms', better: 'lower' },
+  { key: 'p99Ms', label: 'p99 RTT', unit: 'ms', better: 'lower' },
+  { key: 'cpuUsPerMsg', label: 'CPU/msg', unit: 'µs', better: 'lower', ratio: true },
+  { key: 'serverCpuPercent', label: 'server CPU', unit: '%', better: 'lower' },
+];
+
+async function measureRequestReply(server: RunningServer, payload: EchoLoadConfig['payload'], ctx: RunContext): Promise<Measurement> {
+  const config: EchoLoadConfig = { url: server.url, clients: CLIENTS, payload, serverPid: server.pid, ...timing(ctx.quick) };
+  const load = spawnTracked(process.execPath, tsNodeArgs(join(REPO_ROOT, 'bench', 'load', 'echo-load.ts'), [JSON.stringify(config)]));
+  try {
+    const result = await load.nextJson<EchoLoadResult & { error?: string }>(config.warmupMs + config.durationMs + 20_000, 'echo load');
+    if (result.error) throw new Error(`load generator: ${result.error}`);
+    if (result.badReplies > 0) throw new Error(`${result.badReplies} wrong replies`);
+    if (result.messages === 0) throw new Error('no replies in the measured window');
+    return {
+      msgsPerSec: result.msgsPerSec,
+      p50Ms: result.p50Ms,
+      p99Ms: result.p99Ms,
+      cpuUsPerMsg: result.cpuUsPerMsg,
+      serverCpuPercent: result.serverCpuPercent,
+    };
+  } finally {
+    await load.kill();
+  }
+}
+
+function requestReply(id: string, title: string, flow: FlowKey, payload: EchoLoadConfig['payload']): ScenarioDef {
+  return {
+    id,
+    title,
+    flow,
+    metrics: REQUEST_REPLY_METRICS,
+    freshServerPerRun: false,
+    runTimeoutMs: (quick) => timing(quick).warmupMs + timing(quick).durationMs + 40_000,
+    measure: (server, ctx) => measureRequestReply(server, payload, ctx),
+  };
+}
+
+export const echoScenario = requestReply('echo', `Echo throughput (${CLIENTS} clients, 64-byte text, 1 in flight each)`, 'echo', 'echo');
+export const snippetScenario = requestReply('snippet', `Snippet cost (${CLIENTS} clients, onText parses JSON, sums, replies JSON)`, 'snippet', 'json');

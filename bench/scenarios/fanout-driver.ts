@@ -1,0 +1,147 @@
+/**
+ * Drives a broadcast fan-out measurement: receiving clients spread over load-generator processes
+ * (the first one also sends), a moderate-rate phase for time-to-all and CPU per delivery, then
+ * rate steps (doubling) until delivery falls behind. Reused by the two-instance Redis scenario.
+ */
+import { join } from 'node:path';
+import type { FanoutCommand, ReportResult, SendResult } from '../load/fanout-load.ts';
+import { REPO_ROOT, sleep, spawnTracked, tsNodeArgs, type Spawned } from '../lib/proc.ts';
+import { sampleProcess } from '../lib/procstat.ts';
+import { percentile } from '../lib/stats.ts';
+import type { Measurement } from './types.ts';
+
+export interface FanoutOptions {
+  /** Clients connect round-robin over these URLs; the sender uses the first. */
+  urls: string[];
+  clients: number;
+  serverPids: number[];
+  quick: boolean;
+  log(line: string): void;
+}
+
+interface Plan {
+  loadProcesses: number;
+  moderateRate: number;
+  moderateMs: number;
+  startRate: number;
+  factor: number;
+  stepMs: number;
+  maxSteps: number;
+  graceMs: number;
+}
+
+function plan(quick: boolean): Plan {
+  return quick
+    ? { loadProcesses: 2, moderateRate: 10, moderateMs: 1000, startRate: 10, factor: 4, stepMs: 600, maxSteps: 3, graceMs: 500 }
+    : { loadProcesses: 2, moderateRate: 10, moderateMs: 3000, startRate: 10, factor: 2, stepMs: 1200, maxSteps: 7, graceMs: 600 };
+}
+
+/** Delivery counts at most this far behind, and 90% of messages at everyone within this. */
+const SUSTAINED_DELIVERED = 0.99;
+const SUSTAINED_P90_MS = 500;
+
+interface Phase {
+  sent: number;
+  expected: number;
+  delivered: number;
+  deliveriesPerSec: number;
+  /** Time until every client had the message, per message (Infinity when someone never got it). */
+  timeToAllMs: number[];
+}
+
+export async function runFanout(options: FanoutOptions): Promise<Measurement> {
+  const p = plan(options.quick);
+  const loads: Spawned[] = [];
+  const script = join(REPO_ROOT, 'bench', 'load', 'fanout-load.ts');
+  try {
+    for (let i = 0; i < p.loadProcesses; i++) {
+      const share = Math.floor(options.clients / p.loadProcesses) + (i < options.clients % p.loadProcesses ? 1 : 0);
+      // Shift the URL list per process so each instance gets its share of every process.
+      const urls = options.urls.map((_, k) => options.urls[(k + i) % options.urls.length]!);
+      loads.push(spawnTracked(process.execPath, tsNodeArgs(script, [JSON.stringify({ url: urls[0], urls, clients: share })])));
+    }
+    for (const load of loads) {
+      const ready = await load.nextJson<{ ready?: boolean; error?: string }>(60_000, 'fan-out clients');
+      if (!ready.ready) throw new Error(`fan-out clients: ${ready.error ?? 'not ready'}`);
+    }
+    const [sender] = loads as [Spawned];
+    let seq = 1;
+
+    const ask = <T>(load: Spawned, command: FanoutCommand, timeoutMs: number) => {
+      load.send(command);
+      return load.nextJson<T>(timeoutMs, `fan-out ${command.cmd}`);
+    };
+    const phase = async (rate: number, durationMs: number): Promise<Phase> => {
+      const sent = await ask<SendResult>(sender, { cmd: 'send', rate, durationMs, seqStart: seq }, durationMs * 3 + 10_000);
+      await sleep(p.graceMs);
+      const reports = await Promise.all(loads.map((l) => ask<ReportResult>(l, { cmd: 'report', fromSeq: seq, toSeq: seq + sent.sent }, 30_000)));
+      seq += sent.sent;
+      const timeToAllMs: number[] = [];
+      let delivered = 0;
+      for (let k = 0; k < sent.sent; k++) {
+        let count = 0;
+        let max = 0;
+        for (const r of reports) {
+          count += r.counts[k]!;
+          max = Math.max(max, r.maxMs[k]!);
+        }
+        delivered += count;
+        timeToAllMs.push(count >= options.clients ? max : Number.POSITIVE_INFINITY);
+      }
+      const expected = sent.sent * options.clients;
+      return { sent: sent.sent, expected, delivered, deliveriesPerSec: expected / (Math.max(sent.elapsedMs, durationMs) / 1000), timeToAllMs };
+    };
+    // After a step that fell behind, let the backlog drain so it does not spoil the next step.
+    const drain = async () => {
+      let last = -1;
+      for (let i = 0; i < 50; i++) {
+        const reports = await Promise.all(loads.map((l) => ask<ReportResult>(l, { cmd: 'report', fromSeq: 0, toSeq: 0 }, 30_000)));
+        const total = reports.reduce((sum, r) => sum + r.received, 0);
+        if (total === last) return;
+        last = total;
+        await sleep(300);
+      }
+    };
+    const cpu = () => options.serverPids.reduce((sum, pid) => sum + sampleProcess(pid).cpuSeconds, 0);
+
+    // Moderate, equal load for every contender: latency and CPU per delivery.
+    const cpu0 = cpu();
+    const moderate = await phase(p.moderateRate, p.moderateMs);
+    const cpuUsPerDelivery = ((cpu() - cpu0) * 1e6) / Math.max(1, moderate.delivered);
+
+    let best = 0;
+    let bestRate = 0;
+    let rate = p.startRate;
+    let failedAt = 0;
+    for (let step = 0; step < p.maxSteps; step++) {
+      const r = await phase(rate, p.stepMs);
+      const ok = r.delivered >= SUSTAINED_DELIVERED * r.expected && percentile(r.timeToAllMs, 90) <= SUSTAINED_P90_MS;
+      options.log(`    ${rate} msg/s -> ${Math.round(r.deliveriesPerSec)} deliveries/s offered, ${((100 * r.delivered) / r.expected).toFixed(1)}% delivered, p90 time-to-all ${percentile(r.timeToAllMs, 90).toFixed(1)} ms${ok ? '' : ' (behind)'}`);
+      if (!ok) {
+        failedAt = rate;
+        break;
+      }
+      if (r.deliveriesPerSec > best) [best, bestRate] = [r.deliveriesPerSec, rate];
+      rate *= p.factor;
+    }
+    // One refinement step between the last sustained rate and the first that fell behind.
+    if (failedAt > 0 && bestRate > 0 && !options.quick) {
+      await drain();
+      const mid = Math.round(Math.sqrt(bestRate * failedAt));
+      const r = await phase(mid, p.stepMs);
+      const ok = r.delivered >= SUSTAINED_DELIVERED * r.expected && percentile(r.timeToAllMs, 90) <= SUSTAINED_P90_MS;
+      options.log(`    ${mid} msg/s -> ${Math.round(r.deliveriesPerSec)} deliveries/s offered${ok ? '' : ' (behind)'}`);
+      if (ok && r.deliveriesPerSec > best) best = r.deliveriesPerSec;
+    }
+    return {
+      maxDeliveriesPerSec: best,
+      timeToAllP50Ms: percentile(moderate.timeToAllMs, 50),
+      timeToAllP99Ms: percentile(moderate.timeToAllMs, 99),
+      cpuUsPerDelivery,
+      moderateDelivered: moderate.delivered / Math.max(1, moderate.expected),
+    };
+  } finally {
+    for (const load of loads) load.send({ cmd: 'exit' });
+    await Promise.all(loads.map((l) => l.kill()));
+  }
+}
