@@ -63,7 +63,7 @@ export class HostBridge {
   private readonly watchdog: Watchdog;
   private closed = false;
   private ready = false;
-  private readyWaiters: (() => void)[] = [];
+  private readyWaiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
   private readonly flushBound = () => this.flush();
 
   constructor(private readonly options: BridgeOptions) {
@@ -144,15 +144,26 @@ export class HostBridge {
     });
     worker.on('error', (error) => {
       if (gen !== this.generation || this.closed) return;
+      if (this.startFailed(error)) return;
       this.options.sink.note({ level: 'error', code: 'WSF_HOST_CRASHED', message: `handler host failed: ${error.message}; restarting it` });
       this.respawn([]);
     });
     worker.on('exit', (code) => {
       if (gen !== this.generation || this.closed) return;
+      if (this.startFailed(new Error(`the handler host exited with code ${code} while starting`))) return;
       this.options.sink.note({ level: 'error', code: 'WSF_HOST_CRASHED', message: `handler host exited with code ${code}; restarting it` });
       this.respawn([]);
     });
     this.control({ type: 'init', program: this.program, slots: this.slots.buffer as SharedArrayBuffer, tracing: this.tracing, sampleRate: this.options.sampleRate });
+  }
+
+  /** A worker that dies before it ever answered would die again: give up and tell the starter. */
+  private startFailed(error: Error): boolean {
+    if (this.ready || this.readyWaiters.length === 0) return false;
+    this.closed = true;
+    this.watchdog.stop();
+    for (const w of this.readyWaiters.splice(0)) w.reject(new Error(`the handler host could not start: ${error.message}`));
+    return true;
   }
 
   private respawn(culprits: Culprit[]): void {
@@ -198,13 +209,13 @@ export class HostBridge {
   // ---- incoming actions ----
   /** Resolves once the worker has loaded its program and answered. */
   whenReady(): Promise<void> {
-    return this.ready ? Promise.resolve() : new Promise((resolve) => this.readyWaiters.push(resolve));
+    return this.ready ? Promise.resolve() : new Promise((resolve, reject) => this.readyWaiters.push({ resolve, reject }));
   }
 
   private dispatch(batch: unknown[], gen: number): void {
     if (!this.ready) {
       this.ready = true;
-      for (const w of this.readyWaiters.splice(0)) w();
+      for (const w of this.readyWaiters.splice(0)) w.resolve();
     }
     this.acked = batch[0] as number;
     const sink = this.options.sink;

@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningFlow, TraceEvent } from '../../runtime/engine/contracts.ts';
+import { collect, connect, refused, start, waitFor } from './helpers.ts';
+
+const FLOW = `
+wsflow: 1
+name: isolation
+listener: { port: 0 }
+nodes:
+  - id: up
+    type: upgrader
+    basePath: /i
+    upgradePath: '/{name}'
+    code: |
+      export default function upgrade(req: UpgradeRequest): UpgradeDecision | void {
+        if (req.params.name === 'hang') {
+          while (true) {}
+        }
+      }
+  - { id: svc, type: service }
+  - id: on-text
+    type: onText
+    code: |
+      export default async function onText(conn: Connection, text: string, ctx: ServiceContext) {
+        if (text === 'throw') {
+          throw new TypeError('thrown on purpose');
+        }
+        if (text === 'spin') {
+          while (true) {}
+        }
+        if (text === 'spin-after-state') {
+          await ctx.state.get('anything');
+          for (;;) {}
+        }
+        if (text === 'spin-after-timer') {
+          await new Promise((r) => setTimeout(r, 20));
+          for (;;) {}
+        }
+        if (text.startsWith('remember ')) {
+          conn.attributes.memo = text.slice(9);
+          conn.send('ok');
+          return;
+        }
+        if (text === 'recall') {
+          conn.send('memo=' + conn.attributes.memo + ' n=' + ctx.connections.length);
+          return;
+        }
+        conn.send('echo ' + text);
+      }
+edges:
+  - { from: up, to: svc }
+  - { from: svc, to: on-text }
+`;
+
+const BUDGET = 300;
+let flow: RunningFlow;
+beforeAll(async () => {
+  flow = await start(FLOW, { handlerBudgetMs: BUDGET });
+});
+afterAll(async () => {
+  await flow.stop({ drainTimeoutMs: 1000 });
+});
+
+function failures(events: TraceEvent[], code: string) {
+  return events.filter((e): e is Extract<TraceEvent, { kind: 'invoke' }> => e.kind === 'invoke' && e.error?.code === code);
+}
+
+describe('isolation', () => {
+  it('reports a snippet that throws with node id and snippet line, and keeps serving', async () => {
+    const trace = collect(flow);
+    const a = await connect(`${flow.url}/i/a`);
+    const b = await connect(`${flow.url}/i/b`);
+    a.ws.send('throw');
+    b.ws.send('hello');
+    expect(await b.next()).toBe('echo hello');
+    const [failure] = await waitFor(() => {
+      const f = failures(trace.events, 'WSF_SNIPPET_REJECTED');
+      return f.length > 0 && f;
+    });
+    expect(failure?.nodeId).toBe('on-text');
+    expect(failure?.connectionId).toBeTruthy();
+    expect(failure?.error).toMatchObject({ nodeId: 'on-text', line: 3, message: 'thrown on purpose' });
+    a.ws.send('still here');
+    expect(await a.next()).toBe('echo still here');
+    trace.stop();
+    a.ws.close();
+    b.ws.close();
+  });
+
+  for (const command of ['spin', 'spin-after-state', 'spin-after-timer']) {
+    it(`stops "${command}" after the budget, closes that connection with 1011 and serves the others`, async () => {
+      const trace = collect(flow);
+      const victim = await connect(`${flow.url}/i/victim`);
+      const other = await connect(`${flow.url}/i/other`);
+      other.ws.send('remember kept');
+      expect(await other.next()).toBe('ok');
+      const t0 = Date.now();
+      victim.ws.send(command);
+      await new Promise((r) => setTimeout(r, 50));
+      // Sent while the worker is stuck: must be answered by the replacement worker.
+      other.ws.send('during');
+      const closed = await victim.closed;
+      const elapsed = Date.now() - t0;
+      expect(closed).toEqual({ code: 1011, reason: 'handler timed out' });
+      expect(elapsed).toBeGreaterThanOrEqual(BUDGET - 50);
+      expect(elapsed).toBeLessThan(BUDGET + 2500);
+      expect(await other.next(5000)).toBe('echo during');
+      other.ws.send('recall');
+      expect(await other.next()).toBe('memo=kept n=1');
+      const timeouts = failures(trace.events, 'WSF_SNIPPET_TIMEOUT');
+      expect(timeouts).toHaveLength(1);
+      expect(timeouts[0]).toMatchObject({ nodeId: 'on-text', event: 'text', error: { code: 'WSF_SNIPPET_TIMEOUT', nodeId: 'on-text' } });
+      trace.stop();
+      other.ws.close();
+      await other.closed;
+    });
+  }
+
+  it('refuses a handshake whose upgrade snippet never returns, and keeps accepting others', async () => {
+    const trace = collect(flow);
+    const r = await refused(`${flow.url}/i/hang`);
+    expect(r.status).toBe(500);
+    expect(r.body).toContain('timed out');
+    const ok = await connect(`${flow.url}/i/fine`);
+    ok.ws.send('x');
+    expect(await ok.next()).toBe('echo x');
+    expect(failures(trace.events, 'WSF_SNIPPET_TIMEOUT')[0]).toMatchObject({ nodeId: 'up', event: 'upgrade' });
+    trace.stop();
+    ok.ws.close();
+  });
+});
