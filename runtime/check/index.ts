@@ -34,7 +34,7 @@ export async function validateFlowText(text: string, file: string, options: Vali
 }
 
 function coverKey(p: Problem): string {
-  return `${p.nodeId ?? ''}|${p.field ?? ''}`;
+  return `${p.line ?? ''}:${p.col ?? ''}|${p.field ?? ''}`;
 }
 
 export async function validateFlowFile(path: string, options: ValidateOptions = {}): Promise<ValidationResult> {

@@ -185,11 +185,21 @@ function signatureHint(type: string): string {
 }
 
 function flatten(message: string | TS.DiagnosticMessageChain): string {
-  return ts
-    .flattenDiagnosticMessageText(message, ' ')
-    .replace(/\s+/g, ' ')
-    .replace(/\/__wsflow__\/snippets\/n\d+_/g, '')
-    .trim();
+  // Long chains (a decision object against a union, say) read best as the first and last step.
+  const steps: string[] = [];
+  let chain: string | TS.DiagnosticMessageChain | undefined = message;
+  while (chain !== undefined) {
+    if (typeof chain === 'string') {
+      steps.push(chain);
+      break;
+    }
+    steps.push(chain.messageText);
+    chain = chain.next?.[0];
+  }
+  const clean = (text: string) => text.replace(/\s+/g, ' ').replace(/\/__wsflow__\/snippets\/n\d+_/g, '').trim();
+  const full = clean(steps.join(' '));
+  if (full.length <= 300 || steps.length < 3) return full;
+  return `${clean(steps[0] ?? '')} ... ${clean(steps[steps.length - 1] ?? '')}`;
 }
 
 function sourceFor(fileName: string, text: string): TS.SourceFile {

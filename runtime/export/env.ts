@@ -5,6 +5,12 @@
  */
 import type { FlowDocument } from '../model/types.ts';
 
+/**
+ * `settings.redisUrl` is read through `REDIS_URL` by the adapter selection itself; it gets no
+ * WSFLOW_ variable and its value (it may hold a password) is never copied into manifests.
+ */
+export const REDIS_URL_SETTING = 'redisUrl';
+
 /** `drainTimeoutMs` -> `WSFLOW_DRAIN_TIMEOUT_MS`. */
 export function settingEnvName(key: string): string {
   return `WSFLOW_${key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[^A-Za-z0-9]+/g, '_').toUpperCase()}`;
@@ -45,6 +51,7 @@ export function applyEnv(flow: FlowDocument, env: Record<string, string | undefi
   const defaults: Record<string, unknown> = { handlerBudgetMs: 1000, drainTimeoutMs: 5000, ...settings };
   for (const [key, like] of Object.entries(defaults)) {
     if (typeof like !== 'string' && typeof like !== 'number' && typeof like !== 'boolean') continue;
+    if (key === REDIS_URL_SETTING) continue;
     const name = settingEnvName(key);
     const raw = env[name];
     if (raw === undefined || raw === '') continue;

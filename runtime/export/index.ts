@@ -10,6 +10,7 @@ import { asyncApiYaml, type AsyncApiVersion } from './asyncapi.ts';
 import { bundleService } from './bundle.ts';
 import { ASYNCAPI_FILE, componentYaml } from './choreo.ts';
 import { dockerCompose, dockerfile, dockerignore, packageJson } from './docker.ts';
+import { clusterArtifacts } from './cluster.ts';
 import { ExportError } from './errors.ts';
 import { k8sManifests, k8sPath } from './k8s.ts';
 import { planExport } from './plan.ts';
@@ -61,7 +62,11 @@ export async function exportArtifacts(flow: FlowDocument, options: ArtifactOptio
     { path: k8sPath(plan), content: k8sManifests(plan) },
     { path: 'package.json', content: packageJson(plan) },
   ];
-  const extra: OutputFile[] = [];
+  // Scale-out variants (Redis, replicas, HPA), written by the cluster module beside the single-instance files.
+  const extra: OutputFile[] = clusterArtifacts(flow);
+  const clash = extra.find((f) => files.some((g) => g.path === f.path));
+  if (clash) throw new Error(`internal: cluster artifact ${clash.path} would replace a single-instance file`);
+  files.push(...extra);
   files.push({ path: 'README.md', content: readme(plan, extra.map((f) => f.path)) });
   if (options.bundle !== false) {
     const compiled = await compileFlow(flow);

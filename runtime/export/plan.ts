@@ -6,7 +6,7 @@
  */
 import { joinPath, templateParamNames } from '../model/paths.ts';
 import type { FlowDocument, MessageSpec, ParamSpec, ServiceNode, UpgraderNode } from '../model/types.ts';
-import { settingEnvName } from './env.ts';
+import { REDIS_URL_SETTING, settingEnvName } from './env.ts';
 import { ExportError } from './errors.ts';
 
 export interface MessagePlan {
@@ -85,6 +85,7 @@ function settingsEnv(flow: FlowDocument): EnvSetting[] {
     const value = settings[key];
     // Only scalar settings can come from one environment variable.
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') continue;
+    if (key === REDIS_URL_SETTING) continue;
     env.push({ name: settingEnvName(key), defaultValue: String(value), description: `settings.${key}` });
   }
   return env;

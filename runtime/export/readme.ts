@@ -40,7 +40,7 @@ export function readme(plan: ExportPlan, extraFiles: string[]): string {
     '| Environment variable | Default | Meaning |',
     '| --- | --- | --- |',
     ...env,
-    '| `REDIS_URL` | (none) | share broadcasts and state with other instances through Redis, when the engine supports it |',
+    '| `REDIS_URL` | (none) | run as one of several instances sharing broadcasts and state through this Redis |',
     '',
     '## Docker',
     '',
@@ -72,7 +72,20 @@ export function readme(plan: ExportPlan, extraFiles: string[]): string {
     'Set the environment variables above in Choreo\'s Configs & Secrets to change them.',
   ];
   if (extraFiles.length > 0) {
-    lines.push('', '## Cluster files', '', ...extraFiles.map((f) => `- \`${f}\``));
+    lines.push(
+      '',
+      '## Scale out with Redis',
+      '',
+      'Several instances share broadcasts and state through Redis (set `REDIS_URL`); these files run',
+      'two replicas behind a proxy:',
+      '',
+      '```sh',
+      'docker compose -f cluster/docker-compose.yml up --build',
+      'kubectl apply -f k8s/cluster/   # instead of k8s/, not with it',
+      '```',
+      '',
+      ...extraFiles.map((f) => `- \`${f}\``),
+    );
   }
   lines.push('');
   return lines.join('\n');

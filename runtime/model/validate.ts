@@ -106,12 +106,12 @@ export function validateStructure(flow: FlowDocument, locate: Locator, file?: st
     for (const end of ['from', 'to'] as const) {
       const value = raw[end];
       if (typeof value !== 'string' || value === '') {
-        report(C.EDGE_ENDPOINT_MISSING, `This edge has no '${end}'; write it as '{ from: a, to: b }'.`, value === undefined ? base : [...base, end]);
+        report(C.EDGE_ENDPOINT_MISSING, `This edge has no '${end}'; write it as '{ from: a, to: b }'.`, [...base, end], { nodeId: otherEnd(raw, end) });
         continue;
       }
       const node = byId.get(value);
       if (!node) {
-        report(C.EDGE_DANGLING, `Edge ${end} '${value}' points to no node; there is no node with that id.`, [...base, end], { nodeId: value });
+        report(C.EDGE_DANGLING, `Edge ${end} '${value}' points to no node; there is no node with that id.`, [...base, end], { nodeId: otherEnd(raw, end) });
         continue;
       }
       ends[end] = node;
@@ -216,7 +216,7 @@ function checkUpgrader(raw: Obj, base: FieldPath, id: string | undefined, report
         report(C.QUERY_PARAM_COLLISION, `Query parameter '${name}' has the same name as the path parameter '{${name}}'; rename one of them.`, [...base, field, name], { nodeId: id });
       }
       if (isObj(spec) && spec.default !== undefined && !defaultMatches(spec.type, spec.default)) {
-        report(C.PARAM_DEFAULT_TYPE, `The default of '${name}' (${JSON.stringify(spec.default)}) is not a ${String(spec.type)}.`, [...base, field, name, 'default'], { nodeId: id });
+        report(C.PARAM_DEFAULT_TYPE, `The default of '${name}' (${JSON.stringify(spec.default)}) does not match its type '${String(spec.type)}'.`, [...base, field, name, 'default'], { nodeId: id });
       }
     }
   }
@@ -235,6 +235,12 @@ function defaultMatches(type: unknown, value: unknown): boolean {
     default:
       return true; // an unknown type is the schema's problem
   }
+}
+
+/** The id at the other end of an edge, when that one names a node (the canvas highlights it). */
+function otherEnd(edge: Obj, end: 'from' | 'to'): string | undefined {
+  const other = edge[end === 'from' ? 'to' : 'from'];
+  return typeof other === 'string' && other !== '' ? other : undefined;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V) {

@@ -4,6 +4,7 @@
  * environment (flow values as defaults), and the bundled handler-host worker next to it.
  */
 import type { CompiledFlow, RunningFlow } from '../../engine/contracts.ts';
+import { selectAdapter } from '../../engine/adapters/select.ts';
 import { startFlow } from '../../engine/index.ts';
 import { applyEnv } from '../env.ts';
 import { embedded } from './embedded.ts';
@@ -17,11 +18,19 @@ async function serve(compiled: CompiledFlow): Promise<void> {
   const config = applyEnv(compiled.flow, process.env);
   if (config.errors.length > 0) fail(`${compiled.flow.name}: ${config.errors.join('; ')}`, 2);
   const flow = config.flow;
+  let adapter;
+  try {
+    // REDIS_URL (or settings.redisUrl) shares broadcasts and state with other instances.
+    adapter = selectAdapter(flow, process.env);
+  } catch (error) {
+    fail(`${flow.name}: ${error instanceof Error ? error.message : String(error)}`, 2);
+  }
   const running: RunningFlow = await startFlow(
     { ...compiled, flow },
     {
       port: config.port,
       host: config.host,
+      adapter,
       hostWorkerUrl: new URL('./handler-host.mjs', import.meta.url),
     },
   );
