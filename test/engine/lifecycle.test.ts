@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { compileFlow, SnippetCompileError, startFlow } from '../../runtime/engine/index.ts';
+import type { TraceEvent } from '../../runtime/engine/contracts.ts';
+import { collect, connect, ECHO, flowFrom, start, waitFor } from './helpers.ts';
+
+describe('compileFlow', () => {
+  it('locates snippet syntax errors by node, line and column', async () => {
+    const flow = flowFrom(ECHO.replace('conn.send(text);', 'conn.send(text;'));
+    const error = await compileFlow(flow).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(SnippetCompileError);
+    expect(error).toMatchObject({ nodeId: 'on-text', line: 2, col: 17, code: 'WSF_SNIPPET_SYNTAX' });
+  });
+});
+
+describe('hot reload', () => {
+  it('applies new snippet code to the next event without dropping the connection', async () => {
+    const flow = await start(ECHO);
+    const c = await connect(`${flow.url}/chat`);
+    c.ws.send('one');
+    expect(await c.next()).toBe('one');
+    await flow.reload(await compileFlow(flowFrom(ECHO.replace('conn.send(text);', "conn.send('v2 ' + text.toUpperCase());"))));
+    c.ws.send('two');
+    expect(await c.next()).toBe('v2 TWO');
+    // Removing the handler: texts are no longer answered, the connection stays open.
+    const withoutHandler = flowFrom(ECHO);
+    withoutHandler.nodes = withoutHandler.nodes.filter((n) => n.id !== 'on-text');
+    withoutHandler.edges = withoutHandler.edges.filter((e) => e.to !== 'on-text');
+    await flow.reload(await compileFlow(withoutHandler));
+    c.ws.send('three');
+    await expect(c.next(300)).rejects.toThrow(/no message/);
+    expect(c.ws.readyState).toBe(c.ws.OPEN);
+    await flow.stop();
+    expect((await c.closed).code).toBe(1001);
+  });
+});
+
+describe('trace', () => {
+  it('emits connection events, sampled invocations with logs, and summaries', async () => {
+    const flow = await startFlow(
+      await compileFlow(flowFrom(ECHO.replace('conn.send(text);', "if (text === 'log') console.log('logged', { n: 1 }); conn.send(text);"))),
+      { port: 0, traceSampleRate: 5 },
+    );
+    const trace = collect(flow);
+    const c = await connect(`${flow.url}/chat`);
+    for (let i = 0; i < 200; i++) c.ws.send(`m${i}`);
+    c.ws.send('log');
+    for (let i = 0; i <= 200; i++) await c.next();
+    await waitFor(() => trace.events.some((e) => e.kind === 'summary' && e.perNode['on-text']), 3000, 'a summary');
+    c.ws.close();
+    await waitFor(() => trace.events.some((e) => e.kind === 'connection' && e.state === 'close'), 3000, 'close event');
+    trace.stop();
+    const kinds = (k: TraceEvent['kind']) => trace.events.filter((e) => e.kind === k);
+    expect(kinds('connection').map((e) => (e.kind === 'connection' ? e.state : ''))).toEqual(['open', 'close']);
+    const invokes = kinds('invoke');
+    // Sampling: far fewer than 201 invocation events, but the one with a log is never dropped.
+    expect(invokes.length).toBeLessThanOrEqual(20);
+    const logged = invokes.find((e) => e.kind === 'invoke' && e.logs.length > 0);
+    expect(logged).toMatchObject({ nodeId: 'on-text', event: 'text', logs: [{ level: 'info', message: 'logged {"n":1}' }] });
+    const summaries = kinds('summary').filter((e) => e.kind === 'summary');
+    const count = summaries.reduce((n, s) => n + (s.kind === 'summary' ? (s.perNode['on-text']?.count ?? 0) : 0), 0);
+    const sampledOut = summaries.reduce((n, s) => n + (s.kind === 'summary' ? s.sampledOut : 0), 0);
+    expect(count).toBe(201);
+    expect(sampledOut + invokes.length).toBe(201);
+    expect(summaries.reduce((n, s) => n + (s.kind === 'summary' ? s.messagesIn : 0), 0)).toBe(201);
+    await flow.stop();
+  });
+});
+
+describe('stop', () => {
+  it('closes clients with 1001 and waits for in-flight handlers, bounded by the drain time', async () => {
+    const yaml = `
+wsflow: 1
+name: drain
+listener: { port: 0 }
+nodes:
+  - { id: up, type: upgrader, basePath: /d }
+  - { id: svc, type: service }
+  - id: on-text
+    type: onText
+    code: |
+      export default async function onText(conn: Connection, text: string, ctx: ServiceContext) {
+        await new Promise((r) => setTimeout(r, Number(text)));
+        await ctx.state.set('finished-' + text, true);
+      }
+  - id: on-close
+    type: onClose
+    code: |
+      export default async function onClose(conn: Connection, code: number, reason: string, ctx: ServiceContext) {
+        await ctx.state.set('closed', code);
+      }
+edges:
+  - { from: up, to: svc }
+  - { from: svc, to: on-text }
+  - { from: svc, to: on-close }
+`;
+    const flow = await start(yaml);
+    const c = await connect(`${flow.url}/d`);
+    c.ws.send('300');
+    await new Promise((r) => setTimeout(r, 50));
+    const t0 = Date.now();
+    await flow.stop({ drainTimeoutMs: 3000 });
+    const took = Date.now() - t0;
+    expect((await c.closed).code).toBe(1001);
+    expect(took).toBeGreaterThanOrEqual(200); // waited for the 300 ms handler
+    expect(took).toBeLessThan(2500);
+    const http = flow.url.replace('ws://', 'http://');
+    await expect(fetch(`${http}/healthz`)).rejects.toThrow();
+
+    const stuck = await start(yaml);
+    const s = await connect(`${stuck.url}/d`);
+    s.ws.send('10000');
+    await new Promise((r) => setTimeout(r, 50));
+    const t1 = Date.now();
+    await stuck.stop({ drainTimeoutMs: 300 });
+    expect(Date.now() - t1).toBeLessThan(2000);
+  });
+});

@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { RunningFlow } from '../../runtime/engine/contracts.ts';
+import { connect, refused, start } from './helpers.ts';
+
+const FLOW = `
+wsflow: 1
+name: settings
+listener: { port: 0 }
+nodes:
+  - { id: proto-up, type: upgrader, basePath: /proto }
+  - { id: small-up, type: upgrader, basePath: /small }
+  - { id: idle-up, type: upgrader, basePath: /idle }
+  - { id: beat-up, type: upgrader, basePath: /beat }
+  - { id: strict-up, type: upgrader, basePath: /strict }
+  - { id: proto, type: service, subprotocols: [v2.chat, v1.chat] }
+  - { id: small, type: service, maxPayload: 16 }
+  - { id: idle, type: service, idleTimeoutMs: 300 }
+  - { id: beat, type: service, heartbeatMs: 150 }
+  - id: strict
+    type: service
+    validateIncoming: true
+    messages:
+      incoming:
+        - name: Join
+          schema: { type: object, required: [type, user], properties: { type: { const: join }, user: { type: string } } }
+        - name: Say
+          schema: { type: object, required: [type, text], properties: { type: { const: say }, text: { type: string } } }
+  - id: echo-proto
+    type: onText
+    code: |
+      export default (conn: Connection, text: string) => conn.send(conn.protocol + ':' + text);
+  - id: echo-small
+    type: onText
+    code: |
+      export default (conn: Connection, text: string) => conn.send(text);
+  - id: small-error
+    type: onError
+    code: |
+      export default (conn: Connection, error: HandlerError) => { console.log('socket error', error.code); };
+  - id: echo-idle
+    type: onText
+    code: |
+      export default (conn: Connection, text: string) => conn.send(text);
+  - id: echo-beat
+    type: onText
+    code: |
+      export default (conn: Connection, text: string) => conn.send(text);
+  - id: echo-strict
+    type: onText
+    code: |
+      export default (conn: Connection, text: string) => conn.send('valid ' + text);
+edges:
+  - { from: proto-up, to: proto }
+  - { from: small-up, to: small }
+  - { from: idle-up, to: idle }
+  - { from: beat-up, to: beat }
+  - { from: strict-up, to: strict }
+  - { from: proto, to: echo-proto }
+  - { from: small, to: echo-small }
+  - { from: small, to: small-error }
+  - { from: idle, to: echo-idle }
+  - { from: beat, to: echo-beat }
+  - { from: strict, to: echo-strict }
+`;
+
+let flow: RunningFlow;
+beforeAll(async () => {
+  flow = await start(FLOW);
+});
+afterAll(async () => {
+  await flow.stop({ drainTimeoutMs: 1000 });
+});
+
+describe('service settings', () => {
+  it('negotiates subprotocols in the service preference order', async () => {
+    const c = await connect(`${flow.url}/proto`, ['v1.chat', 'v2.chat']);
+    expect(c.ws.protocol).toBe('v2.chat');
+    c.ws.send('x');
+    expect(await c.next()).toBe('v2.chat:x');
+    c.ws.close();
+    const none = await connect(`${flow.url}/proto`);
+    expect(none.ws.protocol).toBe('');
+    none.ws.close();
+    const bad = await refused(`${flow.url}/proto`, ['v9.chat']);
+    expect(bad.status).toBe(400);
+    expect(bad.body).toContain('v9.chat');
+  });
+
+  it('closes a connection that sends more than maxPayload with 1009', async () => {
+    const c = await connect(`${flow.url}/small`);
+    c.ws.send('0123456789');
+    expect(await c.next()).toBe('0123456789');
+    c.ws.send('x'.repeat(17));
+    expect((await c.closed).code).toBe(1009);
+  });
+
+  it('closes an idle connection with 1001, and activity keeps it open', async () => {
+    const c = await connect(`${flow.url}/idle`);
+    for (let i = 0; i < 4; i++) {
+      await new Promise((r) => setTimeout(r, 150));
+      c.ws.send(`k${i}`);
+      expect(await c.next()).toBe(`k${i}`);
+    }
+    const t0 = Date.now();
+    const closed = await c.closed;
+    expect(closed).toEqual({ code: 1001, reason: 'idle timeout' });
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(250);
+  });
+
+  it('pings peers and terminates one that does not answer', async () => {
+    const good = await connect(`${flow.url}/beat`);
+    let pings = 0;
+    good.ws.on('ping', () => pings++);
+    const deaf = new WebSocket(`${flow.url}/beat`, { autoPong: false });
+    const deafClosed = new Promise<number>((resolve) => deaf.on('close', (code) => resolve(code)));
+    const code = await deafClosed;
+    expect(code).toBe(1006);
+    good.ws.send('alive');
+    expect(await good.next()).toBe('alive');
+    expect(pings).toBeGreaterThanOrEqual(1);
+    good.ws.close();
+  });
+
+  it('validates incoming JSON against the declared messages and closes with 1007 otherwise', async () => {
+    const c = await connect(`${flow.url}/strict`);
+    c.ws.send('{"type":"join","user":"u"}');
+    expect(await c.next()).toBe('valid {"type":"join","user":"u"}');
+    c.ws.send('{"type":"say","text":"hi"}');
+    expect(await c.next()).toBe('valid {"type":"say","text":"hi"}');
+    c.ws.send('{"type":"say"}');
+    const closed = await c.closed;
+    expect(closed.code).toBe(1007);
+    expect(closed.reason).toMatch(/^invalid message/);
+    const d = await connect(`${flow.url}/strict`);
+    d.ws.send('not json');
+    expect(await d.closed).toEqual({ code: 1007, reason: 'invalid message: not JSON' });
+  });
+});
