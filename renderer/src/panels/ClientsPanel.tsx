@@ -1,0 +1,169 @@
+/**
+ * Built-in test clients (the role of Choreo's WebSocket console or wscat): pick an upgrade path,
+ * fill its params and query, connect one or more clients, send text or JSON, and read each
+ * client's timeline of sent/received messages and close codes.
+ */
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { UpgraderNode } from '../../../runtime/model/types.ts';
+import type { ClientEntry } from '../../../runtime/studio/protocol.ts';
+import { closeClient, openClient, sendClient } from '../services.ts';
+import { useStudio, type ClientView } from '../store.ts';
+
+function fullPath(node: UpgraderNode): string {
+  const a = (node.basePath ?? '/').replace(/\/+$/, '');
+  const b = (node.upgradePath ?? '/').replace(/^\/*/, '/');
+  const joined = `${a}${b === '/' ? '' : b}`;
+  return joined === '' ? '/' : joined;
+}
+
+export function ClientsPanel() {
+  const flow = useStudio((s) => s.flow);
+  const run = useStudio((s) => s.run);
+  const clients = useStudio((s) => s.clients);
+  const upgraders = useMemo(() => flow.nodes.filter((n): n is UpgraderNode => n.type === 'upgrader'), [flow.nodes]);
+  const [upgraderId, setUpgraderId] = useState<string>('');
+  const upgrader = upgraders.find((u) => u.id === upgraderId) ?? upgraders[0];
+  const template = upgrader ? fullPath(upgrader) : '/';
+  const params = [...template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] ?? '');
+  const [values, setValues] = useState<Record<string, string>>({});
+  const [query, setQuery] = useState('');
+
+  const concrete = template
+    .replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(values[name] ?? ''))
+    .replace(/\/\*$/, '/');
+  const missing = params.filter((p) => !values[p]);
+
+  const connect = () => {
+    const q: Record<string, string> = {};
+    for (const pair of query.split('&')) {
+      if (!pair.trim()) continue;
+      const [key, ...rest] = pair.split('=');
+      if (key) q[decodeURIComponent(key.trim())] = decodeURIComponent(rest.join('=').trim());
+    }
+    void openClient(concrete, q);
+  };
+
+  return (
+    <div className="clients">
+      <form
+        className="clients__form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          connect();
+        }}
+      >
+        <select className="input" value={upgrader?.id ?? ''} onChange={(e) => setUpgraderId(e.target.value)} aria-label="Upgrade path" data-testid="client-upgrader">
+          {upgraders.length === 0 && <option value="">no upgrader</option>}
+          {upgraders.map((u) => <option key={u.id} value={u.id}>{fullPath(u)}</option>)}
+        </select>
+        {params.map((p) => (
+          <input
+            key={p}
+            className="input input--mono input--short"
+            placeholder={p}
+            aria-label={`path parameter ${p}`}
+            data-testid={`client-param-${p}`}
+            value={values[p] ?? ''}
+            onChange={(e) => setValues({ ...values, [p]: e.target.value })}
+          />
+        ))}
+        <input
+          className="input input--mono"
+          placeholder="query, e.g. age=25"
+          aria-label="query string"
+          data-testid="client-query"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+        />
+        <button className="btn btn--primary" type="submit" disabled={!run || missing.length > 0} data-testid="client-connect" title={run ? `Connect to ${run.url}${concrete}` : 'Start the flow first'}>
+          Connect
+        </button>
+        <span className="muted small mono">{run ? `${run.url}${concrete}` : 'Start the flow (F5) to connect clients.'}</span>
+      </form>
+      <div className="clients__list">
+        {clients.map((c) => <ClientCard key={c.id} client={c} />)}
+        {clients.length === 0 && <div className="empty-note">No clients yet. Open two to see a broadcast.</div>}
+      </div>
+    </div>
+  );
+}
+
+function entryText(entry: ClientEntry): string {
+  switch (entry.kind) {
+    case 'sent':
+    case 'received':
+      return entry.data;
+    case 'close':
+      return `closed ${entry.code}${entry.reason ? ` ${entry.reason}` : ''}`;
+    case 'open':
+      return `connected${entry.protocol ? ` (${entry.protocol})` : ''}`;
+    case 'error':
+      return entry.message;
+  }
+}
+
+function ClientCard({ client }: { client: ClientView }) {
+  const [text, setText] = useState('');
+  const [json, setJson] = useState(false);
+  const [error, setError] = useState<string | undefined>();
+  const list = useRef<HTMLOListElement>(null);
+  useEffect(() => {
+    list.current?.scrollTo({ top: list.current.scrollHeight });
+  }, [client.entries.length]);
+  const send = () => {
+    if (!text) return;
+    if (json) {
+      try {
+        JSON.parse(text);
+      } catch (e) {
+        setError(`Not JSON: ${(e as Error).message}`);
+        return;
+      }
+    }
+    setError(undefined);
+    void sendClient(client.id, text);
+    setText('');
+  };
+  const path = client.url ? new URL(client.url).pathname + new URL(client.url).search : '';
+  return (
+    <div className={`client client--${client.state}`} data-testid={`client-${client.id}`}>
+      <div className="client__head">
+        <span className={`dot dot--${client.state}`} />
+        <span className="client__name">{client.id}</span>
+        <span className="client__url mono" title={client.url}>{path}</span>
+        <button className="btn btn--ghost btn--small" onClick={() => void closeClient(client.id)} data-testid="client-close">
+          {client.state === 'closed' ? 'Remove' : 'Close'}
+        </button>
+      </div>
+      <ol className="client__timeline" ref={list} data-testid="client-timeline">
+        {client.entries.map((entry, i) => (
+          <li key={i} className={`tl tl--${entry.kind}`}>
+            <span className="tl__arrow">{entry.kind === 'sent' ? '↑' : entry.kind === 'received' ? '↓' : entry.kind === 'close' ? '✕' : entry.kind === 'open' ? '●' : '!'}</span>
+            <span className="tl__text">{entryText(entry)}</span>
+          </li>
+        ))}
+      </ol>
+      <form
+        className="client__send"
+        onSubmit={(e) => {
+          e.preventDefault();
+          send();
+        }}
+      >
+        <input
+          className="input input--mono"
+          placeholder={json ? '{"type": "Data"}' : 'message'}
+          value={text}
+          disabled={client.state !== 'open'}
+          data-testid="client-message"
+          onChange={(e) => setText(e.target.value)}
+        />
+        <label className="check small" title="Check the text is JSON before sending">
+          <input type="checkbox" checked={json} onChange={(e) => setJson(e.target.checked)} /> JSON
+        </label>
+        <button className="btn" type="submit" disabled={client.state !== 'open'} data-testid="client-send">Send</button>
+      </form>
+      {error && <div className="field__error">{error}</div>}
+    </div>
+  );
+}

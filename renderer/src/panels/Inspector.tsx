@@ -1,0 +1,257 @@
+/**
+ * The side panel: properties of the selected node (or of the flow when nothing is selected), with
+ * inline validation from the backend's problems and from quick local checks, and the snippet
+ * editor for handlers and upgrade snippets.
+ */
+import type { FlowNode, HandlerEvent, ParamSpec, Problem, ServiceNode, UpgraderNode } from '../../../runtime/model/types.ts';
+import { HANDLER_EVENTS } from '../../../runtime/model/types.ts';
+import { tooltip } from '../commands.ts';
+import { SnippetEditor } from '../editor/SnippetEditor.tsx';
+import { isHandlerType, removeElements, renameNode, updateFlowMeta, updateNode } from '../model/flow-ops.ts';
+import { defaultSnippet } from '../model/snippets.ts';
+import { useStudio } from '../store.ts';
+import { CommitInput, Field, NumberInput, TextInput } from './fields.tsx';
+
+const PARAM_TYPES: ParamSpec['type'][] = ['string', 'integer', 'number', 'boolean'];
+
+/** The first problem about `field` (or anything under it) of a node, as an inline message. */
+function fieldError(problems: Problem[], nodeId: string | undefined, field: string): string | undefined {
+  return problems.find((p) => p.severity === 'error' && p.nodeId === nodeId && p.field !== undefined && (p.field === field || p.field.startsWith(`${field}.`)))?.message;
+}
+
+function pathError(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!value.startsWith('/')) return 'A path starts with "/".';
+  if (/\s/.test(value)) return 'A path has no spaces.';
+  const bad = [...value.matchAll(/\{([^}]*)\}/g)].find((m) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(m[1] ?? ''));
+  return bad ? `{${bad[1]}} is not a valid parameter name.` : undefined;
+}
+
+export function Inspector() {
+  const flow = useStudio((s) => s.flow);
+  const selected = useStudio((s) => s.selectedNodes);
+  const selectedEdges = useStudio((s) => s.selectedEdges);
+  const problems = useStudio((s) => s.problems);
+  const change = useStudio((s) => s.change);
+
+  if (selected.length > 1) {
+    return (
+      <aside className="inspector">
+        <h2 className="inspector__title">{selected.length} nodes selected</h2>
+        <p className="muted">Move them together, copy them, lay them out, or delete them.</p>
+        <button className="btn btn--danger" title={tooltip('edit.delete')} onClick={() => change((f) => removeElements(f, selected))}>
+          Delete {selected.length} nodes
+        </button>
+      </aside>
+    );
+  }
+  const node = flow.nodes.find((n) => n.id === selected[0]);
+  if (!node) {
+    if (selectedEdges.length > 0) {
+      return (
+        <aside className="inspector">
+          <h2 className="inspector__title">Connection</h2>
+          {selectedEdges.map((e) => <p key={e} className="mono">{e.replace('->', ' → ')}</p>)}
+          <button className="btn btn--danger" title={tooltip('edit.delete')} onClick={() => change((f) => removeElements(f, [], selectedEdges))}>
+            Delete connection
+          </button>
+        </aside>
+      );
+    }
+    return <FlowSettings />;
+  }
+  return <NodeInspector key={node.id} node={node} problems={problems} />;
+}
+
+function FlowSettings() {
+  const flow = useStudio((s) => s.flow);
+  const problems = useStudio((s) => s.problems);
+  const change = useStudio((s) => s.change);
+  const set = (key: string, value: unknown) => change((f) => updateFlowMeta(f, { [key]: value }), { coalesce: `flow:${key}` });
+  const docError = (field: string) => problems.find((p) => p.severity === 'error' && !p.nodeId && p.field === field)?.message;
+  const nameError = flow.name && !/^[a-z][a-z0-9-]*$/.test(flow.name) ? 'Lower-case letters, digits and "-", starting with a letter.' : docError('name');
+  const port = flow.listener?.port;
+  const portError = port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535) ? 'A port is a whole number from 1 to 65535.' : docError('listener.port');
+  return (
+    <aside className="inspector" data-testid="inspector">
+      <h2 className="inspector__title">Flow</h2>
+      <Field label="Name" error={nameError} hint="Used for images, Kubernetes objects and Choreo endpoints">
+        <TextInput value={flow.name} onChange={(v) => set('name', v)} testId="flow-name" mono />
+      </Field>
+      <Field label="Display name">
+        <TextInput value={flow.displayName} onChange={(v) => set('displayName', v || undefined)} />
+      </Field>
+      <Field label="Description">
+        <TextInput value={flow.description} onChange={(v) => set('description', v || undefined)} />
+      </Field>
+      <Field label="Version">
+        <TextInput value={flow.version} onChange={(v) => set('version', v || undefined)} placeholder="1.0.0" mono />
+      </Field>
+      <Field label="Listener port" error={portError}>
+        <NumberInput value={port} onChange={(v) => set('listener', { ...flow.listener, port: v ?? 0 })} testId="flow-port" />
+      </Field>
+      <Field label="Handler time budget (ms)" hint="How long one synchronous snippet run may take (default 1000)">
+        <NumberInput value={flow.settings?.handlerBudgetMs} onChange={(v) => set('settings', cleanObject({ ...flow.settings, handlerBudgetMs: v }))} placeholder="1000" />
+      </Field>
+      <p className="muted small">Select a node to edit it. {flow.nodes.length} nodes, {flow.edges.length} connections.</p>
+    </aside>
+  );
+}
+
+function cleanObject(value: Record<string, unknown>): Record<string, unknown> | undefined {
+  const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+  return entries.length ? Object.fromEntries(entries) : undefined;
+}
+
+function NodeInspector({ node, problems }: { node: FlowNode; problems: Problem[] }) {
+  const change = useStudio((s) => s.change);
+  const set = (patch: Record<string, unknown>, key: string) => change((f) => updateNode(f, node.id, patch), { coalesce: `node:${node.id}:${key}` });
+  const rename = (next: string) => {
+    const outcome = renameNode(useStudio.getState().flow, node.id, next);
+    if (!outcome.ok) return outcome.reason;
+    change(() => outcome.flow);
+    useStudio.getState().select([next]);
+    return undefined;
+  };
+  const nodeProblems = problems.filter((p) => p.nodeId === node.id);
+  const hasCode = typeof node.code === 'string';
+  const showEditor = isHandlerType(node.type) || (node.type === 'upgrader' && hasCode);
+  return (
+    <aside className={`inspector ${showEditor ? 'inspector--with-editor' : ''}`} data-testid="inspector">
+      <div className="inspector__props">
+        <h2 className="inspector__title">
+          <span className={`kind-dot kind-dot--${isHandlerType(node.type) ? 'handler' : node.type}`} />
+          {isHandlerType(node.type) ? 'Handler' : node.type === 'upgrader' ? 'Upgrader' : 'Service'}
+        </h2>
+        <Field label="Id" error={fieldError(problems, node.id, 'id')}>
+          <CommitInput value={node.id} onCommit={rename} testId="node-id" />
+        </Field>
+        <Field label="Label" hint="Shown on the canvas instead of the id">
+          <TextInput value={node.label} onChange={(v) => set({ label: v || undefined }, 'label')} />
+        </Field>
+        {node.type === 'upgrader' && <UpgraderFields node={node as UpgraderNode} problems={problems} set={set} />}
+        {node.type === 'service' && <ServiceFields node={node as ServiceNode} problems={problems} set={set} />}
+        {isHandlerType(node.type) && (
+          <Field label="Event">
+            <select className="input" value={node.type} data-testid="handler-event" onChange={(e) => set({ type: e.target.value as HandlerEvent }, 'type')}>
+              {HANDLER_EVENTS.map((ev) => <option key={ev} value={ev}>{ev}</option>)}
+            </select>
+          </Field>
+        )}
+        {nodeProblems.length > 0 && (
+          <ul className="inline-problems" data-testid="inline-problems">
+            {nodeProblems.slice(0, 4).map((p, i) => (
+              <li key={i} className={`inline-problems__item inline-problems__item--${p.severity}`}>{p.message}</li>
+            ))}
+          </ul>
+        )}
+      </div>
+      {showEditor && (
+        <div className="inspector__code">
+          <div className="inspector__code-head">
+            <span>{node.type === 'upgrader' ? 'Upgrade snippet' : `${node.type} snippet`}</span>
+            {node.type === 'upgrader' && (
+              <button className="btn btn--ghost btn--small" onClick={() => set({ code: undefined }, 'code-remove')}>Remove</button>
+            )}
+          </div>
+          <SnippetEditor nodeId={node.id} code={String(node.code ?? '')} onChange={(code) => set({ code }, 'code')} />
+        </div>
+      )}
+    </aside>
+  );
+}
+
+type Setter = (patch: Record<string, unknown>, key: string) => void;
+
+function UpgraderFields({ node, problems, set }: { node: UpgraderNode; problems: Problem[]; set: Setter }) {
+  const query = Object.entries(node.query ?? {});
+  const setQuery = (entries: [string, ParamSpec][]) => set({ query: entries.length ? Object.fromEntries(entries) : undefined }, 'query');
+  return (
+    <>
+      <Field label="Base path" error={pathError(node.basePath) ?? fieldError(problems, node.id, 'basePath')}>
+        <TextInput value={node.basePath} onChange={(v) => set({ basePath: v || undefined }, 'basePath')} placeholder="/" testId="upgrader-basePath" mono />
+      </Field>
+      <Field label="Upgrade path" error={pathError(node.upgradePath) ?? fieldError(problems, node.id, 'upgradePath')} hint="Template with {params}, e.g. /{name}">
+        <TextInput value={node.upgradePath} onChange={(v) => set({ upgradePath: v || undefined }, 'upgradePath')} placeholder="/" testId="upgrader-upgradePath" mono />
+      </Field>
+      <div className="field">
+        <span className="field__label">Query parameters</span>
+        {query.map(([name, spec], index) => (
+          <div className="param-row" key={index}>
+            <input
+              className="input input--mono"
+              value={name}
+              aria-label="Query parameter name"
+              data-testid={`query-name-${index}`}
+              onChange={(e) => setQuery(query.map((q, i) => (i === index ? [e.target.value, q[1]] : q)))}
+            />
+            <select
+              className="input"
+              value={spec.type}
+              aria-label="Query parameter type"
+              data-testid={`query-type-${index}`}
+              onChange={(e) => setQuery(query.map((q, i) => (i === index ? [q[0], { ...q[1], type: e.target.value as ParamSpec['type'] }] : q)))}
+            >
+              {PARAM_TYPES.map((t) => <option key={t}>{t}</option>)}
+            </select>
+            <label className="check" title="Required">
+              <input type="checkbox" checked={!!spec.required} onChange={(e) => setQuery(query.map((q, i) => (i === index ? [q[0], { ...q[1], required: e.target.checked || undefined }] : q)))} />
+              req
+            </label>
+            <button className="btn btn--ghost btn--small" aria-label={`Remove ${name}`} onClick={() => setQuery(query.filter((_, i) => i !== index))}>✕</button>
+          </div>
+        ))}
+        {fieldError(problems, node.id, 'query') && <span className="field__error">{fieldError(problems, node.id, 'query')}</span>}
+        <button
+          className="btn btn--ghost btn--small"
+          data-testid="query-add"
+          onClick={() => {
+            const taken = new Set(query.map(([n]) => n));
+            let name = 'param';
+            for (let i = 2; taken.has(name); i++) name = `param${i}`;
+            setQuery([...query, [name, { type: 'string' }]]);
+          }}
+        >
+          + Add query parameter
+        </button>
+      </div>
+      {typeof node.code !== 'string' && (
+        <button className="btn btn--ghost btn--small" onClick={() => set({ code: defaultSnippet('upgrader') }, 'code-add')}>
+          + Add upgrade snippet
+        </button>
+      )}
+    </>
+  );
+}
+
+function ServiceFields({ node, problems, set }: { node: ServiceNode; problems: Problem[]; set: Setter }) {
+  return (
+    <>
+      <Field label="Subprotocols" hint="Comma separated, in preference order" error={fieldError(problems, node.id, 'subprotocols')}>
+        <TextInput
+          value={(node.subprotocols ?? []).join(', ')}
+          onChange={(v) => {
+            const list = v.split(',').map((s) => s.trim()).filter(Boolean);
+            set({ subprotocols: list.length ? list : undefined }, 'subprotocols');
+          }}
+          mono
+        />
+      </Field>
+      <div className="field-row">
+        <Field label="Max payload (bytes)" error={fieldError(problems, node.id, 'maxPayload')}>
+          <NumberInput value={node.maxPayload} onChange={(v) => set({ maxPayload: v }, 'maxPayload')} placeholder="1048576" />
+        </Field>
+        <Field label="Idle timeout (ms)" error={fieldError(problems, node.id, 'idleTimeoutMs')}>
+          <NumberInput value={node.idleTimeoutMs} onChange={(v) => set({ idleTimeoutMs: v }, 'idleTimeoutMs')} placeholder="0 = never" />
+        </Field>
+      </div>
+      <Field label="Heartbeat (ms)" error={fieldError(problems, node.id, 'heartbeatMs')} hint="Server ping interval; a peer that misses a pong is dropped">
+        <NumberInput value={node.heartbeatMs} onChange={(v) => set({ heartbeatMs: v }, 'heartbeatMs')} placeholder="0 = off" />
+      </Field>
+      <label className="check">
+        <input type="checkbox" checked={!!node.validateIncoming} onChange={(e) => set({ validateIncoming: e.target.checked || undefined }, 'validateIncoming')} />
+        Validate incoming JSON against declared messages
+      </label>
+    </>
+  );
+}

@@ -1,0 +1,228 @@
+/**
+ * The one store of a designer window (zustand). The flow document is the model: every change to
+ * it goes through `change`, which records undo history. UI and runtime state (selection, run
+ * status, traces, test clients) live beside it and never enter the history.
+ */
+import { create } from 'zustand';
+import type { FlowDocument, Problem } from '../../runtime/model/types.ts';
+import type { ClientEntry, RecoveryOffer, RunInfo, RunStats, TraceEvent } from '../../runtime/studio/protocol.ts';
+import { emptyFlow, type Clip } from './model/flow-ops.ts';
+import { emptyHistory, record, redo, undo, type History } from './model/history.ts';
+
+export type Theme = 'light' | 'dark';
+export type Dialog = 'open' | 'saveAs' | 'export' | 'import' | 'newConfirm';
+export type BottomTab = 'problems' | 'trace' | 'clients';
+
+export interface Toast {
+  id: number;
+  kind: 'info' | 'error' | 'success';
+  text: string;
+}
+
+export interface TraceRow {
+  seq: number;
+  event: TraceEvent;
+}
+
+export interface ClientView {
+  id: string;
+  url: string;
+  entries: ClientEntry[];
+  state: 'connecting' | 'open' | 'closed';
+}
+
+export interface EditorJump {
+  nodeId: string;
+  line: number;
+  col: number;
+  seq: number;
+}
+
+const TRACE_CAP = 1000;
+const CLIENT_ENTRY_CAP = 500;
+
+export interface StudioState {
+  flow: FlowDocument;
+  /** The document as last loaded or saved: `flow !== savedFlow` means unsaved work. */
+  savedFlow: FlowDocument | undefined;
+  /** YAML text as loaded/saved, so saving keeps comments and unknown keys. */
+  baseText: string | undefined;
+  path: string | undefined;
+  mtimeMs: number | undefined;
+  history: History;
+
+  selectedNodes: string[];
+  selectedEdges: string[];
+  measured: Record<string, { width: number; height: number }>;
+  clipboard: Clip | undefined;
+
+  problems: Problem[];
+  validating: boolean;
+
+  run: RunInfo | undefined;
+  runBusy: boolean;
+  runPort: string;
+  stats: RunStats | undefined;
+  firing: Record<string, number>;
+  trace: TraceRow[];
+  traceSeq: number;
+  traceDropped: number;
+  reloadNote: string | undefined;
+
+  clients: ClientView[];
+
+  root: string;
+  connected: boolean;
+  theme: Theme;
+  dialog: Dialog | undefined;
+  bottomTab: BottomTab;
+  bottomOpen: boolean;
+  toasts: Toast[];
+  recovery: RecoveryOffer | undefined;
+  editorJump: EditorJump | undefined;
+  /** Bumped to ask the canvas to fit the view (after open, layout, or the command). */
+  fitViewSeq: number;
+
+  change(mutate: (flow: FlowDocument) => FlowDocument, options?: { coalesce?: string }): void;
+  undo(): void;
+  redo(): void;
+  loadDocument(doc: { flow: FlowDocument; text: string | undefined; path: string | undefined; mtimeMs?: number; dirty?: boolean }): void;
+  markSaved(flow: FlowDocument, text: string, path: string, mtimeMs: number): void;
+  select(nodes: string[], edges?: string[]): void;
+  toast(kind: Toast['kind'], text: string): void;
+  dismissToast(id: number): void;
+  addTrace(events: TraceEvent[], dropped: number): void;
+  clientEvent(clientId: string, entry: ClientEntry): void;
+  set(partial: Partial<StudioState>): void;
+}
+
+let toastSeq = 1;
+
+function initialTheme(): Theme {
+  try {
+    const saved = globalThis.localStorage?.getItem('wsflow.theme');
+    if (saved === 'light' || saved === 'dark') return saved;
+    return globalThis.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+  } catch {
+    return 'light';
+  }
+}
+
+const firstFlow = emptyFlow();
+
+export const useStudio = create<StudioState>()((set, get) => ({
+  flow: firstFlow,
+  savedFlow: firstFlow,
+  baseText: undefined,
+  path: undefined,
+  mtimeMs: undefined,
+  history: emptyHistory(),
+  selectedNodes: [],
+  selectedEdges: [],
+  measured: {},
+  clipboard: undefined,
+  problems: [],
+  validating: false,
+  run: undefined,
+  runBusy: false,
+  runPort: '',
+  stats: undefined,
+  firing: {},
+  trace: [],
+  traceSeq: 0,
+  traceDropped: 0,
+  reloadNote: undefined,
+  clients: [],
+  root: '',
+  connected: false,
+  theme: initialTheme(),
+  dialog: undefined,
+  bottomTab: 'problems',
+  bottomOpen: true,
+  toasts: [],
+  recovery: undefined,
+  editorJump: undefined,
+  fitViewSeq: 0,
+
+  change(mutate, options = {}) {
+    const before = get().flow;
+    const after = mutate(before);
+    if (after === before) return;
+    set({ flow: after, history: record(get().history, before, options) });
+  },
+  undo() {
+    const step = undo(get().history, get().flow);
+    if (step) set({ flow: step.flow, history: step.history, ...keepSelection(get(), step.flow) });
+  },
+  redo() {
+    const step = redo(get().history, get().flow);
+    if (step) set({ flow: step.flow, history: step.history, ...keepSelection(get(), step.flow) });
+  },
+  loadDocument({ flow, text, path, mtimeMs, dirty }) {
+    set({
+      flow,
+      savedFlow: dirty ? undefined : flow,
+      baseText: text,
+      path,
+      mtimeMs,
+      history: emptyHistory(),
+      selectedNodes: [],
+      selectedEdges: [],
+      measured: {},
+      problems: [],
+      recovery: undefined,
+      fitViewSeq: get().fitViewSeq + 1,
+    });
+  },
+  markSaved(flow, text, path, mtimeMs) {
+    set({ savedFlow: flow, baseText: text, path, mtimeMs });
+  },
+  select(nodes, edges = []) {
+    const state = get();
+    if (same(state.selectedNodes, nodes) && same(state.selectedEdges, edges)) return;
+    set({ selectedNodes: nodes, selectedEdges: edges });
+  },
+  toast(kind, text) {
+    const toast = { id: toastSeq++, kind, text };
+    set({ toasts: [...get().toasts.slice(-3), toast] });
+    setTimeout(() => get().dismissToast(toast.id), kind === 'error' ? 8000 : 4000);
+  },
+  dismissToast(id) {
+    set({ toasts: get().toasts.filter((t) => t.id !== id) });
+  },
+  addTrace(events, dropped) {
+    const state = get();
+    let seq = state.traceSeq;
+    const rows = events.map((event) => ({ seq: ++seq, event }));
+    const firing = { ...state.firing };
+    const now = Date.now();
+    for (const event of events) if (event.kind === 'invoke') firing[event.nodeId] = now;
+    const trace = rows.length ? [...state.trace, ...rows].slice(-TRACE_CAP) : state.trace;
+    set({ trace, traceSeq: seq, traceDropped: state.traceDropped + dropped, firing });
+  },
+  clientEvent(clientId, entry) {
+    const known = get().clients.some((c) => c.id === clientId);
+    const base: ClientView[] = known ? get().clients : [...get().clients, { id: clientId, url: entry.kind === 'open' ? entry.url : '', entries: [], state: 'connecting' }];
+    const clients = base.map((c) => {
+      if (c.id !== clientId) return c;
+      const state = entry.kind === 'open' ? 'open' : entry.kind === 'close' ? 'closed' : c.state;
+      return { ...c, state, entries: [...c.entries, entry].slice(-CLIENT_ENTRY_CAP) } satisfies ClientView;
+    });
+    set({ clients });
+  },
+  set(partial) {
+    set(partial);
+  },
+}));
+
+function same(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+/** After undo/redo, drop selected ids that no longer exist. */
+function keepSelection(state: StudioState, flow: FlowDocument): Partial<StudioState> {
+  const ids = new Set(flow.nodes.map((n) => n.id));
+  return { selectedNodes: state.selectedNodes.filter((id) => ids.has(id)), selectedEdges: [] };
+}
+
+export const isDirty = (state: Pick<StudioState, 'flow' | 'savedFlow'>): boolean => state.flow !== state.savedFlow;

@@ -1,0 +1,79 @@
+/**
+ * Browser test harness: a real studio backend on a free port over a temp folder, and Debian's
+ * Chromium driven by playwright-core. Records every request the page makes and every console
+ * error, so tests can assert on both.
+ */
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startStudio, type StudioHandle } from '../../runtime/studio/server.ts';
+import { REPO } from './build.ts';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const SCREENSHOTS = path.join(REPO, 'docs/screenshots');
+
+export interface Harness {
+  dir: string;
+  studio: StudioHandle;
+  browser: Browser;
+  page: Page;
+  requests: string[];
+  consoleErrors: string[];
+  shot(name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+  });
+}
+
+export async function startHarness(options: { files?: Record<string, string>; open?: string; theme?: 'light' | 'dark'; browser?: Browser } = {}): Promise<Harness> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'wsflow-e2e-'));
+  for (const [name, text] of Object.entries(options.files ?? {})) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), text);
+  }
+  const log: string[] = [];
+  const studio = await startStudio({
+    port: 0,
+    ...(options.open ? { file: path.join(dir, options.open) } : { root: dir }),
+    log: (line) => log.push(line),
+  });
+  const ownBrowser = !options.browser;
+  const browser = options.browser ?? (await launchBrowser());
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: options.theme ?? 'light', deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  const requests: string[] = [];
+  const consoleErrors: string[] = [];
+  page.on('request', (req) => requests.push(req.url()));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') consoleErrors.push(msg.text());
+  });
+  page.on('pageerror', (error) => consoleErrors.push(String(error)));
+  await page.goto(studio.url);
+  await page.waitForSelector('[data-testid="statusbar"] .status-dot--ok', { timeout: 20_000 });
+  return {
+    dir,
+    studio,
+    browser,
+    page,
+    requests,
+    consoleErrors,
+    async shot(name) {
+      mkdirSync(SCREENSHOTS, { recursive: true });
+      const file = path.join(SCREENSHOTS, `${name}.png`);
+      await page.screenshot({ path: file });
+      return file;
+    },
+    async close() {
+      await context.close().catch(() => undefined);
+      if (ownBrowser) await browser.close().catch(() => undefined);
+      await studio.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
