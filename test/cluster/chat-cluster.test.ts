@@ -121,6 +121,12 @@ describe('chat sample on two instances sharing Redis', () => {
     expect(await ben.nextText()).toBe('ben: only B hears this');
     expect(await ann.drain(300)).toEqual([]);
 
+    // A join needs the shared name check: it fails as a located snippet error, not a crash.
+    const carl = await join(a, 'carl');
+    await waitFor('the state error to be reported', () => /state\.incr\(\\?"user:carl\\?"\) failed: Redis at redis:\/\/127\.0\.0\.1:\d+\/? is unavailable/.test(a.output()), 5_000);
+    expect(await ann.drain(300)).toEqual([]);
+    carl.socket.terminate();
+
     await redis.restart();
     // Probe until a message from A reaches B again (bounded); then normal traffic both ways.
     let probe = 0;
