@@ -1,0 +1,94 @@
+/**
+ * `wsflow run FILE [--port N] [--host H] [--budget MS] [--trace]`: serve a flow on the engine.
+ * stdout gets exactly one line, with the URL, once connections are accepted. stderr gets snippet
+ * failures as `nodeId:line: message`, snippet logs as `[nodeId] message`, and with --trace every
+ * trace event as a JSON line. SIGINT/SIGTERM close every client with 1001 and exit 0.
+ */
+import { formatProblem, hasErrors, validateFlowFile } from '../../check/index.ts';
+import { compileFlow, SnippetCompileError, startFlow, TopologyError } from '../../engine/index.ts';
+import type { RunningFlow, TraceEvent } from '../../engine/contracts.ts';
+import { joinPath } from '../../model/paths.ts';
+import type { FlowDocument, UpgraderNode } from '../../model/types.ts';
+import { CliError, EXIT_BAD_INPUT, EXIT_OK } from '../main.ts';
+
+export interface RunOptions {
+  port?: string;
+  host?: string;
+  budget?: string;
+  trace?: boolean;
+}
+
+function intOption(value: string | undefined, name: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n < min || n > max) {
+    throw new CliError(`--${name} must be an integer from ${min} to ${max}, got "${value}"`, EXIT_BAD_INPUT);
+  }
+  return n;
+}
+
+function servedPaths(flow: FlowDocument): string[] {
+  return flow.nodes.filter((n): n is UpgraderNode => n.type === 'upgrader').map((u) => joinPath(u.basePath, u.upgradePath));
+}
+
+function describeEvent(event: TraceEvent): string[] {
+  const lines: string[] = [];
+  if (event.kind === 'invoke') {
+    for (const log of event.logs) lines.push(`[${event.nodeId}] ${log.level === 'info' ? '' : `${log.level}: `}${log.message}`);
+    const e = event.error;
+    if (e) lines.push(`${e.nodeId || event.nodeId}${e.line !== undefined ? `:${e.line}` : ''}: ${e.message} (${e.code}${event.connectionId ? `, connection ${event.connectionId}` : ''})`);
+  } else if (event.kind === 'engine' && event.level !== 'info') {
+    lines.push(`${event.nodeId ? `${event.nodeId}: ` : 'wsflow: '}${event.message} (${event.code})`);
+  }
+  return lines;
+}
+
+export async function run(file: string, options: RunOptions): Promise<number> {
+  const port = intOption(options.port, 'port', 0, 65535);
+  const budget = intOption(options.budget, 'budget', 1, 3_600_000);
+  const { flow, problems } = await validateFlowFile(file, { typecheck: false });
+  for (const p of problems) process.stderr.write(`${formatProblem(p)}\n`);
+  if (!flow || hasErrors(problems)) return EXIT_BAD_INPUT;
+
+  let running: RunningFlow;
+  try {
+    const compiled = await compileFlow(flow);
+    running = await startFlow(compiled, { port, host: options.host ?? '127.0.0.1', handlerBudgetMs: budget });
+  } catch (error) {
+    if (error instanceof SnippetCompileError) {
+      for (const e of [error, ...error.others]) {
+        const at = e.line !== undefined ? ` (snippet line ${e.line}:${e.col ?? 1})` : '';
+        process.stderr.write(`${file}: error [${e.nodeId}] ${e.message.replace(`${e.nodeId}: `, '')}${at} (${e.code})\n`);
+      }
+      return EXIT_BAD_INPUT;
+    }
+    if (error instanceof TopologyError) throw new CliError(`${file}: ${error.message}`, EXIT_BAD_INPUT);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new CliError(`port ${port ?? flow.listener.port} is already in use (try --port 0)`);
+    if (code === 'EACCES') throw new CliError(`not allowed to listen on port ${port ?? flow.listener.port}`);
+    throw error;
+  }
+
+  running.subscribe((event) => {
+    if (options.trace) process.stderr.write(`${JSON.stringify(event)}\n`);
+    for (const line of describeEvent(event)) process.stderr.write(`${line}\n`);
+  });
+  process.stdout.write(`${flow.name}: serving ${running.url} (${servedPaths(flow).join(', ')})\n`);
+
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = () => {
+      if (stopping) return;
+      stopping = true;
+      running.stop().then(
+        () => resolve(EXIT_OK),
+        (error: unknown) => {
+          process.stderr.write(`wsflow: stop failed: ${error instanceof Error ? error.message : String(error)}\n`);
+          resolve(1);
+        },
+      );
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
