@@ -162,6 +162,7 @@ class Writer {
       const key = identity(toJS(item));
       if (key !== undefined && !pool.has(key)) pool.set(key, item);
     }
+    const oldFirst = seq.items[0] as YamlNode | undefined;
     seq.items = values.map((value, index) => {
       const key = identity(value);
       const existing = key !== undefined ? pool.get(key) : undefined;
@@ -171,6 +172,20 @@ class Writer {
       if (spaced && index > 0 && created && typeof created === 'object') (created as YamlNode).spaceBefore = true;
       return created;
     });
+    const newFirst = seq.items[0] as YamlNode | undefined;
+    if (oldFirst && newFirst !== oldFirst) {
+      // The comment above the first item belongs to that item (yaml keeps it on the list): it
+      // moves with it, and blank lines separate items, never the list from its key.
+      if (seq.commentBefore && seq.items.includes(oldFirst)) {
+        oldFirst.commentBefore = oldFirst.commentBefore ? `${seq.commentBefore}\n${oldFirst.commentBefore}` : seq.commentBefore;
+        seq.commentBefore = undefined;
+      }
+      if (spaced) {
+        seq.items.forEach((item, index) => {
+          if (item && typeof item === 'object') (item as YamlNode).spaceBefore = index > 0;
+        });
+      }
+    }
   }
 
   /** New YAML for a value, in the canonical style for its place in the document. */
