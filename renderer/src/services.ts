@@ -291,7 +291,8 @@ export async function importAsyncApi(source: { text: string; name: string } | { 
   if (!parsed.flow) throw new Error('the importer produced a flow the designer cannot read');
   store.getState().loadDocument({ flow: parsed.flow, text: result.yaml, path: undefined, dirty: true });
   store.getState().set({ dialog: undefined });
-  store.getState().toast('success', `Imported a flow with ${parsed.flow.nodes.length} nodes; save it to keep it.`);
+  const notes = result.warnings?.length ? ` Notes: ${result.warnings.join(' ')}` : '';
+  store.getState().toast('success', `Imported a flow with ${parsed.flow.nodes.length} nodes; save it to keep it.${notes}`);
 }
 
 // -- test clients ----------------------------------------------------------------------------------

@@ -100,9 +100,11 @@ let toastSeq = 1;
 
 function initialTheme(): Theme {
   try {
-    const saved = globalThis.localStorage?.getItem('wsflow.theme');
+    // Typed structurally: the Node tests load this store too, where these globals do not exist.
+    const env = globalThis as { localStorage?: { getItem(key: string): string | null }; matchMedia?: (q: string) => { matches: boolean } };
+    const saved = env.localStorage?.getItem('wsflow.theme');
     if (saved === 'light' || saved === 'dark') return saved;
-    return globalThis.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+    return env.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
   } catch {
     return 'light';
   }

@@ -48,13 +48,19 @@ export class RootFolder {
       real = await fs.realpath(abs);
     } catch {
       if (options.mustExist) throw new StudioFileError('WSF_STUDIO_NOT_FOUND', `${rel.split(path.sep).join('/')}: no such file`);
-      let parent: string;
-      try {
-        parent = await fs.realpath(path.dirname(abs));
-      } catch {
-        throw new StudioFileError('WSF_STUDIO_NOT_FOUND', `${path.dirname(rel) || '.'}: no such folder`);
+      // A new file (or folder tree): the nearest existing ancestor decides where it really lands.
+      let ancestor = path.dirname(abs);
+      let rest = path.basename(abs);
+      for (;;) {
+        try {
+          real = path.join(await fs.realpath(ancestor), rest);
+          break;
+        } catch {
+          if (ancestor === this.root || path.dirname(ancestor) === ancestor) throw new StudioFileError('WSF_STUDIO_NOT_FOUND', `${rel}: no such folder`);
+          rest = path.join(path.basename(ancestor), rest);
+          ancestor = path.dirname(ancestor);
+        }
       }
-      real = path.join(parent, path.basename(abs));
     }
     const realRel = path.relative(realRoot, real);
     if (realRel === '' || realRel.startsWith('..') || path.isAbsolute(realRel)) {
@@ -78,6 +84,7 @@ export class RootFolder {
     options: { overwrite: boolean; expectedMtimeMs?: number },
   ): Promise<{ rel: string; mtimeMs: number }> {
     const { abs, rel } = await this.resolve(userPath);
+    await fs.mkdir(path.dirname(abs), { recursive: true });
     const existing = await fs.stat(abs).catch(() => undefined);
     if (existing && !options.overwrite) throw new StudioFileError('WSF_STUDIO_EXISTS', `${rel}: already exists`);
     if (existing && options.expectedMtimeMs !== undefined && Math.abs(existing.mtimeMs - options.expectedMtimeMs) > 1) {

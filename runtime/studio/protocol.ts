@@ -95,7 +95,7 @@ export interface StudioMethods {
   /** Turn an AsyncAPI document (a file in the root, or uploaded text) into a flow. */
   importAsyncApi: {
     params: { path?: string; text?: string; name?: string };
-    result: { yaml: string; suggestedPath: string };
+    result: { yaml: string; suggestedPath: string; warnings?: string[] };
   };
   /** Built-in test client, run by the backend against the running flow. */
   clientOpen: {
@@ -184,9 +184,6 @@ export function isDesktopMenuCommand(value: unknown): value is DesktopMenuComman
   return typeof value === 'string' && (DESKTOP_MENU_COMMANDS as readonly string[]).includes(value);
 }
 
-/** What a native open dialog is for: a flow document or an AsyncAPI document to import. */
-export type OpenDialogKind = 'flow' | 'asyncapi';
-
 /**
  * IPC channel names. Every channel carries the `wsflow:` prefix, and the main process answers
  * only frames whose URL is the app origin.
@@ -196,8 +193,10 @@ export const DESKTOP_CHANNELS = {
   menuCommand: 'wsflow:menu-command',
   /** main -> renderer: open this absolute path (Open Recent, file association, second instance). */
   openFile: 'wsflow:open-file',
-  /** renderer -> main (invoke): native open dialog; resolves to an absolute path or null. */
+  /** renderer -> main (invoke): native open dialog for a flow; resolves to an absolute path or null. */
   showOpenDialog: 'wsflow:show-open-dialog',
+  /** renderer -> main (invoke): native open dialog for AsyncAPI; resolves to { path, text } or null. */
+  openAsyncApiFile: 'wsflow:open-asyncapi-file',
   /** renderer -> main (invoke): native save dialog for a flow; resolves to a path or null. */
   showSaveDialog: 'wsflow:show-save-dialog',
   /** renderer -> main (invoke): native folder picker for export; resolves to a path or null. */
@@ -230,10 +229,23 @@ export interface DesktopApi {
   readonly platform: string;
   /** Subscribe to native menu commands; returns an unsubscribe function. */
   onMenuCommand(listener: (command: DesktopMenuCommand) => void): () => void;
-  /** Subscribe to "open this file" requests from the OS or the Open Recent menu. */
+  /**
+   * Subscribe to "open this file" requests (Open Recent, file association, a second launch). The
+   * path is absolute and inside the studio root (`hello.root`); the renderer opens it relative to
+   * that root. Files outside the root make the shell restart the studio there and reload the page.
+   */
   onOpenFile(listener: (path: string) => void): () => void;
-  /** Native open dialog; undefined when the user cancels. */
-  showOpenDialog(options?: { kind?: OpenDialogKind }): Promise<string | undefined>;
+  /**
+   * Native open dialog for a flow. Resolves to an absolute path inside the studio root, or
+   * undefined when the user cancels or picked a file outside the root (the shell then reopens the
+   * studio on that file's folder and reloads the page, after the unsaved-changes prompt).
+   */
+  showOpenDialog(): Promise<string | undefined>;
+  /**
+   * Native open dialog for an AsyncAPI document, read by the shell (at most 5 MiB) so that it may
+   * live anywhere; pass `text` to the studio's `importAsyncApi`. Undefined when cancelled.
+   */
+  openAsyncApiFile(): Promise<{ path: string; text: string } | undefined>;
   /** Native save dialog for a flow document; undefined when the user cancels. */
   showSaveDialog(options?: { defaultPath?: string }): Promise<string | undefined>;
   /** Native folder picker for `export`; undefined when the user cancels. */

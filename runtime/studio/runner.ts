@@ -2,10 +2,12 @@
  * The one flow the studio runs live: validate, compile, start, hot reload, stop.
  * Shared by every window of the studio; run-state changes are broadcast to all of them.
  */
-import { compileFlow } from '../engine/compile.ts';
+import { compileFlow, SnippetCompileError } from '../engine/compile.ts';
 import type { CompiledFlow, RunningFlow } from '../engine/contracts.ts';
 import { startFlow } from '../engine/index.ts';
 import { validateFlowText } from '../check/index.ts';
+import type { Locator } from '../model/locate.ts';
+import { parseFlow } from '../model/parse.ts';
 import type { FlowDocument, Problem } from '../model/types.ts';
 import type { RunInfo, StudioEvent } from './protocol.ts';
 import { TraceRelay } from './trace-relay.ts';
@@ -97,27 +99,26 @@ export async function compileChecked(text: string, file: string): Promise<Compil
   if (!flow || errors.length > 0) {
     throw new FlowProblemsError(`the flow has ${errors.length || 1} problem(s); fix them first`, errors);
   }
-  return compileFlowLocated(flow, file);
-}
-
-async function compileFlowLocated(flow: FlowDocument, file: string): Promise<CompiledFlow> {
   try {
     return await compileFlow(flow);
   } catch (error) {
-    const located = error as { nodeId?: unknown; line?: unknown; col?: unknown; code?: unknown; message?: unknown };
-    if (typeof located.nodeId === 'string') {
-      const problem: Problem = {
-        severity: 'error',
-        code: typeof located.code === 'string' ? located.code : 'WSF_SNIPPET_SYNTAX',
-        message: String(located.message ?? 'snippet does not compile'),
-        file,
-        nodeId: located.nodeId,
-        field: 'code',
-      };
-      if (typeof located.line === 'number') problem.line = located.line;
-      if (typeof located.col === 'number') problem.col = located.col;
-      throw new FlowProblemsError(problem.message, [problem]);
-    }
-    throw error;
+    if (!(error instanceof SnippetCompileError)) throw error;
+    const { locate } = parseFlow(text, file);
+    const located = [error, ...error.others].map((e) => snippetProblem(e, flow, locate, file));
+    throw new FlowProblemsError(located[0]?.message ?? 'a snippet does not compile', located);
   }
+}
+
+/** A compile error is located in the snippet; problems are located in the file. */
+function snippetProblem(error: SnippetCompileError, flow: FlowDocument, locate: Locator, file: string): Problem {
+  const index = flow.nodes.findIndex((n) => n.id === error.nodeId);
+  const inner = error.line !== undefined ? { line: error.line, col: error.col ?? 1 } : undefined;
+  const at = index >= 0 ? locate(['nodes', index, 'code'], inner) : undefined;
+  const where = error.line !== undefined ? ` (snippet line ${error.line})` : '';
+  const problem: Problem = { severity: 'error', code: error.code, message: `${error.message}${where}`, file, nodeId: error.nodeId, field: 'code' };
+  if (at) {
+    problem.line = at.line;
+    problem.col = at.col;
+  }
+  return problem;
 }

@@ -148,7 +148,7 @@ export class Session {
           file = typeof name === 'string' && name ? path.basename(name) : 'asyncapi.yaml';
         }
         const imported = await importAsyncApi(source, file);
-        return { yaml: imported.yaml, suggestedPath: `${imported.flow.name || 'imported'}.wsflow.yaml` };
+        return { yaml: imported.yaml, suggestedPath: `${imported.flow.name || 'imported'}.wsflow.yaml`, warnings: imported.warnings ?? [] };
       },
       clientOpen: async (params) => {
         const url = runner.url;
@@ -187,9 +187,13 @@ function studioError(code: string, message: string): Error {
 
 function toStudioError(error: unknown): StudioError {
   if (error instanceof FlowProblemsError) return { code: error.code, message: error.message, problems: error.problems };
-  const e = error as { code?: unknown; message?: unknown };
-  const code = typeof e.code === 'string' ? e.code : 'WSF_STUDIO_INTERNAL';
+  const e = error as { code?: unknown; message?: unknown; problems?: unknown };
+  const code = typeof e.code === 'string' ? e.code : error instanceof Error && error.name === 'ImportError' ? 'WSF_IMPORT' : 'WSF_STUDIO_INTERNAL';
   let message = typeof e.message === 'string' ? e.message : String(error);
+  // ImportError carries its located lines as strings.
+  if (Array.isArray(e.problems) && e.problems.every((p) => typeof p === 'string') && e.problems.length) {
+    message = `${message}\n${(e.problems as string[]).join('\n')}`;
+  }
   if (code === 'EADDRINUSE') message = `the port is already in use (${message}); choose another run port`;
   return { code, message };
 }

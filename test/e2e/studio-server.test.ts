@@ -1,0 +1,255 @@
+/**
+ * The studio backend without a browser: token, Host and Origin checks on HTTP and WebSocket,
+ * file access confined to the root, atomic saves, recovery copies, and a live run driven through
+ * the protocol (test client, hot reload on the same connection, throttled traces).
+ */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import type { ParamsOf, ResultOf, StudioEvent, StudioMethod, StudioServerMessage } from '../../runtime/studio/protocol.ts';
+import { startStudio, type StudioHandle } from '../../runtime/studio/server.ts';
+
+const ECHO = `wsflow: 1
+name: echo-test
+listener: { port: 9999 }
+nodes:
+  - id: up
+    type: upgrader
+    basePath: /echo
+  - id: svc
+    type: service
+  - id: on-text
+    type: onText
+    code: |
+      export default function onText(conn: Connection, text: string, ctx: ServiceContext) {
+        conn.send('echo:' + text);
+      }
+edges:
+  - { from: up, to: svc }
+  - { from: svc, to: on-text }
+`;
+
+class ApiClient {
+  private next = 1;
+  readonly events: StudioEvent[] = [];
+  private readonly pending = new Map<number, (m: StudioServerMessage) => void>();
+  private constructor(readonly socket: WebSocket) {
+    socket.on('message', (data) => {
+      const message = JSON.parse(data.toString()) as StudioServerMessage;
+      if ('event' in message) this.events.push(message);
+      else this.pending.get(message.id)?.(message);
+    });
+  }
+  static async connect(studio: StudioHandle, headers: Record<string, string> = {}): Promise<ApiClient> {
+    const socket = new WebSocket(`ws://127.0.0.1:${studio.port}/api?token=${studio.token}`, { headers });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('open', () => resolve());
+      socket.once('error', reject);
+    });
+    return new ApiClient(socket);
+  }
+  async call<M extends StudioMethod>(method: M, params: ParamsOf<M>): Promise<ResultOf<M>> {
+    const id = this.next++;
+    const reply = await new Promise<StudioServerMessage>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${method} timed out`)), 30_000);
+      this.pending.set(id, (m) => {
+        clearTimeout(timer);
+        resolve(m);
+      });
+      this.socket.send(JSON.stringify({ id, method, params }));
+    });
+    if ('event' in reply) throw new Error('unexpected event');
+    if (!reply.ok) throw Object.assign(new Error(reply.error.message), { code: reply.error.code, problems: reply.error.problems });
+    return reply.result as ResultOf<M>;
+  }
+  async waitFor(pred: (e: StudioEvent) => boolean, ms = 10_000): Promise<StudioEvent> {
+    const deadline = Date.now() + ms;
+    while (Date.now() < deadline) {
+      const found = this.events.find(pred);
+      if (found) return found;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error('event did not arrive');
+  }
+}
+
+function get(port: number, pathAndQuery: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path: pathAndQuery, headers }, (res) => {
+      res.resume();
+      resolve({ status: res.statusCode ?? 0, headers: res.headers });
+    });
+    req.on('error', reject);
+  });
+}
+
+function wsRefusal(url: string, headers: Record<string, string> = {}): Promise<number> {
+  return new Promise((resolve) => {
+    const socket = new WebSocket(url, { headers });
+    socket.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    socket.on('open', () => {
+      socket.close();
+      resolve(101);
+    });
+    socket.on('error', () => resolve(-1));
+  });
+}
+
+let dir: string;
+let outside: string;
+let studio: StudioHandle;
+let api: ApiClient;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'wsflow-studio-'));
+  outside = mkdtempSync(path.join(os.tmpdir(), 'wsflow-outside-'));
+  writeFileSync(path.join(outside, 'secret.wsflow.yaml'), 'secret');
+  writeFileSync(path.join(dir, 'echo.wsflow.yaml'), ECHO);
+  symlinkSync(path.join(outside, 'secret.wsflow.yaml'), path.join(dir, 'link.wsflow.yaml'));
+  symlinkSync(outside, path.join(dir, 'linkdir'));
+  studio = await startStudio({ port: 0, file: path.join(dir, 'echo.wsflow.yaml') });
+  api = await ApiClient.connect(studio);
+});
+
+afterAll(async () => {
+  api?.socket.close();
+  await studio?.close();
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(outside, { recursive: true, force: true });
+});
+
+describe('who may talk to the studio', () => {
+  it('prints a loopback URL with a long random token', () => {
+    expect(studio.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{32}$/);
+  });
+
+  it('refuses HTTP without the token, with a foreign Origin or a foreign Host', async () => {
+    const host = { host: `127.0.0.1:${studio.port}` };
+    expect((await get(studio.port, '/')).status).toBe(403);
+    expect((await get(studio.port, '/?token=wrong')).status).toBe(403);
+    expect((await get(studio.port, `/?token=${studio.token}`, { origin: 'http://evil.example' })).status).toBe(403);
+    expect((await get(studio.port, `/?token=${studio.token}`, { host: `evil.example:${studio.port}` })).status).toBe(421);
+    const ok = await get(studio.port, `/?token=${studio.token}`, host);
+    expect(ok.status).not.toBe(403);
+    const cookie = String(ok.headers['set-cookie']?.[0] ?? '').split(';')[0]!;
+    expect(ok.headers['set-cookie']?.[0]).toMatch(/HttpOnly; SameSite=Strict/);
+    // Assets after the first load ride on the cookie.
+    expect((await get(studio.port, '/assets/none.js', { cookie })).status).toBe(404);
+    expect((await get(studio.port, '/assets/none.js')).status).toBe(403);
+  });
+
+  it('refuses the API WebSocket without the token or from another Origin', async () => {
+    const base = `ws://127.0.0.1:${studio.port}/api`;
+    expect(await wsRefusal(base)).toBe(403);
+    expect(await wsRefusal(`${base}?token=nope`)).toBe(403);
+    expect(await wsRefusal(`${base}?token=${studio.token}`, { origin: 'https://evil.example' })).toBe(403);
+    expect(await wsRefusal(`${base}?token=${studio.token}`, { origin: `http://127.0.0.1:${studio.port}` })).toBe(101);
+  });
+});
+
+describe('files', () => {
+  it('hello names the opened flow; list shows flows of the root only', async () => {
+    const hello = await api.call('hello', {});
+    expect(hello.file).toBe('echo.wsflow.yaml');
+    const list = await api.call('list', {});
+    expect(list.entries.map((e) => e.path)).toContain('echo.wsflow.yaml');
+  });
+
+  it('refuses paths that leave the folder: .., absolute, symlinks out', async () => {
+    for (const p of ['../x.wsflow.yaml', 'a/../../x.wsflow.yaml', path.join(outside, 'secret.wsflow.yaml'), '/etc/passwd', 'link.wsflow.yaml', 'linkdir/secret.wsflow.yaml']) {
+      await expect(api.call('open', { path: p }), p).rejects.toMatchObject({ code: 'WSF_STUDIO_PATH' });
+    }
+    await expect(api.call('saveAs', { path: 'linkdir/new.wsflow.yaml', text: 'x' })).rejects.toMatchObject({ code: 'WSF_STUDIO_PATH' });
+    await expect(api.call('export', { text: ECHO, outDir: '../out' })).rejects.toMatchObject({ code: 'WSF_STUDIO_PATH' });
+    expect(readFileSync(path.join(outside, 'secret.wsflow.yaml'), 'utf8')).toBe('secret');
+  });
+
+  it('saves atomically, refuses to clobber a file changed on disk, and keeps no temp files', async () => {
+    const opened = await api.call('open', { path: 'echo.wsflow.yaml' });
+    await expect(api.call('saveAs', { path: 'echo.wsflow.yaml', text: 'x' })).rejects.toMatchObject({ code: 'WSF_STUDIO_EXISTS' });
+    const saved = await api.call('save', { path: 'echo.wsflow.yaml', text: `${opened.text}# saved\n`, expectedMtimeMs: opened.mtimeMs });
+    expect(readFileSync(path.join(dir, 'echo.wsflow.yaml'), 'utf8')).toMatch(/# saved\n$/);
+    await expect(api.call('save', { path: 'echo.wsflow.yaml', text: 'stale', expectedMtimeMs: opened.mtimeMs - 10_000 })).rejects.toMatchObject({
+      code: 'WSF_STUDIO_CHANGED_ON_DISK',
+    });
+    expect(saved.mtimeMs).toBeGreaterThan(0);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('offers an autosaved recovery copy when the file is reopened, until it is saved', async () => {
+    mkdirSync(path.join(dir, 'sub'), { recursive: true });
+    await api.call('saveAs', { path: 'sub/r.wsflow.yaml', text: ECHO });
+    await new Promise((r) => setTimeout(r, 20));
+    await api.call('autosave', { path: 'sub/r.wsflow.yaml', text: `${ECHO}# unsaved work\n` });
+    const reopened = await api.call('open', { path: 'sub/r.wsflow.yaml' });
+    expect(reopened.recovery?.text).toMatch(/# unsaved work/);
+    await api.call('save', { path: 'sub/r.wsflow.yaml', text: `${ECHO}# unsaved work\n` });
+    expect((await api.call('open', { path: 'sub/r.wsflow.yaml' })).recovery).toBeUndefined();
+    // The untitled document has its own recovery copy, offered by hello.
+    await api.call('autosave', { text: ECHO });
+    expect((await api.call('hello', {})).untitledRecovery?.text).toBe(ECHO);
+    await api.call('discardRecovery', {});
+    expect((await api.call('hello', {})).untitledRecovery).toBeUndefined();
+  });
+});
+
+describe('live run', () => {
+  it('refuses to start an invalid flow with located problems', async () => {
+    const broken = ECHO.replace("conn.send('echo:' + text);", "conn.send('echo:' + text;");
+    const failure = await api.call('start', { text: broken, port: 0 }).catch((e: unknown) => e as { code: string; problems: { nodeId?: string; line?: number }[] });
+    expect(failure).toMatchObject({ code: 'WSF_STUDIO_INVALID_FLOW' });
+    const problem = (failure as { problems: { nodeId?: string; line?: number }[] }).problems[0];
+    expect(problem?.nodeId).toBe('on-text');
+    // Located in the file: the snippet's second line is line 14 of the YAML.
+    expect(problem?.line).toBe(14);
+  });
+
+  it('runs, talks through a test client, hot-reloads on the same connection, and throttles traces', async () => {
+    const run = await api.call('start', { text: ECHO, port: 0 });
+    expect(run.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+$/);
+    const { clientId } = await api.call('clientOpen', { path: '/echo' });
+    await api.waitFor((e) => e.event === 'client' && e.clientId === clientId && e.entry.kind === 'open');
+    await api.call('clientSend', { clientId, data: 'one' });
+    await api.waitFor((e) => e.event === 'client' && e.entry.kind === 'received' && e.entry.data === 'echo:one');
+
+    const reloaded = await api.call('reload', { text: ECHO.replace("'echo:'", "'v2:'") });
+    expect(reloaded.applied).toBe(true);
+    await api.call('clientSend', { clientId, data: 'two' });
+    await api.waitFor((e) => e.event === 'client' && e.entry.kind === 'received' && e.entry.data === 'v2:two');
+    expect(api.events.some((e) => e.event === 'client' && e.clientId === clientId && e.entry.kind === 'close')).toBe(false);
+
+    // A flood from a raw client: the relay forwards a bounded number of trace events.
+    const raw = new WebSocket(`${run.url}/echo`);
+    await new Promise((r) => raw.once('open', r));
+    let received = 0;
+    raw.on('message', () => received++);
+    const before = api.events.length;
+    const sentAt = Date.now();
+    for (let i = 0; i < 5000; i++) raw.send(`m${i}`);
+    const deadline = Date.now() + 30_000;
+    while (received < 5000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(received).toBe(5000);
+    const seconds = (Date.now() - sentAt) / 1000;
+    await new Promise((r) => setTimeout(r, 600));
+    const traces = api.events.slice(before).filter((e) => e.event === 'trace');
+    const forwarded = traces.reduce((n, e) => n + (e.event === 'trace' ? e.events.length : 0), 0);
+    const stats = api.events.filter((e) => e.event === 'stats');
+    expect(forwarded).toBeLessThan(5000);
+    expect(stats.length).toBeGreaterThan(0);
+    console.log(`[studio] 5000 msgs echoed in ${seconds.toFixed(2)} s; ${forwarded} trace events forwarded in ${traces.length} batches`);
+    raw.close();
+
+    await api.call('stop', {});
+    await api.waitFor((e) => e.event === 'run' && e.state === 'stopped');
+    await api.waitFor((e) => e.event === 'client' && e.clientId === clientId && e.entry.kind === 'close');
+  });
+
+  it('exports into the root and lists the files written', async () => {
+    const result = await api.call('export', { text: ECHO, outDir: 'out/echo' });
+    expect(result.files).toContain('out/echo/Dockerfile');
+    expect(result.files.every((f) => existsSync(path.join(dir, f)))).toBe(true);
+  });
+});
