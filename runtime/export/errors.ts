@@ -11,7 +11,8 @@ export type ExportErrorCode =
   | 'WSF_EXPORT_FILES_EXIST'
   | 'WSF_EXPORT_BUNDLE'
   | 'WSF_EXPORT_BAD_OPTION'
-  | 'WSF_EXPORT_BAD_NAME';
+  | 'WSF_EXPORT_BAD_NAME'
+  | 'WSF_EXPORT_SNIPPET';
 
 export class ExportError extends Error {
   constructor(

@@ -4,7 +4,7 @@
  * snippets. Output is deterministic: same flow, same bytes.
  */
 import { join } from 'node:path';
-import { compileFlow } from '../engine/compile.ts';
+import { compileFlow, SnippetCompileError } from '../engine/compile.ts';
 import type { FlowDocument } from '../model/types.ts';
 import { asyncApiYaml, type AsyncApiVersion } from './asyncapi.ts';
 import { bundleService } from './bundle.ts';
@@ -69,7 +69,12 @@ export async function exportArtifacts(flow: FlowDocument, options: ArtifactOptio
   files.push(...extra);
   files.push({ path: 'README.md', content: readme(plan, extra.map((f) => f.path)) });
   if (options.bundle !== false) {
-    const compiled = await compileFlow(flow);
+    const compiled = await compileFlow(flow).catch((error: unknown) => {
+      if (!(error instanceof SnippetCompileError)) throw error;
+      const index = flow.nodes.findIndex((n) => n.id === error.nodeId);
+      const at = error.line !== undefined ? ` (line ${error.line}${error.col !== undefined ? `:${error.col}` : ''} of the snippet)` : '';
+      throw new ExportError('WSF_EXPORT_SNIPPET', `${error.message}${at}`, index >= 0 ? `nodes[${index}].code` : undefined, error.nodeId);
+    });
     files.push(...(await bundleService(compiled)));
   }
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

@@ -115,3 +115,19 @@ describe('.choreo/component.yaml', () => {
     expect(CHOREO_RULES.minPort).toBe(1001);
   });
 });
+
+describe('snippets that do not compile', () => {
+  it('are an ExportError naming the node and its code field, not a crash', async () => {
+    const flow = variant('echo', (f) => {
+      (f.nodes.find((n) => n.id === 'on-text') as { code: string }).code = 'export default function onText( {\n';
+    });
+    const error = await exportArtifacts(flow).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ExportError);
+    expect((error as ExportError).code).toBe('WSF_EXPORT_SNIPPET');
+    expect((error as ExportError).nodeId).toBe('on-text');
+    expect((error as ExportError).field).toMatch(/^nodes\[\d+\]\.code$/);
+  });
+});
