@@ -67,8 +67,13 @@ export function chatChecks(start: StartTarget): void {
       // Nobody hears that the refused user joined or left.
       expect(await alice.drain(300)).toEqual([]);
 
-      // Once the first alice is gone, the name is free again.
+      // Once the first alice is gone (bob hears it), the name is free again.
+      const bob = await service.pool.connect(`${url}/chat/bob`);
+      await bob.nextText();
+      expect(await bob.nextText()).toBe('bob connected to chat');
+      expect(await alice.nextText()).toBe('bob connected to chat');
       await alice.close();
+      expect(await bob.nextText()).toBe('alice left the chat');
       const again = await service.pool.connect(`${url}/chat/alice`);
       expect(await again.nextText()).toBe(greeting('alice'));
       expect(await again.nextText()).toBe('alice connected to chat');
