@@ -16,7 +16,7 @@ import { buildMenuTemplate, toElectronTemplate, type MenuAction } from './menu.t
 import { allowNavigation, grantPermission, isTrustedSender, originOf, windowOpenResponse, withContentSecurityPolicy } from './policy.ts';
 import { RecentFiles } from './recent-files.ts';
 import { CLOSE_PROMPT_BUTTONS, CLOSE_PROMPT_CANCEL_ID, UnsavedGuard, choiceFromResponse, closePromptMessage } from './unsaved-guard.ts';
-import { loadWindowState, MIN_SIZE, saveWindowState } from './window-state.ts';
+import { loadWindowState, MIN_SIZE, saveWindowStateSync } from './window-state.ts';
 
 export interface DesktopOptions {
   /** Repository (or packaged app) root: holds `dist/electron/preload.cjs` and `build/icon.png`. */
@@ -260,7 +260,11 @@ export async function startDesktop(electron: ElectronMain, options: DesktopOptio
       event.preventDefault();
       return;
     }
-    void saveWindowState(stateFile, { bounds: win.getNormalBounds(), maximized: win.isMaximized() }).catch(() => undefined);
+    try {
+      saveWindowStateSync(stateFile, { bounds: win.getNormalBounds(), maximized: win.isMaximized() });
+    } catch {
+      // Remembering the window is a convenience; a read-only profile must not block closing.
+    }
   });
   win.on('closed', () => {
     window = undefined;

@@ -4,7 +4,7 @@
  * saved on an unplugged monitor comes back visible.
  */
 import type { Rectangle } from './electron-types.ts';
-import { readJsonFile, writeFileAtomic } from './atomic-file.ts';
+import { readJsonFile, writeFileAtomic, writeFileAtomicSync } from './atomic-file.ts';
 
 export interface WindowState {
   bounds: Rectangle;
@@ -89,4 +89,9 @@ export async function loadWindowState(file: string, workAreas: readonly Rectangl
 
 export async function saveWindowState(file: string, state: WindowState): Promise<void> {
   await writeFileAtomic(file, `${JSON.stringify(state, null, 2)}\n`);
+}
+
+/** Used when the window closes: the app may exit right after, before an async write lands. */
+export function saveWindowStateSync(file: string, state: WindowState): void {
+  writeFileAtomicSync(file, `${JSON.stringify(state, null, 2)}\n`);
 }

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_SIZE, MIN_SIZE, clampToDisplays, loadWindowState, parseWindowState, saveWindowState } from '../../electron/window-state.ts';
+import { DEFAULT_SIZE, MIN_SIZE, clampToDisplays, loadWindowState, parseWindowState, saveWindowState, saveWindowStateSync } from '../../electron/window-state.ts';
 
 const primary = { x: 0, y: 0, width: 1920, height: 1040 };
 const right = { x: 1920, y: 0, width: 1280, height: 984 };
@@ -68,6 +68,14 @@ describe('window state', () => {
     await writeFile(file, '{ not json');
     expect(await loadWindowState(file, [primary])).toEqual(clampToDisplays(undefined, [primary]));
     expect(await loadWindowState(join(dir, 'missing.json'), [primary])).toEqual(clampToDisplays(undefined, [primary]));
+  });
+
+  it('saves synchronously on close, replacing the previous state', async () => {
+    const file = join(dir, 'deep', 'window-state.json');
+    saveWindowStateSync(file, { bounds: { x: 1, y: 2, width: 900, height: 600 }, maximized: false });
+    saveWindowStateSync(file, { bounds: { x: 3, y: 4, width: 901, height: 601 }, maximized: true });
+    expect(parseWindowState(JSON.parse(await readFile(file, 'utf8')))).toEqual({ bounds: { x: 3, y: 4, width: 901, height: 601 }, maximized: true });
+    expect(await readdir(join(dir, 'deep'))).toEqual(['window-state.json']);
   });
 
   it('never leaves a half-written file: concurrent saves end with one complete state', async () => {
