@@ -9,7 +9,8 @@ import type { ConnInfo, HostControl, HostProgram, InvokeRecord, StateOp, StatsDe
 import { Watchdog } from './watchdog.ts';
 
 export interface Culprit {
-  kind: 'connection' | 'upgrade';
+  /** `load`: the module code of a snippet never finished (that snippet is left out from now on) */
+  kind: 'connection' | 'upgrade' | 'load';
   /** connNum or reqId */
   id: number;
   nodeId?: string;
@@ -50,10 +51,20 @@ export interface BridgeOptions {
   sink: BridgeSink;
 }
 
+interface Host {
+  worker: Worker;
+  slots: Int32Array;
+  /** generation once promoted to the serving host (replies of older generations are dropped) */
+  gen: number;
+  ready: boolean;
+}
+
 export class HostBridge {
-  private worker!: Worker;
+  /** the worker serving events */
+  private host!: Host;
+  /** a loaded, idle worker that replaces a stuck one at once (starting one takes a second or more) */
+  private spare: Host | undefined;
   private generation = 0;
-  private slots = new Int32Array(new SharedArrayBuffer(P.SLOTS_LENGTH * 4));
   private out: unknown[] = [0];
   private seq = 0;
   private acked = 0;
@@ -62,20 +73,19 @@ export class HostBridge {
   private program: HostProgram;
   private readonly watchdog: Watchdog;
   private closed = false;
-  private ready = false;
   private readyWaiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
   private readonly flushBound = () => this.flush();
 
   constructor(private readonly options: BridgeOptions) {
     this.program = options.program;
     this.watchdog = new Watchdog(options.budgetMs, {
-      progress: () => Atomics.load(this.slots, P.SLOT_PROGRESS),
-      // Until the fresh worker has loaded (tsx, snippets) it is not judged.
-      busy: () => this.ready && this.seq > this.acked,
+      progress: () => Atomics.load(this.host.slots, P.SLOT_PROGRESS),
+      // Until a fresh worker has loaded (tsx, snippets) it is not judged.
+      busy: () => this.host.ready && this.seq > this.acked,
       ping: () => this.ping(),
       stuck: () => this.onStuck(),
     });
-    this.spawn();
+    this.promote(this.createHost());
     this.watchdog.start();
   }
 
@@ -100,13 +110,13 @@ export class HostBridge {
     this.flushScheduled = false;
     if (this.closed || this.out.length === 1) return;
     this.out[0] = ++this.seq;
-    this.worker.postMessage(this.out);
+    this.host.worker.postMessage(this.out);
     this.out.length = 1;
   }
 
   private ping(): void {
     if (this.closed) return;
-    this.worker.postMessage([++this.seq]);
+    this.host.worker.postMessage([++this.seq]);
   }
 
   setTracing(on: boolean): void {
@@ -120,8 +130,11 @@ export class HostBridge {
     this.control({ type: 'reload', program });
   }
 
+  /** Control messages go to the spare too, so that it is ready to take over as it is. */
   private control(msg: HostControl): void {
-    if (!this.closed) this.worker.postMessage(msg);
+    if (this.closed) return;
+    this.host.worker.postMessage(msg);
+    this.spare?.worker.postMessage(msg);
   }
 
   /** node id for a node index of the current program */
@@ -130,36 +143,59 @@ export class HostBridge {
   }
 
   // ---- worker lifecycle ----
-  private spawn(): void {
-    const gen = ++this.generation;
-    this.slots = new Int32Array(new SharedArrayBuffer(P.SLOTS_LENGTH * 4));
+  private createHost(): Host {
+    const host: Host = {
+      worker: new Worker(this.options.workerUrl, { stdout: false, stderr: false }),
+      slots: new Int32Array(new SharedArrayBuffer(P.SLOTS_LENGTH * 4)),
+      gen: 0,
+      ready: false,
+    };
+    host.worker.unref();
+    host.worker.on('message', (msg: unknown[]) => this.onMessage(host, msg));
+    host.worker.on('error', (error) => this.onDeath(host, error.message));
+    host.worker.on('exit', (code) => this.onDeath(host, `exited with code ${code}`));
+    const init: HostControl = { type: 'init', program: this.program, slots: host.slots.buffer as SharedArrayBuffer, tracing: this.tracing, sampleRate: this.options.sampleRate };
+    host.worker.postMessage(init);
+    return host;
+  }
+
+  private promote(host: Host): void {
+    host.gen = ++this.generation;
+    this.host = host;
     this.seq = 0;
     this.acked = 0;
-    this.ready = false;
-    const worker = new Worker(this.options.workerUrl, { stdout: false, stderr: false });
-    this.worker = worker;
-    worker.unref();
-    worker.on('message', (msg: unknown[]) => {
-      if (gen === this.generation) this.dispatch(msg, gen);
-    });
-    worker.on('error', (error) => {
-      if (gen !== this.generation || this.closed) return;
-      if (this.startFailed(error)) return;
-      this.options.sink.note({ level: 'error', code: 'WSF_HOST_CRASHED', message: `handler host failed: ${error.message}; restarting it` });
-      this.respawn([]);
-    });
-    worker.on('exit', (code) => {
-      if (gen !== this.generation || this.closed) return;
-      if (this.startFailed(new Error(`the handler host exited with code ${code} while starting`))) return;
-      this.options.sink.note({ level: 'error', code: 'WSF_HOST_CRASHED', message: `handler host exited with code ${code}; restarting it` });
-      this.respawn([]);
-    });
-    this.control({ type: 'init', program: this.program, slots: this.slots.buffer as SharedArrayBuffer, tracing: this.tracing, sampleRate: this.options.sampleRate });
+    // Something outstanding from the start, so that a host that never finishes loading is judged.
+    host.worker.postMessage([++this.seq]);
+  }
+
+  private onMessage(host: Host, msg: unknown[]): void {
+    if (host === this.host) {
+      if (!host.ready) {
+        host.ready = true;
+        for (const w of this.readyWaiters.splice(0)) w.resolve();
+        if (!this.spare && !this.closed) this.spare = this.createHost();
+      }
+      this.dispatch(msg, host.gen);
+    } else if (host === this.spare) {
+      host.ready = true; // its init answer; it has nothing else to say until promoted
+    }
+  }
+
+  private onDeath(host: Host, why: string): void {
+    if (this.closed) return;
+    if (host === this.spare) {
+      this.spare = undefined;
+      return;
+    }
+    if (host !== this.host) return;
+    if (this.startFailed(new Error(why))) return;
+    this.options.sink.note({ level: 'error', code: 'WSF_HOST_CRASHED', message: `the handler host ${why}; restarting it` });
+    this.respawn([]);
   }
 
   /** A worker that dies before it ever answered would die again: give up and tell the starter. */
   private startFailed(error: Error): boolean {
-    if (this.ready || this.readyWaiters.length === 0) return false;
+    if (this.host.ready || this.readyWaiters.length === 0) return false;
     this.closed = true;
     this.watchdog.stop();
     for (const w of this.readyWaiters.splice(0)) w.reject(new Error(`the handler host could not start: ${error.message}`));
@@ -167,12 +203,23 @@ export class HostBridge {
   }
 
   private respawn(culprits: Culprit[]): void {
-    const old = this.worker;
-    this.generation++; // drop anything the old worker still says
-    void old.terminate();
+    const old = this.host;
+    void old.worker.terminate();
     this.out.length = 1;
     this.options.sink.stuck(culprits, this.options.budgetMs);
-    this.spawn();
+    const broken = culprits.filter((c) => c.kind === 'load' && c.nodeId).map((c) => c.nodeId as string);
+    if (broken.length > 0) {
+      // Loading it again would hang again: serve without it (its events find no handler).
+      const snippets = { ...this.program.snippets };
+      for (const id of broken) delete snippets[id];
+      this.program = { ...this.program, snippets };
+      void this.spare?.worker.terminate();
+      this.spare = undefined;
+    }
+    const next = this.spare ?? this.createHost();
+    this.spare = undefined;
+    this.promote(next); // bumps the generation: anything the old worker still says is dropped
+    if (next.ready && !this.closed) this.spare = this.createHost();
     const { connections, upgrades } = this.options.sink.survivors();
     for (const s of connections) {
       this.out.push(P.EV_RESTORE, s.num, s.info);
@@ -188,10 +235,10 @@ export class HostBridge {
 
   private onStuck(): void {
     if (this.closed) return;
-    const s = this.slots;
+    const s = this.host.slots;
     const culprits: Culprit[] = [];
     const add = (kind: number, id: number, node: number) => {
-      const c: Culprit = { kind: kind === 2 ? 'upgrade' : 'connection', id, nodeId: this.nodeId(node) };
+      const c: Culprit = { kind: kind === 3 ? 'load' : kind === 2 ? 'upgrade' : 'connection', id, nodeId: this.nodeId(node) };
       if (!culprits.some((x) => x.kind === c.kind && x.id === c.id)) culprits.push(c);
     };
     const running = Atomics.load(s, P.SLOT_KIND);
@@ -209,14 +256,10 @@ export class HostBridge {
   // ---- incoming actions ----
   /** Resolves once the worker has loaded its program and answered. */
   whenReady(): Promise<void> {
-    return this.ready ? Promise.resolve() : new Promise((resolve, reject) => this.readyWaiters.push({ resolve, reject }));
+    return this.host.ready ? Promise.resolve() : new Promise((resolve, reject) => this.readyWaiters.push({ resolve, reject }));
   }
 
   private dispatch(batch: unknown[], gen: number): void {
-    if (!this.ready) {
-      this.ready = true;
-      for (const w of this.readyWaiters.splice(0)) w.resolve();
-    }
     this.acked = batch[0] as number;
     const sink = this.options.sink;
     const n = batch.length;
@@ -296,6 +339,8 @@ export class HostBridge {
     this.closed = true;
     this.watchdog.stop();
     this.generation++;
-    await this.worker.terminate();
+    const spare = this.spare;
+    this.spare = undefined;
+    await Promise.all([this.host.worker.terminate(), spare?.worker.terminate()]);
   }
 }

@@ -373,6 +373,10 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     }
     for (const c of culprits) {
       const failure: SnippetFailure = { code: 'WSF_SNIPPET_TIMEOUT', nodeId: c.nodeId ?? '', message };
+      if (c.kind === 'load') {
+        this.note({ level: 'error', code: 'WSF_SNIPPET_TIMEOUT', nodeId: c.nodeId, message: `the module code of the snippet did not finish within ${budgetMs} ms; the snippet is disabled until the next reload` });
+        continue;
+      }
       if (c.kind === 'upgrade') {
         const pending = this.upgrades.get(c.id);
         this.upgrades.delete(c.id);

@@ -57,7 +57,7 @@ export const ACT_NOTE = 12;
 export const WORKER_OP_ARITY: Record<number, number> = { 1: 2, 2: 3, 3: 3, 4: 3, 5: 1, 6: 2, 7: 5, 8: 2, 9: 2, 10: 1, 11: 1, 12: 1 };
 
 // ---- shared blame slots (Int32Array over a SharedArrayBuffer written by the worker) ----
-/** 0 = idle, 1 = connection handler, 2 = upgrade snippet */
+/** 0 = idle, 1 = connection handler, 2 = upgrade snippet, 3 = loading a snippet module */
 export const SLOT_KIND = 0;
 /** connNum or reqId of the running invocation */
 export const SLOT_ID = 1;

@@ -195,11 +195,18 @@ function loadProgram(program: HostProgram): void {
     const logger = makeLogger(nodeId, sink);
     let stat = stats.get(nodeId);
     if (!stat) stats.set(nodeId, (stat = { count: 0, errors: 0, totalMs: 0, maxMs: 0 }));
+    const idx = program.nodeIds.indexOf(nodeId);
+    // Module code runs now: if it never finishes, the watchdog must know whose it is.
+    slots[P.SLOT_ID] = 0;
+    slots[P.SLOT_NODE] = idx;
+    Atomics.store(slots, P.SLOT_KIND, 3);
+    const snippet = loadSnippet(nodeId, source, logger);
+    Atomics.store(slots, P.SLOT_KIND, 0);
     const node: NodeRt = {
-      idx: program.nodeIds.indexOf(nodeId),
+      idx,
       id: nodeId,
       event,
-      snippet: loadSnippet(nodeId, source, logger),
+      snippet,
       ctx: nodeContext(svcBase, nodeId, sink),
       stat,
       lastPending: null,
@@ -591,6 +598,9 @@ function control(msg: HostControl): void {
       slots = new Int32Array(msg.slots);
       tracing = msg.tracing;
       sampleRate = msg.sampleRate;
+      // Answer before loading the snippets: the main thread now knows this thread runs, and
+      // judges the loading (module code of a snippet may loop too).
+      flush();
       loadProgram(msg.program);
       break;
     case 'reload':

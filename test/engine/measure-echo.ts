@@ -1,0 +1,149 @@
+/**
+ * Echo throughput and server CPU per message: a raw `ws` echo server against the engine's echo
+ * flow with and without a trace subscriber. Not part of the test run (it takes ~30 s and wants a
+ * quiet machine):
+ *
+ *   node --import tsx test/engine/measure-echo.ts [--clients 64] [--seconds 5] [--rounds 1]
+ *
+ * Three processes per measurement: this orchestrator, the server under test and a separate load
+ * generator (so the server's CPU is its own). Each client keeps one 64-byte text in flight. CPU
+ * is read from /proc/PID/stat of the server (all its threads, the handler-host worker included)
+ * over the measured window, after a one-second warm-up.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import WebSocket, { WebSocketServer } from 'ws';
+
+const SELF = fileURLToPath(import.meta.url);
+const args = process.argv.slice(2);
+const opt = (name: string, def: number) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : def;
+};
+
+const ECHO_FLOW = {
+  wsflow: 1 as const,
+  name: 'echo',
+  listener: { port: 0 },
+  nodes: [
+    { id: 'up', type: 'upgrader' as const, basePath: '/chat' },
+    { id: 'svc', type: 'service' as const },
+    { id: 'on-text', type: 'onText' as const, code: 'export default function onText(conn: Connection, text: string) {\n  conn.send(text);\n}\n' },
+  ],
+  edges: [
+    { from: 'up', to: 'svc' },
+    { from: 'svc', to: 'on-text' },
+  ],
+};
+
+async function server(mode: string): Promise<void> {
+  if (mode === 'raw') {
+    const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate: false });
+    wss.on('connection', (ws) => ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary })));
+    await new Promise((r) => wss.once('listening', r));
+    const address = wss.address();
+    process.stdout.write(`PORT ${typeof address === 'object' && address ? address.port : 0} /\n`);
+    return;
+  }
+  const { compileFlow, startFlow } = await import('../../runtime/engine/index.ts');
+  const running = await startFlow(await compileFlow(ECHO_FLOW), { port: 0 });
+  if (mode === 'engine-trace') {
+    let n = 0;
+    running.subscribe(() => n++);
+  }
+  process.stdout.write(`PORT ${running.port} /chat\n`);
+}
+
+async function load(port: number, path: string, clients: number, seconds: number): Promise<void> {
+  const payload = 'x'.repeat(64);
+  let count = 0;
+  const sockets: WebSocket[] = [];
+  await Promise.all(
+    Array.from({ length: clients }, () =>
+      new Promise<void>((resolve, reject) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`, { perMessageDeflate: false });
+        ws.on('message', () => {
+          count++;
+          ws.send(payload);
+        });
+        ws.once('open', () => {
+          sockets.push(ws);
+          resolve();
+        });
+        ws.once('error', reject);
+      }),
+    ),
+  );
+  for (const ws of sockets) ws.send(payload);
+  await new Promise((r) => setTimeout(r, 1000));
+  const c0 = count;
+  process.stdout.write('START\n');
+  const t0 = performance.now();
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  const c1 = count;
+  const ms = performance.now() - t0;
+  process.stdout.write(`END ${c1 - c0} ${ms.toFixed(0)}\n`);
+  for (const ws of sockets) ws.terminate();
+  process.exit(0);
+}
+
+function cpuTicks(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]); // utime + stime (fields 14, 15)
+}
+
+function lines(child: ChildProcess, onLine: (l: string) => void): void {
+  let buf = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    buf += d.toString();
+    const parts = buf.split('\n');
+    buf = parts.pop() ?? '';
+    for (const p of parts) onLine(p);
+  });
+  child.stderr?.on('data', (d: Buffer) => process.stderr.write(d));
+}
+
+async function measure(mode: string, clients: number, seconds: number): Promise<{ mode: string; rate: number; usPerMsg: number }> {
+  const srv = spawn(process.execPath, ['--import', 'tsx', SELF, 'server', mode], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const [port, path] = await new Promise<[number, string]>((resolve) =>
+    lines(srv, (l) => {
+      const m = /^PORT (\d+) (\S+)/.exec(l);
+      if (m) resolve([Number(m[1]), m[2] as string]);
+    }),
+  );
+  const gen = spawn(process.execPath, ['--import', 'tsx', SELF, 'load', String(port), path, String(clients), String(seconds)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const ticksPerSecond = 100;
+  let t0 = 0;
+  const result = await new Promise<{ msgs: number; ms: number; ticks: number }>((resolve) =>
+    lines(gen, (l) => {
+      if (l === 'START') t0 = cpuTicks(srv.pid as number);
+      const m = /^END (\d+) (\d+)/.exec(l);
+      if (m) resolve({ msgs: Number(m[1]), ms: Number(m[2]), ticks: cpuTicks(srv.pid as number) - t0 });
+    }),
+  );
+  srv.kill('SIGKILL');
+  const rate = (result.msgs / result.ms) * 1000;
+  const usPerMsg = ((result.ticks / ticksPerSecond) * 1e6) / result.msgs;
+  return { mode, rate, usPerMsg };
+}
+
+const [role] = args;
+if (role === 'server') await server(args[1] as string);
+else if (role === 'load') await load(Number(args[1]), args[2] as string, Number(args[3]), Number(args[4]));
+else {
+  const clients = opt('clients', 64);
+  const seconds = opt('seconds', 5);
+  const rounds = opt('rounds', 1);
+  const modes = ['raw', 'engine-notrace', 'engine-trace'];
+  const rows: { mode: string; rate: number; usPerMsg: number }[] = [];
+  for (let r = 0; r < rounds; r++) for (const mode of modes) rows.push(await measure(mode, clients, seconds));
+  const raw = rows.filter((x) => x.mode === 'raw');
+  const rawUs = raw.reduce((s, x) => s + x.usPerMsg, 0) / raw.length;
+  process.stdout.write(`clients=${clients} seconds=${seconds} rounds=${rounds}\n`);
+  for (const row of rows) {
+    process.stdout.write(`${row.mode.padEnd(15)} ${row.rate.toFixed(0).padStart(8)} msg/s  ${row.usPerMsg.toFixed(1).padStart(6)} us CPU/msg  ${(row.usPerMsg / rawUs).toFixed(2)}x raw\n`);
+  }
+}
