@@ -38,11 +38,14 @@ export interface MenuOptions {
   developerTools: boolean;
 }
 
-/** Accelerator of each command (Electron syntax); redo differs per platform. */
+/**
+ * Accelerator of each command (Electron syntax): the renderer's own shortcuts
+ * (`renderer/src/commands.ts`, checked by test/electron/menu.test.ts); redo and delete differ per platform.
+ */
 export function commandAccelerator(command: DesktopMenuCommand, platform: string): string | undefined {
   const mac = platform === 'darwin';
   switch (command) {
-    case 'file.new': return 'CmdOrCtrl+N';
+    case 'file.new': return 'CmdOrCtrl+Alt+N';
     case 'file.open': return 'CmdOrCtrl+O';
     case 'file.save': return 'CmdOrCtrl+S';
     case 'file.saveAs': return 'CmdOrCtrl+Shift+S';
@@ -56,7 +59,7 @@ export function commandAccelerator(command: DesktopMenuCommand, platform: string
     case 'edit.selectAll': return 'CmdOrCtrl+A';
     case 'view.fitView': return 'Shift+1';
     case 'view.autoLayout': return 'CmdOrCtrl+Shift+L';
-    case 'view.toggleTheme': return 'CmdOrCtrl+Shift+T';
+    case 'view.toggleTheme': return 'Alt+T';
     case 'run.start': return 'F5';
     case 'run.stop': return 'Shift+F5';
   }

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DESKTOP_MENU_COMMANDS, type DesktopMenuCommand } from '../../electron/desktop-api.ts';
 import { buildMenuTemplate, commandAccelerator, flattenMenu, hasModifier, toElectronTemplate, type MenuAction, type MenuEntry } from '../../electron/menu.ts';
@@ -103,5 +105,40 @@ describe('menu template', () => {
     ]);
     expect(items.find((i) => i.label === '&Copy')).toMatchObject({ accelerator: 'CmdOrCtrl+C', registerAccelerator: false });
     expect(items.filter((i) => i.role === 'quit')).toHaveLength(1);
+  });
+});
+
+describe('menu shortcuts and the renderer', () => {
+  /** `keys` of each command in renderer/src/commands.ts, e.g. file.save -> ['Mod+KeyS']. */
+  function rendererKeys(): Map<string, string[]> {
+    const text = readFileSync(join(import.meta.dirname, '..', '..', 'renderer', 'src', 'commands.ts'), 'utf8');
+    const result = new Map<string, string[]>();
+    for (const match of text.matchAll(/id: '([a-zA-Z.]+)'[\s\S]*?keys: \[([^\]]*)\]/g)) {
+      result.set(match[1]!, [...match[2]!.matchAll(/'([^']+)'/g)].map((k) => k[1]!));
+    }
+    return result;
+  }
+  /** Electron accelerator -> the renderer's key notation (Mod, KeyX, DigitN). */
+  function toRendererKey(accelerator: string): string {
+    return accelerator
+      .split('+')
+      .map((part) => {
+        if (part === 'CmdOrCtrl' || part === 'Cmd' || part === 'Ctrl') return 'Mod';
+        if (/^[A-Z]$/.test(part)) return `Key${part}`;
+        if (/^[0-9]$/.test(part)) return `Digit${part}`;
+        return part;
+      })
+      .join('+');
+  }
+
+  it('shows, for every command, a shortcut that the renderer really handles', () => {
+    const keys = rendererKeys();
+    expect(keys.size).toBe(DESKTOP_MENU_COMMANDS.length);
+    for (const platform of ['linux', 'darwin', 'win32']) {
+      for (const command of DESKTOP_MENU_COMMANDS) {
+        const accelerator = commandAccelerator(command, platform);
+        expect(keys.get(command), `${platform} ${command}: ${accelerator}`).toContain(toRendererKey(accelerator ?? ''));
+      }
+    }
   });
 });
