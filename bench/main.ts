@@ -71,7 +71,9 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`wsflow-bench: ${(error as Error).message}`);
     return 2;
   }
-  const log = (line: string) => console.log(line);
+  const t0 = performance.now();
+  // Every line carries the seconds since start, so a slow phase is easy to spot.
+  const log = (line: string) => console.log(line.startsWith('\n') || line === '' ? line : `[${String(Math.round((performance.now() - t0) / 1000)).padStart(3)}s] ${line}`);
   if (args.setup) {
     log(`Node-RED ${await ensureNodeRed(log)} ready`);
     return 0;
@@ -86,7 +88,6 @@ export async function main(argv: string[]): Promise<number> {
   deadline.unref();
 
   const startedAt = new Date();
-  const t0 = performance.now();
   const ctx: RunContext = { quick: args.quick, log };
   const contenders = allContenders().filter((c) => args.contenders.includes(c.id));
   log(`wsflow bench${args.quick ? ' --quick' : ''}: ${args.rounds} round(s), ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), load average ${loadavg()[0]!.toFixed(2)}`);

@@ -51,6 +51,13 @@ export async function runScenario(def: ScenarioDef, contenders: Contender[], rou
     return server;
   };
   try {
+    // Long-lived servers start together before anything is measured (saves the sum of start times).
+    if (!def.freshServerPerRun) {
+      const starts = await Promise.allSettled(active.map((c) => serverFor(c)));
+      starts.forEach((s, i) => {
+        if (s.status === 'rejected') ctx.log(`  ${active[i]!.label} did not start: ${(s.reason as Error).message.split('\n')[0]}`);
+      });
+    }
     for (let round = 1; round <= rounds; round++) {
       for (const c of active) {
         const entry = result.contenders[c.id]!;

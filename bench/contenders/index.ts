@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { freePort, REPO_ROOT, sleep, spawnTracked, type Spawned } from '../lib/proc.ts';
+import { freePort, REPO_ROOT, sleep, spawnTracked, tsNodeArgs, type Spawned } from '../lib/proc.ts';
 import { ensureNodeRed, nodeRedCommand, writeNodeRedUserDir } from './nodered.ts';
 
 export type ContenderId = 'raw' | 'engine' | 'export' | 'nodered';
@@ -103,15 +103,15 @@ const engine: Contender = {
   id: 'engine',
   label: 'wsflow run',
   async prepare() {
-    if (!existsSync(join(REPO_ROOT, 'runtime', 'cli', 'commands', 'run.ts'))) {
-      this.unavailable = 'the engine (`wsflow run`) is not in this checkout yet';
+    if (!existsSync(join(REPO_ROOT, 'runtime', 'engine', 'index.ts'))) {
+      this.unavailable = 'the engine (runtime/engine/index.ts) is not in this checkout yet';
       return;
     }
-    this.version = `wsflow ${repoVersion()} (live run, --trace)`;
+    this.version = `wsflow ${repoVersion()} (live run + trace subscriber)`;
   },
-  // The live-run configuration: the CLI with tracing on; the harness drains the trace (stderr).
+  // The live-run configuration: startFlow plus a trace subscriber, as the studio runs a flow.
   start: (flow, options) =>
-    startPrinting(process.execPath, [WSFLOW, 'run', join(REPO_ROOT, FLOWS[flow].file), '--port', '0', '--trace'], flow, 'wsflow run', options?.env),
+    startPrinting(process.execPath, tsNodeArgs(join(REPO_ROOT, 'bench', 'servers', 'engine-server.ts'), [join(REPO_ROOT, FLOWS[flow].file)]), flow, 'wsflow engine', options?.env),
 };
 
 const exportDirs = new Map<FlowKey, string>();
@@ -124,20 +124,25 @@ const exported: Contender = {
       return;
     }
     const root = mkdtempSync(join(tmpdir(), 'wsflow-bench-export-'));
-    for (const key of Object.keys(FLOWS) as FlowKey[]) {
-      const out = join(root, key);
-      try {
-        await run(process.execPath, [WSFLOW, 'export', join(REPO_ROOT, FLOWS[key].file), '--out', out, '--force'], { cwd: REPO_ROOT, timeout: 120_000 });
-      } catch (error) {
-        const e = error as { stderr?: string; message: string };
-        this.unavailable = `wsflow export ${FLOWS[key].file} failed: ${(e.stderr || e.message).trim().split('\n').slice(-3).join(' ')}`;
-        return;
-      }
-      if (!existsSync(join(out, 'server.mjs'))) {
-        this.unavailable = `wsflow export wrote no server.mjs for ${FLOWS[key].file}`;
-        return;
-      }
-      exportDirs.set(key, out);
+    const keys = Object.keys(FLOWS) as FlowKey[];
+    const failures = await Promise.all(
+      keys.map(async (key) => {
+        const out = join(root, key);
+        try {
+          await run(process.execPath, [WSFLOW, 'export', join(REPO_ROOT, FLOWS[key].file), '--out', out, '--force'], { cwd: REPO_ROOT, timeout: 120_000 });
+        } catch (error) {
+          const e = error as { stderr?: string; message: string };
+          return `wsflow export ${FLOWS[key].file} failed: ${(e.stderr || e.message).trim().split('\n').slice(-3).join(' ')}`;
+        }
+        if (!existsSync(join(out, 'server.mjs'))) return `wsflow export wrote no server.mjs for ${FLOWS[key].file}`;
+        exportDirs.set(key, out);
+        return undefined;
+      }),
+    );
+    const failure = failures.find(Boolean);
+    if (failure) {
+      this.unavailable = failure;
+      return;
     }
     log(`exported the bench flows into ${root}`);
     this.version = `wsflow ${repoVersion()} (exported server.mjs)`;

@@ -22,7 +22,7 @@ const PANELS: [string, string, string][] = [
   ['fanout', 'maxDeliveriesPerSec', 'Fan-out: max sustained deliveries/s'],
   ['fanout', 'cpuUsPerDelivery', 'Fan-out: server CPU per delivery (µs)'],
   ['connections', 'kbPerConnection', 'Memory per idle connection (KiB)'],
-  ['snippet', 'cpuUsPerMsg', 'Snippet (JSON work): server CPU per message (µs)'],
+  ['snippet', 'cpuUsPerMsg', 'Snippet (JSON work): CPU per message (µs)'],
 ];
 
 function esc(text: string): string {

@@ -45,7 +45,9 @@ export const clusterScenario = {
       result.skipped.scenario = 'the Redis adapter (runtime/engine/adapters/redis.ts) is not in this checkout yet';
       return result;
     }
-    const eligible = contenders.filter((c): c is Contender & { id: ContenderId } => (c.id === 'engine' || c.id === 'export') && !c.unavailable);
+    // --quick keeps one contender: the scenario is exercised, not compared.
+    const wanted: ContenderId[] = ctx.quick ? ['engine'] : ['engine', 'export'];
+    const eligible = contenders.filter((c) => wanted.includes(c.id) && !c.unavailable);
     if (eligible.length === 0) {
       result.skipped.scenario = 'neither `wsflow run` nor `wsflow export` is available';
       return result;

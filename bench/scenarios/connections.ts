@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 
 const PER_PROCESS = 5000;
 const CONCURRENCY = 100;
-const SETTLE_MS = 1500;
+const settleMs = (quick: boolean) => (quick ? 600 : 1500);
 
 /** How many connections this machine's open-files limit allows (server needs one fd each). */
 export function connectionTarget(quick: boolean): { count: number; note?: string } {
@@ -55,7 +55,7 @@ export const connectionsScenario: ScenarioDef = {
         );
       }
       for (const load of loads) await load.nextJson(30_000, 'connection clients');
-      await sleep(SETTLE_MS);
+      await sleep(settleMs(ctx.quick));
       const before = sampleProcess(server.pid);
       for (const load of loads) load.send({ cmd: 'open' });
       const results = await Promise.all(loads.map((l) => l.nextJson<OpenResult>(90_000, 'opening connections')));
@@ -63,7 +63,7 @@ export const connectionsScenario: ScenarioDef = {
       const failed = results.reduce((sum, r) => sum + r.failed, 0);
       if (failed > 0) throw new Error(`${failed} of ${count} connections failed: ${results.find((r) => r.firstError)?.firstError}`);
       const openSeconds = Math.max(...results.map((r) => r.elapsedMs)) / 1000;
-      await sleep(SETTLE_MS);
+      await sleep(settleMs(ctx.quick));
       const after = sampleProcess(server.pid);
       return {
         kbPerConnection: (after.rssKb - before.rssKb) / opened,

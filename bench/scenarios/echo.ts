@@ -9,7 +9,7 @@ import type { Measurement, Metric, RunContext, ScenarioDef } from './types.ts';
 import type { FlowKey, RunningServer } from '../contenders/index.ts';
 
 const CLIENTS = 100;
-const timing = (quick: boolean) => (quick ? { warmupMs: 700, durationMs: 1500 } : { warmupMs: 1500, durationMs: 3500 });
+const timing = (quick: boolean) => (quick ? { warmupMs: 500, durationMs: 1200 } : { warmupMs: 1500, durationMs: 3500 });
 
 export const REQUEST_REPLY_METRICS: Metric[] = [
   { key: 'msgsPerSec', label: 'msgs/s', unit: 'msg/s', better: 'higher', ratio: true },

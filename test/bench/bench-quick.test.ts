@@ -1,0 +1,135 @@
+/**
+ * `npm run bench -- --quick` end to end: real servers of all four contenders, real load
+ * generators, and the table, JSON and SVG it writes, with every number in a sane range. The
+ * figures of a quick run are not for comparison; this keeps the harness itself working.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BENCH = join(ROOT, 'bin', 'wsflow-bench.mjs');
+
+interface ContenderResult {
+  label: string;
+  runs: Record<string, number>[];
+  errors: string[];
+  median: Record<string, number | null>;
+}
+interface ScenarioResult {
+  id: string;
+  contenders: Record<string, ContenderResult>;
+  skipped: Record<string, string>;
+}
+interface BenchJson {
+  quick: boolean;
+  scenarios: ScenarioResult[];
+  targets: { target: string; measured: number | null }[];
+}
+
+function runBench(args: string[], timeoutMs: number): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BENCH, ...args], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const timer = setTimeout(() => {
+      out += '\n[test] bench did not finish in time; killing its process group\n';
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // gone
+      }
+    }, timeoutMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out });
+    });
+  });
+}
+
+const hasRedis = (() => {
+  try {
+    return execFileSync('bash', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).trim() !== '';
+  } catch {
+    return false;
+  }
+})();
+
+describe('npm run bench -- --quick', () => {
+  const out = mkdtempSync(join(tmpdir(), 'wsflow-bench-test-'));
+  let run: { code: number | null; out: string };
+  let json: BenchJson;
+
+  beforeAll(async () => {
+    // Node-RED is installed once into the scratch folder (outside the repo); not part of the timing.
+    const setup = await runBench(['--setup'], 280_000);
+    expect(setup.code, setup.out).toBe(0);
+    run = await runBench(['--quick', '--out', out], 280_000);
+    json = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8')) as BenchJson;
+  }, 600_000);
+
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  it('exits 0 and prints a table with ratios and the targets', () => {
+    expect(run.code, run.out.slice(-3000)).toBe(0);
+    expect(run.out).toMatch(/Echo throughput .* medians of 1 round/);
+    expect(run.out).toMatch(/msgs\/s ×raw/);
+    expect(run.out).toMatch(/Targets \(issue 7\):/);
+    expect(run.out).not.toMatch(/FAILED/);
+  });
+
+  it('measures every contender in every scenario with sane numbers', () => {
+    expect(json.quick).toBe(true);
+    const ranges: Record<string, Record<string, [number, number]>> = {
+      echo: { msgsPerSec: [100, 1e6], p50Ms: [0.01, 5000], p99Ms: [0.01, 10_000], cpuUsPerMsg: [0.5, 20_000] },
+      snippet: { msgsPerSec: [100, 1e6], p50Ms: [0.01, 5000], cpuUsPerMsg: [0.5, 20_000] },
+      fanout: { maxDeliveriesPerSec: [1000, 1e8], timeToAllP50Ms: [0.01, 5000], cpuUsPerDelivery: [0.1, 10_000] },
+      connections: { kbPerConnection: [0.1, 2000], openSeconds: [0.001, 120], connections: [1000, 1000] },
+    };
+    for (const [id, metrics] of Object.entries(ranges)) {
+      const scenario = json.scenarios.find((s) => s.id === id);
+      expect(scenario, id).toBeDefined();
+      expect(scenario!.skipped, id).toEqual({});
+      for (const contender of ['raw', 'engine', 'export', 'nodered']) {
+        const entry = scenario!.contenders[contender];
+        expect(entry, `${id}/${contender}`).toBeDefined();
+        expect(entry!.errors, `${id}/${contender}`).toEqual([]);
+        expect(entry!.runs).toHaveLength(1);
+        for (const [key, [low, high]] of Object.entries(metrics)) {
+          const value = entry!.median[key];
+          expect(value, `${id}/${contender}/${key}`).toBeTypeOf('number');
+          expect(value!, `${id}/${contender}/${key}`).toBeGreaterThanOrEqual(low);
+          expect(value!, `${id}/${contender}/${key}`).toBeLessThanOrEqual(high);
+        }
+      }
+    }
+    // Every target of the issue got a measured ratio.
+    expect(json.targets).toHaveLength(9);
+    for (const t of json.targets) expect(t.measured, t.target).toBeTypeOf('number');
+  });
+
+  it('runs the two-instance Redis fan-out when redis-server is installed, else says why not', () => {
+    const cluster = json.scenarios.find((s) => s.id === 'cluster')!;
+    if (hasRedis) {
+      expect(cluster.skipped).toEqual({});
+      expect(cluster.contenders.engine!.errors).toEqual([]);
+      expect(cluster.contenders.engine!.median.maxDeliveriesPerSec).toBeGreaterThan(1000);
+    } else {
+      expect(cluster.skipped.scenario).toMatch(/redis-server is not installed/);
+    }
+  });
+
+  it('writes an SVG bar chart and a Markdown table', () => {
+    const svg = readFileSync(join(out, 'bench.svg'), 'utf8');
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(svg.trim().endsWith('</svg>')).toBe(true);
+    for (const label of ['raw ws', 'wsflow run', 'wsflow export', 'Node-RED', 'Echo messages/s', 'Memory per idle connection']) expect(svg).toContain(label);
+    expect((svg.match(/<rect /g) ?? []).length).toBeGreaterThanOrEqual(4 * 6);
+    const md = readFileSync(join(out, 'latest.md'), 'utf8');
+    expect(md).toMatch(/\| contender \| msgs\/s \|/);
+  });
+});
