@@ -26,10 +26,19 @@ export function parseFlow(text: string, file?: string): ParsedFlow {
   const locate = createLocator(document, lineCounter, text);
   const problems: Problem[] = [];
   let syntaxBroken = false;
+  const syntaxLines = new Set<number>();
   for (const error of document.errors) {
     const duplicate = error.code === 'DUPLICATE_KEY';
     if (!duplicate) syntaxBroken = true;
-    const at = lineCounter.linePos(error.pos[0]);
+    const unclosed = duplicate ? undefined : unclosedBracket(text, error.message, error.pos[0]);
+    const at = lineCounter.linePos(unclosed?.offset ?? error.pos[0]);
+    // One mistake often yields several errors on its line; the first one says it best.
+    if (!duplicate && syntaxLines.has(at.line)) continue;
+    if (!duplicate) syntaxLines.add(at.line);
+    if (unclosed) {
+      problems.push({ severity: 'error', code: C.YAML_SYNTAX, message: unclosed.message, file, line: at.line, col: at.col });
+      continue;
+    }
     problems.push({
       severity: 'error',
       code: duplicate ? C.YAML_DUPLICATE_KEY : C.YAML_SYNTAX,
@@ -78,13 +87,56 @@ function duplicateKeyMessage(text: string, pos: [number, number]): string {
   return key ? `The key '${key}' appears twice in the same mapping; remove or rename one.` : `A key appears twice in the same mapping; remove or rename one.`;
 }
 
+/**
+ * The yaml library reports an unclosed `{` or `[` where the next line starts; point at the bracket
+ * itself (on one of the few lines above) instead.
+ */
+function unclosedBracket(text: string, message: string, offset: number): { offset: number; message: string } | undefined {
+  const quote = /^Missing closing (["'])quote/.exec(message)?.[1];
+  if (quote) return unclosedQuote(text, quote, offset);
+  const kind = /^Flow (map|sequence) in block collection/.exec(message)?.[1];
+  if (!kind) return undefined;
+  const open = kind === 'map' ? '{' : '[';
+  const close = kind === 'map' ? '}' : ']';
+  const start = Math.max(0, offset - 2000);
+  const before = text.slice(start, offset);
+  let depth = 0;
+  for (let i = before.length - 1; i >= 0; i--) {
+    const ch = before[i];
+    if (ch === close) depth++;
+    else if (ch === open) {
+      if (depth === 0) {
+        return { offset: start + i, message: `YAML syntax error: this '${open}' is never closed; close the ${kind === 'map' ? 'mapping' : 'list'} with '${close}'.` };
+      }
+      depth--;
+    }
+  }
+  return undefined;
+}
+
+/** A quoted value that runs to the end of the file: point at the line where it was opened. */
+function unclosedQuote(text: string, quote: string, offset: number): { offset: number; message: string } | undefined {
+  const opener = new RegExp(`(?:^|:[ \\t]+|-[ \\t]+|[\\[{,][ \\t]*)\\${quote}`, 'gm');
+  let found: number | undefined;
+  const before = text.slice(0, offset);
+  for (const match of before.matchAll(opener)) {
+    const at = (match.index ?? 0) + match[0].length - 1;
+    const lineEnd = before.indexOf('\n', at);
+    const rest = before.slice(at + 1, lineEnd < 0 ? undefined : lineEnd);
+    // Quotes closed on their own line are fine; the culprit is the last one that is not.
+    if (!rest.includes(quote)) found = at;
+  }
+  if (found === undefined) return undefined;
+  return { offset: found, message: `YAML syntax error: the quote ${quote} opened here is never closed.` };
+}
+
 /** The yaml library's message without its own "at line N, column M" suffix and code excerpt. */
 function yamlMessage(message: string, code: string): string {
   const first = (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '').trim();
   const hints: Record<string, string> = {
     BAD_INDENT: ' Check the indentation of this line.',
     TAB_AS_INDENT: ' Use spaces, not tabs, to indent YAML.',
-    MISSING_CHAR: '',
+    MISSING_CHAR: ' Check the indentation and the quotes of this line and the one above.',
     MULTILINE_IMPLICIT_KEY: ' A key and its colon must be on one line; check for a missing colon or quote above.',
   };
   const sentence = /[.!?]$/.test(first) ? first : `${first}.`;

@@ -62,6 +62,14 @@ describe('parseFlow', () => {
     expect(problems[0]?.message).toMatch(/^YAML syntax error: /);
   });
 
+  it('points at the bracket or quote that was never closed, once per line', () => {
+    const at = (text: string) => parseFlow(text, 'f').problems.map((p) => `${p.line}:${p.col} ${p.message}`);
+    expect(at('wsflow: 1\nlistener: { port: 9090\nnodes: []\n')).toEqual(["2:11 YAML syntax error: this '{' is never closed; close the mapping with '}'."]);
+    expect(at('wsflow: 1\nx: [a, { b: 1 }\nnodes: []\n')).toEqual(["2:4 YAML syntax error: this '[' is never closed; close the list with ']'."]);
+    expect(at('wsflow: 1\nlabel: "ok"\nname: "demo\nnodes: []\n')).toEqual(['3:7 YAML syntax error: the quote " opened here is never closed.']);
+    expect(at('nodes:\n  - id: up\n   type: upgrader\n')).toHaveLength(1);
+  });
+
   it('reports duplicate keys but still checks the rest', () => {
     const { flow, problems } = parseFlow('wsflow: 1\nname: a\nname: b\nlistener: { port: 99999 }\nnodes: []\nedges: []\n', 'd.yaml');
     expect(flow).toBeDefined();
