@@ -135,3 +135,42 @@ describe('exported service settings from the environment', () => {
     }
   }, 30_000);
 });
+
+describe('exported service logs', () => {
+  let dir = '';
+  beforeAll(async () => {
+    const logging = variant('echo', (f) => {
+      (f.nodes.find((n) => n.id === 'on-text') as { code: string }).code = [
+        'export default function onText(conn: Connection, text: string, ctx: ServiceContext) {',
+        '  ctx.log.info(`got ${text}`);',
+        "  if (text === 'boom') throw new Error('kaboom');",
+        '  conn.send(text);',
+        '}',
+        '',
+      ].join('\n');
+    });
+    dir = await exportToTemp(logging, 'logs');
+  }, 60_000);
+  afterAll(() => removeExport(dir));
+
+  it('prints ctx.log lines and snippet failures as JSON lines with the node id, and keeps serving', async () => {
+    const service = await startExported(dir);
+    try {
+      const client = await TestClient.connect(`${service.url}/chat`);
+      client.send('boom');
+      client.send('hi');
+      expect(await client.nextText()).toBe('hi');
+      const deadline = Date.now() + 5000;
+      while (!service.output().includes('"message":"got hi"') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const lines = service
+        .output()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(lines).toContainEqual(expect.objectContaining({ level: 'info', nodeId: 'on-text', message: 'got hi' }));
+      expect(lines).toContainEqual(expect.objectContaining({ level: 'error', nodeId: 'on-text', code: 'WSF_SNIPPET_THROW' }));
+    } finally {
+      await service.stop();
+    }
+  }, 30_000);
+});

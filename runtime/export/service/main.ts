@@ -38,7 +38,18 @@ async function serve(compiled: CompiledFlow): Promise<void> {
   // sampled invocation stream only with WSFLOW_TRACE=1.
   const traceAll = process.env.WSFLOW_TRACE === '1';
   running.subscribe((event) => {
-    if (traceAll || (event.kind === 'invoke' && event.error) || (event.kind === 'engine' && event.level !== 'info')) {
+    if (traceAll) {
+      process.stderr.write(`${JSON.stringify(event)}\n`);
+      return;
+    }
+    if (event.kind === 'invoke') {
+      // ctx.log output of the snippets: info to stdout, warn/error to stderr, one JSON line each.
+      for (const log of event.logs) {
+        const line = `${JSON.stringify({ t: log.t, level: log.level, nodeId: event.nodeId, connectionId: event.connectionId, message: log.message })}\n`;
+        (log.level === 'info' ? process.stdout : process.stderr).write(line);
+      }
+      if (event.error) process.stderr.write(`${JSON.stringify({ t: event.t, level: 'error', ...event.error, connectionId: event.connectionId })}\n`);
+    } else if (event.kind === 'engine' && event.level !== 'info') {
       process.stderr.write(`${JSON.stringify(event)}\n`);
     }
   });
