@@ -6,6 +6,7 @@
  */
 import { formatProblem, hasErrors, validateFlowFile } from '../../check/index.ts';
 import { compileFlow, SnippetCompileError, startFlow, TopologyError } from '../../engine/index.ts';
+import { RedisAdapterError, selectAdapter } from '../../engine/adapters/select.ts';
 import type { RunningFlow, TraceEvent } from '../../engine/contracts.ts';
 import { joinPath } from '../../model/paths.ts';
 import type { FlowDocument, UpgraderNode } from '../../model/types.ts';
@@ -53,7 +54,9 @@ export async function run(file: string, options: RunOptions): Promise<number> {
   let running: RunningFlow;
   try {
     const compiled = await compileFlow(flow);
-    running = await startFlow(compiled, { port, host: options.host ?? '127.0.0.1', handlerBudgetMs: budget });
+    // REDIS_URL (or settings.redisUrl) scales out through Redis; otherwise in-memory (docs/scale-out.md).
+    const adapter = selectAdapter(flow, process.env);
+    running = await startFlow(compiled, { port, host: options.host ?? '127.0.0.1', handlerBudgetMs: budget, adapter });
   } catch (error) {
     if (error instanceof SnippetCompileError) {
       for (const e of [error, ...error.others]) {
@@ -63,6 +66,7 @@ export async function run(file: string, options: RunOptions): Promise<number> {
       return EXIT_BAD_INPUT;
     }
     if (error instanceof TopologyError) throw new CliError(`${file}: ${error.message}`, EXIT_BAD_INPUT);
+    if (error instanceof RedisAdapterError) throw new CliError(error.message, EXIT_BAD_INPUT);
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new CliError(`port ${port ?? flow.listener.port} is already in use (try --port 0)`);
     if (code === 'EACCES') throw new CliError(`not allowed to listen on port ${port ?? flow.listener.port}`);
