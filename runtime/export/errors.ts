@@ -12,7 +12,8 @@ export type ExportErrorCode =
   | 'WSF_EXPORT_BUNDLE'
   | 'WSF_EXPORT_BAD_OPTION'
   | 'WSF_EXPORT_BAD_NAME'
-  | 'WSF_EXPORT_SNIPPET';
+  | 'WSF_EXPORT_SNIPPET'
+  | 'WSF_EXPORT_WRITE';
 
 export class ExportError extends Error {
   constructor(
@@ -21,7 +22,7 @@ export class ExportError extends Error {
     /** Dotted path of the offending field in the flow document, e.g. `listener.port`. */
     readonly field?: string,
     readonly nodeId?: string,
-    /** Files that already exist (only for WSF_EXPORT_FILES_EXIST). */
+    /** WSF_EXPORT_FILES_EXIST: the files that exist; WSF_EXPORT_WRITE: the files written before the failure. */
     readonly files: string[] = [],
   ) {
     super(message);

@@ -32,14 +32,15 @@ export async function writeOutput(outDir: string, files: OutputFile[], force: bo
   const written: string[] = [];
   for (const file of files) {
     const target = join(root, file.path);
-    await mkdir(dirname(target), { recursive: true });
     const temp = `${target}.${process.pid}.tmp`;
     try {
+      await mkdir(dirname(target), { recursive: true });
       await writeFile(temp, file.content, 'utf8');
       await rename(temp, target);
     } catch (error) {
-      await rm(temp, { force: true });
-      throw error;
+      await rm(temp, { force: true }).catch(() => undefined);
+      const e = error as NodeJS.ErrnoException;
+      throw new ExportError('WSF_EXPORT_WRITE', `cannot write ${join(outDir, file.path)}: ${e.code ?? e.message}`, undefined, undefined, written);
     }
     written.push(file.path);
   }

@@ -131,3 +131,29 @@ describe('snippets that do not compile', () => {
     expect((error as ExportError).field).toMatch(/^nodes\[\d+\]\.code$/);
   });
 });
+
+describe('writing', () => {
+  it('an --out that is a file is a WSF_EXPORT_WRITE error, not a crash', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { writeOutput } = await import('../../runtime/export/write.ts');
+    const dir = mkdtempSync(join(tmpdir(), 'wsflow-write-'));
+    try {
+      const notADir = join(dir, 'file');
+      writeFileSync(notADir, 'x');
+      const error = await writeOutput(notADir, [{ path: 'a/b.txt', content: 'b' }], false).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(ExportError);
+      expect((error as ExportError).code).toBe('WSF_EXPORT_WRITE');
+      // and a normal write is atomic: no temp files left behind
+      await writeOutput(dir, [{ path: 'k8s/x.yaml', content: 'x: 1\n' }], false);
+      const { readdirSync } = await import('node:fs');
+      expect(readdirSync(join(dir, 'k8s'))).toEqual(['x.yaml']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

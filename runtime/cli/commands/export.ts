@@ -65,6 +65,10 @@ export async function exportCommand(file: string, options: ExportCommandOptions)
       for (const f of error.files) process.stderr.write(`  ${f}\n`);
       return EXIT_BAD_INPUT;
     }
+    if (error.code === 'WSF_EXPORT_WRITE') {
+      process.stderr.write(`wsflow export: ${error.message}\n`);
+      return 1;
+    }
     process.stderr.write(`${await located(file, error)}\n`);
     return error.code === 'WSF_EXPORT_BUNDLE' ? 1 : EXIT_BAD_INPUT;
   }
