@@ -101,6 +101,21 @@ describe('importing an API Manager style AsyncAPI 2.0 document', () => {
     expect(new Set(positions).size).toBe(positions.length);
   });
 
+  it('imports a hand-written AsyncAPI 3.0 document: send = outgoing, receive = incoming', async () => {
+    const file = join(FIXTURES, 'market-3.0.yaml');
+    const { flow, yaml } = await importAsyncApi(readFileSync(file, 'utf8'), file);
+    await expectValid(yaml, 'market.wsflow.yaml');
+    expect(flow).toMatchObject({ name: 'market-data', displayName: 'Market Data', version: '2.1.0', listener: { port: 7443 } });
+    const upgrader = flow.nodes.find((n): n is UpgraderNode => n.type === 'upgrader')!;
+    expect([upgrader.basePath, upgrader.upgradePath]).toEqual(['/ticker', '/{symbol}']);
+    expect(upgrader.query).toEqual({ depth: { type: 'integer' } });
+    const service = flow.nodes.find((n) => n.type === 'service') as Json;
+    expect(service.messages.incoming.map((m: Json) => m.name)).toEqual(['SubscribeRequest']);
+    expect(service.messages.outgoing).toEqual([
+      { name: 'Quote', contentType: 'application/json', schema: { type: 'object', properties: { price: { type: 'number' } } } },
+    ]);
+  });
+
   it('reports parser errors with file:line:col and writes nothing', async () => {
     const file = join(FIXTURES, 'broken.yaml');
     const error = await importAsyncApi(readFileSync(file, 'utf8'), file).then(
