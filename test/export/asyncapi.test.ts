@@ -109,6 +109,32 @@ describe('asyncapi.yaml', () => {
     expect(Object.keys(doc.components.messages).sort()).toEqual(['Notification', 'Publish', 'RoomEvent', 'RoomText', 'Welcome']);
   });
 
+  it('two upgraders in front of one service: both channels carry its messages, and both versions validate', async () => {
+    const flow = variant('echo', (f) => {
+      f.nodes.push({ id: 'legacy', type: 'upgrader', basePath: '/legacy', upgradePath: '/{room}' });
+      f.edges.push({ from: 'legacy', to: 'echo' });
+    });
+    for (const version of ['2.6', '3.0'] as const) {
+      const text = asyncApiYaml(planExport(flow), version);
+      expect(await errorsOf(text)).toEqual([]);
+    }
+    const doc = parse(asyncApiYaml(planExport(flow), '2.6')) as Json;
+    expect(Object.keys(doc.channels)).toEqual(['/chat', '/legacy/{room}']);
+    expect(doc.channels['/legacy/{room}'].publish.message).toEqual(doc.channels['/chat'].publish.message);
+  });
+
+  it('the same message name with different shapes in two services is not merged', async () => {
+    const flow = variant('notifications', (f) => {
+      const rooms = f.nodes.find((n) => n.id === 'rooms') as Json;
+      rooms.messages.incoming[0].name = 'Publish';
+    });
+    const text = asyncApiYaml(planExport(flow), '2.6');
+    expect(await errorsOf(text)).toEqual([]);
+    const keys = Object.keys((parse(text) as Json).components.messages);
+    expect(keys).toContain('notifications.Publish');
+    expect(keys).toContain('rooms.Publish');
+  });
+
   it('the Choreo sample serves any path: one /* channel', async () => {
     const doc = parse(asyncApiYaml(planExport(loadSample('choreo-chat')), '2.6')) as Json;
     expect(Object.keys(doc.channels)).toEqual(['/*']);
