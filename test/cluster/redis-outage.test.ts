@@ -103,6 +103,51 @@ it('starts while Redis is down, serves locally, and joins once it is up', async 
   expect(await lonely.state.get('chat', 'late')).toBe(1);
 });
 
+it('bounds what piles up while Redis hangs, and recovers when it resumes', async () => {
+  const make = async () => {
+    const received: Delivery[] = [];
+    const logs: string[] = [];
+    const adapter = createRedisAdapter(redis.url, {
+      flow: 'hang',
+      commandTimeoutMs: 300,
+      maxPendingCommands: 100,
+      log: (level, message) => logs.push(`${level}: ${message}`),
+    });
+    adapters.push(adapter);
+    await adapter.start((delivery) => received.push(delivery));
+    return { adapter, received, logs };
+  };
+  const a = await make();
+  const b = await make();
+  redis.pause();
+  try {
+    for (let i = 0; i < 500; i++) a.adapter.publish({ service: 'chat', data: `hung-${i}` });
+    // Local delivery is untouched; beyond the backlog limit publishes are dropped and counted.
+    expect(a.received).toHaveLength(500);
+    expect(a.adapter.stats().undelivered).toBeGreaterThanOrEqual(400);
+    const started = Date.now();
+    await expect(a.adapter.state.get('chat', 'k')).rejects.toMatchObject({ code: 'WSF_STATE_UNAVAILABLE' });
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(a.logs.filter((line) => line.startsWith('warn:'))).toHaveLength(1);
+    expect(a.logs.find((line) => line.startsWith('warn:'))).toContain('commands are waiting for a reply');
+  } finally {
+    redis.resume();
+  }
+  // Once Redis answers again the backlog drains and new publishes go through (probe, bounded).
+  let probe = 0;
+  await waitFor(
+    'a new message to reach B',
+    () => {
+      a.adapter.publish({ service: 'chat', data: `after the hang ${probe++}` });
+      return b.received.some((d) => d.data.startsWith('after the hang'));
+    },
+    10_000,
+  );
+  expect(a.logs.filter((line) => line.includes('reachable again'))).toHaveLength(1);
+  await a.adapter.state.set('chat', 'k', 1);
+  expect(await b.adapter.state.get('chat', 'k')).toBe(1);
+});
+
 it('refuses a URL that is not redis://', () => {
   expect(() => createRedisAdapter('http://127.0.0.1:6379')).toThrow('must start with redis:// or rediss://');
   expect(() => createRedisAdapter('not a url')).toThrow('is not a URL');

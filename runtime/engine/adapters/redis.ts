@@ -37,6 +37,11 @@ export interface RedisAdapterOptions {
   commandTimeoutMs?: number;
   /** How long `start()` waits for Redis before serving local-only (and retrying). Default 5000. */
   connectTimeoutMs?: number;
+  /**
+   * Commands awaiting a reply beyond which publishes are dropped (and counted) instead of piling
+   * up in memory: a Redis that hangs without closing the connection. Default 10000.
+   */
+  maxPendingCommands?: number;
 }
 
 export class RedisAdapterError extends Error {
@@ -64,6 +69,7 @@ export function createRedisAdapter(url: string, options: RedisAdapterOptions = {
   const instanceId = options.instanceId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const heartbeatMs = options.heartbeatMs ?? 5000;
   const retryMaxDelayMs = options.retryMaxDelayMs ?? 2000;
+  const maxPending = options.maxPendingCommands ?? 10_000;
   const log = options.log ?? ((level, message) => process.stderr.write(`[wsflow redis] ${level}: ${message}\n`));
 
   const clientOptions: RedisOptions = {
@@ -195,7 +201,9 @@ export function createRedisAdapter(url: string, options: RedisAdapterOptions = {
         if (elsewhere.length === 0) return; // a targeted send to local connections needs no Redis
         remote = { ...delivery, to: elsewhere };
       }
-      if (!cmdReady) {
+      const backlog = cmd.commandQueue.length >= maxPending;
+      if (!cmdReady || backlog) {
+        if (backlog && !down) lastError = `${cmd.commandQueue.length} commands are waiting for a reply`;
         counters.undelivered++;
         markDown();
         return;
@@ -204,6 +212,8 @@ export function createRedisAdapter(url: string, options: RedisAdapterOptions = {
       cmd.publish(keys.channel(delivery.service), JSON.stringify(envelope)).then(
         () => {
           counters.published++;
+          // An outage without a disconnect (a hung Redis, timeouts) ends with the first success.
+          if (down) maybeUp();
         },
         (error: Error) => {
           lastError = error.message;
