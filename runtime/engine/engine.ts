@@ -24,8 +24,12 @@ import { answerPlainRequest, refuseUpgrade } from './http.ts';
 import { chooseProtocol, handleUpgrade } from './upgrade.ts';
 import type { Acceptance, PendingUpgrade, UpgradeHost } from './upgrade.ts';
 import { createMemoryAdapter } from './adapters/memory.ts';
+import type { ServiceNode } from '../model/types.ts';
 
 const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
+// Shared send options: no object allocation per message on the hot path.
+const TEXT = { binary: false };
+const BINARY = { binary: true };
 const decided = new WeakMap<IncomingMessage, string | undefined>();
 
 export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
@@ -78,13 +82,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     const node = spec.node;
     const svc: ServiceRt = {
       spec,
-      wss: new WebSocketServer({
-        noServer: true,
-        clientTracking: false,
-        perMessageDeflate: false,
-        maxPayload: node.maxPayload ?? DEFAULT_MAX_PAYLOAD,
-        handleProtocols: (offered: Set<string>, req: IncomingMessage) => decided.get(req) ?? chooseProtocol(svc, [...offered]) ?? false,
-      }),
+      wss: this.newWss(() => svc, node),
       conns: new Set(),
       check: incomingCheck(node),
       idleMs: node.idleTimeoutMs ?? 0,
@@ -94,6 +92,17 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     startSweeps(svc);
     this.services.push(svc);
     this.byService.set(spec.id, svc);
+  }
+
+  /** `svc` is read at handshake time, so a reload's new subprotocol list applies. */
+  private newWss(svc: () => ServiceRt, node: ServiceNode): WebSocketServer {
+    return new WebSocketServer({
+      noServer: true,
+      clientTracking: false,
+      perMessageDeflate: false,
+      maxPayload: node.maxPayload ?? DEFAULT_MAX_PAYLOAD,
+      handleProtocols: (offered: Set<string>, req: IncomingMessage) => decided.get(req) ?? chooseProtocol(svc(), [...offered]) ?? false,
+    });
   }
 
   async listen(): Promise<void> {
@@ -249,7 +258,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
   private sendTo1(rec: ConnRecord, data: string | Uint8Array): void {
     if (!rec.open) return;
     this.messagesOut++;
-    rec.ws.send(data, { binary: typeof data !== 'string' });
+    rec.ws.send(data, typeof data === 'string' ? TEXT : BINARY);
   }
 
   private forget(rec: ConnRecord): void {
@@ -263,7 +272,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     const rec = this.byNum.get(connNum);
     if (rec && rec.open) {
       this.messagesOut++;
-      rec.ws.send(data, { binary: typeof data !== 'string' });
+      rec.ws.send(data, typeof data === 'string' ? TEXT : BINARY);
     }
   }
 
@@ -290,7 +299,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
   /** The adapter's local delivery: encode once, write to every target socket of this instance. */
   private deliverLocal(d: Delivery): void {
     const payload = d.binary ? Buffer.from(d.data, 'base64') : Buffer.from(d.data);
-    const opts = { binary: d.binary === true };
+    const opts = d.binary === true ? BINARY : TEXT;
     if (d.to) {
       for (const id of d.to) {
         const rec = this.byId.get(id);
@@ -414,16 +423,38 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
 
   async reload(next: CompiledFlow): Promise<void> {
     const topology = buildTopology(next);
-    const before = this.topology.services.map((s) => s.id).join('\n');
-    const after = topology.services.map((s) => s.id).join('\n');
-    if (before !== after) throw new Error('hot reload cannot add, remove or reorder services: stop and start the flow');
     this.compiled = next;
     this.topology = topology;
-    topology.services.forEach((spec, i) => {
-      const svc = this.services[i] as ServiceRt;
+    // Services are matched by id; their connections stay open. New ones start serving,
+    // removed ones close their connections with 1001.
+    const previous = new Map(this.services.map((s) => [s.spec.id, s]));
+    this.services = [];
+    this.byService.clear();
+    for (const spec of topology.services) {
+      const svc = previous.get(spec.id);
+      previous.delete(spec.id);
+      if (!svc) {
+        this.addService(spec);
+        continue;
+      }
+      const node = spec.node;
+      if ((node.maxPayload ?? DEFAULT_MAX_PAYLOAD) !== (svc.spec.node.maxPayload ?? DEFAULT_MAX_PAYLOAD)) {
+        svc.wss = this.newWss(() => svc, node); // applies to new connections
+      }
       svc.spec = spec;
-      svc.check = incomingCheck(spec.node);
-    });
+      svc.check = incomingCheck(node);
+      svc.idleMs = node.idleTimeoutMs ?? 0;
+      svc.heartbeatMs = node.heartbeatMs ?? 0;
+      stopSweeps(svc);
+      startSweeps(svc);
+      this.services.push(svc);
+      this.byService.set(spec.id, svc);
+    }
+    for (const gone of previous.values()) {
+      stopSweeps(gone);
+      for (const rec of gone.conns) rec.ws.close(1001, 'service removed');
+    }
+    for (const rec of this.byNum.values()) rec.info.serviceIdx = rec.svc.spec.idx;
     this.bridge.reload(topology.program);
   }
 

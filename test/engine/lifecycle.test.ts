@@ -37,6 +37,34 @@ describe('hot reload', () => {
   });
 });
 
+describe('hot reload of the topology', () => {
+  it('adds and removes services on a running flow; connections of kept services stay open', async () => {
+    const two = flowFrom(ECHO);
+    two.nodes.push(
+      { id: 'up2', type: 'upgrader', basePath: '/old' },
+      { id: 'svc2', type: 'service' },
+    );
+    two.edges.push({ from: 'up2', to: 'svc2' });
+    const flow = await startFlow(await compileFlow(two), { port: 0 });
+    const kept = await connect(`${flow.url}/chat`);
+    const removed = await connect(`${flow.url}/old`);
+    const next = flowFrom(ECHO);
+    next.nodes.unshift(
+      { id: 'up3', type: 'upgrader', basePath: '/new' },
+      { id: 'svc3', type: 'service' },
+      { id: 'greet', type: 'onOpen', code: "export default (conn: Connection, ctx: ServiceContext) => conn.send('new ' + ctx.service);" },
+    );
+    next.edges.push({ from: 'up3', to: 'svc3' }, { from: 'svc3', to: 'greet' });
+    await flow.reload(await compileFlow(next));
+    expect(await removed.closed).toEqual({ code: 1001, reason: 'service removed' });
+    const fresh = await connect(`${flow.url}/new`);
+    expect(await fresh.next()).toBe('new svc3');
+    kept.ws.send('still');
+    expect(await kept.next()).toBe('still');
+    await flow.stop();
+  });
+});
+
 describe('trace', () => {
   it('emits connection events, sampled invocations with logs, and summaries', async () => {
     const flow = await startFlow(

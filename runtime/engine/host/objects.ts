@@ -128,30 +128,30 @@ export interface ServiceRuntime {
 
 /** The parts of the context that are the same for every handler of a service. */
 export function serviceBase(service: ServiceRuntime, sink: HostSink): object {
-  const idx = service.idx;
+  // `service.idx` is read at call time: a hot reload may move the service to another index.
   const state = {
-    get: (key: string) => sink.request(ACT_STATE, idx, 'get' satisfies StateOp, String(key), undefined),
+    get: (key: string) => sink.request(ACT_STATE, service.idx, 'get' satisfies StateOp, String(key), undefined),
     set: (key: string, value: unknown) => {
       // Values must survive JSON (the Redis adapter stores JSON): fail here, where the line is known.
       const json = JSON.stringify(value);
-      return sink.request(ACT_STATE, idx, 'set' satisfies StateOp, String(key), json === undefined ? null : JSON.parse(json));
+      return sink.request(ACT_STATE, service.idx, 'set' satisfies StateOp, String(key), json === undefined ? null : JSON.parse(json));
     },
-    delete: (key: string) => sink.request(ACT_STATE, idx, 'delete' satisfies StateOp, String(key), undefined),
-    incr: (key: string, by?: number) => sink.request(ACT_STATE, idx, 'incr' satisfies StateOp, String(key), by ?? 1),
-    keys: (prefix?: string) => sink.request(ACT_STATE, idx, 'keys' satisfies StateOp, prefix ?? '', undefined),
+    delete: (key: string) => sink.request(ACT_STATE, service.idx, 'delete' satisfies StateOp, String(key), undefined),
+    incr: (key: string, by?: number) => sink.request(ACT_STATE, service.idx, 'incr' satisfies StateOp, String(key), by ?? 1),
+    keys: (prefix?: string) => sink.request(ACT_STATE, service.idx, 'keys' satisfies StateOp, prefix ?? '', undefined),
   };
   return {
     service: service.id,
     get connections(): readonly HostConnection[] {
       return service.connections;
     },
-    connectionCount: () => sink.request(ACT_COUNT, idx),
+    connectionCount: () => sink.request(ACT_COUNT, service.idx),
     broadcast(data: unknown, options?: { except?: unknown }) {
       const except = options?.except === undefined ? null : idsOf(options.except);
-      sink.push3(ACT_BROADCAST, idx, normalizeData(data), except);
+      sink.push3(ACT_BROADCAST, service.idx, normalizeData(data), except);
     },
     sendTo(ids: unknown, data: unknown) {
-      sink.push3(ACT_SENDTO, idx, idsOf(ids), normalizeData(data));
+      sink.push3(ACT_SENDTO, service.idx, idsOf(ids), normalizeData(data));
     },
     state,
   };

@@ -182,13 +182,21 @@ let nodes = new Map<string, NodeRt>();
 function loadProgram(program: HostProgram): void {
   const next = new Map<string, NodeRt>();
   const base = new Map<string, object>();
+  // Services are matched by id: their open connections stay with them across a reload.
+  const previous = new Map(services.map((s) => [s.id, s]));
   const nextServices: SvcRt[] = program.services.map((s, idx) => {
-    const existing = services[idx];
-    const svc: SvcRt = existing && existing.id === s.id ? existing : { idx, id: s.id, connections: [], base: {}, handlers: {} };
-    if (svc !== existing) svc.base = serviceBase(svc, sink);
+    let svc = previous.get(s.id);
+    previous.delete(s.id);
+    if (svc) svc.idx = idx;
+    else {
+      svc = { idx, id: s.id, connections: [], base: {}, handlers: {} };
+      svc.base = serviceBase(svc, sink);
+    }
     base.set(s.id, svc.base);
     return svc;
   });
+  // A removed service keeps serving the events of its last connections, but reaches nobody.
+  for (const gone of previous.values()) gone.idx = -1;
   const make = (nodeId: string, svcBase: object, event: EngineEvent): NodeRt | undefined => {
     const source = program.snippets[nodeId];
     if (!source) return undefined;
@@ -291,7 +299,7 @@ function finish(inv: Inv, failure: SnippetFailure | null, event: EngineEvent): S
     if (failure) rec.error = failure;
     record(rec);
   } else if (tracing) sampledOut++;
-  Atomics.add(slots, P.SLOT_PROGRESS, 1);
+  slots[P.SLOT_PROGRESS]++;
   return failure;
 }
 
@@ -317,20 +325,22 @@ function invoke(
   const event = node.event;
   const inv: Inv = { node, kind, id, connId, t0: performance.now(), logs: null, pIdx: -1 };
   if (!fn) return finish(inv, node.snippet.loadError ?? null, event);
+  // Plain stores: only this thread writes the slots, and the main thread reads them only after
+  // a whole budget without progress, long after any store became visible.
   slots[P.SLOT_ID] = id;
   slots[P.SLOT_NODE] = node.idx;
-  Atomics.store(slots, P.SLOT_KIND, kind);
+  slots[P.SLOT_KIND] = kind;
   current = inv;
   let result: unknown;
   try {
     result = argc === 2 ? fn(a0, a1) : argc === 3 ? fn(a0, a1, a2) : fn(a0, a1, a2, a3);
   } catch (error) {
     current = null;
-    Atomics.store(slots, P.SLOT_KIND, 0);
+    slots[P.SLOT_KIND] = 0;
     return finish(inv, toFailure(node.snippet, error, 'WSF_SNIPPET_THROW'), event);
   }
   current = null;
-  Atomics.store(slots, P.SLOT_KIND, 0);
+  slots[P.SLOT_KIND] = 0;
   if (!isThenable(result)) {
     capture?.(result);
     return finish(inv, null, event);
