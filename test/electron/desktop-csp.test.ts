@@ -54,10 +54,10 @@ describe('renderer under the desktop CSP', () => {
       for (const [name, value] of Object.entries(desktop)) flat[name] = value.join(', ');
       await route.fulfill({ response, headers: flat });
     });
-    await page.addInitScript(() => {
-      const seen: string[] = [];
-      (window as unknown as { __cspViolations: string[] }).__cspViolations = seen;
-      document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} ${e.blockedURI}`));
+    // Page-side code as strings: this file is typechecked without the DOM library.
+    await page.addInitScript({
+      content: `window.__cspViolations = [];
+        document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));`,
     });
     const consoleErrors: string[] = [];
     page.on('console', (msg) => {
@@ -73,10 +73,10 @@ describe('renderer under the desktop CSP', () => {
     await page.waitForTimeout(1500);
     await page.screenshot({ path: join(tmpdir(), 'wsflow-desktop-csp.png') });
 
-    const violations = await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations);
+    const violations = (await page.evaluate('window.__cspViolations')) as string[];
     expect(patched.length).toBeGreaterThan(0);
     expect(patched.every((url) => url.startsWith(origin))).toBe(true);
-    const policy = await page.evaluate(async () => (await fetch(location.href)).headers.get('content-security-policy'));
+    const policy = await page.evaluate("fetch(location.href).then((r) => r.headers.get('content-security-policy'))");
     expect(policy).toBe(CONTENT_SECURITY_POLICY);
     expect(violations).toEqual([]);
     expect(consoleErrors.filter((e) => /Content Security Policy|Refused to/i.test(e))).toEqual([]);
