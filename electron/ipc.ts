@@ -34,11 +34,13 @@ export function parseDefaultPath(value: unknown): string | undefined {
   return isAcceptablePath(path) ? path : undefined;
 }
 
+/** `{ dirty, path? }`; the path may be absolute or relative to the studio root (as protocol paths are). */
 export function parseDocumentState(value: unknown): DocumentState | undefined {
   const input = record(value);
   if (typeof input['dirty'] !== 'boolean') return undefined;
   const path = input['path'];
-  return isAcceptablePath(path) ? { dirty: input['dirty'], path } : { dirty: input['dirty'] };
+  const usable = typeof path === 'string' && path.length > 0 && path.length <= 4096 && !path.includes('\0');
+  return usable ? { dirty: input['dirty'], path } : { dirty: input['dirty'] };
 }
 
 export function registerDesktopIpc(

@@ -5,7 +5,7 @@
  * and the single-instance lock to the pure modules beside it.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { dirname, join, relative, isAbsolute } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { startStudio, type StudioHandle } from '../runtime/studio/server.ts';
 import type { BrowserWindow, ElectronMain, Rectangle } from './electron-types.ts';
 import { DESKTOP_CHANNELS, type DesktopMenuCommand } from './desktop-api.ts';
@@ -203,7 +203,8 @@ export async function startDesktop(electron: ElectronMain, options: DesktopOptio
       showExportFolderDialog: (defaultPath) => dialogs.showExportFolderDialog(defaultPath),
       recentFiles: () => recent.get(),
       addRecentFile: (path) => remember(path),
-      setDocumentState: (state) => {
+      setDocumentState: (reported) => {
+        const state = reported.path ? { ...reported, path: resolve(studioRoot, reported.path) } : reported;
         guard.setDocumentState(state);
         if (!window) return;
         const name = state.path ? state.path.split(/[\\/]/).pop() : 'Untitled';

@@ -217,7 +217,7 @@ export type DesktopChannel = (typeof DESKTOP_CHANNELS)[keyof typeof DESKTOP_CHAN
 export interface DocumentState {
   /** true while there are unsaved changes; the shell asks before closing the window. */
   dirty: boolean;
-  /** absolute path of the open file, or undefined for an untitled flow. */
+  /** path of the open file (absolute, or relative to the studio root), undefined when untitled. */
   path?: string;
 }
 

@@ -113,8 +113,16 @@ describe('DesktopApi over IPC', () => {
     api.setDocumentState({ dirty: true, path: '/home/a/chat.wsflow.yaml' });
     api.setDocumentState({ dirty: false });
     ipcRenderer.send(DESKTOP_CHANNELS.setDocumentState, { dirty: 'yes' });
-    ipcRenderer.send(DESKTOP_CHANNELS.setDocumentState, { dirty: true, path: '../x' });
-    expect(states).toEqual([{ dirty: true, path: '/home/a/chat.wsflow.yaml' }, { dirty: false }, { dirty: true }]);
+    ipcRenderer.send(DESKTOP_CHANNELS.setDocumentState, { dirty: true, path: 'flows/chat.wsflow.yaml' });
+    ipcRenderer.send(DESKTOP_CHANNELS.setDocumentState, { dirty: true, path: 'bad\0name' });
+    ipcRenderer.send(DESKTOP_CHANNELS.setDocumentState, { dirty: true, path: 42 });
+    expect(states).toEqual([
+      { dirty: true, path: '/home/a/chat.wsflow.yaml' },
+      { dirty: false },
+      { dirty: true, path: 'flows/chat.wsflow.yaml' },
+      { dirty: true },
+      { dirty: true },
+    ]);
   });
 
   it('delivers menu commands and open-file requests, only valid ones, until unsubscribed', () => {

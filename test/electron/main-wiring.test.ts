@@ -117,7 +117,8 @@ describe('electron/main.ts wiring', () => {
 
   it('asks before closing a window with unsaved changes, then closes and quits on Don\'t Save', async () => {
     const app = win.loaded.at(-1)!;
-    electron.send(DESKTOP_CHANNELS.setDocumentState, app, { dirty: true, path: join(elsewhere, 'chat.wsflow.yaml') });
+    // Protocol paths are relative to the studio root; the shell resolves them.
+    electron.send(DESKTOP_CHANNELS.setDocumentState, app, { dirty: true, path: 'chat.wsflow.yaml' });
     expect(win.title).toBe('● chat.wsflow.yaml — wsflow');
     electron.messageBoxAnswers.push(2); // Cancel
     win.close();
