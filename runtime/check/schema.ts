@@ -15,7 +15,10 @@ let compiled: ValidateFunction | undefined;
 function validator(): ValidateFunction {
   if (!compiled) {
     const schema = JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as Record<string, unknown>;
-    const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
+    // Strict, so a mistake in the schema itself fails loudly; `patternErrorMessage` is the
+    // yaml-language-server's friendly pattern message, which we show too.
+    const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
+    ajv.addKeyword('patternErrorMessage');
     compiled = ajv.compile(schema);
   }
   return compiled;
