@@ -45,7 +45,7 @@ export async function startHarness(options: { files?: Record<string, string>; op
   });
   const ownBrowser = !options.browser;
   const browser = options.browser ?? (await launchBrowser());
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: options.theme ?? 'light', deviceScaleFactor: 1 });
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: options.theme ?? 'light', deviceScaleFactor: 1, permissions: ['clipboard-read', 'clipboard-write'] });
   const page = await context.newPage();
   const requests: string[] = [];
   const consoleErrors: string[] = [];

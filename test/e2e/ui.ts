@@ -1,0 +1,94 @@
+/** Mouse and keyboard gestures on the designer, shared by the browser tests. */
+import type { Page } from 'playwright-core';
+
+export const MOD = process.platform === 'darwin' ? 'Meta' : 'Control';
+
+/** Drag a palette item onto the canvas at (x, y) relative to the canvas' top-left corner. */
+export async function dragFromPalette(page: Page, type: string, x: number, y: number): Promise<void> {
+  const pane = await page.locator('[data-testid="canvas"]').boundingBox();
+  if (!pane) throw new Error('no canvas');
+  await page.dragAndDrop(`[data-testid="palette-${type}"]`, '[data-testid="canvas"] .react-flow__pane', {
+    targetPosition: { x, y },
+  });
+  void pane;
+}
+
+export function node(page: Page, id: string) {
+  return page.locator(`.react-flow__node[data-id="${id}"]`);
+}
+
+export async function selectNode(page: Page, id: string): Promise<void> {
+  await node(page, id).locator('.card__head').click();
+  await page.locator('[data-testid="node-id"]').and(page.locator(`[value="${id}"]`)).waitFor({ timeout: 5000 });
+}
+
+async function center(page: Page, selector: string): Promise<{ x: number; y: number }> {
+  const box = await page.locator(selector).first().boundingBox();
+  if (!box) throw new Error(`not visible: ${selector}`);
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+
+/** Press on one node's handle and release on another's, the way a person draws an edge. */
+export async function dragEdge(page: Page, from: string, to: string, options: { hold?: (page: Page) => Promise<void> } = {}): Promise<void> {
+  const a = await center(page, `.react-flow__node[data-id="${from}"] .react-flow__handle.source`);
+  const b = await center(page, `.react-flow__node[data-id="${to}"] .react-flow__handle.target`);
+  await page.mouse.move(a.x, a.y);
+  await page.mouse.down();
+  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 6 });
+  await page.mouse.move(b.x, b.y, { steps: 6 });
+  if (options.hold) await options.hold(page);
+  await page.mouse.up();
+}
+
+/**
+ * Replace the code in the snippet editor: select all with the keyboard, then paste with Ctrl+V
+ * (typed newlines would get Monaco's auto-indent and auto-closing on top of the text).
+ */
+export async function typeSnippet(page: Page, code: string): Promise<void> {
+  const editor = page.locator('[data-testid="snippet-editor"] .monaco-editor');
+  await editor.locator('.view-line').first().waitFor({ timeout: 30_000 });
+  await editor.locator('.view-lines').click();
+  await page.waitForFunction(() => !!document.activeElement?.closest('.monaco-editor'), undefined, { timeout: 5000 });
+  await page.keyboard.press(`${MOD}+A`);
+  await page.keyboard.press('Delete');
+  await page.evaluate((text) => navigator.clipboard.writeText(text), code);
+  await page.keyboard.press(`${MOD}+V`);
+  // Wrapped lines come back from innerText split, so compare without whitespace.
+  await page.waitForFunction(
+    (text) => {
+      const shown = (document.querySelector('[data-testid="snippet-editor"] .view-lines') as HTMLElement | null)?.innerText ?? '';
+      return shown.replace(/\s+/g, '').includes(text);
+    },
+    (code.split('\n')[1] ?? '').replace(/\s+/g, ''),
+    { timeout: 5000 },
+  );
+}
+
+/**
+ * Type over a word with the keyboard: Go to Line (Ctrl+G) `line:col`, select the word
+ * (Ctrl+Shift+Right) and type `replacement` key by key.
+ */
+export async function retypeWord(page: Page, line: number, col: number, replacement: string): Promise<void> {
+  await page.locator('[data-testid="snippet-editor"] .view-lines').click();
+  await page.keyboard.press('Control+G');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: 5000 });
+  await page.keyboard.type(`${line}:${col}`);
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden', timeout: 5000 });
+  await page.keyboard.press(`${MOD}+Shift+ArrowRight`);
+  await page.keyboard.type(replacement, { delay: 15 });
+}
+
+export async function openTab(page: Page, tab: 'problems' | 'trace' | 'clients'): Promise<void> {
+  const button = page.locator(`[data-testid="tab-${tab}"]`);
+  if ((await button.getAttribute('aria-selected')) !== 'true') await button.click();
+}
+
+/** Connect a test client with path parameter values and a query string; returns its card. */
+export async function connectClient(page: Page, params: Record<string, string>, query = ''): Promise<void> {
+  await openTab(page, 'clients');
+  for (const [name, value] of Object.entries(params)) await page.fill(`[data-testid="client-param-${name}"]`, value);
+  await page.fill('[data-testid="client-query"]', query);
+  await page.click('[data-testid="client-connect"]');
+}
