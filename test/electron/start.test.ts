@@ -129,3 +129,26 @@ describe('npm run dist without Electron', () => {
     expect(run.stdout).toBe('');
   });
 });
+
+describe('electron/entry.mjs', () => {
+  it('loads the TypeScript main through tsx, keeps early open-file events, and quits when another instance runs', async () => {
+    const run = await new Promise<Run>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', './test/electron/fixtures/electron-alias.mjs', 'electron/entry.mjs'], { cwd: root, env: cleanEnv() });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`entry.mjs did not exit: ${stdout} ${stderr}`));
+      }, 45_000);
+      child.on('exit', (code) => {
+        clearTimeout(timer);
+        resolve({ code, stdout, stderr });
+      });
+    });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout.trim())).toMatchObject({ lockRequested: true, earlyOpenFilePrevented: true, quit: true, name: 'wsflow' });
+  });
+});
