@@ -58,6 +58,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
   constructor(
     private compiled: CompiledFlow,
     private readonly options: EngineOptions,
+    workerUrl: URL,
   ) {
     this.topology = buildTopology(compiled);
     this.adapter = options.adapter ?? createMemoryAdapter();
@@ -68,7 +69,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     for (const spec of this.topology.services) this.addService(spec);
     const budgetMs = options.handlerBudgetMs ?? compiled.flow.settings?.handlerBudgetMs ?? 1000;
     this.bridge = new HostBridge({
-      workerUrl: options.hostWorkerUrl ?? new URL('./host/entry.mjs', import.meta.url),
+      workerUrl,
       program: this.topology.program,
       budgetMs,
       sampleRate: options.traceSampleRate ?? 200,

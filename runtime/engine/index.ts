@@ -4,13 +4,14 @@
  */
 import type { CompiledFlow, EngineOptions, RunningFlow } from './contracts.ts';
 import { Engine } from './engine.ts';
+import { defaultHostWorkerUrl } from './host/locate.ts';
 
 export { createMemoryAdapter } from './adapters/memory.ts';
 export { compileFlow, SnippetCompileError } from './compile.ts';
 export { TopologyError } from './topology.ts';
 
 export async function startFlow(compiled: CompiledFlow, options: EngineOptions = {}): Promise<RunningFlow> {
-  const engine = new Engine(compiled, options);
+  const engine = new Engine(compiled, options, options.hostWorkerUrl ?? (await defaultHostWorkerUrl()));
   try {
     await engine.listen();
   } catch (error) {

@@ -9,6 +9,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from './redis-keys.ts';
+import { withTimeout } from './redis-state.ts';
 
 export class Presence {
   /** Local open connections by service (ids), in open order. */
@@ -24,6 +25,7 @@ export class Presence {
     private readonly keys: RedisKeys,
     private readonly instanceId: string,
     private readonly heartbeatMs: number,
+    private readonly timeoutMs: number,
   ) {}
 
   private get ttlMs(): number {
@@ -88,15 +90,21 @@ export class Presence {
       return mine + (this.others.get(service) ?? 0);
     }
     try {
-      const ids = (await this.client.smembers(this.keys.instances)).filter((id) => id !== this.instanceId);
-      if (ids.length === 0) {
-        this.others.set(service, 0);
-        return mine;
-      }
+      return mine + (await withTimeout(this.othersCount(service), this.timeoutMs));
+    } catch {
+      this.staleAnswers++;
+      return mine + (this.others.get(service) ?? 0);
+    }
+  }
+
+  /** Sum of the other live instances' counts (and forget instances whose TTL ran out). */
+  private async othersCount(service: string): Promise<number> {
+    const ids = (await this.client.smembers(this.keys.instances)).filter((id) => id !== this.instanceId);
+    let sum = 0;
+    if (ids.length > 0) {
       const pipeline = this.client.pipeline();
       for (const id of ids) pipeline.hmget(this.keys.instance(id), `s:${service}`, 'alive');
       const replies = (await pipeline.exec()) ?? [];
-      let sum = 0;
       const dead: string[] = [];
       replies.forEach(([error, value], index) => {
         if (error) return;
@@ -106,12 +114,9 @@ export class Presence {
         else sum += Number(count ?? 0) || 0;
       });
       if (dead.length) this.client.srem(this.keys.instances, ...dead).catch(() => undefined);
-      this.others.set(service, sum);
-      return mine + sum;
-    } catch {
-      this.staleAnswers++;
-      return mine + (this.others.get(service) ?? 0);
     }
+    this.others.set(service, sum);
+    return sum;
   }
 
   /** Graceful leave: this instance's connections stop counting at once, not after the TTL. */

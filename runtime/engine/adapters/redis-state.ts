@@ -22,10 +22,31 @@ export class StateError extends Error {
   }
 }
 
+/**
+ * Rejects with "Command timed out" when Redis gives no reply in time (a hung server keeps the
+ * connection open). Per call rather than ioredis' `commandTimeout`, which would also arm a timer
+ * for every PUBLISH on the hot path.
+ */
+export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`Command timed out after ${ms} ms`)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
 /** Errors from ioredis that mean "not connected", as opposed to a reply error from Redis. */
 const UNAVAILABLE = /writeable|Connection is closed|timed out|aborted|max retries|ECONNREFUSED|ECONNRESET|EPIPE/i;
 
-export function createRedisState(client: Redis, keys: RedisKeys, where: string): StateBackend {
+export function createRedisState(client: Redis, keys: RedisKeys, where: string, timeoutMs: number): StateBackend {
   const label = (op: string, key: string) => `state.${op}(${JSON.stringify(key)})`;
 
   async function run<T>(op: string, key: string, command: () => Promise<T>): Promise<T> {
@@ -33,7 +54,7 @@ export function createRedisState(client: Redis, keys: RedisKeys, where: string):
       throw new StateError(`${label(op, key)} failed: Redis at ${where} is unavailable (${client.status})`, 'WSF_STATE_UNAVAILABLE');
     }
     try {
-      return await command();
+      return await withTimeout(command(), timeoutMs);
     } catch (error) {
       if (error instanceof StateError) throw error;
       const reason = error instanceof Error ? error.message : String(error);

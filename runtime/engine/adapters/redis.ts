@@ -38,8 +38,9 @@ export interface RedisAdapterOptions {
   /** How long `start()` waits for Redis before serving local-only (and retrying). Default 5000. */
   connectTimeoutMs?: number;
   /**
-   * Commands awaiting a reply beyond which publishes are dropped (and counted) instead of piling
-   * up in memory: a Redis that hangs without closing the connection. Default 10000.
+   * A Redis that hangs without closing the connection: once this many commands have waited for a
+   * reply for longer than the command timeout, publishes are dropped (and counted) instead of
+   * piling up in memory. A burst on a healthy Redis is never dropped. Default 10000.
    */
   maxPendingCommands?: number;
 }
@@ -70,6 +71,7 @@ export function createRedisAdapter(url: string, options: RedisAdapterOptions = {
   const heartbeatMs = options.heartbeatMs ?? 5000;
   const retryMaxDelayMs = options.retryMaxDelayMs ?? 2000;
   const maxPending = options.maxPendingCommands ?? 10_000;
+  const commandTimeoutMs = options.commandTimeoutMs ?? 3000;
   const log = options.log ?? ((level, message) => process.stderr.write(`[wsflow redis] ${level}: ${message}\n`));
 
   const clientOptions: RedisOptions = {
@@ -79,14 +81,18 @@ export function createRedisAdapter(url: string, options: RedisAdapterOptions = {
     maxRetriesPerRequest: 0,
     autoResendUnfulfilledCommands: false,
     retryStrategy: (attempt) => Math.min(100 * 2 ** Math.min(attempt - 1, 10), retryMaxDelayMs),
-    connectTimeout: Math.max(1000, options.commandTimeoutMs ?? 3000),
+    connectTimeout: Math.max(1000, commandTimeoutMs),
     connectionName: `wsflow:${flow}:${instanceId}`,
   };
-  const cmd = new Redis(url, { ...clientOptions, commandTimeout: options.commandTimeoutMs ?? 3000 });
+  // Auto-pipelining writes every command issued in one tick as one batch, in order: a burst of
+  // broadcasts costs one write, and per-sender order is kept.
+  // No ioredis commandTimeout: it arms a timer per command, PUBLISH included. State and counts
+  // time out per call (withTimeout); publishes are bounded by the backlog check instead.
+  const cmd = new Redis(url, { ...clientOptions, enableAutoPipelining: true });
   const sub = new Redis(url, clientOptions);
 
-  const presence = new Presence(cmd, keys, instanceId, heartbeatMs);
-  const state: StateBackend = createRedisState(cmd, keys, where);
+  const presence = new Presence(cmd, keys, instanceId, heartbeatMs, commandTimeoutMs);
+  const state: StateBackend = createRedisState(cmd, keys, where, commandTimeoutMs);
   const counters = { published: 0, received: 0, undelivered: 0, malformed: 0, outages: 0, localErrors: 0 };
 
   let deliverLocal: ((delivery: Delivery) => void) | undefined;
@@ -104,6 +110,17 @@ export function createRedisAdapter(url: string, options: RedisAdapterOptions = {
     } catch {
       counters.localErrors++;
     }
+  };
+
+  // Since when the reply backlog has been over the limit (0 = it is not).
+  let backlogSince = 0;
+  const stuck = () => {
+    if (cmd.commandQueue.length < maxPending) {
+      backlogSince = 0;
+      return false;
+    }
+    if (backlogSince === 0) backlogSince = Date.now();
+    return Date.now() - backlogSince > commandTimeoutMs;
   };
 
   const markDown = () => {
@@ -201,7 +218,7 @@ export function createRedisAdapter(url: string, options: RedisAdapterOptions = {
         if (elsewhere.length === 0) return; // a targeted send to local connections needs no Redis
         remote = { ...delivery, to: elsewhere };
       }
-      const backlog = cmd.commandQueue.length >= maxPending;
+      const backlog = stuck();
       if (!cmdReady || backlog) {
         if (backlog && !down) lastError = `${cmd.commandQueue.length} commands are waiting for a reply`;
         counters.undelivered++;
