@@ -22,7 +22,7 @@ import { runScenario, type ScenarioResult } from './runner.ts';
 import { clusterScenario } from './scenarios/cluster.ts';
 import { connectionsScenario, connectionTarget } from './scenarios/connections.ts';
 import { echoScenario, snippetScenario } from './scenarios/echo.ts';
-import { fanoutScenario } from './scenarios/fanout.ts';
+import { fanoutClients, fanoutScenario } from './scenarios/fanout.ts';
 import type { RunContext } from './scenarios/types.ts';
 
 const SCENARIOS = [echoScenario, fanoutScenario, connectionsScenario, snippetScenario];
@@ -78,16 +78,8 @@ export async function main(argv: string[]): Promise<number> {
     log(`Node-RED ${await ensureNodeRed(log)} ready`);
     return 0;
   }
-  // The bench stops by itself whatever a contender does.
-  const deadlineMs = args.quick ? 4 * 60_000 : 15 * 60_000;
-  const deadline = setTimeout(() => {
-    console.error(`wsflow-bench: stopped after ${deadlineMs / 60_000} minutes (global deadline)`);
-    killAllNow();
-    process.exit(1);
-  }, deadlineMs);
-  deadline.unref();
-
   const startedAt = new Date();
+  const loadavgAtStart = loadavg();
   const ctx: RunContext = { quick: args.quick, log };
   const contenders = allContenders().filter((c) => args.contenders.includes(c.id));
   log(`wsflow bench${args.quick ? ' --quick' : ''}: ${args.rounds} round(s), ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), load average ${loadavg()[0]!.toFixed(2)}`);
@@ -97,14 +89,53 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   const results: ScenarioResult[] = [];
+  const save = (complete: boolean) => {
+    const seconds = (performance.now() - t0) / 1000;
+    const subtitle = `${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, ${cpus().length} cores, Node ${process.version}, ${args.rounds} round(s)${args.quick ? ', --quick (not for comparison)' : ''}${complete ? '' : ', INCOMPLETE'}`;
+    const targets = checkTargets(results);
+    const json = {
+      tool: 'wsflow-bench',
+      version: 1,
+      complete,
+      startedAt: startedAt.toISOString(),
+      seconds,
+      quick: args.quick,
+      rounds: args.rounds,
+      machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, loadavgAtStart, loadavgAtEnd: loadavg() },
+      contenders: Object.fromEntries(contenders.map((c) => [c.id, { label: c.label, version: c.version, unavailable: c.unavailable }])),
+      scenarios: results,
+      targets,
+    };
+    const jsonDir = args.out ?? join(REPO_ROOT, 'bench', 'results');
+    const svgDir = args.out ?? join(REPO_ROOT, 'docs');
+    mkdirSync(jsonDir, { recursive: true });
+    mkdirSync(svgDir, { recursive: true });
+    writeFileSync(join(jsonDir, 'latest.json'), `${JSON.stringify(json, replacer, 2)}\n`);
+    writeFileSync(join(jsonDir, 'latest.md'), `${results.map(renderMarkdown).join('\n\n')}\n\n\`\`\`\n${renderTargets(targets)}\n\`\`\`\n`);
+    writeFileSync(join(svgDir, 'bench.svg'), renderSvg(results, subtitle));
+    return [join(jsonDir, 'latest.json'), join(jsonDir, 'latest.md'), join(svgDir, 'bench.svg')];
+  };
+  // The bench stops by itself whatever a contender does, keeping what it measured so far.
+  const deadlineMs = args.quick ? 6 * 60_000 : 20 * 60_000;
+  const deadline = setTimeout(() => {
+    console.error(`wsflow-bench: stopped after ${deadlineMs / 60_000} minutes (global deadline); partial results saved`);
+    killAllNow();
+    save(false);
+    process.exit(1);
+  }, deadlineMs);
+  deadline.unref();
+
   for (const def of SCENARIOS.filter((s) => args.scenarios.includes(s.id))) {
     log(`\n== ${def.title}`);
     const result = await runScenario(def, contenders, args.rounds, ctx);
     const conn = connectionTarget(args.quick);
     if (def.id === 'connections' && conn.note) result.notes.push(conn.note);
     if (def.id === 'connections' && args.quick) result.notes.push(`--quick: ${conn.count} connections`);
+    if (def.id === 'fanout' && args.quick) result.notes.push(`--quick: ${fanoutClients(true)} clients`);
+    result.notes.push(`load average ${loadavg()[0]!.toFixed(1)} at the end (2 cores: above 2 means other work competed)`);
     results.push(result);
     log(`\n${renderText(result)}`);
+    save(false);
   }
   if (args.scenarios.includes('cluster')) {
     log(`\n== ${clusterScenario.title}`);
@@ -113,32 +144,9 @@ export async function main(argv: string[]): Promise<number> {
     log(`\n${renderText(result)}`);
   }
 
-  const targets = checkTargets(results);
-  log(`\n${renderTargets(targets)}`);
-  const seconds = (performance.now() - t0) / 1000;
-  log(`\nfinished in ${seconds.toFixed(0)} s`);
-
-  const subtitle = `${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, ${cpus().length} cores, Node ${process.version}, ${args.rounds} round(s)${args.quick ? ', --quick (not for comparison)' : ''}`;
-  const json = {
-    tool: 'wsflow-bench',
-    version: 1,
-    startedAt: startedAt.toISOString(),
-    seconds,
-    quick: args.quick,
-    rounds: args.rounds,
-    machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, loadavgAtEnd: loadavg() },
-    contenders: Object.fromEntries(contenders.map((c) => [c.id, { label: c.label, version: c.version, unavailable: c.unavailable }])),
-    scenarios: results,
-    targets,
-  };
-  const jsonDir = args.out ?? join(REPO_ROOT, 'bench', 'results');
-  const svgDir = args.out ?? join(REPO_ROOT, 'docs');
-  mkdirSync(jsonDir, { recursive: true });
-  mkdirSync(svgDir, { recursive: true });
-  writeFileSync(join(jsonDir, 'latest.json'), `${JSON.stringify(json, replacer, 2)}\n`);
-  writeFileSync(join(jsonDir, 'latest.md'), `${results.map(renderMarkdown).join('\n\n')}\n\n\`\`\`\n${renderTargets(targets)}\n\`\`\`\n`);
-  writeFileSync(join(svgDir, 'bench.svg'), renderSvg(results, subtitle));
-  log(`wrote ${join(jsonDir, 'latest.json')}, ${join(jsonDir, 'latest.md')} and ${join(svgDir, 'bench.svg')}`);
+  log(`\n${renderTargets(checkTargets(results))}`);
+  const files = save(true);
+  log(`\nfinished in ${((performance.now() - t0) / 1000).toFixed(0)} s; wrote ${files.join(', ')}`);
   clearTimeout(deadline);
   killAllNow();
   return 0;

@@ -6,8 +6,8 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
+import { pathToFileURL } from 'node:url';
+import type { FlowDocument } from '../../runtime/model/types.ts';
 import { freePort, REPO_ROOT, sleep, spawnTracked, tsNodeArgs, type Spawned } from '../lib/proc.ts';
 import { ensureNodeRed, nodeRedCommand, writeNodeRedUserDir } from './nodered.ts';
 
@@ -46,8 +46,6 @@ export interface Contender {
 }
 
 const START_TIMEOUT_MS = 30_000;
-const WSFLOW = join(REPO_ROOT, 'bin', 'wsflow.mjs');
-const run = promisify(execFile);
 
 function repoVersion(): string {
   return (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -124,25 +122,28 @@ const exported: Contender = {
       return;
     }
     const root = mkdtempSync(join(tmpdir(), 'wsflow-bench-export-'));
-    const keys = Object.keys(FLOWS) as FlowKey[];
-    const failures = await Promise.all(
-      keys.map(async (key) => {
-        const out = join(root, key);
-        try {
-          await run(process.execPath, [WSFLOW, 'export', join(REPO_ROOT, FLOWS[key].file), '--out', out, '--force'], { cwd: REPO_ROOT, timeout: 120_000 });
-        } catch (error) {
-          const e = error as { stderr?: string; message: string };
-          return `wsflow export ${FLOWS[key].file} failed: ${(e.stderr || e.message).trim().split('\n').slice(-3).join(' ')}`;
-        }
-        if (!existsSync(join(out, 'server.mjs'))) return `wsflow export wrote no server.mjs for ${FLOWS[key].file}`;
-        exportDirs.set(key, out);
-        return undefined;
-      }),
-    );
-    const failure = failures.find(Boolean);
-    if (failure) {
-      this.unavailable = failure;
-      return;
+    // In-process `exportFlow` (what `wsflow export` calls after validating): the bench flows are
+    // known-good, and skipping the TypeScript check and a CLI process per flow saves CPU here.
+    const { exportFlow } = (await import(pathToFileURL(join(REPO_ROOT, 'runtime', 'export', 'index.ts')).href)) as {
+      exportFlow(flow: FlowDocument, options: { outDir: string; force?: boolean }): Promise<{ files: string[] }>;
+    };
+    const { parseFlow } = await import('../../runtime/model/parse.ts');
+    for (const key of Object.keys(FLOWS) as FlowKey[]) {
+      const file = join(REPO_ROOT, FLOWS[key].file);
+      const out = join(root, key);
+      const parsed = parseFlow(readFileSync(file, 'utf8'), file);
+      try {
+        if (!parsed.flow) throw new Error(parsed.problems.map((p) => p.message).join('; '));
+        await exportFlow(parsed.flow, { outDir: out, force: true });
+      } catch (error) {
+        this.unavailable = `exporting ${FLOWS[key].file} failed: ${(error as Error).message.split('\n')[0]}`;
+        return;
+      }
+      if (!existsSync(join(out, 'server.mjs'))) {
+        this.unavailable = `the export of ${FLOWS[key].file} has no server.mjs`;
+        return;
+      }
+      exportDirs.set(key, out);
     }
     log(`exported the bench flows into ${root}`);
     this.version = `wsflow ${repoVersion()} (exported server.mjs)`;

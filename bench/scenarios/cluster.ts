@@ -10,7 +10,7 @@ import type { Contender, ContenderId, RunningServer } from '../contenders/index.
 import { freePort, REPO_ROOT, spawnTracked, withTimeout, type Spawned } from '../lib/proc.ts';
 import { medians, type ScenarioResult } from '../runner.ts';
 import { runFanout } from './fanout-driver.ts';
-import { FANOUT_CLIENTS, FANOUT_METRICS } from './fanout.ts';
+import { FANOUT_CLIENTS, FANOUT_METRICS, fanoutClients } from './fanout.ts';
 import type { RunContext } from './types.ts';
 
 const TITLE = `Two-instance fan-out through Redis (${FANOUT_CLIENTS} clients split over 2 instances, sender on one)`;
@@ -63,7 +63,7 @@ export const clusterScenario = {
           const env = { REDIS_URL: redis.url };
           servers.push(await c.start('fanout', { env }), await c.start('fanout', { env }));
           const m = await withTimeout(
-            runFanout({ urls: servers.map((s) => s.url), clients: FANOUT_CLIENTS, serverPids: servers.map((s) => s.pid), quick: ctx.quick, log: ctx.log }),
+            runFanout({ urls: servers.map((s) => s.url), clients: fanoutClients(ctx.quick), serverPids: servers.map((s) => s.pid), quick: ctx.quick, log: ctx.log }),
             ctx.quick ? 60_000 : 120_000,
             `cluster fan-out on ${c.label}`,
           );

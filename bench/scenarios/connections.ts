@@ -2,9 +2,9 @@
  * Idle connections: open many connections to a fresh server from several load processes; memory
  * per connection from the server's RSS growth, and the time until all were open.
  */
-import { join } from 'node:path';
 import type { OpenResult } from '../load/conn-load.ts';
-import { REPO_ROOT, sleep, spawnTracked, tsNodeArgs, type Spawned } from '../lib/proc.ts';
+import { sleep, spawnTracked, type Spawned } from '../lib/proc.ts';
+import { loadGeneratorScript } from '../lib/build.ts';
 import { sampleProcess } from '../lib/procstat.ts';
 import type { Metric, ScenarioDef } from './types.ts';
 import { execFileSync } from 'node:child_process';
@@ -45,11 +45,12 @@ export const connectionsScenario: ScenarioDef = {
     const { count } = connectionTarget(ctx.quick);
     const processes = Math.ceil(count / PER_PROCESS);
     const loads: Spawned[] = [];
+    const script = await loadGeneratorScript('conn-load');
     try {
       for (let i = 0; i < processes; i++) {
         const share = Math.floor(count / processes) + (i < count % processes ? 1 : 0);
         loads.push(
-          spawnTracked(process.execPath, tsNodeArgs(join(REPO_ROOT, 'bench', 'load', 'conn-load.ts'), [JSON.stringify({ url: server.url, count: share, concurrency: CONCURRENCY })]), {
+          spawnTracked(process.execPath, [script, JSON.stringify({ url: server.url, count: share, concurrency: CONCURRENCY })], {
             raiseFdLimit: true,
           }),
         );

@@ -2,9 +2,9 @@
  * Request/reply scenarios: echo throughput (the sample echo flow) and snippet cost (a handler
  * doing a little JSON work). 100 clients, one message in flight each, warm-up then a fixed window.
  */
-import { join } from 'node:path';
 import type { EchoLoadConfig, EchoLoadResult } from '../load/echo-load.ts';
-import { REPO_ROOT, spawnTracked, tsNodeArgs } from '../lib/proc.ts';
+import { spawnTracked } from '../lib/proc.ts';
+import { loadGeneratorScript } from '../lib/build.ts';
 import type { Measurement, Metric, RunContext, ScenarioDef } from './types.ts';
 import type { FlowKey, RunningServer } from '../contenders/index.ts';
 
@@ -21,7 +21,7 @@ export const REQUEST_REPLY_METRICS: Metric[] = [
 
 async function measureRequestReply(server: RunningServer, payload: EchoLoadConfig['payload'], ctx: RunContext): Promise<Measurement> {
   const config: EchoLoadConfig = { url: server.url, clients: CLIENTS, payload, serverPid: server.pid, ...timing(ctx.quick) };
-  const load = spawnTracked(process.execPath, tsNodeArgs(join(REPO_ROOT, 'bench', 'load', 'echo-load.ts'), [JSON.stringify(config)]));
+  const load = spawnTracked(process.execPath, [await loadGeneratorScript('echo-load'), JSON.stringify(config)]);
   try {
     const result = await load.nextJson<EchoLoadResult & { error?: string }>(config.warmupMs + config.durationMs + 20_000, 'echo load');
     if (result.error) throw new Error(`load generator: ${result.error}`);

@@ -3,9 +3,9 @@
  * (the first one also sends), a moderate-rate phase for time-to-all and CPU per delivery, then
  * rate steps (doubling) until delivery falls behind. Reused by the two-instance Redis scenario.
  */
-import { join } from 'node:path';
 import type { FanoutCommand, ReportResult, SendResult } from '../load/fanout-load.ts';
-import { REPO_ROOT, sleep, spawnTracked, tsNodeArgs, type Spawned } from '../lib/proc.ts';
+import { sleep, spawnTracked, type Spawned } from '../lib/proc.ts';
+import { loadGeneratorScript } from '../lib/build.ts';
 import { sampleProcess } from '../lib/procstat.ts';
 import { percentile } from '../lib/stats.ts';
 import type { Measurement } from './types.ts';
@@ -32,7 +32,7 @@ interface Plan {
 
 function plan(quick: boolean): Plan {
   return quick
-    ? { loadProcesses: 2, moderateRate: 10, moderateMs: 1000, startRate: 10, factor: 4, stepMs: 600, maxSteps: 3, graceMs: 500 }
+    ? { loadProcesses: 2, moderateRate: 10, moderateMs: 1000, startRate: 10, factor: 4, stepMs: 600, maxSteps: 3, graceMs: 1000 }
     : { loadProcesses: 2, moderateRate: 10, moderateMs: 3000, startRate: 10, factor: 2, stepMs: 1200, maxSteps: 7, graceMs: 600 };
 }
 
@@ -52,13 +52,13 @@ interface Phase {
 export async function runFanout(options: FanoutOptions): Promise<Measurement> {
   const p = plan(options.quick);
   const loads: Spawned[] = [];
-  const script = join(REPO_ROOT, 'bench', 'load', 'fanout-load.ts');
+  const script = await loadGeneratorScript('fanout-load');
   try {
     for (let i = 0; i < p.loadProcesses; i++) {
       const share = Math.floor(options.clients / p.loadProcesses) + (i < options.clients % p.loadProcesses ? 1 : 0);
       // Shift the URL list per process so each instance gets its share of every process.
       const urls = options.urls.map((_, k) => options.urls[(k + i) % options.urls.length]!);
-      loads.push(spawnTracked(process.execPath, tsNodeArgs(script, [JSON.stringify({ url: urls[0], urls, clients: share })])));
+      loads.push(spawnTracked(process.execPath, [script, JSON.stringify({ url: urls[0], urls, clients: share })]));
     }
     for (const load of loads) {
       const ready = await load.nextJson<{ ready?: boolean; error?: string }>(60_000, 'fan-out clients');

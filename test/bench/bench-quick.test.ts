@@ -25,6 +25,7 @@ interface ScenarioResult {
   skipped: Record<string, string>;
 }
 interface BenchJson {
+  complete: boolean;
   quick: boolean;
   scenarios: ScenarioResult[];
   targets: { target: string; measured: number | null }[];
@@ -84,6 +85,7 @@ describe('npm run bench -- --quick', () => {
 
   it('measures every contender in every scenario with sane numbers', () => {
     expect(json.quick).toBe(true);
+    expect(json.complete).toBe(true);
     const ranges: Record<string, Record<string, [number, number]>> = {
       echo: { msgsPerSec: [100, 1e6], p50Ms: [0.01, 5000], p99Ms: [0.01, 10_000], cpuUsPerMsg: [0.5, 20_000] },
       snippet: { msgsPerSec: [100, 1e6], p50Ms: [0.01, 5000], cpuUsPerMsg: [0.5, 20_000] },
