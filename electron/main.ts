@@ -279,8 +279,14 @@ export async function startDesktop(electron: ElectronMain, options: DesktopOptio
     void studio?.close();
   });
 
+  let firstFile = initialFile;
+  if (firstFile && !(await stat(firstFile).then((s) => s.isFile(), () => false))) {
+    // A stale association or a typo: say so, and open the designer without it.
+    dialog.showErrorBox('wsflow', `${firstFile}: no such file.`);
+    firstFile = undefined;
+  }
   try {
-    await launchStudio(initialFile);
+    await launchStudio(firstFile);
   } catch (error) {
     dialog.showErrorBox('wsflow could not start', String((error as Error).message ?? error));
     app.exit(1);
