@@ -7,7 +7,7 @@
  * same shortcuts (commands.ts), so the menu mainly shows them. Edit commands and bare keys
  * (Delete, Shift+1) are shown but not registered: registered, they would fire while the user
  * types in Monaco or a text field. On macOS, where a menu key equivalent cannot be unregistered,
- * bare-key accelerators are left out of the menu.
+ * accelerators without Cmd/Ctrl (bare keys, Option+letter) are left out of the menu.
  */
 import { basename } from 'node:path';
 import type { MenuItemOptions } from './electron-types.ts';
@@ -73,6 +73,17 @@ export function hasModifier(accelerator: string): boolean {
   return parts.slice(0, -1).some((p) => /^(CmdOrCtrl|CommandOrControl|Cmd|Command|Ctrl|Control|Alt|Option|AltGr|Super|Meta)$/.test(p));
 }
 
+/**
+ * On macOS Option+letter types a character (Option+T is a dagger), so only Cmd/Ctrl chords and
+ * function keys may be menu key equivalents there.
+ */
+export function isCommandChord(accelerator: string): boolean {
+  const parts = accelerator.split('+');
+  const key = parts[parts.length - 1] ?? '';
+  if (/^F\d{1,2}$/.test(key)) return true;
+  return parts.slice(0, -1).some((p) => /^(CmdOrCtrl|CommandOrControl|Cmd|Command|Ctrl|Control)$/.test(p));
+}
+
 /** Whether the menu should own the key (see the keyboard policy above). */
 export function shouldRegister(command: DesktopMenuCommand, accelerator: string): boolean {
   return !command.startsWith('edit.') && hasModifier(accelerator);
@@ -97,7 +108,7 @@ export function buildMenuTemplate(options: MenuOptions): MenuEntry[] {
     const entry: MenuEntry = { label: label(text, platform), action: { kind: 'command', command } };
     if (accelerator === undefined) return entry;
     const register = shouldRegister(command, accelerator);
-    if (mac && !hasModifier(accelerator)) return entry;
+    if (mac && !isCommandChord(accelerator)) return entry;
     entry.accelerator = accelerator;
     if (!register) entry.registerAccelerator = false;
     return entry;

@@ -56,6 +56,10 @@ describe('menu template', () => {
     // macOS cannot unregister a key equivalent: bare keys are left out of the menu there.
     expect(commandEntry(build('darwin'), 'view.fitView')?.accelerator).toBeUndefined();
     expect(commandEntry(build('darwin'), 'edit.delete')?.accelerator).toBeUndefined();
+    // Option+T types a character on macOS; the shortcut stays with the page there.
+    expect(commandEntry(build('darwin'), 'view.toggleTheme')?.accelerator).toBeUndefined();
+    expect(commandEntry(build('linux'), 'view.toggleTheme')?.accelerator).toBe('Alt+T');
+    expect(commandEntry(build('darwin'), 'run.stop')?.accelerator).toBe('Shift+F5');
     expect(hasModifier('Shift+1')).toBe(false);
     expect(hasModifier('Delete')).toBe(false);
     expect(hasModifier('Shift+F5')).toBe(true);
