@@ -38,9 +38,9 @@ export interface RedisAdapterOptions {
   /** How long `start()` waits for Redis before serving local-only (and retrying). Default 5000. */
   connectTimeoutMs?: number;
   /**
-   * A Redis that hangs without closing the connection: once this many commands have waited for a
-   * reply for longer than the command timeout, publishes are dropped (and counted) instead of
-   * piling up in memory. A burst on a healthy Redis is never dropped. Default 10000.
+   * A Redis that hangs without closing the connection: once this many publishes await a reply and
+   * the oldest has waited longer than the command timeout, further publishes are dropped (and
+   * counted) instead of piling up in memory. A burst on a healthy Redis is not dropped. Default 10000.
    */
   maxPendingCommands?: number;
 }
@@ -112,16 +112,18 @@ export function createRedisAdapter(url: string, options: RedisAdapterOptions = {
     }
   };
 
-  // Since when the reply backlog has been over the limit (0 = it is not).
-  let backlogSince = 0;
-  const stuck = () => {
-    if (cmd.commandQueue.length < maxPending) {
-      backlogSince = 0;
-      return false;
+  // Send times of the publishes still waiting for a reply, oldest first (replies come in order).
+  const sentAt: number[] = [];
+  let sentHead = 0;
+  const settled = () => {
+    sentHead++;
+    if (sentHead > 1024 && sentHead * 2 > sentAt.length) {
+      sentAt.splice(0, sentHead);
+      sentHead = 0;
     }
-    if (backlogSince === 0) backlogSince = Date.now();
-    return Date.now() - backlogSince > commandTimeoutMs;
   };
+  /** Too many publishes have waited too long for Redis: it hangs (or cannot keep up). */
+  const stuck = () => sentAt.length - sentHead >= maxPending && Date.now() - sentAt[sentHead]! > commandTimeoutMs;
 
   const markDown = () => {
     if (closing || down) return;
@@ -220,19 +222,22 @@ export function createRedisAdapter(url: string, options: RedisAdapterOptions = {
       }
       const backlog = stuck();
       if (!cmdReady || backlog) {
-        if (backlog && !down) lastError = `${cmd.commandQueue.length} commands are waiting for a reply`;
+        if (backlog && !down) lastError = `${sentAt.length - sentHead} publishes are waiting for a reply`;
         counters.undelivered++;
         markDown();
         return;
       }
       const envelope: Envelope = { ...remote, origin: instanceId };
+      sentAt.push(Date.now());
       cmd.publish(keys.channel(delivery.service), JSON.stringify(envelope)).then(
         () => {
+          settled();
           counters.published++;
           // An outage without a disconnect (a hung Redis, timeouts) ends with the first success.
           if (down) maybeUp();
         },
         (error: Error) => {
+          settled();
           lastError = error.message;
           counters.undelivered++;
           markDown();

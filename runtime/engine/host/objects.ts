@@ -31,20 +31,20 @@ export function normalizeData(data: unknown): string | Uint8Array {
   return json;
 }
 
-function attributesProxy(conn: HostConnection, target: Record<string, unknown>): Record<string, unknown> {
+function attributesProxy(markDirty: () => void, target: Record<string, unknown>): Record<string, unknown> {
   return new Proxy(target, {
     set(t, key, value) {
-      conn.sink.markDirty(conn);
+      markDirty();
       return Reflect.set(t, key, value);
     },
     deleteProperty(t, key) {
-      conn.sink.markDirty(conn);
+      markDirty();
       return Reflect.deleteProperty(t, key);
     },
     get(t, key) {
       const value: unknown = Reflect.get(t, key);
       // A nested object may be changed in place, which no trap sees: assume it was.
-      if (typeof value === 'object' && value !== null) conn.sink.markDirty(conn);
+      if (typeof value === 'object' && value !== null) markDirty();
       return value;
     },
   });
@@ -61,13 +61,17 @@ export class HostConnection {
   readonly remoteAddress: string;
   #attributes: Record<string, unknown>;
   #raw: Record<string, unknown>;
+  // Private: snippets see only the Connection API.
+  readonly #sink: HostSink;
+  readonly #markDirty = () => this.#sink.markDirty(this);
 
   constructor(
     readonly num: number,
     serviceId: string,
     info: ConnInfo,
-    readonly sink: HostSink,
+    sink: HostSink,
   ) {
+    this.#sink = sink;
     this.id = info.id;
     this.service = serviceId;
     this.params = Object.freeze(info.params);
@@ -77,7 +81,7 @@ export class HostConnection {
     this.protocol = info.protocol;
     this.remoteAddress = info.remoteAddress;
     this.#raw = info.attrs ? (JSON.parse(info.attrs) as Record<string, unknown>) : {};
-    this.#attributes = attributesProxy(this, this.#raw);
+    this.#attributes = attributesProxy(this.#markDirty, this.#raw);
   }
 
   get attributes(): Record<string, unknown> {
@@ -86,8 +90,8 @@ export class HostConnection {
 
   set attributes(value: Record<string, unknown>) {
     this.#raw = typeof value === 'object' && value !== null ? value : {};
-    this.#attributes = attributesProxy(this, this.#raw);
-    this.sink.markDirty(this);
+    this.#attributes = attributesProxy(this.#markDirty, this.#raw);
+    this.#sink.markDirty(this);
   }
 
   /** Attributes as JSON text for the main thread (which keeps them for a respawned worker). */
@@ -96,11 +100,11 @@ export class HostConnection {
   }
 
   send(data: unknown): void {
-    this.sink.push2(ACT_SEND, this.num, normalizeData(data));
+    this.#sink.push2(ACT_SEND, this.num, normalizeData(data));
   }
 
   close(code?: number, reason?: string): void {
-    this.sink.push3(ACT_CLOSE, this.num, code ?? 1000, reason ?? '');
+    this.#sink.push3(ACT_CLOSE, this.num, code ?? 1000, reason ?? '');
   }
 
   toJSON(): unknown {
