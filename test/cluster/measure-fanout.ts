@@ -8,10 +8,12 @@
  *
  * Burst: the sender sends `messages` texts back to back; deliveries/s = clients * messages / time
  * until the last client has the last message. Paced: 50 messages/s for 2 s; time until every
- * client had a message (p50/p99). `measureFanout()` is exported for bench/ to reuse.
+ * client had a message (p50/p99). Last, the Redis path alone (one adapter publishing to another).
+ * `measureFanout()` and `measureAdapterPath()` are exported for bench/ to reuse.
  */
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
+import { createRedisAdapter } from '../../runtime/engine/adapters/redis.ts';
 import type { RunningProcess } from '../helpers/cli.ts';
 import { startInstance } from './instances.ts';
 import { startRedis } from './redis-server.ts';
@@ -120,6 +122,31 @@ function round(value: number, digits: number): number {
   return Math.round(value * f) / f;
 }
 
+/** The Redis path alone: deliveries/s from one adapter to another, no engine, no sockets. */
+export async function measureAdapterPath(count = 20_000): Promise<{ deliveries: number; seconds: number; perSec: number }> {
+  const redis = await startRedis();
+  const adapters = [
+    createRedisAdapter(redis.url, { flow: 'measure', log: () => undefined }),
+    createRedisAdapter(redis.url, { flow: 'measure', log: () => undefined }),
+  ] as const;
+  try {
+    let received = 0;
+    await adapters[0].start(() => undefined);
+    await adapters[1].start(() => {
+      received++;
+    });
+    const payload = 'x'.repeat(64);
+    const started = performance.now();
+    for (let i = 0; i < count; i++) adapters[0].publish({ service: 'fan', data: payload });
+    await until('every delivery across Redis', () => received === count, 60_000);
+    const seconds = (performance.now() - started) / 1000;
+    return { deliveries: count, seconds: round(seconds, 3), perSec: Math.round(count / seconds) };
+  } finally {
+    await Promise.all(adapters.map((a) => a.close()));
+    await redis.stop();
+  }
+}
+
 export async function measureFanout(options: { clients?: number; messages?: number } = {}): Promise<FanoutFigure[]> {
   const clients = options.clients ?? 200;
   const messages = options.messages ?? 500;
@@ -150,8 +177,10 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     return i > 0 ? Number(process.argv[i + 1]) : undefined;
   };
   const figures = await measureFanout({ clients: arg('clients'), messages: arg('messages') });
-  if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify(figures)}\n`);
+  const path = await measureAdapterPath();
+  if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify({ figures, adapterPath: path })}\n`);
   else {
+    process.stdout.write(`Redis path alone (adapter to adapter, 64-byte texts): ${path.perSec.toLocaleString('en-US')} deliveries/s\n`);
     for (const f of figures) {
       process.stdout.write(
         `${f.instances} instance(s), ${f.adapter}: ${f.clients} clients x ${f.messages} messages in ${f.burstSeconds} s = ` +

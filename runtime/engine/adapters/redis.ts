@@ -40,7 +40,7 @@ export interface RedisAdapterOptions {
   /**
    * A Redis that hangs without closing the connection: once this many publishes await a reply and
    * the oldest has waited longer than the command timeout, further publishes are dropped (and
-   * counted) instead of piling up in memory. A burst on a healthy Redis is not dropped. Default 10000.
+   * counted) instead of piling up in memory. A burst Redis answers in time is never dropped. Default 10000.
    */
   maxPendingCommands?: number;
 }
