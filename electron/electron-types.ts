@@ -76,7 +76,7 @@ export interface WebContents {
   getURL(): string;
   on(event: 'will-navigate' | 'will-redirect', listener: (event: ElectronEvent, url: string) => void): this;
   on(event: 'did-finish-load', listener: () => void): this;
-  on(event: 'will-attach-webview', listener: (event: ElectronEvent) => void): this;
+  on(event: 'will-attach-webview' | 'will-prevent-unload', listener: (event: ElectronEvent) => void): this;
   setWindowOpenHandler(handler: (details: HandlerDetails) => WindowOpenHandlerResponse): void;
 }
 
@@ -215,6 +215,7 @@ export interface Dialog {
   showOpenDialog(window: BrowserWindow, options: OpenDialogOptions): Promise<{ canceled: boolean; filePaths: string[] }>;
   showSaveDialog(window: BrowserWindow, options: SaveDialogOptions): Promise<{ canceled: boolean; filePath?: string }>;
   showMessageBox(window: BrowserWindow, options: MessageBoxOptions): Promise<{ response: number }>;
+  showMessageBoxSync(window: BrowserWindow, options: MessageBoxOptions): number;
   showErrorBox(title: string, content: string): void;
 }
 

@@ -46,6 +46,8 @@ export async function startDesktop(electron: ElectronMain, options: DesktopOptio
   let studioRoot = '';
   let appOrigin = '';
   let closeConfirmed = false;
+  /** Set while the shell itself reloads the page on a new studio (after the unsaved prompt). */
+  let reloading = false;
   const pendingFiles = [...options.pendingOpenFiles];
   const initialFile = pendingFiles.pop() ?? findFlowFileArg(process.argv.slice(1), process.cwd());
 
@@ -154,9 +156,14 @@ export async function startDesktop(electron: ElectronMain, options: DesktopOptio
       log: (line) => process.stderr.write(`${line}\n`),
     });
     appOrigin = originOf(studio.url) ?? '';
-    guard.setDocumentState({ dirty: false });
     if (file) await remember(file);
-    await window?.loadURL(studio.url);
+    guard.reset();
+    reloading = true;
+    try {
+      await window?.loadURL(studio.url);
+    } finally {
+      reloading = false;
+    }
   };
 
   /** Open a flow: in the running studio when it is inside its folder, else in a new studio there. */
@@ -253,6 +260,24 @@ export async function startDesktop(electron: ElectronMain, options: DesktopOptio
   window = win;
   if (state.maximized) win.maximize();
   win.on('ready-to-show', () => win.show());
+  // The designer's `beforeunload` guards the browser tab. Here the native prompt above already
+  // asked (the window's `close` comes before `beforeunload`), so the page's veto is overridden;
+  // only a renderer that never reported its state gets Electron's documented Leave/Stay prompt.
+  win.webContents.on('will-prevent-unload', (event) => {
+    if (closeConfirmed || reloading || guard.informed) {
+      event.preventDefault();
+      return;
+    }
+    const choice = dialog.showMessageBoxSync(win, {
+      type: 'question',
+      message: 'Leave wsflow? Changes you made may not be saved.',
+      buttons: ['Leave', 'Stay'],
+      defaultId: 1,
+      cancelId: 1,
+      noLink: true,
+    });
+    if (choice === 0) event.preventDefault();
+  });
   win.on('close', (event) => {
     if (!closeConfirmed && !guard.confirmLeave(() => {
       closeConfirmed = true;

@@ -39,6 +39,7 @@ export interface UnsavedGuardOptions {
 
 export class UnsavedGuard {
   private state: DocumentState = { dirty: false };
+  private reported = false;
   private prompting = false;
   private waiters: Array<() => void> = [];
 
@@ -48,7 +49,18 @@ export class UnsavedGuard {
     return { ...this.state };
   }
 
+  /** True once the renderer has reported its document state (it uses the desktop API). */
+  get informed(): boolean {
+    return this.reported;
+  }
+
+  /** A fresh page was loaded: nothing unsaved yet (and nothing reported by it yet). */
+  reset(): void {
+    this.state = { dirty: false };
+  }
+
   setDocumentState(state: DocumentState): void {
+    this.reported = true;
     this.state = { ...state };
     if (!state.dirty) {
       const waiters = this.waiters;

@@ -106,13 +106,26 @@ describe('electron/main.ts wiring', () => {
 
   it('opens a file outside the studio folder by restarting the studio there', async () => {
     const before = win.loaded.at(-1)!;
+    // The page would veto leaving (beforeunload); the shell's own reload overrides it.
+    win.pageBlocksUnload = true;
     electron.appEvents.emit('second-instance', { preventDefault() {} }, ['wsflow', join(elsewhere, 'chat.wsflow.yaml')], '/');
-    await waitFor(() => win.loaded.length === 2, 'a reload on the new studio');
+    await waitFor(() => win.finishedLoads === 2, 'a reload on the new studio');
     const after = win.loaded.at(-1)!;
     expect(new URL(after).port).not.toBe(new URL(before).port);
     await expect(fetch(before)).rejects.toThrow();
     expect(win.navigate(before)).toBe(false);
     expect(await electron.invoke(DESKTOP_CHANNELS.appVersion, after)).toBe('0.1.0');
+    expect(electron.messageBoxes).toEqual([]);
+    win.pageBlocksUnload = false;
+  });
+
+  it('asks Leave/Stay when a page that never reported its state vetoes closing', async () => {
+    win.pageBlocksUnload = true;
+    electron.messageBoxAnswers.push(1); // Stay
+    win.close();
+    expect(win.destroyed).toBe(false);
+    expect(electron.messageBoxes).toEqual(['Leave wsflow? Changes you made may not be saved.']);
+    electron.messageBoxes.length = 0;
   });
 
   it('asks before closing a window with unsaved changes, then closes and quits on Don\'t Save', async () => {
@@ -127,7 +140,7 @@ describe('electron/main.ts wiring', () => {
     expect(win.destroyed).toBe(false);
     expect(electron.messageBoxes[0]).toBe('Do you want to save the changes you made to chat.wsflow.yaml?');
     electron.messageBoxAnswers.push(1); // Don't Save
-    win.close();
+    win.close(); // the page still vetoes (pageBlocksUnload): the answer above overrides it
     await waitFor(() => win.destroyed, 'the window to close');
     expect(electron.quitCalls).toBe(1);
     const state = JSON.parse(await readFile(join(dir, 'userData', 'window-state.json'), 'utf8')) as { bounds: { width: number } };

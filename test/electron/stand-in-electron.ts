@@ -53,6 +53,10 @@ export class StandInElectron {
         self.messageBoxes.push(options.message);
         return { response: self.messageBoxAnswers.shift() ?? options.cancelId ?? 0 };
       },
+      showMessageBoxSync: (_window, options) => {
+        self.messageBoxes.push(options.message);
+        return self.messageBoxAnswers.shift() ?? options.cancelId ?? 0;
+      },
       showErrorBox: (title, content) => {
         self.errors.push(`${title}: ${content}`);
       },
@@ -156,9 +160,13 @@ export class StandInElectron {
 export class StandInWindow {
   readonly sent: Sent[] = [];
   readonly loaded: string[] = [];
+  /** Loads that have finished (headers through the session hook, ready-to-show emitted). */
+  finishedLoads = 0;
   readonly events = new EventEmitter();
   readonly contentsEvents = new EventEmitter();
   windowOpenHandler?: (details: HandlerDetails) => WindowOpenHandlerResponse;
+  /** The page has a `beforeunload` handler that vetoes leaving (the designer does while dirty). */
+  pageBlocksUnload = false;
   destroyed = false;
   title = '';
   readonly webContents: WebContents;
@@ -183,11 +191,13 @@ export class StandInWindow {
 
   /** Loads like Chromium would: a real GET, whose headers pass the session's hook. */
   async loadURL(url: string): Promise<void> {
+    if (this.loaded.length > 0 && !this.unloadAllowed()) throw new Error('ERR_ABORTED: the page vetoed the navigation');
     this.loaded.push(url);
     const response = await fetch(url);
     const headers: Record<string, string[]> = {};
     response.headers.forEach((value, name) => (headers[name] = [value]));
     await new Promise<void>((resolve) => this.electron.headersListener?.({ url, responseHeaders: headers }, () => resolve()));
+    this.finishedLoads++;
     this.events.emit('ready-to-show');
   }
 
@@ -223,12 +233,22 @@ export class StandInWindow {
     this.events.on(event, listener);
     return this;
   }
-  /** Like BrowserWindow.close: `close` may be prevented; else `closed`, then window-all-closed. */
+  /**
+   * Like BrowserWindow.close: `close` may be prevented; then the page's `beforeunload` may veto
+   * (Electron emits `will-prevent-unload`, whose preventDefault overrides the veto); else
+   * `closed`, then window-all-closed.
+   */
   close(): void {
     let prevented = false;
     this.events.emit('close', { preventDefault: () => (prevented = true) });
-    if (prevented) return;
+    if (prevented || !this.unloadAllowed()) return;
     this.destroy();
+  }
+  private unloadAllowed(): boolean {
+    if (!this.pageBlocksUnload) return true;
+    let overridden = false;
+    this.contentsEvents.emit('will-prevent-unload', { preventDefault: () => (overridden = true) });
+    return overridden;
   }
   destroy(): void {
     if (this.destroyed) return;
