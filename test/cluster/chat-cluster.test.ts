@@ -39,6 +39,14 @@ async function texts(client: TestClient, count: number, waitMs = 10_000): Promis
   return out;
 }
 
+async function nextNotProbe(client: TestClient): Promise<string> {
+  for (let i = 0; i < 200; i++) {
+    const text = await client.nextText();
+    if (!text.startsWith('ann: probe')) return text;
+  }
+  throw new Error('only probes arrived');
+}
+
 function bySender(lines: string[], sender: string): string[] {
   return lines.filter((line) => line.startsWith(`${sender}: `));
 }
@@ -139,13 +147,9 @@ describe('chat sample on two instances sharing Redis', () => {
       },
       20_000,
     );
-    await ann.drain(300);
-    await amy.drain(0);
-    await ben.drain(0);
     ben.send('back');
-    expect(await ann.nextText()).toBe('ben: back');
-    expect(await amy.nextText()).toBe('ben: back');
-    expect(await ben.nextText()).toBe('ben: back');
+    // Late probes may still be on their way; skip them, nothing else may come first.
+    for (const client of [ann, amy, ben]) expect(await nextNotProbe(client)).toBe('ben: back');
 
     for (const instance of [a, b]) {
       expect(instance.child.exitCode).toBeNull();
