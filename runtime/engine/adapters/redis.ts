@@ -187,7 +187,6 @@ export function createRedisAdapter(url: string, options: RedisAdapterOptions = {
     deliver(delivery);
   });
 
-
   const waitReady = (timeoutMs: number) =>
     new Promise<void>((resolve) => {
       const check = setInterval(() => {
