@@ -8,6 +8,11 @@ import { fileURLToPath } from 'node:url';
 import { parse, parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import type { FlowDocument } from '../../runtime/model/types.ts';
+import { Deployment } from 'kubernetes-models/apps/v1';
+import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
+import { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
+import { Secret, Service } from 'kubernetes-models/v1';
 import { clusterArtifacts } from '../../runtime/export/cluster.ts';
 import { selectAdapter, redisUrlOf } from '../../runtime/engine/adapters/select.ts';
 
@@ -94,6 +99,36 @@ describe('clusterArtifacts', () => {
     expect(compose11.services.redis.command).toEqual(['redis-server', '--appendonly', 'yes']);
     expect(redisDeployment.spec.template.metadata.labels).toMatchObject(redisDeployment.spec.selector.matchLabels);
   });
+});
+
+/** The Kubernetes OpenAPI schema of every kind the cluster manifests use. */
+const MODELS: Record<string, (doc: Obj) => { validate(): void }> = {
+  'apps/v1 Deployment': (doc) => new Deployment(doc as never),
+  'v1 Service': (doc) => new Service(doc as never),
+  'v1 Secret': (doc) => new Secret(doc as never),
+  'networking.k8s.io/v1 Ingress': (doc) => new Ingress(doc as never),
+  'autoscaling/v2 HorizontalPodAutoscaler': (doc) => new HorizontalPodAutoscaler(doc as never),
+  'policy/v1 PodDisruptionBudget': (doc) => new PodDisruptionBudget(doc as never),
+};
+
+describe('clusterArtifacts against the Kubernetes schemas', () => {
+  for (const sample of ['chat', 'echo', 'choreo-chat', 'notifications']) {
+    it(`${sample}: every object is valid as kubectl reads it (YAML 1.1)`, () => {
+      const flow = parse(readFileSync(fileURLToPath(new URL(`../../samples/${sample}.wsflow.yaml`, import.meta.url)), 'utf8')) as FlowDocument;
+      let checked = 0;
+      for (const { path, content } of clusterArtifacts(flow)) {
+        if (!path.startsWith('k8s/')) continue;
+        for (const document of parseAllDocuments(content, { version: '1.1' })) {
+          const doc = document.toJSON() as Obj;
+          const model = MODELS[`${doc.apiVersion} ${doc.kind}`];
+          expect(model, `${path}: ${doc.apiVersion} ${doc.kind}`).toBeDefined();
+          expect(() => model!(doc).validate(), `${path}: ${doc.kind} ${doc.metadata?.name}`).not.toThrow();
+          checked++;
+        }
+      }
+      expect(checked).toBe(8);
+    });
+  }
 });
 
 describe('selectAdapter', () => {
