@@ -31,7 +31,8 @@ describe('renderer under the desktop CSP', () => {
       // check would block its WebSocket to 127.0.0.1; the real app loads straight from loopback.
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage', '--disable-features=LocalNetworkAccessChecks'],
     });
-  });
+    // A cold renderer build on the slow CI machine takes minutes.
+  }, 300_000);
 
   afterAll(async () => {
     await browser?.close().catch(() => undefined);
@@ -81,5 +82,5 @@ describe('renderer under the desktop CSP', () => {
     expect(violations).toEqual([]);
     expect(consoleErrors.filter((e) => /Content Security Policy|Refused to/i.test(e))).toEqual([]);
     await context.close();
-  });
+  }, 180_000);
 });

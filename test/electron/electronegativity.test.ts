@@ -49,7 +49,7 @@ describe('electronegativity', () => {
     expect(unexplained).toEqual([]);
     const stale = list.filter((a) => !result.issues.some((issue) => issue.id === a.id && issue.file === a.file));
     expect(stale).toEqual([]);
-  });
+  }, 120_000);
 
   it('reports an insecure window, so the scan above can fail', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'wsflow-eneg-'));
@@ -71,5 +71,5 @@ export function open(url: string) {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  });
+  }, 120_000);
 });

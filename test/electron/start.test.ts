@@ -27,7 +27,7 @@ function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return env;
 }
 
-function runScript(script: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 45_000): Promise<Run> {
+function runScript(script: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 90_000): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(root, 'bin', script), ...args], { cwd: root, env });
     let stdout = '';
@@ -47,7 +47,7 @@ function runScript(script: string, args: string[], env: NodeJS.ProcessEnv, timeo
 
 const URL_LINE = /^wsflow studio: open (http:\/\/127\.0\.0\.1:(\d+)\/\?token=[\w-]+)$/;
 
-describe('npm start without Electron', () => {
+describe('npm start without Electron', { timeout: 120_000 }, () => {
   it('says so in one sentence, starts the browser studio and prints its URL', async () => {
     const run = await runScript('start.mjs', ['--exit-after-url'], cleanEnv());
     const lines = run.stdout.trimEnd().split('\n');
@@ -56,14 +56,14 @@ describe('npm start without Electron', () => {
     expect(lines).toHaveLength(2);
     expect(run.code).toBe(0);
     expect(run.stderr).not.toMatch(/\n\s+at /);
-  });
+  }, 120_000);
 
   it('serves the designer at that URL until SIGTERM, then exits 0', async () => {
     const child = spawn(process.execPath, [join(root, 'bin', 'start.mjs'), '--no-open'], { cwd: root, env: cleanEnv() });
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let out = '';
-        const timer = setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 45_000);
+        const timer = setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 90_000);
         child.stdout.on('data', (d: Buffer) => {
           out += d.toString();
           const match = out.split('\n').map((l) => URL_LINE.exec(l)).find((m) => m);
@@ -83,7 +83,7 @@ describe('npm start without Electron', () => {
     } finally {
       child.kill('SIGKILL');
     }
-  });
+  }, 120_000);
 
   it('names a missing flow file in one line and exits 2', async () => {
     const run = await runScript('start.mjs', ['--exit-after-url', 'no/such.wsflow.yaml'], cleanEnv());
@@ -94,7 +94,7 @@ describe('npm start without Electron', () => {
   });
 });
 
-describe('npm start with Electron', () => {
+describe('npm start with Electron', { timeout: 120_000 }, () => {
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'wsflow-start-'));
@@ -121,7 +121,7 @@ describe('npm start with Electron', () => {
   });
 });
 
-describe('npm run dist without Electron', () => {
+describe('npm run dist without Electron', { timeout: 120_000 }, () => {
   it('refuses in one sentence and exits 1', async () => {
     const run = await runScript('dist.mjs', [], cleanEnv());
     expect(run.code).toBe(1);
@@ -130,7 +130,7 @@ describe('npm run dist without Electron', () => {
   });
 });
 
-describe('electron/entry.mjs', () => {
+describe('electron/entry.mjs', { timeout: 120_000 }, () => {
   it('loads the TypeScript main through tsx, keeps early open-file events, and quits when another instance runs', async () => {
     const run = await new Promise<Run>((resolve, reject) => {
       const child = spawn(process.execPath, ['--import', './test/electron/fixtures/electron-alias.mjs', 'electron/entry.mjs'], { cwd: root, env: cleanEnv() });
@@ -141,7 +141,7 @@ describe('electron/entry.mjs', () => {
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
         reject(new Error(`entry.mjs did not exit: ${stdout} ${stderr}`));
-      }, 45_000);
+      }, 90_000);
       child.on('exit', (code) => {
         clearTimeout(timer);
         resolve({ code, stdout, stderr });
