@@ -142,17 +142,25 @@ export function buildMenuTemplate(options: MenuOptions): MenuEntry[] {
       ...(mac ? [] : [separator, { role: 'quit', label: platform === 'win32' ? 'E&xit' : '&Quit', accelerator: 'CmdOrCtrl+Q' }]),
     ],
   };
+  // macOS delivers Cmd+C/V/Z/A to text fields (Monaco included) only through Edit menu items with
+  // the native roles, so there those items are roles; the designer's keyboard handler still runs
+  // its own commands first when the canvas has focus. Elsewhere the items send the command ids.
+  const editItem = (id: DesktopMenuCommand, text: string, role: string): MenuEntry => {
+    if (!mac) return command(id, text);
+    const accelerator = commandAccelerator(id, platform);
+    return { role, label: label(text, platform), ...(accelerator ? { accelerator } : {}) };
+  };
   const edit: MenuEntry = {
     label: label('&Edit', platform),
     submenu: [
-      command('edit.undo', '&Undo'),
-      command('edit.redo', '&Redo'),
+      editItem('edit.undo', '&Undo', 'undo'),
+      editItem('edit.redo', '&Redo', 'redo'),
       separator,
-      command('edit.copy', '&Copy'),
-      command('edit.paste', '&Paste'),
+      editItem('edit.copy', '&Copy', 'copy'),
+      editItem('edit.paste', '&Paste', 'paste'),
       command('edit.delete', '&Delete'),
       separator,
-      command('edit.selectAll', 'Select &All'),
+      editItem('edit.selectAll', 'Select &All', 'selectAll'),
     ],
   };
   const view: MenuEntry = {
