@@ -39,6 +39,8 @@ const ECHO_FLOW = {
 };
 
 async function server(mode: string): Promise<void> {
+  // A clean exit on SIGINT lets --cpu-prof write its profiles.
+  process.on('SIGINT', () => process.exit(0));
   if (mode === 'raw') {
     const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate: false });
     wss.on('connection', (ws) => ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary })));
