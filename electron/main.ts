@@ -49,6 +49,7 @@ export async function startDesktop(electron: ElectronMain, options: DesktopOptio
   /** Set while the shell itself reloads the page on a new studio (after the unsaved prompt). */
   let reloading = false;
   const pendingFiles = [...options.pendingOpenFiles];
+  const showError = (error: unknown) => dialog.showErrorBox('wsflow', error instanceof Error ? error.message : String(error));
   const initialFile = pendingFiles.pop() ?? findFlowFileArg(process.argv.slice(1), process.cwd());
 
   // Every web contents, present and future: no navigation away, no new windows, no webviews.
@@ -61,10 +62,15 @@ export async function startDesktop(electron: ElectronMain, options: DesktopOptio
     contents.on('will-attach-webview', (event) => event.preventDefault());
     contents.setWindowOpenHandler((details) => windowOpenResponse(details.url));
   });
+  // Files that arrive before the first studio is up wait in pendingFiles, then open in order.
+  let ready = false;
+  const requestOpen = (path: string) => {
+    if (ready) void openFlowFile(path).catch(showError);
+    else pendingFiles.push(path);
+  };
   app.on('open-file', (event, path) => {
     event.preventDefault();
-    if (window) void openFlowFile(path);
-    else pendingFiles.push(path);
+    requestOpen(path);
   });
   app.on('second-instance', (_event, argv, workingDirectory) => {
     if (window) {
@@ -72,7 +78,7 @@ export async function startDesktop(electron: ElectronMain, options: DesktopOptio
       window.focus();
     }
     const file = findFlowFileArg(argv.slice(1), workingDirectory);
-    if (file) void openFlowFile(file);
+    if (file) requestOpen(file);
   });
 
   await app.whenReady();
@@ -120,11 +126,11 @@ export async function startDesktop(electron: ElectronMain, options: DesktopOptio
         sendCommand(action.command);
         return;
       case 'openRecent':
-        void openFlowFile(action.path);
+        void openFlowFile(action.path).catch(showError);
         return;
       case 'clearRecent':
         app.clearRecentDocuments();
-        void recent.clear().then(refreshMenu);
+        void recent.clear().then(refreshMenu, showError);
         return;
       case 'about':
         if (window) {
@@ -178,7 +184,7 @@ export async function startDesktop(electron: ElectronMain, options: DesktopOptio
       window?.webContents.send(DESKTOP_CHANNELS.openFile, path);
       return;
     }
-    const reopen = () => void launchStudio(path).catch((error: unknown) => dialog.showErrorBox('wsflow', String((error as Error).message ?? error)));
+    const reopen = () => void launchStudio(path).catch(showError);
     if (guard.confirmLeave(reopen)) reopen();
   };
 
@@ -317,5 +323,6 @@ export async function startDesktop(electron: ElectronMain, options: DesktopOptio
     app.exit(1);
     return;
   }
-  for (const file of pendingFiles) await openFlowFile(file);
+  while (pendingFiles.length > 0) await openFlowFile(pendingFiles.shift() ?? '').catch(showError);
+  ready = true;
 }
