@@ -42,13 +42,16 @@ function readTextOrUndefined(path: string): string | undefined {
 }
 
 /**
- * The Electron binary to launch. In order: `WSFLOW_ELECTRON` (an explicit binary), Electron's own
+ * The Electron binary to launch. `WSFLOW_NO_ELECTRON=1` acts as if there were none (tests, and
+ * machines where Electron is installed but the browser studio is wanted). Otherwise, in order:
+ * `WSFLOW_ELECTRON` (an explicit binary), Electron's own
  * `ELECTRON_OVERRIDE_DIST_PATH`, then the installed package (its `path.txt` names the binary
  * inside `dist/`; both are missing when the download was skipped or failed).
  */
 export function probeElectron(options: ProbeOptions): ElectronProbe {
   const exists = options.exists ?? existsSync;
   const readText = options.readText ?? readTextOrUndefined;
+  if (options.env['WSFLOW_NO_ELECTRON'] === '1') return { available: false, reason: 'WSFLOW_NO_ELECTRON=1' };
   const explicit = options.env['WSFLOW_ELECTRON'];
   if (explicit) {
     return exists(explicit)

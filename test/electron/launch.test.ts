@@ -64,6 +64,12 @@ describe('Electron probe (npm start / npm run dist)', () => {
     });
   });
 
+  it('acts as if there were no Electron when WSFLOW_NO_ELECTRON=1', async () => {
+    const packageDir = await fakePackage({ pathTxt: 'electron', binary: true });
+    expect(probeElectron({ env: { WSFLOW_NO_ELECTRON: '1' }, platform: 'linux', packageDir })).toMatchObject({ available: false });
+    expect(probeElectron({ env: { WSFLOW_NO_ELECTRON: '0' }, platform: 'linux', packageDir })).toMatchObject({ available: true });
+  });
+
   it('knows the binary name per platform', () => {
     expect(electronExecutableName('linux')).toBe('electron');
     expect(electronExecutableName('win32')).toBe('electron.exe');

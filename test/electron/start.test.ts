@@ -18,10 +18,14 @@ interface Run {
   stderr: string;
 }
 
-/** Environment without anything that would point start.mjs at an Electron binary. */
+/**
+ * Environment without anything that would point start.mjs at an Electron binary; with no stand-in
+ * binary given, WSFLOW_NO_ELECTRON keeps a machine that has Electron installed on the fallback.
+ */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = { ...process.env, ...extra };
+  const env: NodeJS.ProcessEnv = { ...process.env, WSFLOW_NO_ELECTRON: '1', ...extra };
   if (!extra['WSFLOW_ELECTRON']) delete env['WSFLOW_ELECTRON'];
+  else delete env['WSFLOW_NO_ELECTRON'];
   delete env['ELECTRON_OVERRIDE_DIST_PATH'];
   delete env['WSFLOW_START_EXIT_AFTER_URL'];
   return env;
