@@ -115,6 +115,7 @@ http {
   }
   upstream ${name} {
     # Connections are long-lived: balance by open connections, not by request count.
+    # nginx resolves these names when it starts: restart the proxy after recreating a replica.
     least_conn;
 ${REPLICAS.map((n) => `    server ${name}-${n}:${port};`).join('\n')}
   }
