@@ -91,10 +91,15 @@ async function load(port: number, path: string, clients: number, seconds: number
   process.exit(0);
 }
 
-function cpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+function ticksOf(statFile: string): number {
+  const stat = readFileSync(statFile, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return Number(fields[11]) + Number(fields[12]); // utime + stime (fields 14, 15)
+}
+
+/** Whole process, and its main thread alone (task id = pid). */
+function cpuTicks(pid: number): { all: number; main: number } {
+  return { all: ticksOf(`/proc/${pid}/stat`), main: ticksOf(`/proc/${pid}/task/${pid}/stat`) };
 }
 
 function lines(child: ChildProcess, onLine: (l: string) => void): void {
@@ -108,7 +113,14 @@ function lines(child: ChildProcess, onLine: (l: string) => void): void {
   child.stderr?.on('data', (d: Buffer) => process.stderr.write(d));
 }
 
-async function measure(mode: string, clients: number, seconds: number): Promise<{ mode: string; rate: number; usPerMsg: number }> {
+interface Row {
+  mode: string;
+  rate: number;
+  usPerMsg: number;
+  mainUsPerMsg: number;
+}
+
+async function measure(mode: string, clients: number, seconds: number): Promise<Row> {
   const srv = spawn(process.execPath, ['--import', 'tsx', SELF, 'server', mode], { stdio: ['ignore', 'pipe', 'pipe'] });
   const [port, path] = await new Promise<[number, string]>((resolve) =>
     lines(srv, (l) => {
@@ -118,18 +130,27 @@ async function measure(mode: string, clients: number, seconds: number): Promise<
   );
   const gen = spawn(process.execPath, ['--import', 'tsx', SELF, 'load', String(port), path, String(clients), String(seconds)], { stdio: ['ignore', 'pipe', 'pipe'] });
   const ticksPerSecond = 100;
-  let t0 = 0;
-  const result = await new Promise<{ msgs: number; ms: number; ticks: number }>((resolve) =>
+  let t0 = { all: 0, main: 0 };
+  const result = await new Promise<{ msgs: number; ms: number; ticks: number; mainTicks: number }>((resolve) =>
     lines(gen, (l) => {
       if (l === 'START') t0 = cpuTicks(srv.pid as number);
       const m = /^END (\d+) (\d+)/.exec(l);
-      if (m) resolve({ msgs: Number(m[1]), ms: Number(m[2]), ticks: cpuTicks(srv.pid as number) - t0 });
+      if (m) {
+        const t1 = cpuTicks(srv.pid as number);
+        resolve({ msgs: Number(m[1]), ms: Number(m[2]), ticks: t1.all - t0.all, mainTicks: t1.main - t0.main });
+      }
     }),
   );
   srv.kill('SIGKILL');
   const rate = (result.msgs / result.ms) * 1000;
-  const usPerMsg = ((result.ticks / ticksPerSecond) * 1e6) / result.msgs;
-  return { mode, rate, usPerMsg };
+  const us = (ticks: number) => ((ticks / ticksPerSecond) * 1e6) / result.msgs;
+  return { mode, rate, usPerMsg: us(result.ticks), mainUsPerMsg: us(result.mainTicks) };
+}
+
+function median(values: number[]): number {
+  const v = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(v.length / 2);
+  return v.length % 2 ? (v[mid] as number) : ((v[mid - 1] as number) + (v[mid] as number)) / 2;
 }
 
 const [role] = args;
@@ -140,12 +161,22 @@ else {
   const seconds = opt('seconds', 5);
   const rounds = opt('rounds', 1);
   const modes = ['raw', 'engine-notrace', 'engine-trace'];
-  const rows: { mode: string; rate: number; usPerMsg: number }[] = [];
+  const rows: Row[] = [];
   for (let r = 0; r < rounds; r++) for (const mode of modes) rows.push(await measure(mode, clients, seconds));
-  const raw = rows.filter((x) => x.mode === 'raw');
-  const rawUs = raw.reduce((s, x) => s + x.usPerMsg, 0) / raw.length;
+  const rawUs = median(rows.filter((x) => x.mode === 'raw').map((x) => x.usPerMsg));
   process.stdout.write(`clients=${clients} seconds=${seconds} rounds=${rounds}\n`);
-  for (const row of rows) {
-    process.stdout.write(`${row.mode.padEnd(15)} ${row.rate.toFixed(0).padStart(8)} msg/s  ${row.usPerMsg.toFixed(1).padStart(6)} us CPU/msg  ${(row.usPerMsg / rawUs).toFixed(2)}x raw\n`);
+  const show = (label: string, row: Row) =>
+    process.stdout.write(
+      `${label.padEnd(22)} ${row.rate.toFixed(0).padStart(8)} msg/s  ${row.usPerMsg.toFixed(1).padStart(6)} us CPU/msg (main thread ${row.mainUsPerMsg.toFixed(1)})  ${(row.usPerMsg / rawUs).toFixed(2)}x raw\n`,
+    );
+  for (const row of rows) show(row.mode, row);
+  for (const mode of modes) {
+    const of = rows.filter((x) => x.mode === mode);
+    show(`median ${mode}`, {
+      mode,
+      rate: median(of.map((x) => x.rate)),
+      usPerMsg: median(of.map((x) => x.usPerMsg)),
+      mainUsPerMsg: median(of.map((x) => x.mainUsPerMsg)),
+    });
   }
 }

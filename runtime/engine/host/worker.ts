@@ -305,6 +305,8 @@ function finish(inv: Inv, failure: SnippetFailure | null, event: EngineEvent): S
 
 type Outcome = SnippetFailure | null | Promise<SnippetFailure | null>;
 
+const syncInv: Inv = { node: undefined as unknown as NodeRt, kind: 0, id: 0, connId: '', t0: 0, logs: null, pIdx: -1 };
+
 function isThenable(v: unknown): v is PromiseLike<unknown> {
   return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as { then?: unknown }).then === 'function';
 }
@@ -323,7 +325,16 @@ function invoke(
 ): Outcome {
   const fn = node.snippet.fn;
   const event = node.event;
-  const inv: Inv = { node, kind, id, connId, t0: performance.now(), logs: null, pIdx: -1 };
+  // Invocations never nest, so the synchronous part reuses one record (no allocation per
+  // message); an invocation that goes async gets its own copy below.
+  const inv = syncInv;
+  inv.node = node;
+  inv.kind = kind;
+  inv.id = id;
+  inv.connId = connId;
+  inv.logs = null;
+  inv.pIdx = -1;
+  inv.t0 = performance.now();
   if (!fn) return finish(inv, node.snippet.loadError ?? null, event);
   // Plain stores: only this thread writes the slots, and the main thread reads them only after
   // a whole budget without progress, long after any store became visible.
@@ -345,16 +356,17 @@ function invoke(
     capture?.(result);
     return finish(inv, null, event);
   }
-  addPending(inv);
+  const later: Inv = { node, kind, id, connId, t0: inv.t0, logs: inv.logs, pIdx: -1 };
+  addPending(later);
   return Promise.resolve(result).then(
     (value) => {
-      removePending(inv);
+      removePending(later);
       capture?.(value);
-      return finish(inv, null, event);
+      return finish(later, null, event);
     },
     (error: unknown) => {
-      removePending(inv);
-      return finish(inv, toFailure(node.snippet, error, 'WSF_SNIPPET_REJECTED'), event);
+      removePending(later);
+      return finish(later, toFailure(node.snippet, error, 'WSF_SNIPPET_REJECTED'), event);
     },
   );
 }
