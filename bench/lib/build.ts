@@ -4,19 +4,21 @@
  * start on a 2-core machine. `ws` stays external and resolves from the repo's node_modules.
  */
 import { build } from 'esbuild';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from './proc.ts';
 
 export type LoadGenerator = 'echo-load' | 'fanout-load' | 'conn-load';
 const NAMES: LoadGenerator[] = ['echo-load', 'fanout-load', 'conn-load'];
-const OUT_DIR = join(REPO_ROOT, 'bench', '.build');
+// One folder per harness process, so two bench runs at once never overwrite each other's bundles.
+const OUT_DIR = join(REPO_ROOT, 'bench', '.build', String(process.pid));
 
 let built: Promise<void> | undefined;
 
 export async function loadGeneratorScript(name: LoadGenerator): Promise<string> {
   built ??= (async () => {
     mkdirSync(OUT_DIR, { recursive: true });
+    process.on('exit', () => rmSync(OUT_DIR, { recursive: true, force: true }));
     await build({
       entryPoints: NAMES.map((n) => join(REPO_ROOT, 'bench', 'load', `${n}.ts`)),
       outdir: OUT_DIR,

@@ -14,6 +14,7 @@ interface StatLine {
   ppid: number;
   /** utime + stime in ticks */
   cpuTicks: number;
+  sysTicks: number;
   rssPages: number;
 }
 
@@ -31,6 +32,7 @@ function readStat(pid: number): StatLine | undefined {
     pid,
     ppid: Number(rest[1]),
     cpuTicks: Number(rest[11]) + Number(rest[12]),
+    sysTicks: Number(rest[12]),
     rssPages: Number(rest[21]),
   };
 }
@@ -62,6 +64,8 @@ export function processTree(rootPid: number): StatLine[] {
 export interface ProcSample {
   /** CPU seconds (user + system) of the tree since it started. */
   cpuSeconds: number;
+  /** The kernel's share of cpuSeconds (socket writes on loopback include the receiver's TCP path). */
+  sysSeconds: number;
   rssKb: number;
   /** When sampled, ms (performance.now of the sampling process). */
   at: number;
@@ -69,12 +73,14 @@ export interface ProcSample {
 
 export function sampleProcess(rootPid: number): ProcSample {
   let ticks = 0;
+  let sys = 0;
   let pages = 0;
   for (const line of processTree(rootPid)) {
     ticks += line.cpuTicks;
+    sys += line.sysTicks;
     pages += line.rssPages;
   }
-  return { cpuSeconds: ticks / TICKS_PER_SECOND, rssKb: pages * PAGE_KB, at: performance.now() };
+  return { cpuSeconds: ticks / TICKS_PER_SECOND, sysSeconds: sys / TICKS_PER_SECOND, rssKb: pages * PAGE_KB, at: performance.now() };
 }
 
 /** CPU microseconds per unit of work between two samples. */

@@ -26,6 +26,10 @@ export interface EchoLoadResult {
   p50Ms: number;
   p99Ms: number;
   cpuUsPerMsg: number;
+  /** Kernel part of cpuUsPerMsg. */
+  sysUsPerMsg: number;
+  /** This load generator's own CPU per message (is the client the limit?). */
+  loadCpuUsPerMsg: number;
   serverCpuPercent: number;
   badReplies: number;
   clients: number;
@@ -93,12 +97,14 @@ async function main(): Promise<void> {
 
   await new Promise((resolve) => setTimeout(resolve, config.warmupMs));
   const before = sampleProcess(config.serverPid);
+  const ownBefore = process.cpuUsage();
   const t0 = nowNs();
   measuring = true;
   await new Promise((resolve) => setTimeout(resolve, config.durationMs));
   measuring = false;
   const seconds = (nowNs() - t0) / 1e9;
   const after = sampleProcess(config.serverPid);
+  const own = process.cpuUsage(ownBefore);
   stopped = true;
   const result: EchoLoadResult = {
     messages: count,
@@ -107,6 +113,8 @@ async function main(): Promise<void> {
     p50Ms: percentile(rtts.view(), 50),
     p99Ms: percentile(rtts.view(), 99),
     cpuUsPerMsg: cpuMicrosPer(before, after, count),
+    sysUsPerMsg: ((after.sysSeconds - before.sysSeconds) * 1e6) / count,
+    loadCpuUsPerMsg: (own.user + own.system) / count,
     serverCpuPercent: ((after.cpuSeconds - before.cpuSeconds) / seconds) * 100,
     badReplies: bad,
     clients: sockets.length,

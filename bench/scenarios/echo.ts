@@ -32,6 +32,8 @@ async function measureRequestReply(server: RunningServer, payload: EchoLoadConfi
       p50Ms: result.p50Ms,
       p99Ms: result.p99Ms,
       cpuUsPerMsg: result.cpuUsPerMsg,
+      sysUsPerMsg: result.sysUsPerMsg,
+      loadCpuUsPerMsg: result.loadCpuUsPerMsg,
       serverCpuPercent: result.serverCpuPercent,
     };
   } finally {

@@ -102,12 +102,21 @@ export async function runFanout(options: FanoutOptions): Promise<Measurement> {
         await sleep(300);
       }
     };
-    const cpu = () => options.serverPids.reduce((sum, pid) => sum + sampleProcess(pid).cpuSeconds, 0);
+    const cpu = () => {
+      const samples = options.serverPids.map((pid) => sampleProcess(pid));
+      return { all: samples.reduce((sum, s) => sum + s.cpuSeconds, 0), sys: samples.reduce((sum, s) => sum + s.sysSeconds, 0) };
+    };
 
     // Moderate, equal load for every contender: latency and CPU per delivery.
     const cpu0 = cpu();
+    const loadCpu0 = loads.reduce((sum, l) => sum + sampleProcess(l.pid).cpuSeconds, 0);
     const moderate = await phase(p.moderateRate, p.moderateMs);
-    const cpuUsPerDelivery = ((cpu() - cpu0) * 1e6) / Math.max(1, moderate.delivered);
+    const cpu1 = cpu();
+    const cpuUsPerDelivery = ((cpu1.all - cpu0.all) * 1e6) / Math.max(1, moderate.delivered);
+    // The clients' side of the same deliveries: tells whether the load generator is the limit.
+    const loadCpu1 = loads.reduce((sum, l) => sum + sampleProcess(l.pid).cpuSeconds, 0);
+    const loadCpuUsPerDelivery = ((loadCpu1 - loadCpu0) * 1e6) / Math.max(1, moderate.delivered);
+    const sysUsPerDelivery = ((cpu1.sys - cpu0.sys) * 1e6) / Math.max(1, moderate.delivered);
 
     let best = 0;
     let bestRate = 0;
@@ -138,6 +147,8 @@ export async function runFanout(options: FanoutOptions): Promise<Measurement> {
       timeToAllP50Ms: percentile(moderate.timeToAllMs, 50),
       timeToAllP99Ms: percentile(moderate.timeToAllMs, 99),
       cpuUsPerDelivery,
+      sysUsPerDelivery,
+      loadCpuUsPerDelivery,
       moderateDelivered: moderate.delivered / Math.max(1, moderate.expected),
     };
   } finally {
