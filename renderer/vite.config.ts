@@ -4,12 +4,19 @@
  * workers and the fonts are bundled: the app never fetches anything from another host.
  */
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type UserConfig } from 'vite';
 
 // No node: imports here (test/architecture keeps the renderer folder free of them).
 const here = decodeURIComponent(new URL('.', import.meta.url).pathname);
 
-export default defineConfig({
+export default defineConfig(({ command }): UserConfig => {
+  // A production bundle (React and JSX) even when the caller's NODE_ENV says otherwise, e.g.
+  // vitest's "test" when the browser tests build the renderer.
+  if (command === 'build') process.env.NODE_ENV = 'production';
+  return config;
+});
+
+const config: UserConfig = {
   root: here,
   base: './',
   publicDir: false,
@@ -24,4 +31,4 @@ export default defineConfig({
     sourcemap: false,
   },
   server: { fs: { allow: [`${here}..`] } },
-});
+};

@@ -95,7 +95,9 @@ export async function openFile(path: string): Promise<void> {
   const state = store.getState();
   try {
     const opened = await client.call('open', { path });
+    performance.mark('wsflow:file-received');
     const parsed = parseFlow(opened.text, opened.path);
+    performance.mark('wsflow:file-parsed');
     if (!parsed.flow) {
       state.set({ problems: parsed.problems, bottomTab: 'problems', bottomOpen: true });
       state.toast('error', `${opened.path} is not a flow the designer can show; see Problems.`);
@@ -186,7 +188,9 @@ let validateSeq = 0;
 
 export function scheduleValidate(): void {
   clearTimeout(validateTimer);
-  validateTimer = setTimeout(() => void validateNow(), VALIDATE_DELAY_MS);
+  // A big flow takes the backend seconds to type check: check it less often while editing.
+  const delay = VALIDATE_DELAY_MS + Math.min(5000, store.getState().flow.nodes.length * 8);
+  validateTimer = setTimeout(() => void validateNow(), delay);
 }
 
 export async function validateNow(): Promise<Problem[]> {

@@ -170,7 +170,8 @@ export const useStudio = create<StudioState>()((set, get) => ({
       history: emptyHistory(),
       selectedNodes: [],
       selectedEdges: [],
-      measured: {},
+      // Sizes are kept: React Flow reports a size only when it changes, and a node with the same
+      // id and content keeps its size across a reload of the document.
       problems: [],
       recovery: undefined,
       fitViewSeq: get().fitViewSeq + 1,

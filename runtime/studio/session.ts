@@ -110,8 +110,10 @@ export class Session {
         return {};
       },
       validate: async ({ text, path: rel, typecheck }) => {
-        const { problems } = await validateFlowText(requireString(text, 'text', true), this.fileName(rel), { typecheck: typecheck ?? true });
-        if (problems.some((p) => p.severity === 'error')) return { problems };
+        const check = typecheck ?? true;
+        const { problems } = await validateFlowText(requireString(text, 'text', true), this.fileName(rel), { typecheck: check });
+        // The type check already reports snippet syntax errors; compiling again would only cost time.
+        if (check || problems.some((p) => p.severity === 'error')) return { problems };
         // Snippet syntax that only the compiler sees (the type check may have been skipped).
         try {
           await compileChecked(text, this.fileName(rel));

@@ -49,6 +49,8 @@ export async function ensureRendererBuilt(): Promise<void> {
       if (!rendererIsFresh()) {
         execFileSync(process.execPath, [path.join(REPO, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], {
           cwd: REPO,
+          // vitest sets NODE_ENV=test, which would give a development build of React.
+          env: { ...process.env, NODE_ENV: 'production' },
           stdio: 'inherit',
           timeout: 240_000,
         });

@@ -74,11 +74,15 @@ describe('designer: build, check, save, run, test, hot reload, export', () => {
     await dragEdge(page, 'service', 'on-text');
     await dragEdge(page, 'service', 'on-close');
     await expect(page.locator('.react-flow__edge').count()).resolves.toBe(4);
+    await page.click('[data-testid="menu-View"]');
+    await page.click('[data-testid="cmd-view.autoLayout"]');
 
     // Undo and redo the last connection from the keyboard.
     await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
     await page.keyboard.press(`${MOD}+Z`);
+    await page.keyboard.press(`${MOD}+Z`);
     await expect(page.locator('.react-flow__edge').count()).resolves.toBe(3);
+    await page.keyboard.press(`${MOD}+Shift+Z`);
     await page.keyboard.press(`${MOD}+Shift+Z`);
     await expect(page.locator('.react-flow__edge').count()).resolves.toBe(4);
 

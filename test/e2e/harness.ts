@@ -3,6 +3,7 @@
  * Chromium driven by playwright-core. Records every request the page makes and every console
  * error, so tests can assert on both.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,18 +32,62 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-export async function startHarness(options: { files?: Record<string, string>; open?: string; theme?: 'light' | 'dark'; browser?: Browser } = {}): Promise<Harness> {
+/**
+ * `wsflow studio` as a child process (the CLI command end to end), for tests that time the UI:
+ * a backend in the test process would share its event loop with the browser driver.
+ */
+async function startStudioProcess(file: string): Promise<StudioHandle> {
+  const child = spawn(process.execPath, [path.join(REPO, 'bin/wsflow.mjs'), 'studio', '--port', '0', '--no-open', file], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`wsflow studio printed no URL in 30 s: ${stderr}`)), 30_000);
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const match = /open (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(out);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`wsflow studio exited with ${code}: ${stderr}`)));
+  });
+  const parsed = new URL(url);
+  return {
+    url,
+    port: Number(parsed.port),
+    token: parsed.searchParams.get('token') ?? '',
+    async close() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      child.kill('SIGTERM');
+      const code = await Promise.race([exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 10_000))]);
+      if (code === 'timeout') child.kill('SIGKILL');
+      else if (code !== 0) throw new Error(`wsflow studio exited with ${code}: ${stderr}`);
+    },
+  };
+}
+
+export async function startHarness(
+  options: { files?: Record<string, string>; open?: string; theme?: 'light' | 'dark'; browser?: Browser; cli?: boolean } = {},
+): Promise<Harness> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'wsflow-e2e-'));
   for (const [name, text] of Object.entries(options.files ?? {})) {
     mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     writeFileSync(path.join(dir, name), text);
   }
   const log: string[] = [];
-  const studio = await startStudio({
-    port: 0,
-    ...(options.open ? { file: path.join(dir, options.open) } : { root: dir }),
-    log: (line) => log.push(line),
-  });
+  const studio = options.cli
+    ? await startStudioProcess(path.join(dir, options.open ?? '.'))
+    : await startStudio({
+        port: 0,
+        ...(options.open ? { file: path.join(dir, options.open) } : { root: dir }),
+        log: (line) => log.push(line),
+      });
   const ownBrowser = !options.browser;
   const browser = options.browser ?? (await launchBrowser());
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: options.theme ?? 'light', deviceScaleFactor: 1, permissions: ['clipboard-read', 'clipboard-write'] });

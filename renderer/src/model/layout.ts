@@ -10,6 +10,9 @@ export interface Size {
   height: number;
 }
 
+const RANK0 = '\u0000rank0';
+const RANK1 = '\u0000rank1';
+
 export const DEFAULT_NODE_SIZE: Size = { width: 240, height: 84 };
 
 /** Top-left positions for every node (React Flow's origin is the top-left corner). */
@@ -22,7 +25,25 @@ export function autoLayout(flow: FlowDocument, sizes: Readonly<Record<string, Si
     graph.setNode(node.id, { width: size.width, height: size.height });
   }
   const ids = new Set(flow.nodes.map((n) => n.id));
-  for (const edge of flow.edges) if (ids.has(edge.from) && ids.has(edge.to)) graph.setEdge(edge.from, edge.to);
+  const linked = new Set<string>();
+  for (const edge of flow.edges) {
+    if (!ids.has(edge.from) || !ids.has(edge.to)) continue;
+    graph.setEdge(edge.from, edge.to);
+    linked.add(edge.from).add(edge.to);
+  }
+  // Nodes not connected yet still go to their column (upgraders, services, handlers), through two
+  // invisible rank anchors, so a freshly dropped set of nodes lays out like the finished flow.
+  const loose = flow.nodes.filter((n) => !linked.has(n.id));
+  if (loose.length > 0) {
+    graph.setNode(RANK0, { width: 1, height: 1 });
+    graph.setNode(RANK1, { width: 1, height: 1 });
+    graph.setEdge(RANK0, RANK1);
+    for (const node of loose) {
+      if (node.type === 'upgrader') graph.setEdge(node.id, RANK1);
+      else if (node.type === 'service') graph.setEdge(RANK0, node.id);
+      else graph.setEdge(RANK1, node.id);
+    }
+  }
   layout(graph);
   const out: Record<string, Position> = {};
   for (const node of flow.nodes) {
