@@ -33,7 +33,7 @@ interface Plan {
 function plan(quick: boolean): Plan {
   return quick
     ? { loadProcesses: 2, moderateRate: 10, moderateMs: 1000, startRate: 10, factor: 4, stepMs: 600, maxSteps: 3, graceMs: 1000 }
-    : { loadProcesses: 2, moderateRate: 10, moderateMs: 3000, startRate: 10, factor: 2, stepMs: 1200, maxSteps: 7, graceMs: 600 };
+    : { loadProcesses: 2, moderateRate: 10, moderateMs: 3000, startRate: 10, factor: 2, stepMs: 1000, maxSteps: 7, graceMs: 600 };
 }
 
 /** Delivery counts at most this far behind, and 90% of messages at everyone within this. */
