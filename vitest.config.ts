@@ -10,5 +10,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     maxWorkers: 2,
     pool: 'forks',
+    // The browser tests need dist/renderer; this builds it once when missing or stale.
+    globalSetup: ['test/e2e/global-setup.ts'],
   },
 });
