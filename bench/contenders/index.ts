@@ -2,7 +2,7 @@
  * The four contenders, each able to start a fresh server process for a scenario's flow and say
  * where to connect. Servers are separate processes (own process group), never the harness.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -122,6 +122,7 @@ const exported: Contender = {
       return;
     }
     const root = mkdtempSync(join(tmpdir(), 'wsflow-bench-export-'));
+    process.on('exit', () => rmSync(root, { recursive: true, force: true }));
     // In-process `exportFlow` (what `wsflow export` calls after validating): the bench flows are
     // known-good, and skipping the TypeScript check and a CLI process per flow saves CPU here.
     const { exportFlow } = (await import(pathToFileURL(join(REPO_ROOT, 'runtime', 'export', 'index.ts')).href)) as {
@@ -188,7 +189,8 @@ const nodeRed: Contender = {
       await proc.kill();
       throw error;
     }
-    return started(proc, port, flow);
+    const server = await started(proc, port, flow);
+    return { ...server, stop: () => proc.kill().finally(() => rmSync(userDir, { recursive: true, force: true })) };
   },
 };
 

@@ -23,6 +23,8 @@ const PANELS: [string, string, string][] = [
   ['fanout', 'cpuUsPerDelivery', 'Fan-out: server CPU per delivery (µs)'],
   ['connections', 'kbPerConnection', 'Memory per idle connection (KiB)'],
   ['snippet', 'cpuUsPerMsg', 'Snippet (JSON work): CPU per message (µs)'],
+  ['cluster', 'maxDeliveriesPerSec', 'Two instances + Redis: max deliveries/s'],
+  ['cluster', 'cpuUsPerDelivery', 'Two instances + Redis: CPU per delivery (µs)'],
 ];
 
 function esc(text: string): string {
