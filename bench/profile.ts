@@ -3,7 +3,7 @@
  * echo (or snippet) load for a few seconds and prints the top functions by self time per thread
  * (the engine's handler host is a worker thread with its own profile).
  *
- *   node --import tsx bench/profile.ts [engine|export|raw] [echo|snippet|fanout] [seconds]
+ *   node --import tsx bench/profile.ts [engine|export|raw] [echo|snippet] [seconds]
  */
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +26,10 @@ interface Profile {
 }
 
 const [contender = 'engine', flow = 'echo', secondsArg = '5'] = process.argv.slice(2);
+if (!['engine', 'export', 'raw'].includes(contender) || !['echo', 'snippet'].includes(flow)) {
+  console.error('usage: node --import tsx bench/profile.ts [engine|export|raw] [echo|snippet] [seconds]');
+  process.exit(2);
+}
 const dir = mkdtempSync(join(tmpdir(), 'wsflow-bench-prof-'));
 const flowKey = flow as FlowKey;
 const flowFile = join(REPO_ROOT, FLOWS[flowKey].file);
@@ -74,7 +78,7 @@ function summarize(file: string, windowUs: [number, number]): string {
 
 const server = await startServer();
 const load = spawnTracked(process.execPath, [
-  await loadGeneratorScript(flowKey === 'fanout' ? 'fanout-load' : 'echo-load'),
+  await loadGeneratorScript('echo-load'),
   JSON.stringify({ url: server.url, clients: 100, warmupMs: 500, durationMs: Number(secondsArg) * 1000, payload: flowKey === 'snippet' ? 'json' : 'echo', serverPid: server.pid }),
 ]);
 console.log(JSON.stringify(await load.nextJson(Number(secondsArg) * 1000 + 30_000, 'load')));
