@@ -50,7 +50,8 @@ nodes:
   - id: on-binary
     type: onBinary
     code: |
-      export default function onBinary(conn: Connection, data: Uint8Array) {
+      export default function onBinary(conn: Connection, data: Uint8Array, ctx: ServiceContext) {
+        if (data[0] === 0xaa) return ctx.broadcast(data, { except: conn.id });
         const out = new Uint8Array(data.length);
         for (let i = 0; i < data.length; i++) out[i] = data[i] ^ 0xff;
         conn.send(out);
@@ -159,7 +160,12 @@ describe('handlers', () => {
     await b.next();
     b.ws.send(Buffer.from([0, 1, 254]));
     expect(await b.next()).toEqual(Buffer.from([255, 254, 1]));
+    const other = await connect(`${flow.url}/h/bin2`);
+    await other.next();
+    b.ws.send(Buffer.from([0xaa, 0, 7]));
+    expect(await other.next()).toEqual(Buffer.from([0xaa, 0, 7]));
     b.ws.close();
+    other.ws.close();
   });
 
   it('gives onError the errors of other handlers, with node and line', async () => {

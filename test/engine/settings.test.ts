@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { RunningFlow } from '../../runtime/engine/contracts.ts';
-import { connect, refused, start } from './helpers.ts';
+import { collect, connect, refused, start, waitFor } from './helpers.ts';
 
 const FLOW = `
 wsflow: 1
@@ -88,11 +88,16 @@ describe('service settings', () => {
   });
 
   it('closes a connection that sends more than maxPayload with 1009', async () => {
+    const trace = collect(flow);
     const c = await connect(`${flow.url}/small`);
     c.ws.send('0123456789');
     expect(await c.next()).toBe('0123456789');
     c.ws.send('x'.repeat(17));
     expect((await c.closed).code).toBe(1009);
+    // onError heard about the socket error.
+    const heard = await waitFor(() => trace.events.find((e) => e.kind === 'invoke' && e.nodeId === 'small-error'), 3000, 'onError');
+    expect(heard).toMatchObject({ event: 'error', logs: [{ message: 'socket error WSF_SOCKET_ERROR' }] });
+    trace.stop();
   });
 
   it('closes an idle connection with 1001, and activity keeps it open', async () => {
