@@ -37,8 +37,8 @@ export interface BridgeSink {
   traceRecord(record: InvokeRecord): void;
   workerStats(delta: StatsDelta): void;
   note(note: EngineNote): void;
-  /** The worker was stuck and has been terminated: report, close the culprits' connections. */
-  stuck(culprits: Culprit[], budgetMs: number): void;
+  /** The worker was stuck (or died: `crashed` says how) and is replaced: report, close the culprits' connections. */
+  stuck(culprits: Culprit[], budgetMs: number, crashed?: string): void;
   /** For a fresh worker: connections to restore (culprits excluded) and upgrades to redo. */
   survivors(): { connections: Survivor[]; upgrades: { reqId: number; upgraderIdx: number; info: UpgradeInfo }[] };
 }
@@ -73,6 +73,8 @@ export class HostBridge {
   private program: HostProgram;
   private readonly watchdog: Watchdog;
   private closed = false;
+  private promotedAt = 0;
+  private crashes = 0;
   private readyWaiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
   private readonly flushBound = () => this.flush();
 
@@ -165,6 +167,7 @@ export class HostBridge {
   }
 
   private promote(host: Host): void {
+    this.promotedAt = performance.now();
     host.gen = ++this.generation;
     this.host = host;
     this.seq = 0;
@@ -194,8 +197,16 @@ export class HostBridge {
     }
     if (host !== this.host) return;
     if (this.startFailed(new Error(why))) return;
-    this.options.sink.note({ level: 'error', code: 'WSF_HOST_CRASHED', message: `the handler host ${why}; restarting it` });
-    this.respawn([]);
+    // A snippet may end the thread (process.exit, a native crash): blame it like a timeout, so
+    // that replaying the surviving events does not kill the next host too.
+    const culprits = this.culprits(host);
+    this.options.sink.note({ level: 'error', code: 'WSF_HOST_CRASHED', message: `the handler host ${why}; restarting it`, nodeId: culprits[0]?.nodeId });
+    const quick = performance.now() - this.promotedAt < 2000;
+    this.crashes = quick ? this.crashes + 1 : 1;
+    // Crashing again right after each restart: back off instead of burning the CPU.
+    const delay = this.crashes >= 3 ? Math.min(10_000, 250 * 2 ** (this.crashes - 3)) : 0;
+    if (delay === 0) this.respawn(culprits, why);
+    else setTimeout(() => !this.closed && host === this.host && this.respawn(culprits, why), delay).unref();
   }
 
   /** A worker that dies before it ever answered would die again: give up and tell the starter. */
@@ -207,11 +218,11 @@ export class HostBridge {
     return true;
   }
 
-  private respawn(culprits: Culprit[]): void {
+  private respawn(culprits: Culprit[], crashed?: string): void {
     const old = this.host;
     void old.worker.terminate();
     this.out.length = 1;
-    this.options.sink.stuck(culprits, this.options.budgetMs);
+    this.options.sink.stuck(culprits, this.options.budgetMs, crashed);
     const broken = culprits.filter((c) => c.kind === 'load' && c.nodeId).map((c) => c.nodeId as string);
     if (broken.length > 0) {
       // Loading it again would hang again: serve without it (its events find no handler).
@@ -240,7 +251,12 @@ export class HostBridge {
 
   private onStuck(): void {
     if (this.closed) return;
-    const s = this.host.slots;
+    this.respawn(this.culprits(this.host));
+  }
+
+  /** Who was running when the host stopped answering (or died), from the shared slots. */
+  private culprits(host: Host): Culprit[] {
+    const s = host.slots;
     const culprits: Culprit[] = [];
     const add = (kind: number, id: number, node: number) => {
       const c: Culprit = { kind: kind === 3 ? 'load' : kind === 2 ? 'upgrade' : 'connection', id, nodeId: this.nodeId(node) };
@@ -249,16 +265,15 @@ export class HostBridge {
     const running = Atomics.load(s, P.SLOT_KIND);
     if (running !== 0) add(running, s[P.SLOT_ID] as number, s[P.SLOT_NODE] as number);
     else {
-      // Stuck outside a synchronous call: in the continuation of an async invocation. Prefer the
+      // Outside a synchronous call: in the continuation of an async invocation. Prefer the
       // ones the current batch woke up; else every pending one is a suspect.
       const resumed = Atomics.load(s, P.SLOT_RESUMED_COUNT);
       const [base, count] = resumed > 0 ? [P.RESUMED_BASE, resumed] : [P.PENDING_BASE, Atomics.load(s, P.SLOT_PENDING_COUNT)];
       for (let i = 0; i < count; i++) add(s[base + 3 * i] as number, s[base + 3 * i + 1] as number, s[base + 3 * i + 2] as number);
     }
-    this.respawn(culprits);
+    return culprits;
   }
 
-  // ---- incoming actions ----
   /** Resolves once the worker has loaded its program and answered. */
   whenReady(): Promise<void> {
     return this.host.ready ? Promise.resolve() : new Promise((resolve, reject) => this.readyWaiters.push({ resolve, reject }));

@@ -376,22 +376,26 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     if (this.trace.active) this.trace.emit({ kind: 'invoke', t: Date.now(), nodeId: error.nodeId, connectionId, event, durationMs: 0, logs: [], error });
   }
 
-  stuck(culprits: Culprit[], budgetMs: number): void {
-    const message = `the snippet did not return within ${budgetMs} ms and was stopped`;
-    if (culprits.length === 0) {
+  stuck(culprits: Culprit[], budgetMs: number, crashed?: string): void {
+    const message = crashed ? `the handler host ${crashed} while this snippet ran` : `the snippet did not return within ${budgetMs} ms and was stopped`;
+    const code = crashed ? 'WSF_HOST_CRASHED' : 'WSF_SNIPPET_TIMEOUT';
+    if (crashed) {
+      // already reported as an engine event by the bridge
+    } else if (culprits.length === 0) {
       this.note({ level: 'error', code: 'WSF_SNIPPET_TIMEOUT', message: `${message} (it ran outside any handler, e.g. in a timer)` });
     }
     for (const c of culprits) {
-      const failure: SnippetFailure = { code: 'WSF_SNIPPET_TIMEOUT', nodeId: c.nodeId ?? '', message };
+      const failure: SnippetFailure = { code, nodeId: c.nodeId ?? '', message };
       if (c.kind === 'load') {
-        this.note({ level: 'error', code: 'WSF_SNIPPET_TIMEOUT', nodeId: c.nodeId, message: `the module code of the snippet did not finish within ${budgetMs} ms; the snippet is disabled until the next reload` });
+        const what = crashed ? `stopped the handler host (${crashed})` : `did not finish within ${budgetMs} ms`;
+        this.note({ level: 'error', code, nodeId: c.nodeId, message: `the module code of the snippet ${what}; the snippet is disabled until the next reload` });
         continue;
       }
       if (c.kind === 'upgrade') {
         const pending = this.upgrades.get(c.id);
         this.upgrades.delete(c.id);
         this.reportFailure(failure, '', 'upgrade');
-        if (pending) this.refuse(pending, 500, 'upgrade refused: the upgrade snippet timed out', pending.route.upgrader.id);
+        if (pending) this.refuse(pending, 500, `upgrade refused: the upgrade snippet ${crashed ? 'crashed' : 'timed out'}`, pending.route.upgrader.id);
         continue;
       }
       const rec = this.byNum.get(c.id);
@@ -402,7 +406,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
       rec.quarantined = true;
       rec.events.length = 0;
       rec.head = 0;
-      if (rec.open) rec.ws.close(1011, 'handler timed out');
+      if (rec.open) rec.ws.close(1011, crashed ? 'handler crashed' : 'handler timed out');
       else this.forget(rec);
     }
   }
