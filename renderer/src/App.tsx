@@ -3,7 +3,8 @@ import { useEffect } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
 import { Canvas } from './canvas/Canvas.tsx';
 import { Palette } from './canvas/Palette.tsx';
-import { handleKeydown } from './commands.ts';
+import { handleKeydown, runCommand } from './commands.ts';
+import { connectDesktop } from './desktop.ts';
 import { BottomPanels } from './panels/BottomPanels.tsx';
 import { Inspector } from './panels/Inspector.tsx';
 import { Dialogs } from './shell/Dialogs.tsx';
@@ -16,6 +17,7 @@ export function App() {
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
+  useEffect(() => connectDesktop(runCommand), []);
   useEffect(() => {
     window.addEventListener('keydown', handleKeydown);
     return () => window.removeEventListener('keydown', handleKeydown);

@@ -5,6 +5,7 @@
  */
 import { copyElements, moveNodes, pasteElements, removeElements } from './model/flow-ops.ts';
 import { autoLayout } from './model/layout.ts';
+import { desktop, desktopImport, desktopOpen, desktopSaveAs } from './desktop.ts';
 import { newDocument, save, startRun, stopRun } from './services.ts';
 import { isDirty, useStudio, type StudioState } from './store.ts';
 
@@ -47,11 +48,11 @@ let pasteCount = 0;
 
 const TABLE: Command[] = [
   { id: 'file.new', label: 'New flow', menu: 'File', keys: ['Mod+Alt+KeyN'], global: true, run: () => (isDirty(get()) ? get().set({ dialog: 'newConfirm' }) : newDocument()) },
-  { id: 'file.open', label: 'Open…', menu: 'File', keys: ['Mod+KeyO'], global: true, run: () => get().set({ dialog: 'open' }) },
+  { id: 'file.open', label: 'Open…', menu: 'File', keys: ['Mod+KeyO'], global: true, run: () => (desktop ? void desktopOpen() : get().set({ dialog: 'open' })) },
   { id: 'file.save', label: 'Save', menu: 'File', keys: ['Mod+KeyS'], global: true, run: () => void save() },
-  { id: 'file.saveAs', label: 'Save as…', menu: 'File', keys: ['Mod+Shift+KeyS'], global: true, run: () => get().set({ dialog: 'saveAs' }) },
+  { id: 'file.saveAs', label: 'Save as…', menu: 'File', keys: ['Mod+Shift+KeyS'], global: true, run: () => (desktop ? void desktopSaveAs() : get().set({ dialog: 'saveAs' })) },
   { id: 'file.export', label: 'Export…', menu: 'File', keys: ['Mod+KeyE'], global: true, run: () => get().set({ dialog: 'export' }) },
-  { id: 'file.importAsyncApi', label: 'Import AsyncAPI…', menu: 'File', keys: ['Mod+KeyI'], global: true, run: () => get().set({ dialog: 'import' }) },
+  { id: 'file.importAsyncApi', label: 'Import AsyncAPI…', menu: 'File', keys: ['Mod+KeyI'], global: true, run: () => (desktop ? void desktopImport() : get().set({ dialog: 'import' })) },
   { id: 'edit.undo', label: 'Undo', menu: 'Edit', keys: ['Mod+KeyZ'], enabled: (s) => s.history.past.length > 0, run: () => get().undo() },
   { id: 'edit.redo', label: 'Redo', menu: 'Edit', keys: ['Mod+Shift+KeyZ', 'Mod+KeyY'], enabled: (s) => s.history.future.length > 0, run: () => get().redo() },
   {

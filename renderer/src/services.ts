@@ -133,7 +133,9 @@ export async function discardRecovery(): Promise<void> {
 export async function save(): Promise<boolean> {
   const state = store.getState();
   if (!state.path) {
-    state.set({ dialog: 'saveAs' });
+    // The Save-as command (in-page dialog, or the native one in the desktop shell).
+    const { runCommand } = await import('./commands.ts');
+    runCommand('file.saveAs');
     return false;
   }
   const flow = state.flow;

@@ -77,6 +77,14 @@ describe('designer: build, check, save, run, test, hot reload, export', () => {
     await page.click('[data-testid="menu-View"]');
     await page.click('[data-testid="cmd-view.autoLayout"]');
 
+    // Copy and paste a node with the keyboard, then undo the paste.
+    await node(page, 'on-close').locator('.card__head').click();
+    await page.keyboard.press(`${MOD}+C`);
+    await page.keyboard.press(`${MOD}+V`);
+    await node(page, 'on-close-2').waitFor();
+    await page.keyboard.press(`${MOD}+Z`);
+    await node(page, 'on-close-2').waitFor({ state: 'detached' });
+
     // Undo and redo the last connection from the keyboard.
     await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
     await page.keyboard.press(`${MOD}+Z`);

@@ -83,7 +83,7 @@ describe('designer with the chat sample', () => {
   it('has a dark theme', async () => {
     const { page } = h;
     await page.keyboard.press('Alt+T');
-    await expect(page.evaluate(() => document.documentElement.dataset.theme)).resolves.toBe('dark');
+    await expect(page.evaluate('document.documentElement.dataset.theme')).resolves.toBe('dark');
     await page.waitForTimeout(300);
     await h.shot('designer-chat-dark');
     await page.keyboard.press('Alt+T');

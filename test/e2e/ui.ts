@@ -1,6 +1,16 @@
 /** Mouse and keyboard gestures on the designer, shared by the browser tests. */
 import type { Page } from 'playwright-core';
 
+/**
+ * The page's `document`, typed for what the tests use: the tests' tsconfig has no DOM types, and
+ * the studio's CSP forbids string evaluation, so browser-side code stays a (self-contained) function.
+ */
+export interface BrowserDocument {
+  activeElement: { closest(selector: string): unknown } | null;
+  querySelector(selector: string): { innerText: string } | null;
+}
+type BrowserGlobal = { document: BrowserDocument };
+
 export const MOD = process.platform === 'darwin' ? 'Meta' : 'Control';
 
 /** Drag a palette item onto the canvas at (x, y) relative to the canvas' top-left corner. */
@@ -48,18 +58,19 @@ export async function typeSnippet(page: Page, code: string): Promise<void> {
   const editor = page.locator('[data-testid="snippet-editor"] .monaco-editor');
   await editor.locator('.view-line').first().waitFor({ timeout: 30_000 });
   await editor.locator('.view-lines').click();
-  await page.waitForFunction(() => !!document.activeElement?.closest('.monaco-editor'), undefined, { timeout: 5000 });
+  await page.waitForFunction(() => !!(globalThis as unknown as BrowserGlobal).document.activeElement?.closest('.monaco-editor'), undefined, { timeout: 5000 });
   await page.keyboard.press(`${MOD}+A`);
   await page.keyboard.press('Delete');
-  await page.evaluate((text) => navigator.clipboard.writeText(text), code);
+  await page.evaluate((text) => (globalThis as unknown as { navigator: { clipboard: { writeText(t: string): Promise<void> } } }).navigator.clipboard.writeText(text), code);
   await page.keyboard.press(`${MOD}+V`);
   // Wrapped lines come back from innerText split, so compare without whitespace.
+  const line = (code.split('\n')[1] ?? '').replace(/\s+/g, '');
   await page.waitForFunction(
-    (text) => {
-      const shown = (document.querySelector('[data-testid="snippet-editor"] .view-lines') as HTMLElement | null)?.innerText ?? '';
-      return shown.replace(/\s+/g, '').includes(text);
-    },
-    (code.split('\n')[1] ?? '').replace(/\s+/g, ''),
+    (text) =>
+      ((globalThis as unknown as BrowserGlobal).document.querySelector('[data-testid="snippet-editor"] .view-lines')?.innerText ?? '')
+        .replace(/\s+/g, '')
+        .includes(text),
+    line,
     { timeout: 5000 },
   );
 }

@@ -5,6 +5,7 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { FileEntry } from '../../../runtime/studio/protocol.ts';
 import { errorMessage } from '../client.ts';
+import { desktop } from '../desktop.ts';
 import { client, exportTo, importAsyncApi, newDocument, openFile, save, saveAs } from '../services.ts';
 import { isDirty, useStudio } from '../store.ts';
 
@@ -144,7 +145,21 @@ function ExportDialog({ onClose }: { onClose: () => void }) {
       >
         <label className="field">
           <span className="field__label">Output folder (in the studio folder)</span>
-          <input className="input input--mono" value={outDir} onChange={(e) => setOutDir(e.target.value)} data-testid="export-dir" />
+          <div className="input-row">
+            <input className="input input--mono" value={outDir} onChange={(e) => setOutDir(e.target.value)} data-testid="export-dir" />
+            {desktop && (
+              <button
+                type="button"
+                className="btn"
+                onClick={async () => {
+                  const picked = await desktop?.showExportFolderDialog({ defaultPath: outDir });
+                  if (picked) setOutDir(picked);
+                }}
+              >
+                Browse…
+              </button>
+            )}
+          </div>
         </label>
         <div className="field-row">
           <label className="field">
