@@ -64,19 +64,24 @@ export function NumberInput(props: { value: number | undefined; onChange: (value
     if (Number(draft) !== props.value || draft === '') setDraft(props.value === undefined ? '' : String(props.value));
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [props.value]);
+  const invalid = draft.trim() !== '' && !/^-?\d+(\.\d+)?$/.test(draft.trim());
   return (
-    <input
-      className="input input--mono"
-      inputMode="numeric"
-      value={draft}
-      placeholder={props.placeholder}
-      data-testid={props.testId}
-      onChange={(e) => {
-        setDraft(e.target.value);
-        const text = e.target.value.trim();
-        if (text === '') props.onChange(undefined);
-        else if (/^-?\d+(\.\d+)?$/.test(text)) props.onChange(Number(text));
-      }}
-    />
+    <>
+      <input
+        className={`input input--mono ${invalid ? 'input--invalid' : ''}`}
+        inputMode="numeric"
+        value={draft}
+        placeholder={props.placeholder}
+        data-testid={props.testId}
+        aria-invalid={invalid}
+        onChange={(e) => {
+          setDraft(e.target.value);
+          const text = e.target.value.trim();
+          if (text === '') props.onChange(undefined);
+          else if (/^-?\d+(\.\d+)?$/.test(text)) props.onChange(Number(text));
+        }}
+      />
+      {invalid && <span className="field__error" role="alert">Not a number; the last valid value is kept.</span>}
+    </>
   );
 }
