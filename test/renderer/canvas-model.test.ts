@@ -161,6 +161,13 @@ describe('layout and snippets', () => {
     expect(placed['on-text']!.y).not.toBe(placed['on-open']!.y);
   });
 
+  it('auto layout puts nodes that are not connected yet into their type column', () => {
+    const placed = autoLayout(chatSkeleton());
+    expect(placed.upgrader!.x).toBeLessThan(placed.service!.x);
+    expect(placed.service!.x).toBeLessThan(placed['on-text']!.x);
+    expect(Object.keys(placed).sort()).toEqual(['on-open', 'on-text', 'service', 'upgrader']);
+  });
+
   it('shows the first body line of a snippet', () => {
     expect(firstCodeLine(defaultSnippet('onText'))).toBe('conn.send(text);');
     expect(firstCodeLine('')).toBe('');

@@ -46,7 +46,10 @@ export function StatusBar() {
         <>
           <span className="status-run" data-testid="run-status">● running <span className="mono">{run.url}</span></span>
           <span data-testid="run-connections">{stats?.connections ?? 0} connections</span>
-          <span data-testid="run-rate">{(stats?.inPerSec ?? 0).toLocaleString()} in/s · {(stats?.outPerSec ?? 0).toLocaleString()} out/s</span>
+          <span data-testid="run-rate" title={`${(stats?.messagesIn ?? 0).toLocaleString()} messages in, ${(stats?.messagesOut ?? 0).toLocaleString()} out since start`}>
+            {(stats?.inPerSec ?? 0).toLocaleString()} msg/s in · {(stats?.outPerSec ?? 0).toLocaleString()} out
+            <span className="muted"> ({(stats?.messagesIn ?? 0).toLocaleString()} / {(stats?.messagesOut ?? 0).toLocaleString()} total)</span>
+          </span>
           {reloadNote && <span className="muted" data-testid="reload-note">{reloadNote}</span>}
         </>
       ) : (
