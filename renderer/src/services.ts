@@ -41,7 +41,7 @@ export async function init(): Promise<void> {
   store.subscribe((state, prev) => {
     if (state.flow !== prev.flow) {
       scheduleValidate();
-      if (state.run) scheduleReload();
+      if (state.run && !onlyMoved(prev.flow, state.flow)) scheduleReload();
     }
   });
   setInterval(() => void autosave(), AUTOSAVE_EVERY_MS);
@@ -57,6 +57,20 @@ export async function init(): Promise<void> {
   } catch (error) {
     store.getState().toast('error', `Cannot reach the studio backend: ${errorMessage(error)}`);
   }
+}
+
+/** True when the only difference is node positions (nothing the running engine cares about). */
+function onlyMoved(a: FlowDocument, b: FlowDocument): boolean {
+  if (a.edges !== b.edges || a.nodes.length !== b.nodes.length) return false;
+  for (const [key, value] of Object.entries(b)) if (key !== 'nodes' && a[key] !== value) return false;
+  return b.nodes.every((node, i) => {
+    const before = a.nodes[i];
+    if (before === node) return true;
+    if (!before) return false;
+    const keys = new Set([...Object.keys(before), ...Object.keys(node)]);
+    keys.delete('position');
+    return [...keys].every((k) => before[k] === node[k]);
+  });
 }
 
 function onEvent(event: StudioEvent): void {
