@@ -238,7 +238,8 @@ export class HostBridge {
     if (next.ready && !this.closed) this.spare = this.createHost();
     const { connections, upgrades } = this.options.sink.survivors();
     for (const s of connections) {
-      this.out.push(P.EV_RESTORE, s.num, s.info);
+      // A connection whose onOpen never finished is opened again by replaying EV_OPEN.
+      if (s.events[s.eventsHead] !== P.EV_OPEN) this.out.push(P.EV_RESTORE, s.num, s.info);
       for (let i = s.eventsHead; i < s.events.length; i += 3) {
         const op = s.events[i] as number;
         if (op === P.EV_CLOSE) this.out.push(op, s.num, s.events[i + 1], s.events[i + 2]);

@@ -18,6 +18,12 @@ nodes:
         }
       }
   - { id: svc, type: service }
+  - id: on-open
+    type: onOpen
+    code: |
+      export default async function onOpen(conn: Connection) {
+        if (conn.params.name === 'slowopen') await new Promise((r) => setTimeout(r, 800));
+      }
   - id: on-text
     type: onText
     code: |
@@ -52,6 +58,7 @@ nodes:
       }
 edges:
   - { from: up, to: svc }
+  - { from: svc, to: on-open }
   - { from: svc, to: on-text }
 `;
 
@@ -118,6 +125,17 @@ describe('isolation', () => {
       await other.closed;
     });
   }
+
+  it('replays the unfinished events of other connections on the new host, onOpen included, exactly once', async () => {
+    const slow = await connect(`${flow.url}/i/slowopen`);
+    const victim = await connect(`${flow.url}/i/victim2`);
+    victim.ws.send('spin'); // while slowopen's onOpen still awaits
+    slow.ws.send('recall');
+    expect((await victim.closed).code).toBe(1011);
+    expect(await slow.next(15_000)).toBe('memo=undefined n=1');
+    slow.ws.close();
+    await slow.closed;
+  });
 
   it('survives a snippet that ends the handler host (process.exit): its connection closes with 1011', async () => {
     const trace = collect(flow);

@@ -527,6 +527,7 @@ function runUpgrade(reqId: number, upgraderIdx: number, info: UpgradeInfo): void
   };
   const reply = (failure: SnippetFailure | null) => {
     const fail = failure ?? badDecision;
+    if (!failure && badDecision) record({ t: Date.now(), nodeId: node.id, connectionId: '', event: 'upgrade', durationMs: 0, logs: [], error: badDecision });
     out.push(P.ACT_UPGRADE_RESULT, reqId, (fail ? { ok: false, error: fail } : { ok: true, decision }) satisfies P.UpgradeResult);
     scheduleFlush();
   };
