@@ -37,7 +37,10 @@ const fileName = () => store.getState().path ?? 'untitled.wsflow.yaml';
 
 export async function init(): Promise<void> {
   client.onEvent(onEvent);
-  client.onConnection((connected) => store.getState().set({ connected }));
+  client.onConnection((connected) => {
+    store.getState().set({ connected });
+    if (!connected) store.getState().toast('error', 'Lost the connection to the studio backend. Unsaved work is in the recovery copy; restart `wsflow studio` and reopen the file.');
+  });
   store.subscribe((state, prev) => {
     if (state.flow !== prev.flow) {
       scheduleValidate();

@@ -82,6 +82,8 @@ export interface StudioState {
   editorJump: EditorJump | undefined;
   /** Bumped to ask the canvas to fit the view (after open, layout, or the command). */
   fitViewSeq: number;
+  /** Bumped when another document replaces the current one (editors drop per-node state). */
+  docSeq: number;
 
   change(mutate: (flow: FlowDocument) => FlowDocument, options?: { coalesce?: string }): void;
   undo(): void;
@@ -145,6 +147,7 @@ export const useStudio = create<StudioState>()((set, get) => ({
   recovery: undefined,
   editorJump: undefined,
   fitViewSeq: 0,
+  docSeq: 0,
 
   change(mutate, options = {}) {
     const before = get().flow;
@@ -175,6 +178,7 @@ export const useStudio = create<StudioState>()((set, get) => ({
       problems: [],
       recovery: undefined,
       fitViewSeq: get().fitViewSeq + 1,
+      docSeq: get().docSeq + 1,
     });
   },
   markSaved(flow, text, path, mtimeMs) {

@@ -7,6 +7,7 @@ import * as monaco from 'monaco-editor';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import TsWorker from 'monaco-editor/language/typescript/ts.worker?worker';
 import handlerApi from '../../../runtime/api/wsflow-handler-api.d.ts?raw';
+import { useStudio } from '../store.ts';
 
 declare global {
   interface Window {
@@ -48,6 +49,15 @@ monaco.editor.defineTheme('wsflow-light', {
   inherit: true,
   rules: [],
   colors: { 'editor.background': '#ffffff' },
+});
+
+// Another document replaced the current one: drop the old snippet models (their undo stacks and
+// diagnostics belong to it). Editors recreate the models of the new document on demand.
+useStudio.subscribe((state, previous) => {
+  if (state.docSeq === previous.docSeq) return;
+  for (const model of monaco.editor.getModels()) {
+    if (model.uri.path.startsWith('/wsflow/nodes/')) model.dispose();
+  }
 });
 
 export { monaco };
