@@ -29,6 +29,9 @@ import type { ServiceNode } from '../model/types.ts';
 const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
 // Shared send options: no object allocation per message on the hot path.
 const TEXT = { binary: false };
+/** Unfinished events (3 slots each) per connection before its socket is no longer read, and again. */
+const PAUSE_AT = 3 * 256;
+const RESUME_AT = 3 * 64;
 const BINARY = { binary: true };
 const decided = new WeakMap<IncomingMessage, string | undefined>();
 
@@ -206,6 +209,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
   private forward(rec: ConnRecord, op: number, a: unknown): void {
     rec.events.push(op, a, undefined);
     this.bridge.push2(op, rec.num, a);
+    if (rec.events.length - rec.head > PAUSE_AT) rec.ws.pause();
   }
 
   private wire(rec: ConnRecord): void {
@@ -229,6 +233,8 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
       }
       rec.events.push(P.EV_TEXT, text, undefined);
       this.bridge.push2(P.EV_TEXT, rec.num, text);
+      // Backpressure: a peer that sends faster than its handler runs stops being read.
+      if (rec.events.length - rec.head > PAUSE_AT) ws.pause();
     });
     ws.on('ping', () => {
       if (svc.idleMs > 0) rec.lastSeen = Date.now();
@@ -279,7 +285,11 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
 
   done(connNum: number): void {
     const rec = this.byNum.get(connNum);
-    if (rec && completeEvent(rec) && !rec.open) this.forget(rec);
+    if (!rec) return;
+    if (completeEvent(rec)) {
+      if (!rec.open) this.forget(rec);
+      else if (rec.ws.isPaused) rec.ws.resume();
+    } else if (rec.ws.isPaused && rec.events.length - rec.head < RESUME_AT) rec.ws.resume();
   }
 
   broadcast(serviceIdx: number, data: string | Uint8Array, except: string[] | null): void {
@@ -406,6 +416,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
       rec.quarantined = true;
       rec.events.length = 0;
       rec.head = 0;
+      if (rec.ws.isPaused) rec.ws.resume(); // the close handshake needs reading
       if (rec.open) rec.ws.close(1011, crashed ? 'handler crashed' : 'handler timed out');
       else this.forget(rec);
     }

@@ -111,6 +111,18 @@ describe('handlers', () => {
     c.ws.close();
   });
 
+  it('keeps order and loses nothing when a peer sends faster than its handler runs (backpressure)', async () => {
+    const c = await connect(`${flow.url}/h/flood`);
+    await c.next();
+    const n = 700;
+    for (let i = 0; i < n; i++) c.ws.send(i % 2 ? `fast ${i}` : 'slow 0');
+    const got: string[] = [];
+    for (let i = 0; i < n; i++) got.push(String(await c.next(10_000)));
+    expect(got).toEqual(Array.from({ length: n }, (_, i) => (i % 2 ? `fast ${i}` : 'slow done 0')));
+    c.ws.close();
+    await c.closed;
+  });
+
   it('serves other connections while one connection awaits', async () => {
     const slow = await connect(`${flow.url}/h/slow`);
     const quick = await connect(`${flow.url}/h/quick`);
