@@ -17,6 +17,7 @@ import { RootFolder } from './files.ts';
 import { STUDIO_API_PATH, STUDIO_TOKEN_COOKIE, type StudioEvent, type StudioServerMessage } from './protocol.ts';
 import { Runner } from './runner.ts';
 import { Session } from './session.ts';
+import { Validator } from './validator.ts';
 
 export interface StudioOptions {
   port?: number;
@@ -88,6 +89,7 @@ export async function startStudio(options: StudioOptions = {}): Promise<StudioHa
     }
   };
   const runner = new Runner(broadcast);
+  const validator = new Validator(log);
 
   let port = 0;
   const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
@@ -142,7 +144,7 @@ export async function startStudio(options: StudioOptions = {}): Promise<StudioHa
       };
       const entry = {
         socket: ws,
-        session: new Session({ folder, runner, log, ...(initialFile ? { initialFile } : {}) }, send),
+        session: new Session({ folder, runner, validator, log, ...(initialFile ? { initialFile } : {}) }, send),
       };
       sessions.add(entry);
       ws.on('message', (data) => void entry.session.handle(data.toString()));
@@ -177,6 +179,7 @@ export async function startStudio(options: StudioOptions = {}): Promise<StudioHa
       }
       sessions.clear();
       await runner.stop('studio closed').catch(() => undefined);
+      await validator.close();
       wss.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

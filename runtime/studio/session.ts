@@ -11,10 +11,13 @@ import type { ParamsOf, ResultOf, StudioError, StudioEvent, StudioMethod, Studio
 import { STUDIO_PROTOCOL_VERSION } from './protocol.ts';
 import { compileChecked, FlowProblemsError, type Runner } from './runner.ts';
 import { TestClients } from './test-clients.ts';
+import type { Validator } from './validator.ts';
 
 export interface SessionContext {
   folder: RootFolder;
   runner: Runner;
+  /** Full checks (with TypeScript) run on a worker thread. */
+  validator: Validator;
   /** The flow given on the command line, relative to the root. */
   initialFile?: string;
   log: (line: string) => void;
@@ -111,7 +114,7 @@ export class Session {
       },
       validate: async ({ text, path: rel, typecheck }) => {
         const check = typecheck ?? true;
-        const { problems } = await validateFlowText(requireString(text, 'text', true), this.fileName(rel), { typecheck: check });
+        const problems = await this.ctx.validator.validate(requireString(text, 'text', true), this.fileName(rel), check);
         // The type check already reports snippet syntax errors; compiling again would only cost time.
         if (check || problems.some((p) => p.severity === 'error')) return { problems };
         // Snippet syntax that only the compiler sees (the type check may have been skipped).

@@ -102,6 +102,7 @@ let dir: string;
 let outside: string;
 let studio: StudioHandle;
 let api: ApiClient;
+const log: string[] = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'wsflow-studio-'));
@@ -110,7 +111,7 @@ beforeAll(async () => {
   writeFileSync(path.join(dir, 'echo.wsflow.yaml'), ECHO);
   symlinkSync(path.join(outside, 'secret.wsflow.yaml'), path.join(dir, 'link.wsflow.yaml'));
   symlinkSync(outside, path.join(dir, 'linkdir'));
-  studio = await startStudio({ port: 0, file: path.join(dir, 'echo.wsflow.yaml') });
+  studio = await startStudio({ port: 0, file: path.join(dir, 'echo.wsflow.yaml'), log: (line) => log.push(line) });
   api = await ApiClient.connect(studio);
 });
 
@@ -193,6 +194,28 @@ describe('files', () => {
     expect((await api.call('hello', {})).untitledRecovery?.text).toBe(ECHO);
     await api.call('discardRecovery', {});
     expect((await api.call('hello', {})).untitledRecovery).toBeUndefined();
+  });
+});
+
+describe('validation', () => {
+  it('type-checks on a worker thread: the studio keeps answering while a big flow is checked', async () => {
+    const typo = ECHO.replace("conn.send('echo:' + text);", "conn.sned('echo:' + text);");
+    const problems = (await api.call('validate', { text: typo })).problems;
+    expect(problems.map((p) => `${p.nodeId}:${p.line} ${p.message}`)).toEqual([expect.stringMatching(/^on-text:14 .*'sned' does not exist/)]);
+    // 150 snippets take the checker a while; hello must not wait for it.
+    const many = Array.from({ length: 150 }, (_, i) => `  - id: h${i}\n    type: onText\n    code: |\n      export default function onText(conn: Connection, text: string) {\n        conn.send(text + ${i});\n      }\n`).join('');
+    const big = ECHO.replace('edges:', `${many}edges:`);
+    let validatedAt = 0;
+    const validating = api.call('validate', { text: big }).then((r) => {
+      validatedAt = Date.now();
+      return r;
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    await api.call('hello', {});
+    const helloAt = Date.now();
+    await validating;
+    expect(helloAt).toBeLessThan(validatedAt);
+    expect(log.filter((l) => l.includes('in-process'))).toEqual([]);
   });
 });
 

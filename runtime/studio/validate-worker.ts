@@ -1,0 +1,23 @@
+/**
+ * Worker thread of the studio's validator: the full check (YAML, schema, structure, TypeScript)
+ * is synchronous CPU work of up to seconds on a big flow, so it runs here and the studio's event
+ * loop stays free for the running flow's sockets, the trace relay and the renderer.
+ */
+import { parentPort } from 'node:worker_threads';
+import { validateFlowText } from '../check/index.ts';
+
+export interface ValidateJob {
+  id: number;
+  text: string;
+  file: string;
+  typecheck: boolean;
+}
+
+parentPort?.on('message', async (job: ValidateJob) => {
+  try {
+    const { problems } = await validateFlowText(job.text, job.file, { typecheck: job.typecheck });
+    parentPort?.postMessage({ id: job.id, problems });
+  } catch (error) {
+    parentPort?.postMessage({ id: job.id, error: error instanceof Error ? error.message : String(error) });
+  }
+});
