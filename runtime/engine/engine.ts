@@ -7,8 +7,6 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { randomBytes } from 'node:crypto';
-import { WebSocketServer } from 'ws';
-import type { WebSocket } from 'ws';
 import type { ClusterAdapter, CompiledFlow, Delivery, EngineOptions, RunningFlow, SnippetFailure, TraceEvent, TraceSubscription } from './contracts.ts';
 import { buildTopology } from './topology.ts';
 import type { RouteSpec, Topology } from './topology.ts';
@@ -17,23 +15,17 @@ import type { BridgeSink, Culprit, Survivor } from './bridge.ts';
 import * as P from './host/protocol.ts';
 import type { ConnInfo, EngineNote, InvokeRecord, StateOp, StatsDelta, UpgradeResult } from './host/protocol.ts';
 import { TraceHub } from './trace.ts';
-import { completeEvent, hasUnfinished, startSweeps, stopSweeps } from './connection.ts';
+import { completeEvent, hasUnfinished, stopSweeps } from './connection.ts';
 import type { ConnRecord, ServiceRt } from './connection.ts';
-import { incomingCheck } from './incoming.ts';
 import { answerPlainRequest, refuseUpgrade } from './http.ts';
-import { chooseProtocol, handleUpgrade } from './upgrade.ts';
+import { handleUpgrade } from './upgrade.ts';
+import { BINARY, TEXT, callState, createService, decidedProtocol, deliverLocal, updateService } from './services.ts';
 import type { Acceptance, PendingUpgrade, UpgradeHost } from './upgrade.ts';
 import { createMemoryAdapter } from './adapters/memory.ts';
-import type { ServiceNode } from '../model/types.ts';
 
-const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
-// Shared send options: no object allocation per message on the hot path.
-const TEXT = { binary: false };
 /** Unfinished events (3 slots each) per connection before its socket is no longer read, and again. */
 const PAUSE_AT = 3 * 256;
 const RESUME_AT = 3 * 64;
-const BINARY = { binary: true };
-const decided = new WeakMap<IncomingMessage, string | undefined>();
 
 export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
   port = 0;
@@ -83,30 +75,9 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
   }
 
   private addService(spec: Topology['services'][number]): void {
-    const node = spec.node;
-    const svc: ServiceRt = {
-      spec,
-      wss: this.newWss(() => svc, node),
-      conns: new Set(),
-      check: incomingCheck(node),
-      idleMs: node.idleTimeoutMs ?? 0,
-      heartbeatMs: node.heartbeatMs ?? 0,
-      timers: [],
-    };
-    startSweeps(svc);
+    const svc = createService(spec);
     this.services.push(svc);
     this.byService.set(spec.id, svc);
-  }
-
-  /** `svc` is read at handshake time, so a reload's new subprotocol list applies. */
-  private newWss(svc: () => ServiceRt, node: ServiceNode): WebSocketServer {
-    return new WebSocketServer({
-      noServer: true,
-      clientTracking: false,
-      perMessageDeflate: false,
-      maxPayload: node.maxPayload ?? DEFAULT_MAX_PAYLOAD,
-      handleProtocols: (offered: Set<string>, req: IncomingMessage) => decided.get(req) ?? chooseProtocol(svc(), [...offered]) ?? false,
-    });
   }
 
   async listen(): Promise<void> {
@@ -176,7 +147,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     const { req, socket, head, svc, info, route } = pending;
     if (socket.destroyed) return;
     if (this.stopping) return this.refuse(pending, 503, 'the service is shutting down', route.upgrader.id);
-    decided.set(req, acceptance.protocol);
+    decidedProtocol.set(req, acceptance.protocol);
     svc.wss.handleUpgrade(req, socket, head, (ws) => {
       const num = ++this.nextNum;
       const connInfo: ConnInfo = {
@@ -307,28 +278,8 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     this.adapter.publish(d);
   }
 
-  /** The adapter's local delivery: encode once, write to every target socket of this instance. */
   private deliverLocal(d: Delivery): void {
-    const payload = d.binary ? Buffer.from(d.data, 'base64') : Buffer.from(d.data);
-    const opts = d.binary === true ? BINARY : TEXT;
-    if (d.to) {
-      for (const id of d.to) {
-        const rec = this.byId.get(id);
-        if (rec && rec.open) {
-          this.messagesOut++;
-          rec.ws.send(payload, opts);
-        }
-      }
-      return;
-    }
-    const svc = this.byService.get(d.service);
-    if (!svc) return;
-    const except = d.except && d.except.length > 0 ? new Set(d.except) : undefined;
-    for (const rec of svc.conns) {
-      if (except?.has(rec.id)) continue;
-      this.messagesOut++;
-      rec.ws.send(payload, opts);
-    }
+    this.messagesOut += deliverLocal(d, this.byId, this.byService);
   }
 
   close(connNum: number, code: number, reason: string): void {
@@ -343,22 +294,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
   }
 
   state(serviceIdx: number, op: StateOp, key: string, arg: unknown): Promise<unknown> {
-    const service = this.services[serviceIdx]?.spec.id ?? '';
-    const s = this.adapter.state;
-    switch (op) {
-      case 'get':
-        return s.get(service, key);
-      case 'set':
-        return s.set(service, key, arg);
-      case 'delete':
-        return s.delete(service, key);
-      case 'incr':
-        return s.incr(service, key, typeof arg === 'number' ? arg : 1);
-      case 'keys':
-        return s.keys(service, typeof arg === 'string' ? arg : key);
-      default:
-        return Promise.reject(new Error(`unknown state operation ${String(op)}`));
-    }
+    return callState(this.adapter.state, this.services[serviceIdx]?.spec.id ?? '', op, key, arg);
   }
 
   count(serviceIdx: number): Promise<number> {
@@ -453,16 +389,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
         this.addService(spec);
         continue;
       }
-      const node = spec.node;
-      if ((node.maxPayload ?? DEFAULT_MAX_PAYLOAD) !== (svc.spec.node.maxPayload ?? DEFAULT_MAX_PAYLOAD)) {
-        svc.wss = this.newWss(() => svc, node); // applies to new connections
-      }
-      svc.spec = spec;
-      svc.check = incomingCheck(node);
-      svc.idleMs = node.idleTimeoutMs ?? 0;
-      svc.heartbeatMs = node.heartbeatMs ?? 0;
-      stopSweeps(svc);
-      startSweeps(svc);
+      updateService(svc, spec);
       this.services.push(svc);
       this.byService.set(spec.id, svc);
     }

@@ -1,0 +1,104 @@
+/**
+ * Services in the main thread: one `ws` server each (noServer, so per-service maxPayload and
+ * subprotocols on one listener), their settings across hot reloads, and local delivery of
+ * broadcasts and targeted sends to their sockets.
+ */
+import type { IncomingMessage } from 'node:http';
+import { WebSocketServer } from 'ws';
+import type { ServiceNode } from '../model/types.ts';
+import type { Delivery, StateBackend } from './contracts.ts';
+import type { StateOp } from './host/protocol.ts';
+import type { ServiceSpec } from './topology.ts';
+import type { ConnRecord, ServiceRt } from './connection.ts';
+import { startSweeps, stopSweeps } from './connection.ts';
+import { incomingCheck } from './incoming.ts';
+import { chooseProtocol } from './upgrade.ts';
+
+export const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
+/** The subprotocol an upgrade snippet picked, per request (read by handleProtocols). */
+export const decidedProtocol = new WeakMap<IncomingMessage, string | undefined>();
+// Shared send options: no object allocation per message on the hot path.
+export const TEXT = { binary: false };
+export const BINARY = { binary: true };
+
+/** `svc` is read at handshake time, so a reload's new subprotocol list applies. */
+function newWss(svc: () => ServiceRt, node: ServiceNode): WebSocketServer {
+  return new WebSocketServer({
+    noServer: true,
+    clientTracking: false,
+    perMessageDeflate: false,
+    maxPayload: node.maxPayload ?? DEFAULT_MAX_PAYLOAD,
+    handleProtocols: (offered: Set<string>, req: IncomingMessage) => decidedProtocol.get(req) ?? chooseProtocol(svc(), [...offered]) ?? false,
+  });
+}
+
+export function createService(spec: ServiceSpec): ServiceRt {
+  const node = spec.node;
+  const svc: ServiceRt = {
+    spec,
+    wss: newWss(() => svc, node),
+    conns: new Set(),
+    check: incomingCheck(node),
+    idleMs: node.idleTimeoutMs ?? 0,
+    heartbeatMs: node.heartbeatMs ?? 0,
+    timers: [],
+  };
+  startSweeps(svc);
+  return svc;
+}
+
+/** Hot reload of a kept service: new settings apply to new connections and to the sweeps. */
+export function updateService(svc: ServiceRt, spec: ServiceSpec): void {
+  const node = spec.node;
+  if ((node.maxPayload ?? DEFAULT_MAX_PAYLOAD) !== (svc.spec.node.maxPayload ?? DEFAULT_MAX_PAYLOAD)) svc.wss = newWss(() => svc, node);
+  svc.spec = spec;
+  svc.check = incomingCheck(node);
+  svc.idleMs = node.idleTimeoutMs ?? 0;
+  svc.heartbeatMs = node.heartbeatMs ?? 0;
+  stopSweeps(svc);
+  startSweeps(svc);
+}
+
+/** The adapter's local delivery: encode once, write to every target socket here. Returns the number of sends. */
+export function deliverLocal(d: Delivery, byId: ReadonlyMap<string, ConnRecord>, byService: ReadonlyMap<string, ServiceRt>): number {
+  const payload = d.binary ? Buffer.from(d.data, 'base64') : Buffer.from(d.data);
+  const opts = d.binary === true ? BINARY : TEXT;
+  let sent = 0;
+  if (d.to) {
+    for (const id of d.to) {
+      const rec = byId.get(id);
+      if (rec && rec.open) {
+        sent++;
+        rec.ws.send(payload, opts);
+      }
+    }
+    return sent;
+  }
+  const svc = byService.get(d.service);
+  if (!svc) return 0;
+  const except = d.except && d.except.length > 0 ? new Set(d.except) : undefined;
+  for (const rec of svc.conns) {
+    if (except?.has(rec.id)) continue;
+    sent++;
+    rec.ws.send(payload, opts);
+  }
+  return sent;
+}
+
+/** A snippet's `ctx.state.*` call, carried out on the cluster adapter's state backend. */
+export function callState(s: StateBackend, service: string, op: StateOp, key: string, arg: unknown): Promise<unknown> {
+  switch (op) {
+    case 'get':
+      return s.get(service, key);
+    case 'set':
+      return s.set(service, key, arg);
+    case 'delete':
+      return s.delete(service, key);
+    case 'incr':
+      return s.incr(service, key, typeof arg === 'number' ? arg : 1);
+    case 'keys':
+      return s.keys(service, typeof arg === 'string' ? arg : key);
+    default:
+      return Promise.reject(new Error(`unknown state operation ${String(op)}`));
+  }
+}
