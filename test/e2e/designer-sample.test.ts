@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureRendererBuilt, REPO } from './build.ts';
 import { startHarness, type Harness } from './harness.ts';
-import { connectClient, MOD, node, openTab, selectNode } from './ui.ts';
+import { connectClient, MOD, node, openTab, selectNode, waitForHighlighting } from './ui.ts';
 
 const CHAT = readFileSync(new URL('../../samples/chat.wsflow.yaml', import.meta.url), 'utf8');
 const ASYNCAPI = `asyncapi: '2.6.0'
@@ -58,16 +58,18 @@ describe('designer with the chat sample', () => {
     await page.locator('[data-testid="client-c3"] [data-testid="client-close"]').click();
 
     await selectNode(page, 'on-text');
+    await page.locator('[data-testid="run-connections"]', { hasText: '2 connections' }).waitFor({ timeout: 10_000 });
+    // The node that runs glows on the canvas (for a moment, so watch before sending).
+    const glow = node(page, 'on-text').locator('.card--firing').waitFor({ timeout: 15_000 });
     for (const [client, text] of [['c1', 'Hello Bob!'], ['c2', 'Hi Alice, how are you?']] as const) {
       const input = page.locator(`[data-testid="client-${client}"] [data-testid="client-message"]`);
       await input.fill(text);
       await input.press('Enter');
     }
+    await glow;
     await timeline('c2').locator('.tl--received', { hasText: 'alice: Hello Bob!' }).waitFor({ timeout: 10_000 });
     await timeline('c1').locator('.tl--received', { hasText: 'bob: Hi Alice, how are you?' }).waitFor({ timeout: 10_000 });
-    await page.locator('[data-testid="run-connections"]', { hasText: '2 connections' }).waitFor({ timeout: 5000 });
-    // The node that just ran glows on the canvas.
-    await node(page, 'on-text').locator('.card--firing').waitFor({ timeout: 5000 });
+    await waitForHighlighting(page);
     await page.mouse.move(0, 0);
     await h.shot('designer-chat');
   });

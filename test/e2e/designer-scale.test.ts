@@ -62,7 +62,7 @@ describe('a 500-node flow', () => {
     }
     console.log(`[scale] 500 nodes: first render ${loadMs.firstRender} ms after navigation start, fit view ${loadMs.fitView} ms`);
     expect(loadMs.firstRender).toBeGreaterThan(0);
-    expect(loadMs.fitView).toBeLessThan(20_000);
+    expect(loadMs.fitView).toBeLessThan(30_000);
     await h.shot('designer-500-nodes');
   });
 
@@ -79,14 +79,15 @@ describe('a 500-node flow', () => {
     await timed('select all (Ctrl+A)', async () => {
       await page.locator('.react-flow__pane').click({ position: { x: 10, y: 10 } });
       await page.keyboard.press(`${MOD}+A`);
-      await page.locator('.inspector__title', { hasText: '500 nodes selected' }).waitFor({ timeout: 10_000 });
+      await page.locator('.inspector__title', { hasText: '500 nodes selected' }).waitFor({ timeout: 20_000 });
     });
     await page.locator('.react-flow__pane').click({ position: { x: 10, y: 10 } });
     const selectMs = await timed('click a node, inspector shows it', async () => {
       await target.click({ force: true });
-      await page.locator('[data-testid="node-id"][value="svc-50"]').waitFor({ timeout: 10_000 });
+      await page.locator('[data-testid="node-id"][value="svc-50"]').waitFor({ timeout: 20_000 });
     });
-    expect(selectMs).toBeLessThan(5000);
+    // Bounds catch a pathological regression, not a slow shared CI machine (numbers are printed).
+    expect(selectMs).toBeLessThan(10_000);
     const before = (await target.boundingBox())!;
     await timed('drag a node', async () => {
       await page.mouse.move(before.x + before.width / 2, before.y + before.height / 2);
@@ -101,7 +102,7 @@ describe('a 500-node flow', () => {
       await page.keyboard.press(`${MOD}+Shift+L`);
       await page.waitForFunction(() => performance.getEntriesByName('wsflow:fit-view').length > 1, undefined, { timeout: 30_000 });
     });
-    expect(layoutMs).toBeLessThan(20_000);
+    expect(layoutMs).toBeLessThan(30_000);
     await timed('undo the layout', async () => {
       await page.keyboard.press(`${MOD}+Z`);
       await page.locator('[data-testid="dirty-marker"]').waitFor({ timeout: 10_000 });

@@ -8,6 +8,7 @@ import type { Page } from 'playwright-core';
 export interface BrowserDocument {
   activeElement: { closest(selector: string): unknown } | null;
   querySelector(selector: string): { innerText: string } | null;
+  querySelectorAll(selector: string): ArrayLike<{ textContent: string | null; className: string }>;
 }
 type BrowserGlobal = { document: BrowserDocument };
 
@@ -89,6 +90,18 @@ export async function retypeWord(page: Page, line: number, col: number, replacem
   await input.waitFor({ state: 'hidden', timeout: 5000 });
   await page.keyboard.press(`${MOD}+Shift+ArrowRight`);
   await page.keyboard.type(replacement, { delay: 15 });
+}
+
+/** Wait until Monaco has coloured the editor (tokenization runs in the background). */
+export async function waitForHighlighting(page: Page, keyword = 'return'): Promise<void> {
+  await page.waitForFunction(
+    (word) =>
+      Array.from((globalThis as unknown as BrowserGlobal).document.querySelectorAll('[data-testid="snippet-editor"] .view-line span span')).some(
+        (span) => span.textContent === word && !/\bmtk1\b/.test(span.className),
+      ),
+    keyword,
+    { timeout: 15_000 },
+  );
 }
 
 export async function openTab(page: Page, tab: 'problems' | 'trace' | 'clients'): Promise<void> {

@@ -25,7 +25,7 @@ import { useStudio } from '../store.ts';
 import { NODE_TYPES, type CardData, type CardNode } from './FlowNodes.tsx';
 
 export const PALETTE_MIME = 'application/x-wsflow-node';
-const FIRING_MS = 900;
+const FIRING_MS = 1500;
 
 const kindOf = (node: FlowNode): CardNode['type'] => (node.type === 'upgrader' ? 'upgrader' : node.type === 'service' ? 'service' : 'handler');
 

@@ -149,7 +149,7 @@ function NodeInspector({ node, problems }: { node: FlowNode; problems: Problem[]
       {showEditor && (
         <div className="inspector__code">
           <div className="inspector__code-head">
-            <span>{node.type === 'upgrader' ? 'Upgrade snippet' : `${node.type} snippet`}</span>
+            <span>{node.type === 'upgrader' ? 'Upgrade snippet' : `${node.type} snippet`} · TypeScript</span>
             {node.type === 'upgrader' && (
               <button className="btn btn--ghost btn--small" onClick={() => set({ code: undefined }, 'code-remove')}>Remove</button>
             )}
