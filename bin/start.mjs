@@ -28,6 +28,8 @@ try {
 }
 
 async function runElectron(binary) {
+  const { ensureRendererBuilt } = await import('../runtime/studio/renderer-build.ts');
+  await ensureRendererBuilt((line) => process.stderr.write(`npm start: ${line}\n`));
   const { buildPreload } = await import('../electron/build.ts');
   await buildPreload(root);
   const env = { ...process.env };
@@ -45,6 +47,8 @@ async function runElectron(binary) {
 async function runBrowserStudio(chosen) {
   if (!chosen) process.stdout.write(`${FALLBACK_MESSAGE}\n`);
   if (files.length > 1) throw new Error('give at most one flow file');
+  const { ensureRendererBuilt } = await import('../runtime/studio/renderer-build.ts');
+  await ensureRendererBuilt((line) => process.stderr.write(`npm start: ${line}\n`));
   const { startStudio } = await import('../runtime/studio/server.ts');
   let handle;
   try {

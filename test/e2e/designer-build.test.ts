@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFlow } from '../../runtime/model/parse.ts';
-import { ensureRendererBuilt } from './build.ts';
+import { ensureRendererBuilt } from '../../runtime/studio/renderer-build.ts';
 import { startHarness, type Harness } from './harness.ts';
 import { connectClient, dragEdge, dragFromPalette, MOD, node, openTab, retypeWord, selectNode, typeSnippet } from './ui.ts';
 

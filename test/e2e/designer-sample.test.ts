@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureRendererBuilt, REPO } from './build.ts';
+import { ensureRendererBuilt, REPO } from '../../runtime/studio/renderer-build.ts';
 import { startHarness, type Harness } from './harness.ts';
 import { connectClient, MOD, node, openTab, selectNode, waitForHighlighting } from './ui.ts';
 

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { updateFlowYaml } from '../../runtime/model/serialize.ts';
 import type { FlowDocument, FlowNode } from '../../runtime/model/types.ts';
-import { ensureRendererBuilt } from './build.ts';
+import { ensureRendererBuilt } from '../../runtime/studio/renderer-build.ts';
 import { startHarness, type Harness } from './harness.ts';
 import { MOD } from './ui.ts';
 

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startStudio, type StudioHandle } from '../../runtime/studio/server.ts';
-import { REPO } from './build.ts';
+import { REPO } from '../../runtime/studio/renderer-build.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const SCREENSHOTS = path.join(REPO, 'docs/screenshots');

@@ -11,7 +11,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStudio, type StudioHandle } from '../../runtime/studio/server.ts';
 import { CONTENT_SECURITY_POLICY, originOf, withContentSecurityPolicy } from '../../electron/policy.ts';
-import { ensureRendererBuilt, REPO } from '../e2e/build.ts';
+import { ensureRendererBuilt, REPO } from '../../runtime/studio/renderer-build.ts';
 import { CHROMIUM } from '../e2e/harness.ts';
 import { selectNode } from '../e2e/ui.ts';
 

@@ -3,12 +3,14 @@
  * per-launch token). Runs until SIGINT/SIGTERM, then stops any running flow and exits 0.
  */
 import { spawn } from 'node:child_process';
+import { ensureRendererBuilt } from '../../studio/renderer-build.ts';
 import { startStudio } from '../../studio/server.ts';
 import { CliError, EXIT_BAD_INPUT, EXIT_OK } from '../main.ts';
 
 export async function studio(file: string | undefined, options: { port?: string; open?: boolean }): Promise<number> {
   const port = Number(options.port ?? '0');
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port: ${options.port} is not a port number`, EXIT_BAD_INPUT);
+  await ensureRendererBuilt((line) => process.stderr.write(`wsflow studio: ${line}\n`));
   let handle;
   try {
     handle = await startStudio({ port, ...(file ? { file } : {}), log: (line) => process.stderr.write(`${line}\n`) });

@@ -1,10 +1,11 @@
 /**
- * Makes sure `dist/renderer` is built and newer than its sources before browser tests run.
- * Used by `global-setup.ts` and by each e2e file's beforeAll (whichever runs first builds; a lock
- * folder keeps two test files from building at once).
+ * Makes sure `dist/renderer` is built and newer than its sources: `npm start`, `wsflow studio` and
+ * the browser tests all call it, so a fresh clone needs no separate build step. A lock folder keeps
+ * two callers (e.g. two test files) from building at once. A packaged app has no renderer sources
+ * and is left alone.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -29,7 +30,12 @@ export function rendererIsFresh(): boolean {
   return built > 0 && SOURCES.every((s) => newest(path.join(REPO, s)) <= built);
 }
 
-export async function ensureRendererBuilt(): Promise<void> {
+/** Builds the renderer when it is missing or stale; `announce` is told before a build starts. */
+export async function ensureRendererBuilt(announce?: (line: string) => void): Promise<void> {
+  if (!existsSync(path.join(REPO, 'renderer')) || rendererIsFresh()) return;
+  const vite = path.join(REPO, 'node_modules/vite/bin/vite.js');
+  if (!existsSync(vite)) throw new Error('the designer is not built and vite is not installed; run `npm ci` first');
+  announce?.('building the designer (only after an install or a change to renderer/; about 30 s)...');
   const lock = path.join(REPO, 'dist/.renderer-build-lock');
   mkdirSync(path.dirname(lock), { recursive: true });
   const deadline = Date.now() + 240_000;
@@ -47,11 +53,11 @@ export async function ensureRendererBuilt(): Promise<void> {
     }
     try {
       if (!rendererIsFresh()) {
-        execFileSync(process.execPath, [path.join(REPO, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], {
+        execFileSync(process.execPath, [vite, 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], {
           cwd: REPO,
           // vitest sets NODE_ENV=test, which would give a development build of React.
           env: { ...process.env, NODE_ENV: 'production' },
-          stdio: 'inherit',
+          stdio: ['ignore', 'ignore', 'inherit'],
           timeout: 240_000,
         });
       }
