@@ -56,8 +56,8 @@ export function StatusBar() {
         <span className="muted">stopped</span>
       )}
       <span className="statusbar__spacer" />
-      <span className={errors ? 'text-error' : 'muted'}>{errors} errors</span>
-      <span className={warnings ? 'text-warn' : 'muted'}>{warnings} warnings</span>
+      <span className={errors ? 'text-error' : 'muted'}>{errors} {errors === 1 ? 'error' : 'errors'}</span>
+      <span className={warnings ? 'text-warn' : 'muted'}>{warnings} {warnings === 1 ? 'warning' : 'warnings'}</span>
     </footer>
   );
 }
