@@ -53,7 +53,7 @@ export async function ensureRendererBuilt(announce?: (line: string) => void): Pr
     }
     try {
       if (!rendererIsFresh()) {
-        execFileSync(process.execPath, [vite, 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], {
+        execFileSync(process.execPath, [vite, 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'error'], {
           cwd: REPO,
           // vitest sets NODE_ENV=test, which would give a development build of React.
           env: { ...process.env, NODE_ENV: 'production' },
