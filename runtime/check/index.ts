@@ -7,7 +7,6 @@ import { MODEL_CODES as C } from '../model/codes.ts';
 import { parseFlow, sortProblems } from '../model/parse.ts';
 import type { FlowDocument, Problem } from '../model/types.ts';
 import { checkSchema } from './schema.ts';
-import { checkSnippets } from './typecheck.ts';
 
 export interface ValidationResult {
   flow?: FlowDocument;
@@ -29,7 +28,12 @@ export async function validateFlowText(text: string, file: string, options: Vali
   for (const p of checkSchema(parsed.flow, parsed.locate, file)) {
     if (!covered.has(coverKey(p))) problems.push(p);
   }
-  if (options.typecheck !== false) problems.push(...checkSnippets(parsed.flow, parsed.locate, file));
+  if (options.typecheck !== false) {
+    // Loaded on demand: the TypeScript compiler costs about a second to load, and `wsflow run`
+    // and the exporter's quick checks skip type checks.
+    const { checkSnippets } = await import('./typecheck.ts');
+    problems.push(...checkSnippets(parsed.flow, parsed.locate, file));
+  }
   return { flow: parsed.flow, problems: sortProblems(problems) };
 }
 
