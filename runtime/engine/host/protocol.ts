@@ -6,7 +6,7 @@
  * postMessage can carry, and one postMessage per turn amortizes the thread hop over every event
  * that arrived in that turn. Control messages (init, reload, config) are plain objects.
  */
-import type { SnippetFailure, LogEntry, EngineEvent } from '../contracts.ts';
+import type { SnippetFailure, TraceEvent } from '../contracts.ts';
 
 // ---- main -> worker batch ops (arity in the comment) ----
 /** connNum, text */
@@ -144,16 +144,8 @@ export type HostControl =
   | { type: 'reload'; program: HostProgram }
   | { type: 'config'; tracing: boolean; sampleRate: number };
 
-/** One invocation worth reporting: sampled, failed, or with logs. */
-export interface InvokeRecord {
-  t: number;
-  nodeId: string;
-  connectionId: string;
-  event: EngineEvent;
-  durationMs: number;
-  logs: LogEntry[];
-  error?: SnippetFailure;
-}
+/** One invocation worth reporting (sampled, failed, or with logs): an `invoke` trace event without its kind. */
+export type InvokeRecord = Omit<Extract<TraceEvent, { kind: 'invoke' }>, 'kind'>;
 
 export interface StatsDelta {
   perNode: Record<string, { count: number; errors: number; totalMs: number; maxMs: number }>;
