@@ -31,7 +31,7 @@ export interface ReportResult {
   /** Arrivals per seq in [fromSeq, toSeq) and the latest arrival latency (ms) per seq. */
   counts: number[];
   maxMs: number[];
-  /** Arrivals whose seq is outside every window asked so far (late or stray). */
+  /** Every numbered message this process received so far (used to wait for a backlog to drain). */
   received: number;
 }
 
