@@ -11,6 +11,7 @@ import { isHandlerType, removeElements, renameNode, updateFlowMeta, updateNode }
 import { defaultSnippet } from '../model/snippets.ts';
 import { useStudio } from '../store.ts';
 import { CommitInput, Field, NumberInput, TextInput } from './fields.tsx';
+import { MessagesEditor } from './MessagesEditor.tsx';
 
 const PARAM_TYPES: ParamSpec['type'][] = ['string', 'integer', 'number', 'boolean'];
 
@@ -248,10 +249,13 @@ function ServiceFields({ node, problems, set }: { node: ServiceNode; problems: P
       <Field label="Heartbeat (ms)" error={fieldError(problems, node.id, 'heartbeatMs')} hint="Server ping interval; a peer that misses a pong is dropped">
         <NumberInput value={node.heartbeatMs} onChange={(v) => set({ heartbeatMs: v }, 'heartbeatMs')} placeholder="0 = off" />
       </Field>
-      <label className="check">
-        <input type="checkbox" checked={!!node.validateIncoming} onChange={(e) => set({ validateIncoming: e.target.checked || undefined }, 'validateIncoming')} />
-        Validate incoming JSON against declared messages
-      </label>
+      <div className="field">
+        <label className="check">
+          <input type="checkbox" checked={!!node.validateIncoming} data-testid="service-validateIncoming" onChange={(e) => set({ validateIncoming: e.target.checked || undefined }, 'validateIncoming')} />
+          Validate incoming JSON against declared messages
+        </label>
+      </div>
+      <MessagesEditor node={node} problems={problems} set={set} />
     </>
   );
 }
