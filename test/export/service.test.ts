@@ -5,23 +5,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../helpers/net.ts';
 import { TestClient } from '../helpers/ws-client.ts';
 import { containerEnv, exportToTemp, nodeModulesAbove, removeExport, startExported } from './exported.ts';
 import { loadSample, variant } from './fixtures.ts';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The HEALTHCHECK's exec-form command from the Dockerfile. */
 function healthcheck(dir: string): string[] {
