@@ -4,10 +4,9 @@
  * Electron's `contextBridge` and `ipcRenderer`. It exposes exactly one object,
  * `window.wsflowDesktop` (the typed `DesktopApi`), and nothing of ipcRenderer itself.
  */
-import type { ElectronPreload } from './electron-types.ts';
 import { createDesktopApi } from './preload-api.ts';
 
-declare const require: (id: 'electron') => ElectronPreload;
+declare const require: (id: 'electron') => typeof import('electron/renderer');
 declare const process: { platform: string };
 
 const { contextBridge, ipcRenderer } = require('electron');
