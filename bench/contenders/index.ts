@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { FlowDocument } from '../../runtime/model/types.ts';
 import { freePort, REPO_ROOT, sleep, spawnTracked, tsNodeArgs, type Spawned } from '../lib/proc.ts';
-import { ensureNodeRed, nodeRedCommand, writeNodeRedUserDir } from './nodered.ts';
+import { ensureNodeRed, installedNodeRedVersion, nodeRedCommand, writeNodeRedUserDir } from './nodered.ts';
 
 export type ContenderId = 'raw' | 'engine' | 'export' | 'nodered';
 export const CONTENDER_IDS: readonly ContenderId[] = ['raw', 'engine', 'export', 'nodered'];
@@ -41,7 +41,8 @@ export interface Contender {
   /** Set by prepare(): a version string, or why this contender cannot run. */
   version?: string;
   unavailable?: string;
-  prepare(log: (line: string) => void): Promise<void>;
+  /** `install: false` (bench --no-install): never fetch a contender from the network. */
+  prepare(log: (line: string) => void, options: { install: boolean }): Promise<void>;
   start(flow: FlowKey, options?: StartOptions): Promise<RunningServer>;
 }
 
@@ -170,7 +171,11 @@ const exported: Contender = {
 const nodeRed: Contender = {
   id: 'nodered',
   label: 'Node-RED',
-  async prepare(log) {
+  async prepare(log, options) {
+    if (!options.install && !installedNodeRedVersion()) {
+      this.unavailable = 'Node-RED is not installed (`npm run bench -- --setup` installs it; --no-install skips it)';
+      return;
+    }
     try {
       this.version = `Node-RED ${await ensureNodeRed(log)}`;
     } catch (error) {
