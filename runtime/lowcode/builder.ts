@@ -9,6 +9,7 @@ export interface Segment {
   nodeId: string;
   nodeIndex: number;
   field: string;
+  kind: 'expr' | 'template' | 'code' | 'literal';
   start: number;
   end: number;
   /** Offsets in the field's raw text before which the compiler inserted one escape character. */
@@ -25,9 +26,10 @@ export interface Span {
   end: number;
 }
 
-const SIMPLE = /^(?:[A-Za-z_$][\w$]*(?:\??\.[A-Za-z_$][\w$]*)*|\d+(?:\.\d+)?)$/;
+const SIMPLE = /^(?:[A-Za-z_$][\w$]*(?:\??\.[A-Za-z_$][\w$]*)*|-?\d+(?:\.\d+)?)$/;
 
-export type Part = string | { field: string; kind: 'expr' | 'template' | 'code' | 'literal'; raw: string };
+/** `bare`: an expression that stands alone (an `if` condition), so it needs no parentheses. */
+export type Part = string | { field: string; kind: 'expr' | 'template' | 'code' | 'literal'; raw: string; bare?: boolean };
 
 export class Builder {
   private readonly pieces: string[] = [];
@@ -72,7 +74,7 @@ export class Builder {
     let open = '';
     let close = '';
     // A plain name or number needs no parentheses; anything else keeps its own precedence.
-    if (part.kind === 'expr' && !SIMPLE.test(part.raw)) [open, close] = ['(', ')'];
+    if (part.kind === 'expr' && !part.bare && !SIMPLE.test(part.raw)) [open, close] = ['(', ')'];
     if (part.kind === 'template') {
       [open, close] = ['`', '`'];
       ({ text: emitted, inserts } = escapeTemplate(part.raw));
@@ -82,7 +84,7 @@ export class Builder {
     this.write(open);
     const start = this.length;
     this.write(emitted);
-    if (node) this.segments.push({ nodeId: node.id, nodeIndex: node.index, field: part.field, start, end: this.length, inserts, raw: part.raw });
+    if (node) this.segments.push({ nodeId: node.id, nodeIndex: node.index, field: part.field, kind: part.kind, start, end: this.length, inserts, raw: part.raw });
     this.write(close);
   }
 }

@@ -218,6 +218,7 @@ function makeContext(
     uid,
     has,
     x: (field, fallback = 'undefined'): Part => (has(field) ? { field, kind: 'expr', raw: text(field) } : fallback),
+    bare: (field, fallback): Part => (has(field) ? { field, kind: 'expr', raw: text(field), bare: true } : fallback),
     t: (field): Part => ({ field, kind: 'template', raw: text(field) }),
     lit: (field, value): Part => ({ field, kind: 'literal', raw: value ?? text(field) }),
     code: (field): Part => ({ field, kind: 'code', raw: text(field) }),

@@ -16,6 +16,8 @@ export interface EmitContext {
   has(field: string): boolean;
   /** The field as a TypeScript expression (`fallback` when absent). */
   x(field: string, fallback?: string): Part;
+  /** The field as an expression that stands alone (`if (...)`), without extra parentheses. */
+  bare(field: string, fallback: string): Part;
   /** The field as a template literal. */
   t(field: string): Part;
   /** The field as a JSON string literal (names, case values). */
@@ -43,7 +45,7 @@ const mentionsAwait = (value: unknown) => typeof value === 'string' && /\bawait\
 export const EMITTERS: Readonly<Record<ActionType, Emitter>> = {
   if: {
     emit(e) {
-      e.line('if (', e.x('condition', 'false'), ') {');
+      e.line('if (', e.bare('condition', 'false'), ') {');
       e.indent(1);
       e.follow('then');
       e.indent(-1);
