@@ -45,7 +45,7 @@ export function checkChainFields(chain: CompiledChain, locate: Locator, file?: s
     const before = segment.raw.slice(0, offset);
     const inner = { line: before.split('\n').length, col: offset - (before.lastIndexOf('\n') + 1) + 1 };
     const at = locate(['nodes', segment.nodeIndex, segment.field], inner);
-    const detail = first ? ts.flattenDiagnosticMessageText(first.messageText, ' ') : 'it holds more than one expression';
+    const detail = first ? ts.flattenDiagnosticMessageText(first.messageText, ' ').replace(/\.$/, '') : 'it holds more than one expression';
     problems.push({
       severity: 'error',
       code: C.ACTION_EXPR_SYNTAX,

@@ -119,7 +119,7 @@ export function validateChains(nodes: ReadonlyMap<string, ChainGraphNode>, rawEd
       if (!isActionType(action.type)) continue;
       const allowed = eventsOf(action.type);
       if (!allowed.includes(node.type as ChainEvent)) {
-        report(C.ACTION_NOT_ALLOWED, `A '${action.type}' node cannot run in the chain of '${node.id}' (${node.type}); it fits ${allowed.join(', ')}${node.type === 'upgrader' && action.type === 'reply' ? ` (use 'accept' with 'firstMessage')` : ''}.`, ['nodes', action.index, 'type'], { nodeId: id });
+        report(C.ACTION_NOT_ALLOWED, `${article(action.type)} '${action.type}' node cannot run in the chain of '${node.id}' (${node.type}); it fits ${allowed.join(', ')}${node.type === 'upgrader' && action.type === 'reply' ? ` (use 'accept' with 'firstMessage')` : ''}.`, ['nodes', action.index, 'type'], { nodeId: id });
       }
     }
   }
@@ -155,7 +155,7 @@ function checkFields(node: ChainGraphNode, type: ActionType, report: Report): vo
   for (const [field, fs] of Object.entries(spec.fields)) {
     const value = node.raw[field];
     if (!present(field)) {
-      if (fs.required) report(C.ACTION_FIELD_MISSING, `'${field}' is required on a ${type} node: ${fs.doc}`, ['nodes', node.index, 'id'], { nodeId: id });
+      if (fs.required) report(C.ACTION_FIELD_MISSING, `'${field}' is required on ${article(type).toLowerCase()} ${type} node: ${fs.doc}`, ['nodes', node.index, 'id'], { nodeId: id });
       continue;
     }
     const wrong = kindError(fs, value);
@@ -163,7 +163,7 @@ function checkFields(node: ChainGraphNode, type: ActionType, report: Report): vo
   }
   if (spec.oneOf) {
     const given = spec.oneOf.filter(present);
-    if (given.length === 0) report(C.ACTION_FIELD_MISSING, `A ${type} node needs ${spec.oneOf.map((f) => `'${f}'`).join(' or ')}.`, ['nodes', node.index, 'id'], { nodeId: id });
+    if (given.length === 0) report(C.ACTION_FIELD_MISSING, `${article(type)} ${type} node needs ${spec.oneOf.map((f) => `'${f}'`).join(' or ')}.`, ['nodes', node.index, 'id'], { nodeId: id });
     if (given.length > 1) report(C.ACTION_FIELD_CONFLICT, `Give only one of ${given.map((f) => `'${f}'`).join(' and ')}.`, at(given[1] as string), { nodeId: id });
   }
   if (type === 'switch' && Array.isArray(node.raw.cases)) {
@@ -228,4 +228,8 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (isObj(value)) return 'a mapping';
   return JSON.stringify(value);
+}
+
+function article(word: string): string {
+  return /^[aeiou]/i.test(word) ? 'An' : 'A';
 }

@@ -23,7 +23,7 @@ export function edgeTypeRule(from: { id: string; type: unknown }, to: { id: stri
   // A chain: from its event node (handler or upgrader) through action nodes.
   if ((f === 'upgrader' || isHandlerType(f) || isActionType(f)) && isActionType(t)) return undefined;
   if (f === 'upgrader') {
-    return `An upgrader connects only to a service and to the first action node of its chain, but '${to.id}' is ${describe(t)}.`;
+    return `An upgrader connects only to a service, but '${to.id}' is ${describe(t)} (besides its service, an upgrader may start a chain of action nodes).`;
   }
   if (f === 'service') {
     return `A service connects only to handlers (${HANDLER_EVENTS.join(', ')}), but '${to.id}' is ${describe(t)}; wire action nodes after a handler.`;
