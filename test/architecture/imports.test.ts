@@ -97,8 +97,9 @@ describe('import directions', () => {
         if (site.specifier.startsWith('node:') || site.specifier === 'electron' || site.specifier === 'ws') return true;
         if (!site.specifier.startsWith('.')) return false;
         if (to.startsWith('renderer')) return false;
-        // Shared, environment-free contracts only: the model, the handler API and the studio protocol.
-        return !(to.startsWith('runtime/model') || to.startsWith('runtime/api') || to === 'runtime/studio/protocol.ts');
+        // Shared, environment-free code only: the model, the chain compiler (pure, model-only, for
+        // "View code" and "Convert to code"), the handler API and the studio protocol.
+        return !(to.startsWith('runtime/model') || to.startsWith('runtime/lowcode') || to.startsWith('runtime/api') || to === 'runtime/studio/protocol.ts');
       }),
     ).toEqual([]);
   });
