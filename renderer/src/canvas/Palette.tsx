@@ -48,7 +48,7 @@ export function Palette() {
             {header}
             <button
               type="button"
-              className={`palette__item palette__item--${item.type === 'upgrader' || item.type === 'service' ? item.type : item.group.startsWith('Actions') ? 'action' : 'handler'}`}
+              className={`palette__item palette__item--${item.type === 'upgrader' || item.type === 'service' ? item.type : item.type !== 'upgrader' && item.type !== 'service' && !item.type.startsWith('on') ? 'action' : 'handler'}`}
               draggable
               data-testid={`palette-${item.type}`}
               title={`${item.hint}. Drag onto the canvas, or click to add.`}

@@ -11,7 +11,7 @@ export const ACTION_ICONS: Record<ActionType, string> = {
   set: '≔',
   close: '⨯',
   log: '✎',
-  delay: '⧗',
+  delay: '◔',
   code: '{}',
   accept: '✓',
   reject: '⊘',
@@ -21,6 +21,6 @@ export const ACTION_PALETTE = ACTION_TYPES.map((type) => ({
   type,
   label: ACTION_SPECS[type].title,
   hint: ACTION_SPECS[type].doc.replace(/`/g, ''),
-  group: `Actions · ${ACTION_SPECS[type].group}`,
+  group: ACTION_SPECS[type].group,
   icon: ACTION_ICONS[type],
 }));
