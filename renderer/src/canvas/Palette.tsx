@@ -4,7 +4,7 @@
  */
 import type { DragEvent } from 'react';
 import { useReactFlow } from '@xyflow/react';
-import type { NodeType } from '../../../runtime/model/types.ts';
+import { isActionType, type NodeType } from '../../../runtime/model/types.ts';
 import { ACTION_PALETTE } from '../lowcode/palette-items.ts';
 import { PALETTE_MIME, placeNode } from './Canvas.tsx';
 
@@ -48,7 +48,7 @@ export function Palette() {
             {header}
             <button
               type="button"
-              className={`palette__item palette__item--${item.type === 'upgrader' || item.type === 'service' ? item.type : item.type !== 'upgrader' && item.type !== 'service' && !item.type.startsWith('on') ? 'action' : 'handler'}`}
+              className={`palette__item palette__item--${item.type === 'upgrader' || item.type === 'service' ? item.type : isActionType(item.type) ? 'action' : 'handler'}`}
               draggable
               data-testid={`palette-${item.type}`}
               title={`${item.hint}. Drag onto the canvas, or click to add.`}
