@@ -66,6 +66,17 @@ export async function main(argv: string[]): Promise<number> {
     .action(async (file: string, options) => setExit(await (await import('./commands/import.ts')).importCommand(file, options)));
 
   program
+    .command('test')
+    .description('run the flow tests of a flow (NAME.wsflow.test.yaml) against the flow or a running service')
+    .argument('<file>', 'flow (NAME.wsflow.yaml, tests beside it) or test file (NAME.wsflow.test.yaml)')
+    .option('-g, --grep <regex>', 'run only the tests whose name matches')
+    .option('--url <url>', 'test a running or deployed service (ws://host:port) instead of starting the flow')
+    .option('--reporter <name>', 'text or junit', 'text')
+    .option('-o, --out <file>', 'where --reporter junit writes its XML (default stdout)')
+    .option('--budget <ms>', 'time budget of one synchronous snippet run (when the flow is started)')
+    .action(async (file: string, options) => setExit(await (await import('./commands/test.ts')).testCommand(file, options)));
+
+  program
     .command('studio')
     .description('open the designer in a browser, served from 127.0.0.1')
     .argument('[file]', 'flow document to open')
