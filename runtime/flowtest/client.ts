@@ -196,7 +196,7 @@ export class TestConnection {
           this.wake = check;
         }
       };
-      this.wake = check;
+      check();
     });
   }
 }

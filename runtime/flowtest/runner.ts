@@ -43,9 +43,19 @@ export interface TestResult {
   failure?: TestFailure;
 }
 
+/** A service the tests run against: `ws://host:port`, optionally with a path prefix. */
+export interface TestTarget {
+  url: string;
+  /** Stops a service started for one test (absent for a shared or deployed service). */
+  stop?: () => Promise<void>;
+}
+
 export interface RunOptions {
-  /** `ws://host:port`, optionally with a path prefix. */
-  baseUrl: string;
+  /**
+   * A running service all tests share (`--url`), or a function that starts a fresh one for each
+   * test, so that no state or connection of one test leaks into the next.
+   */
+  target: string | (() => Promise<TestTarget>);
   grep?: RegExp;
   onTestStart?: (test: FlowTest) => void;
   onTestDone?: (result: TestResult) => void;
@@ -65,7 +75,13 @@ export async function runSuite(suite: TestSuite, options: RunOptions): Promise<S
   const tests: TestResult[] = [];
   for (const test of selectTests(suite, options.grep)) {
     options.onTestStart?.(test);
-    const result = await runTest(test, options.baseUrl);
+    const target = typeof options.target === 'string' ? { url: options.target } : await options.target();
+    let result: TestResult;
+    try {
+      result = await runTest(test, target.url);
+    } finally {
+      await target.stop?.();
+    }
     tests.push(result);
     options.onTestDone?.(result);
   }

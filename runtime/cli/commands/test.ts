@@ -16,7 +16,7 @@ import { FLOWTEST_CODES as C } from '../../flowtest/codes.ts';
 import { FLOW_SUFFIX, loadTestFile, TEST_SUFFIX } from '../../flowtest/load.ts';
 import { junitXml } from '../../flowtest/report-junit.ts';
 import { formatSummary, formatTestResult } from '../../flowtest/report-text.ts';
-import { runSuite, selectTests } from '../../flowtest/runner.ts';
+import { runSuite, selectTests, type RunOptions, type TestTarget } from '../../flowtest/runner.ts';
 import { CliError, EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK } from '../main.ts';
 import { describeEvent, startFlowFile } from './run.ts';
 
@@ -79,44 +79,57 @@ export async function testCommand(file: string, options: TestOptions): Promise<n
 
   // Human report: stdout, unless the JUnit XML goes there.
   const say = (line: string) => (reporter === 'junit' && options.out === undefined ? process.stderr : process.stdout).write(`${line}\n`);
-  let stop: (() => Promise<void>) | undefined;
   let suiteName = basename(testFile).replace(/\.wsflow\.test\.ya?ml$|\.test\.ya?ml$/, '');
   const serviceLog: string[] = [];
-  let target = baseUrl;
-  if (target === undefined) {
+  let target: RunOptions['target'];
+  let where: string;
+  if (baseUrl !== undefined) {
+    target = baseUrl;
+    where = baseUrl;
+  } else {
     const flowFile = resolved.flowFile ?? (suite.flow ? join(dirname(testFile), suite.flow) : testFile.replace(/\.test(\.ya?ml)$/, '$1'));
     if (!existsSync(flowFile)) {
       process.stderr.write(`${testFile}: error The flow under test, ${flowFile}, does not exist; name it with 'flow:' in the test file, or pass --url to test a running service. (${C.FLOW_NOT_FOUND})\n`);
       return EXIT_BAD_INPUT;
     }
-    const started = await startFlowFile(flowFile, { port: '0', host: '127.0.0.1', budget: options.budget });
-    if (typeof started === 'number') return started;
-    suiteName = started.flow.name;
-    target = started.running.url;
-    // Snippet logs and failures while a test runs are shown with that test when it fails.
-    started.running.subscribe((event: TraceEvent) => serviceLog.push(...describeEvent(event)));
-    stop = () => started.running.stop();
+    // A fresh service per test: no state, connection or late broadcast of one test leaks into
+    // the next. The first start also validates the flow, so a bad flow is exit 2 before any test.
+    const start = async () => {
+      const started = await startFlowFile(flowFile, { port: '0', host: '127.0.0.1', budget: options.budget });
+      if (typeof started === 'number') return started;
+      suiteName = started.flow.name;
+      // Snippet logs and failures while a test runs are shown with that test when it fails.
+      started.running.subscribe((event: TraceEvent) => serviceLog.push(...describeEvent(event)));
+      return { url: started.running.url, stop: () => started.running.stop() };
+    };
+    const first = await start();
+    if (typeof first === 'number') return first;
+    let spare: TestTarget | undefined = first;
+    target = async () => {
+      const ready = spare;
+      spare = undefined;
+      if (ready) return ready;
+      const next = await start();
+      if (typeof next === 'number') throw new CliError(`${flowFile} could not be started again`);
+      return next;
+    };
+    where = `${flowFile}, started on 127.0.0.1 for each test`;
   }
 
   const startedAt = new Date();
-  say(`${relative(process.cwd(), resolve(testFile)) || testFile}: ${selected.length} test${selected.length === 1 ? '' : 's'} against ${target}${baseUrl ? '' : ` (${suiteName}, started for the tests)`}`);
-  let result;
-  try {
-    result = await runSuite(suite, {
-      baseUrl: target,
-      grep,
-      onTestStart: () => serviceLog.splice(0),
-      onTestDone: (test) => {
-        say(formatTestResult(test, testFile));
-        if (test.failure && serviceLog.length > 0) {
-          say('        service log during this test:');
-          for (const line of serviceLog.slice(-20)) say(`          ${line}`);
-        }
-      },
-    });
-  } finally {
-    await stop?.();
-  }
+  say(`${relative(process.cwd(), resolve(testFile)) || testFile}: ${selected.length} test${selected.length === 1 ? '' : 's'} against ${where}`);
+  const result = await runSuite(suite, {
+    target,
+    grep,
+    onTestStart: () => serviceLog.splice(0),
+    onTestDone: (test) => {
+      say(formatTestResult(test, testFile));
+      if (test.failure && serviceLog.length > 0) {
+        say('        service log during this test:');
+        for (const line of serviceLog.slice(-20)) say(`          ${line}`);
+      }
+    },
+  });
   say(formatSummary(result));
   if (reporter === 'junit') {
     const xml = junitXml(result, { suiteName, file: testFile, timestamp: startedAt.toISOString().replace(/\.\d+Z$/, ''), hostname: hostname() });
