@@ -10,6 +10,7 @@ import type { Problem } from '../model/types.ts';
 import { FLOWTEST_CODES as C } from './codes.ts';
 import {
   DEFAULT_QUIET_MS,
+  DEFAULT_SETTLE_MS,
   DEFAULT_TEST_TIMEOUT_MS,
   DEFAULT_TIMEOUT_MS,
   type ClientSpec,
@@ -97,7 +98,7 @@ export function parseTestSuite(value: Raw, locate: Locator, options: ParseTestOp
     tests.push({ name, clients, steps, timeoutMs: (rawTest.timeoutMs as number | undefined) ?? testTimeoutMs, line: pos?.line, col: pos?.col });
   }
   if (problems.length > 0) return { problems };
-  return { suite: { flow: value.flow as string | undefined, tests }, problems };
+  return { suite: { flow: value.flow as string | undefined, tests, settleMs: (defaults.settleMs as number | undefined) ?? DEFAULT_SETTLE_MS }, problems };
 }
 
 type Report = (code: string, message: string, path: FieldPath) => void;

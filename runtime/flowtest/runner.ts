@@ -73,7 +73,10 @@ export function selectTests(suite: TestSuite, grep?: RegExp): FlowTest[] {
 export async function runSuite(suite: TestSuite, options: RunOptions): Promise<SuiteResult> {
   const started = Date.now();
   const tests: TestResult[] = [];
-  for (const test of selectTests(suite, options.grep)) {
+  for (const [i, test] of selectTests(suite, options.grep).entries()) {
+    // A shared service handles the previous test's closes asynchronously (a leave notice may go
+    // out after the next client connects): give it `settleMs` first. Fresh services need no pause.
+    if (i > 0 && typeof options.target === 'string' && suite.settleMs > 0) await new Promise((resolve) => setTimeout(resolve, suite.settleMs));
     options.onTestStart?.(test);
     const target = typeof options.target === 'string' ? { url: options.target } : await options.target();
     let result: TestResult;

@@ -63,11 +63,14 @@ export interface TestSuite {
   /** The flow under test, relative to the test file, when the file names it. */
   flow?: string;
   tests: FlowTest[];
+  /** Pause between tests against a shared service (--url), ms. */
+  settleMs: number;
 }
 
 /** Short defaults, so a failing expectation fails fast; every wait is capped by MAX_WAIT_MS. */
 export const DEFAULT_TIMEOUT_MS = 2_000;
 export const DEFAULT_QUIET_MS = 300;
 export const DEFAULT_TEST_TIMEOUT_MS = 30_000;
+export const DEFAULT_SETTLE_MS = 200;
 export const MAX_WAIT_MS = 60_000;
 export const MAX_TEST_TIMEOUT_MS = 600_000;
