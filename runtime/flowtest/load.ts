@@ -2,7 +2,9 @@
  * Reads a flow test file (Node): YAML with locations (the flow's reader), the published JSON
  * Schema (ajv, as for flows), then parse.ts's rules. Every problem at once, sorted by line.
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import type { ValidateFunction } from 'ajv';
 import { isMap } from 'yaml';
 import { compileSchemaFile, schemaProblems } from '../check/schema.ts';
@@ -22,6 +24,8 @@ let compiled: ValidateFunction | undefined;
 export interface LoadedTests {
   suite?: TestSuite;
   problems: Problem[];
+  /** The file's text, when it could be read. */
+  text?: string;
 }
 
 export function readTestText(text: string, options: ParseTestOptions = {}): LoadedTests {
@@ -45,7 +49,12 @@ export function readTestText(text: string, options: ParseTestOptions = {}): Load
   return { suite: parsed.suite, problems: sortProblems([...problems, ...parsed.problems]) };
 }
 
-export async function loadTestFile(path: string, env: ParseTestOptions['env'] = {}): Promise<LoadedTests> {
+/** The test file beside a flow: `X.wsflow.yaml` -> `X.wsflow.test.yaml`. */
+export function testFileFor(flowFile: string): string | undefined {
+  return flowFile.endsWith(FLOW_SUFFIX) ? flowFile.slice(0, -FLOW_SUFFIX.length) + TEST_SUFFIX : undefined;
+}
+
+export async function loadTestFile(path: string, env?: ParseTestOptions['env']): Promise<LoadedTests> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -54,5 +63,16 @@ export async function loadTestFile(path: string, env: ParseTestOptions['env'] = 
     const message = code === 'ENOENT' ? 'Test file not found.' : `The test file cannot be read (${code ?? String(error)}).`;
     return { problems: [{ severity: 'error', code: C.FILE_NOT_FOUND, message, file: path }] };
   }
-  return readTestText(text, { file: path, env });
+  return { ...readTestText(text, { file: path, env }), text };
+}
+
+/**
+ * The tests beside a flow, checked, for the export to copy: undefined when the flow has none.
+ * `${env.NAME}` references are kept as written (they are read where the tests run).
+ */
+export async function testsBeside(flowFile: string): Promise<{ fileName: string; content: string; problems: Problem[] } | undefined> {
+  const testFile = testFileFor(flowFile);
+  if (!testFile || !existsSync(testFile)) return undefined;
+  const loaded = await loadTestFile(testFile);
+  return { fileName: basename(testFile), content: loaded.text ?? '', problems: loaded.problems };
 }

@@ -46,7 +46,10 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 
 export interface ParseTestOptions {
   file?: string;
-  /** Values for `${env.NAME}` in client fields (the process environment in the CLI). */
+  /**
+   * Values for `${env.NAME}` in client fields (the process environment in the CLI). Without it the
+   * references stay as written and are not checked (the export copies the file as it is).
+   */
   env?: Record<string, string | undefined>;
 }
 
@@ -72,7 +75,8 @@ export function parseTestSuite(value: Raw, locate: Locator, options: ParseTestOp
     const clients: Record<string, ClientSpec> = {};
     for (const [clientName, rawClient] of Object.entries((rawTest.clients ?? {}) as Record<string, Raw>)) {
       const path: FieldPath = [...at, 'clients', clientName];
-      const env = (field: string, text: string) => substituteEnv(text, options.env ?? {}, (missing) => problem(C.ENV_MISSING, `\${env.${missing}} is not set; set the environment variable ${missing} before running the tests.`, [...path, field]));
+      const vars = options.env;
+      const env = (field: string, text: string) => (vars === undefined ? text : substituteEnv(text, vars, (missing) => problem(C.ENV_MISSING, `\${env.${missing}} is not set; set the environment variable ${missing} before running the tests.`, [...path, field])));
       const strings = (field: string, record: unknown) =>
         Object.fromEntries(Object.entries((record ?? {}) as Record<string, unknown>).map(([k, v]) => [k, env(field, String(v))]));
       clients[clientName] = {

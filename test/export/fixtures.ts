@@ -19,6 +19,12 @@ export function loadFlow(path: string): FlowDocument {
   return parsed.flow;
 }
 
+/** The sample's tests (samples/NAME.wsflow.test.yaml), as the export copies them. */
+export function sampleTests(sample: Sample): { fileName: string; content: string } {
+  const fileName = `${sample}.wsflow.test.yaml`;
+  return { fileName, content: readFileSync(join(REPO_ROOT, 'samples', fileName), 'utf8') };
+}
+
 export function loadSample(sample: Sample): FlowDocument {
   return loadFlow(samplePath(sample));
 }
