@@ -48,7 +48,9 @@ export function schemaProblems(validate: ValidateFunction, data: unknown, locate
     if (seen.has(key)) continue;
     seen.add(key);
     const { nodeId, field } = scope(fullPath);
-    const at = locate(path) ?? locate([]);
+    // An unknown key: point at it, not at the mapping that holds it.
+    const extra = error.keyword === 'additionalProperties' ? (error.params as { additionalProperty?: string }).additionalProperty : undefined;
+    const at = (extra === undefined ? undefined : locate([...path, extra])) ?? locate(path) ?? locate([]);
     problems.push({
       severity: 'error',
       code,
@@ -126,6 +128,8 @@ function describeError(error: ErrorObject, field: string): string {
       const custom = (error.parentSchema as { patternErrorMessage?: string } | undefined)?.patternErrorMessage;
       return `${name} ${custom ?? `must match the pattern ${String(params.pattern)}`}, not ${found}.`;
     }
+    case 'additionalProperties':
+      return `${field ? `'${field}' has` : 'The document has'} an unknown key '${String(params.additionalProperty)}'.`;
     case 'minLength':
       return `${name} must not be empty.`;
     case 'maxLength':

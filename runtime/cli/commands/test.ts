@@ -117,7 +117,8 @@ export async function testCommand(file: string, options: TestOptions): Promise<n
   }
 
   const startedAt = new Date();
-  say(`${relative(process.cwd(), resolve(testFile)) || testFile}: ${selected.length} test${selected.length === 1 ? '' : 's'} against ${where}`);
+  const shown = relative(process.cwd(), resolve(testFile));
+  say(`${shown && !shown.startsWith('..') ? shown : testFile}: ${selected.length} test${selected.length === 1 ? '' : 's'} against ${where}`);
   const result = await runSuite(suite, {
     target,
     grep,
