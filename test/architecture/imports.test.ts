@@ -85,6 +85,16 @@ describe('import directions', () => {
     ).toEqual([]);
   });
 
+  it('flow tests use the model and the checks, never the studio, the CLI, the exporters or the UI', () => {
+    expect(
+      violations('runtime/flowtest', (site, to) =>
+        ['runtime/studio', 'runtime/cli', 'runtime/export', 'runtime/engine', 'renderer', 'electron'].some((dir) => to.startsWith(dir)) || site.specifier === 'electron',
+      ),
+    ).toEqual([]);
+    // The parts the designer can reuse stay pure.
+    expect(violations('runtime/flowtest', (site) => ['parse.ts', 'match.ts', 'types.ts', 'codes.ts'].some((f) => site.file.endsWith(`flowtest/${f}`)) && (site.specifier.startsWith('node:') || site.specifier === 'ws'))).toEqual([]);
+  });
+
   it('the renderer never reaches the engine, the file system or Electron directly', () => {
     expect(
       violations('renderer', (site, to) => {
