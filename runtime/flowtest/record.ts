@@ -20,7 +20,8 @@ export type RecordedStep =
   | { kind: 'connect'; client: string }
   | { kind: 'refused'; client: string; status?: number }
   | { kind: 'send'; client: string; data: string; binary?: boolean }
-  | { kind: 'receive'; client: string; data: string; binary?: boolean; mode: ExpectMode }
+  /** `mode` absent: the recorder's suggestion (suggestMode). */
+  | { kind: 'receive'; client: string; data: string; binary?: boolean; mode?: ExpectMode }
   | { kind: 'close'; client: string; code: number; reason: string };
 
 export interface RecordedTest {
@@ -97,13 +98,14 @@ export function recordedToData(test: RecordedTest): Record<string, unknown> {
       }
       case 'receive': {
         if (s.binary) return { expect: s.client, binary: s.data };
-        const json = s.mode === 'json' ? parseObject(s.data) : undefined;
+        const mode = s.mode ?? suggestMode(s.data);
+        const json = mode === 'json' ? parseObject(s.data) : undefined;
         if (json !== undefined) return { expect: s.client, json: stableSubset(json) };
-        return s.mode === 'regex' ? { expect: s.client, match: looseRegex(s.data) } : { expect: s.client, text: s.data };
+        return mode === 'regex' ? { expect: s.client, match: looseRegex(s.data) } : { expect: s.client, text: s.data };
       }
       case 'close':
-        // A normal close with no reason is what the designer's Close button sends.
-        if (s.code === 1000 && s.reason === '') return { close: s.client };
+        // A normal close is what the designer's Close button sends.
+        if (s.code === 1000) return { close: s.client };
         return { expectClose: s.client, code: s.code, ...(s.reason ? { reason: s.reason } : {}) };
     }
   });
