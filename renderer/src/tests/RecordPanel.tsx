@@ -13,12 +13,15 @@ export function RecordButton() {
   const [open, setOpen] = useState(false);
   const clients = useStudio((s) => s.clients);
   return (
-    <>
-      <button className="btn btn--small" type="button" disabled={clients.length === 0} onClick={() => setOpen(!open)} data-testid="record-open" title="Turn what the clients sent and received into a flow test">
-        ⏺ Record test
-      </button>
+    <div className="record__wrap">
+      <div className="record__bar">
+        <button className="btn btn--small" type="button" disabled={clients.length === 0} onClick={() => setOpen(!open)} data-testid="record-open" title="Turn what the clients sent and received into a flow test">
+          ● Record test
+        </button>
+        <span className="muted small">Turns what the clients sent and received into a flow test.</span>
+      </div>
       {open && <RecordPanel onDone={() => setOpen(false)} />}
-    </>
+    </div>
   );
 }
 
