@@ -6,29 +6,9 @@
  * subset without id and time fields. Pure: no Node, no DOM.
  */
 import { isMap, isSeq, parseDocument, type Document } from 'yaml';
-import type { Json } from './types.ts';
+import type { Json, RecordedTest, ExpectMode } from './types.ts';
 
-export type ExpectMode = 'exact' | 'regex' | 'json';
-
-export interface RecordedClient {
-  name: string;
-  path: string;
-  query: Record<string, string>;
-}
-
-export type RecordedStep =
-  | { kind: 'connect'; client: string }
-  | { kind: 'refused'; client: string; status?: number }
-  | { kind: 'send'; client: string; data: string; binary?: boolean }
-  /** `mode` absent: the recorder's suggestion (suggestMode). */
-  | { kind: 'receive'; client: string; data: string; binary?: boolean; mode?: ExpectMode }
-  | { kind: 'close'; client: string; code: number; reason: string };
-
-export interface RecordedTest {
-  name: string;
-  clients: RecordedClient[];
-  steps: RecordedStep[];
-}
+export type { ExpectMode, RecordedClient, RecordedStep, RecordedTest } from './types.ts';
 
 const UUID = /[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}/g;
 const ISO_TIME = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?/g;
@@ -49,12 +29,12 @@ export function looseRegex(text: string): string {
     .replace(ISO_TIME, () => mark(marks, '\\d{4}-\\d{2}-\\d{2}T[0-9:.]+(?:Z|[+-][0-9:]+)?'))
     .replace(LONG_NUMBER, () => mark(marks, '\\d+'));
   const escaped = marked.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  return `^${escaped.replace(/\u0000(\d+)\u0000/g, (_, i: string) => marks[Number(i)] ?? '')}$`;
+  return `^${escaped.replace(/\uE000(\d+)\uE000/g, (_, i: string) => marks[Number(i)] ?? '')}$`;
 }
 
 function mark(marks: string[], pattern: string): string {
   marks.push(pattern);
-  return `\u0000${marks.length - 1}\u0000`;
+  return `\uE000${marks.length - 1}\uE000`;
 }
 
 /** A JSON subset without id- and time-like fields (they change from run to run). */

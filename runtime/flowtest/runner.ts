@@ -6,42 +6,9 @@
  */
 import { TestConnection } from './client.ts';
 import { describeMatcher, describeReceived, matchMessage, quote, unmatchedInAnyOrder, type Received } from './match.ts';
-import type { FlowTest, Step, TestSuite } from './types.ts';
+import type { FlowTest, Step, StepResult, TestFailure, TestResult, TestSuite } from './types.ts';
 
-export type StepStatus = 'passed' | 'failed' | 'skipped';
-
-export interface StepResult {
-  index: number;
-  /** `expect alice`, `send bob`, ... */
-  label: string;
-  status: StepStatus;
-  line?: number;
-  col?: number;
-}
-
-export interface TestFailure {
-  /** 1-based step index; 0 when the test failed outside a step (its time bound). */
-  step: number;
-  label: string;
-  message: string;
-  expected?: string;
-  received?: string;
-  /** The client whose connection the failure is about, and that connection's trace. */
-  client?: string;
-  trace: string[];
-  line?: number;
-  col?: number;
-  /** A broken test run (the service is unreachable, the test's time ran out) rather than a wrong answer. */
-  error: boolean;
-}
-
-export interface TestResult {
-  name: string;
-  status: 'passed' | 'failed';
-  durationMs: number;
-  steps: StepResult[];
-  failure?: TestFailure;
-}
+export type { StepResult, StepStatus, TestFailure, TestResult } from './types.ts';
 
 /** A service the tests run against: `ws://host:port`, optionally with a path prefix. */
 export interface TestTarget {

@@ -1,6 +1,7 @@
 /**
  * Flow tests (`NAME.wsflow.test.yaml`, docs/flow-tests.md): the checked, normalised form the
- * runner executes. The YAML a user writes is described by wsflow-test.schema.json; parse.ts turns
+ * runner executes, its results, and recorded sessions. Types only: the studio protocol (and so the
+ * designer) shares this file. The YAML a user writes is described by wsflow-test.schema.json; parse.ts turns
  * it into these types, each step keeping its place in the file for reports.
  */
 
@@ -65,6 +66,67 @@ export interface TestSuite {
   tests: FlowTest[];
   /** Pause between tests against a shared service (--url), ms. */
   settleMs: number;
+}
+
+// ----- Results of a run (shared with the studio protocol, so the designer shows them) ---------
+
+export type StepStatus = 'passed' | 'failed' | 'skipped';
+
+export interface StepResult {
+  index: number;
+  /** `expect alice`, `send bob`, ... */
+  label: string;
+  status: StepStatus;
+  line?: number;
+  col?: number;
+}
+
+export interface TestFailure {
+  /** 1-based step index; 0 when the test failed outside a step (its time bound). */
+  step: number;
+  label: string;
+  message: string;
+  expected?: string;
+  received?: string;
+  /** The client whose connection the failure is about, and that connection's trace. */
+  client?: string;
+  trace: string[];
+  line?: number;
+  col?: number;
+  /** A broken test run (the service is unreachable, the test's time ran out) rather than a wrong answer. */
+  error: boolean;
+}
+
+export interface TestResult {
+  name: string;
+  status: 'passed' | 'failed';
+  durationMs: number;
+  steps: StepResult[];
+  failure?: TestFailure;
+}
+
+// ----- A session recorded in the designer's test clients (runtime/flowtest/record.ts) ---------
+
+export type ExpectMode = 'exact' | 'regex' | 'json';
+
+export interface RecordedClient {
+  name: string;
+  path: string;
+  query: Record<string, string>;
+}
+
+export type RecordedStep =
+  | { kind: 'connect'; client: string }
+  | { kind: 'refused'; client: string; status?: number }
+  | { kind: 'send'; client: string; data: string; binary?: boolean }
+  /** `mode` absent: the recorder's suggestion (suggestMode). */
+  | { kind: 'receive'; client: string; data: string; binary?: boolean; mode?: ExpectMode }
+  | { kind: 'close'; client: string; code: number; reason: string };
+
+export interface RecordedTest {
+  name: string;
+  clients: RecordedClient[];
+  steps: RecordedStep[];
 }
 
 /** Short defaults, so a failing expectation fails fast; every wait is capped by MAX_WAIT_MS. */

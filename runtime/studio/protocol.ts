@@ -12,14 +12,12 @@
  */
 import type { Problem } from '../model/types.ts';
 import type { TraceEvent } from '../engine/contracts.ts';
-import type { RecordedTest } from '../flowtest/record.ts';
-import type { TestResult } from '../flowtest/runner.ts';
+import type { RecordedTest, TestResult } from '../flowtest/types.ts';
 
 // The renderer may import only this file from runtime/studio (test/architecture), so the engine
 // types it shows are re-exported here.
 export type { EngineEvent, LogEntry, SnippetFailure, TraceEvent } from '../engine/contracts.ts';
-export type { ExpectMode, RecordedClient, RecordedStep, RecordedTest } from '../flowtest/record.ts';
-export type { StepResult, TestFailure, TestResult } from '../flowtest/runner.ts';
+export type { ExpectMode, RecordedClient, RecordedStep, RecordedTest, StepResult, TestFailure, TestResult } from '../flowtest/types.ts';
 
 /** The flow tests beside a flow (`NAME.wsflow.test.yaml`), as the Tests panel lists them. */
 export interface FlowTestsInfo {

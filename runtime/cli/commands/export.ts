@@ -9,7 +9,7 @@ import { ExportError, exportFlow } from '../../export/index.ts';
 import type { AsyncApiVersion } from '../../export/asyncapi.ts';
 import { testsBeside } from '../../flowtest/load.ts';
 import { parseFlow } from '../../model/parse.ts';
-import { CliError, EXIT_BAD_INPUT, EXIT_OK } from '../main.ts';
+import { CliError, EXIT_BAD_INPUT, EXIT_OK } from '../errors.ts';
 
 export interface ExportCommandOptions {
   out: string;

@@ -17,7 +17,7 @@ import { FLOW_SUFFIX, loadTestFile, TEST_SUFFIX } from '../../flowtest/load.ts';
 import { junitXml } from '../../flowtest/report-junit.ts';
 import { formatSummary, formatTestResult } from '../../flowtest/report-text.ts';
 import { runSuite, selectTests, type RunOptions, type TestTarget } from '../../flowtest/runner.ts';
-import { CliError, EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK } from '../main.ts';
+import { CliError, EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK } from '../errors.ts';
 import { describeEvent, startFlowFile } from './run.ts';
 
 export interface TestOptions {
