@@ -48,3 +48,41 @@ describe('reading test files', () => {
     expect(test?.steps[2]).toMatchObject({ kind: 'expectNone', forMs: 300 });
   });
 });
+
+describe('recording a session as a test', () => {
+  it('loosens ids and times by regex and drops them from JSON subsets', async () => {
+    const { looseRegex, stableSubset, suggestMode } = await import('../../runtime/flowtest/record.ts');
+    const re = new RegExp(looseRegex('user 3f2b8c1e-1111-4222-8333-444455556666 joined at 2026-12-01T23:00:00.123Z (1764630000000)'), 'u');
+    expect(re.test('user 00000000-aaaa-4bbb-8ccc-dddddddddddd joined at 2027-01-02T03:04:05Z (1)')).toBe(true);
+    expect(re.test('user x joined at 2026-12-01T23:00:00Z (1)')).toBe(false);
+    expect(looseRegex('a.b (c)?')).toBe('^a\\.b \\(c\\)\\?$');
+    expect(stableSubset({ type: 'Data', id: 7, roomId: 'r', at: '2026-12-01T23:00:00Z', nested: [{ createdAt: 1, text: 'x' }] })).toEqual({ type: 'Data', nested: [{ text: 'x' }] });
+    expect(suggestMode('{"type":"x"}')).toBe('json');
+    expect(suggestMode('id 3f2b8c1e-1111-4222-8333-444455556666')).toBe('regex');
+    expect(suggestMode('Hi alice!')).toBe('exact');
+  });
+
+  it('adds a recorded test to a file, keeping its comments and other tests, never overwriting a name', async () => {
+    const { appendRecordedTest } = await import('../../runtime/flowtest/record.ts');
+    const existing = '# my tests\nwsflowTest: 1\ntests:\n  - name: chat\n    steps:\n      - wait: 1\n';
+    const test = {
+      name: 'chat',
+      clients: [{ name: 'alice', path: '/chat/alice', query: { age: '20' } }],
+      steps: [
+        { kind: 'connect', client: 'alice' },
+        { kind: 'send', client: 'alice', data: '{"type":"Data"}' },
+        { kind: 'receive', client: 'alice', data: 'Hi alice!' },
+        { kind: 'receive', client: 'alice', data: '{"type":"Data","id":4}', mode: 'json' },
+        { kind: 'close', client: 'alice', code: 1000, reason: 'closed in the designer' },
+      ],
+    } as const;
+    const { text, name } = appendRecordedTest(existing, { ...test, clients: [...test.clients], steps: [...test.steps] });
+    expect(name).toBe('chat (2)');
+    expect(text.startsWith('# my tests\n')).toBe(true);
+    const { suite, problems } = readTestText(text, { file: 't.wsflow.test.yaml' });
+    expect(problems).toEqual([]);
+    expect(suite?.tests.map((t) => t.name)).toEqual(['chat', 'chat (2)']);
+    expect(suite?.tests[1]?.steps.map((s) => s.kind)).toEqual(['connect', 'send', 'expect', 'expect', 'close']);
+    expect(suite?.tests[1]?.steps[3]).toMatchObject({ matcher: { kind: 'json', subset: { type: 'Data' } } });
+  });
+});
