@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exportFlow } from '../../runtime/export/index.ts';
 import { exportToTemp, removeExport, startExported } from '../export/exported.ts';
-import { loadSample, sampleTests, SAMPLES } from '../export/fixtures.ts';
+import { loadSample, sampleTests, SAMPLES, type AnySample } from '../export/fixtures.ts';
 import { execCli, type RunningProcess } from '../helpers/cli.ts';
 
 const dirs: string[] = [];
@@ -19,7 +19,8 @@ afterAll(async () => {
 });
 
 describe('flow tests against the exported service', () => {
-  for (const sample of SAMPLES) {
+  const samples: AnySample[] = [...SAMPLES, 'chat-lowcode', 'echo-lowcode'];
+  for (const sample of samples) {
     it(`${sample}: the exported tests pass with --url`, async () => {
       const dir = await exportToTemp(loadSample(sample), `flowtest-${sample}`, (flow, outDir) => exportFlow(flow, { outDir, tests: sampleTests(sample) }));
       dirs.push(dir);
