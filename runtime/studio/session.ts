@@ -10,6 +10,7 @@ import type { RootFolder } from './files.ts';
 import type { ParamsOf, ResultOf, StudioError, StudioEvent, StudioMethod, StudioServerMessage } from './protocol.ts';
 import { STUDIO_PROTOCOL_VERSION } from './protocol.ts';
 import { compileChecked, FlowProblemsError, type Runner } from './runner.ts';
+import { FlowTests } from './flow-tests.ts';
 import { TestClients } from './test-clients.ts';
 import type { Validator } from './validator.ts';
 
@@ -27,6 +28,7 @@ type Handlers = { [M in StudioMethod]: (params: ParamsOf<M>) => Promise<ResultOf
 
 export class Session {
   private readonly clients: TestClients;
+  private readonly tests: FlowTests;
   private readonly handlers: Handlers;
 
   constructor(
@@ -34,6 +36,7 @@ export class Session {
     private readonly send: (message: StudioServerMessage) => void,
   ) {
     this.clients = new TestClients((event) => this.push(event));
+    this.tests = new FlowTests(ctx.folder, ctx.runner);
     this.handlers = this.createHandlers();
   }
 
@@ -168,6 +171,9 @@ export class Session {
         this.clients.close(requireString(clientId, 'clientId'), code, reason);
         return {};
       },
+      testsRead: async ({ path: rel }) => this.tests.read(rel),
+      testsRecord: async ({ path: rel, test }) => this.tests.record(rel, test),
+      testsRun: async ({ path: rel, names }) => this.tests.run(rel, Array.isArray(names) ? names.filter((n): n is string => typeof n === 'string') : undefined),
     };
   }
 }
