@@ -3,7 +3,8 @@
  * per event-loop turn), dispatches the actions that come back, and replaces the worker when the
  * watchdog finds it stuck in a snippet.
  */
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
 import * as P from './host/protocol.ts';
 import type { ConnInfo, HostControl, HostProgram, InvokeRecord, StateOp, StatsDelta, EngineNote, UpgradeInfo, UpgradeResult } from './host/protocol.ts';
 import { Watchdog } from './watchdog.ts';
@@ -47,17 +48,29 @@ export interface BridgeOptions {
   workerUrl: URL;
   program: HostProgram;
   budgetMs: number;
+  /** heap limit of each handler-host worker (MiB): a snippet that allocates past it ends only its worker */
+  memoryMb: number;
+  /** how long an event may wait for its handler's promise before its connection is closed (ms) */
+  settleMs: number;
   sampleRate: number;
   sink: BridgeSink;
 }
 
 interface Host {
   worker: Worker;
+  /** the engine's private channel to this worker (its `parentPort` is ignored: snippets can reach that) */
+  port: MessagePort;
   slots: Int32Array;
   /** generation once promoted to the serving host (replies of older generations are dropped) */
   gen: number;
   ready: boolean;
+  /** its death was handled (a worker reports `error` and then `exit`) */
+  dead: boolean;
 }
+
+/** Spare workers are not refilled faster than this when hosts keep crashing (ms, doubling up to the cap). */
+const REFILL_BACKOFF_BASE = 250;
+const REFILL_BACKOFF_CAP = 2000;
 
 export class HostBridge {
   /** the worker serving events */
@@ -75,6 +88,7 @@ export class HostBridge {
   private closed = false;
   private promotedAt = 0;
   private crashes = 0;
+  private refillTimer: NodeJS.Timeout | undefined;
   private readyWaiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
   private readonly flushBound = () => this.flush();
 
@@ -117,13 +131,13 @@ export class HostBridge {
     this.flushScheduled = false;
     if (this.closed || this.out.length === 1 || this.seq > this.acked) return;
     this.out[0] = ++this.seq;
-    this.host.worker.postMessage(this.out);
+    this.host.port.postMessage(this.out);
     this.out.length = 1;
   }
 
   private ping(): void {
     if (this.closed) return;
-    this.host.worker.postMessage([++this.seq]);
+    this.host.port.postMessage([++this.seq]);
   }
 
   setTracing(on: boolean): void {
@@ -140,8 +154,8 @@ export class HostBridge {
   /** Control messages go to the spare too, so that it is ready to take over as it is. */
   private control(msg: HostControl): void {
     if (this.closed) return;
-    this.host.worker.postMessage(msg);
-    this.spare?.worker.postMessage(msg);
+    this.host.port.postMessage(msg);
+    this.spare?.port.postMessage(msg);
   }
 
   /** node id for a node index of the current program */
@@ -151,18 +165,28 @@ export class HostBridge {
 
   // ---- worker lifecycle ----
   private createHost(): Host {
+    const { port1, port2 } = new MessageChannel();
     const host: Host = {
-      worker: new Worker(this.options.workerUrl, { stdout: false, stderr: false }),
+      worker: new Worker(this.options.workerUrl, {
+        stdout: false,
+        stderr: false,
+        workerData: { port: port2 },
+        transferList: [port2],
+        resourceLimits: { maxOldGenerationSizeMb: this.options.memoryMb },
+      }),
+      port: port1,
       slots: new Int32Array(new SharedArrayBuffer(P.SLOTS_LENGTH * 4)),
       gen: 0,
       ready: false,
+      dead: false,
     };
     host.worker.unref();
-    host.worker.on('message', (msg: unknown[]) => this.onMessage(host, msg));
-    host.worker.on('error', (error) => this.onDeath(host, error.message));
+    port1.on('message', (msg: unknown[]) => this.onMessage(host, msg));
+    port1.unref();
+    host.worker.on('error', (error) => this.onDeath(host, describeDeath(error)));
     host.worker.on('exit', (code) => this.onDeath(host, `exited with code ${code}`));
-    const init: HostControl = { type: 'init', program: this.program, slots: host.slots.buffer as SharedArrayBuffer, tracing: this.tracing, sampleRate: this.options.sampleRate };
-    host.worker.postMessage(init);
+    const init: HostControl = { type: 'init', program: this.program, slots: host.slots.buffer as SharedArrayBuffer, tracing: this.tracing, sampleRate: this.options.sampleRate, settleMs: this.options.settleMs };
+    port1.postMessage(init);
     return host;
   }
 
@@ -173,7 +197,7 @@ export class HostBridge {
     this.seq = 0;
     this.acked = 0;
     // Something outstanding from the start, so that a host that never finishes loading is judged.
-    host.worker.postMessage([++this.seq]);
+    host.port.postMessage([++this.seq]);
   }
 
   private onMessage(host: Host, msg: unknown[]): void {
@@ -181,7 +205,7 @@ export class HostBridge {
       if (!host.ready) {
         host.ready = true;
         for (const w of this.readyWaiters.splice(0)) w.resolve();
-        if (!this.spare && !this.closed) this.spare = this.createHost();
+        this.refillSpare();
       }
       this.dispatch(msg, host.gen);
     } else if (host === this.spare) {
@@ -190,7 +214,9 @@ export class HostBridge {
   }
 
   private onDeath(host: Host, why: string): void {
-    if (this.closed) return;
+    if (this.closed || host.dead) return;
+    host.dead = true;
+    host.port.close();
     if (host === this.spare) {
       this.spare = undefined;
       return;
@@ -203,10 +229,27 @@ export class HostBridge {
     this.options.sink.note({ level: 'error', code: 'WSF_HOST_CRASHED', message: `the handler host ${why}; restarting it`, nodeId: culprits[0]?.nodeId });
     const quick = performance.now() - this.promotedAt < 2000;
     this.crashes = quick ? this.crashes + 1 : 1;
-    // Crashing again right after each restart: back off instead of burning the CPU.
-    const delay = this.crashes >= 3 ? Math.min(10_000, 250 * 2 ** (this.crashes - 3)) : 0;
-    if (delay === 0) this.respawn(culprits, why);
-    else setTimeout(() => !this.closed && host === this.host && this.respawn(culprits, why), delay).unref();
+    // The healthy connections never wait for a back-off: the spare (or a fresh worker) serves
+    // them at once. Only refilling the spare slows down while hosts keep crashing, so that a
+    // crash loop does not burn the CPU starting workers.
+    this.respawn(culprits, why);
+  }
+
+  private refillDelay(): number {
+    return this.crashes >= 3 ? Math.min(REFILL_BACKOFF_CAP, REFILL_BACKOFF_BASE * 2 ** (this.crashes - 3)) : 0;
+  }
+
+  private refillSpare(): void {
+    if (this.spare || this.closed) return;
+    const delay = this.refillDelay();
+    if (delay === 0) this.spare = this.createHost();
+    else if (!this.refillTimer) {
+      this.refillTimer = setTimeout(() => {
+        this.refillTimer = undefined;
+        if (!this.spare && !this.closed) this.spare = this.createHost();
+      }, delay);
+      this.refillTimer.unref();
+    }
   }
 
   /** A worker that dies before it ever answered would die again: give up and tell the starter. */
@@ -219,8 +262,7 @@ export class HostBridge {
   }
 
   private respawn(culprits: Culprit[], crashed?: string): void {
-    const old = this.host;
-    void old.worker.terminate();
+    retire(this.host);
     this.out.length = 1;
     this.options.sink.stuck(culprits, this.options.budgetMs, crashed);
     const broken = culprits.filter((c) => c.kind === 'load' && c.nodeId).map((c) => c.nodeId as string);
@@ -229,13 +271,13 @@ export class HostBridge {
       const snippets = { ...this.program.snippets };
       for (const id of broken) delete snippets[id];
       this.program = { ...this.program, snippets };
-      void this.spare?.worker.terminate();
+      if (this.spare) retire(this.spare);
       this.spare = undefined;
     }
     const next = this.spare ?? this.createHost();
     this.spare = undefined;
     this.promote(next); // bumps the generation: anything the old worker still says is dropped
-    if (next.ready && !this.closed) this.spare = this.createHost();
+    if (next.ready) this.refillSpare();
     const { connections, upgrades } = this.options.sink.survivors();
     for (const s of connections) {
       // A connection whose onOpen never finished is opened again by replaying EV_OPEN.
@@ -371,9 +413,26 @@ export class HostBridge {
   async close(): Promise<void> {
     this.closed = true;
     this.watchdog.stop();
+    if (this.refillTimer) clearTimeout(this.refillTimer);
     this.generation++;
     const spare = this.spare;
     this.spare = undefined;
+    this.host.port.close();
+    spare?.port.close();
     await Promise.all([this.host.worker.terminate(), spare?.worker.terminate()]);
   }
+}
+
+/** A worker's `error`, said for a person: running out of its heap limit is the usual one. */
+function describeDeath(error: Error): string {
+  const code = (error as Error & { code?: string }).code;
+  if (code === 'ERR_WORKER_OUT_OF_MEMORY') return 'ran out of memory (its heap limit)';
+  return `failed: ${error.message}`;
+}
+
+/** Stop a worker whose death is handled here (its `exit` must not be taken for a crash). */
+function retire(host: Host): void {
+  host.dead = true;
+  host.port.close();
+  void host.worker.terminate();
 }

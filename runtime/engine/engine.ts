@@ -26,6 +26,9 @@ import { createMemoryAdapter } from './adapters/memory.ts';
 /** Unfinished events (3 slots each) per connection before its socket is no longer read, and again. */
 const PAUSE_AT = 3 * 256;
 const RESUME_AT = 3 * 64;
+/** Heap of the handler-host worker (MiB) and how long an event may wait for a handler's promise: docs/security.md. */
+const DEFAULT_HANDLER_MEMORY_MB = 512;
+const DEFAULT_SETTLE_MS = 30_000;
 
 export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
   port = 0;
@@ -67,6 +70,8 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
       workerUrl,
       program: this.topology.program,
       budgetMs,
+      memoryMb: options.handlerMemoryMb ?? DEFAULT_HANDLER_MEMORY_MB,
+      settleMs: options.handlerSettleMs ?? DEFAULT_SETTLE_MS,
       sampleRate: options.traceSampleRate ?? 200,
       sink: this,
     });

@@ -2,7 +2,7 @@
  * The handler host's outgoing batch: `[ackSeq, op, args..., op, args...]`, flushed once per
  * event-loop turn; and the `HostSink` through which snippet-facing objects add to it.
  */
-import { parentPort } from 'node:worker_threads';
+import { port } from './port.ts';
 import { performance } from 'node:perf_hooks';
 import * as P from './protocol.ts';
 import type { InvokeRecord } from './protocol.ts';
@@ -11,8 +11,6 @@ import type { HostConnection, HostSink } from './objects.ts';
 import { H } from './state.ts';
 import type { Inv } from './state.ts';
 
-if (!parentPort) throw new Error('the wsflow handler host must run in a worker thread');
-const port = parentPort;
 
 const dirty = new Set<HostConnection>();
 const requests = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; owner: Inv | null }>();

@@ -137,6 +137,8 @@ export interface HostInit {
   slots: SharedArrayBuffer;
   tracing: boolean;
   sampleRate: number;
+  /** how long an event may wait for its handler's promise (ms) */
+  settleMs: number;
 }
 
 export type HostControl =

@@ -8,7 +8,9 @@
  * Int32Array so that the main thread can blame the right node when this thread stops answering
  * and has to be terminated.
  */
-import { parentPort } from 'node:worker_threads';
+import { performance } from 'node:perf_hooks';
+import { port } from './port.ts';
+import { confineProcess } from './confine.ts';
 import type { EngineEvent, SnippetFailure } from '../contracts.ts';
 import * as P from './protocol.ts';
 import type { ConnInfo, HostControl, HostProgram, UpgradeInfo } from './protocol.ts';
@@ -21,8 +23,7 @@ import { flush, forgetDirty, note, push1, record, scheduleFlush, setLastSeq, set
 import { invoke } from './invoke.ts';
 import type { Outcome } from './invoke.ts';
 
-if (!parentPort) throw new Error('the wsflow handler host must run in a worker thread');
-const port = parentPort;
+confineProcess();
 
 type Handlers = Partial<Record<'onOpen' | 'onText' | 'onBinary' | 'onClose' | 'onError', NodeRt>>;
 
@@ -37,6 +38,11 @@ interface Conn {
   queue: unknown[];
   qHead: number;
   busy: boolean;
+  /** the event whose handler's promise is awaited, and since when (performance.now) */
+  busyOp: number;
+  busySince: number;
+  /** bumped when an event ends: a late settle of an abandoned promise must not end the next one */
+  turn: number;
 }
 
 const EVENT_OF: Record<string, EngineEvent> = { onOpen: 'open', onText: 'text', onBinary: 'binary', onClose: 'close', onError: 'error' };
@@ -162,6 +168,7 @@ function startEvent(c: Conn, op: number, a: unknown, b: unknown): Promise<void> 
 }
 
 function endEvent(c: Conn, op: number): void {
+  c.turn++;
   push1(P.ACT_DONE, c.num);
   if (op === P.EV_CLOSE) {
     conns.delete(c.num);
@@ -174,7 +181,11 @@ function run(c: Conn, op: number, a: unknown, b: unknown): void {
     const p = startEvent(c, op, a, b);
     if (p) {
       c.busy = true;
+      c.busyOp = op;
+      c.busySince = performance.now();
+      const turn = c.turn;
       const finished = () => {
+        if (c.turn !== turn) return; // abandoned by sweepUnsettled
         c.busy = false;
         endEvent(c, op);
         next(c);
@@ -217,7 +228,7 @@ function addConnection(num: number, info: ConnInfo): Conn | undefined {
   const svc = services[info.serviceIdx];
   if (!svc) return undefined;
   const hc = new HostConnection(num, svc.id, info, sink);
-  const c: Conn = { num, hc, svc, queue: [], qHead: 0, busy: false };
+  const c: Conn = { num, hc, svc, queue: [], qHead: 0, busy: false, busyOp: 0, busySince: 0, turn: 0 };
   conns.set(num, c);
   svc.connections.push(hc);
   return c;
@@ -227,6 +238,29 @@ function dropFromService(c: Conn): void {
   const list = c.svc.connections;
   const i = list.indexOf(c.hc);
   if (i >= 0) list.splice(i, 1);
+}
+
+const HANDLER_OF: Record<number, keyof Handlers> = { [P.EV_OPEN]: 'onOpen', [P.EV_TEXT]: 'onText', [P.EV_BINARY]: 'onBinary', [P.EV_CLOSE]: 'onClose', [P.EV_SOCKERR]: 'onError' };
+let settleMs = 30_000;
+let sweeper: NodeJS.Timeout | undefined;
+
+/**
+ * A handler whose promise never settles would hold its connection's later events forever: after
+ * `settleMs` the event is given up (reported as WSF_SNIPPET_UNSETTLED), the connection is closed
+ * with 1011 and its close event runs as usual. Other connections never waited for it.
+ */
+function sweepUnsettled(): void {
+  const now = performance.now();
+  for (const c of conns.values()) {
+    if (!c.busy || now - c.busySince < settleMs) continue;
+    const node = c.svc.handlers[HANDLER_OF[c.busyOp] ?? 'onError'];
+    const message = `the handler's promise did not settle within ${settleMs} ms; the connection is closed`;
+    record({ t: Date.now(), nodeId: node?.id ?? '', connectionId: c.hc.id, event: node?.event ?? 'error', durationMs: now - c.busySince, logs: [], error: { code: 'WSF_SNIPPET_UNSETTLED', nodeId: node?.id ?? '', message } });
+    sink.push3(P.ACT_CLOSE, c.num, 1011, 'handler did not settle');
+    c.busy = false;
+    endEvent(c, c.busyOp);
+    next(c);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -342,6 +376,8 @@ function control(msg: HostControl): void {
       H.slots = new Int32Array(msg.slots);
       H.tracing = msg.tracing;
       H.sampleRate = msg.sampleRate;
+      settleMs = msg.settleMs;
+      sweeper ??= setInterval(sweepUnsettled, Math.max(50, Math.min(1000, settleMs / 4)));
       // Answer before loading the snippets: the main thread now knows this thread runs, and
       // judges the loading (module code of a snippet may loop too).
       flush();
