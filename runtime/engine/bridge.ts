@@ -181,8 +181,9 @@ export class HostBridge {
       dead: false,
     };
     host.worker.unref();
+    // Referenced until the worker has loaded (whoever awaits whenReady() must not see the
+    // process exit under it); a serving worker does not keep the process alive by itself.
     port1.on('message', (msg: unknown[]) => this.onMessage(host, msg));
-    port1.unref();
     host.worker.on('error', (error) => this.onDeath(host, describeDeath(error)));
     host.worker.on('exit', (code) => this.onDeath(host, `exited with code ${code}`));
     const init: HostControl = { type: 'init', program: this.program, slots: host.slots.buffer as SharedArrayBuffer, tracing: this.tracing, sampleRate: this.options.sampleRate, settleMs: this.options.settleMs };
@@ -201,6 +202,7 @@ export class HostBridge {
   }
 
   private onMessage(host: Host, msg: unknown[]): void {
+    if (!host.ready) host.port.unref();
     if (host === this.host) {
       if (!host.ready) {
         host.ready = true;

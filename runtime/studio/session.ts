@@ -4,7 +4,8 @@
  */
 import path from 'node:path';
 import { validateFlowText } from '../check/index.ts';
-import { exportFlow } from '../export/index.ts';
+import { exportArtifacts } from '../export/index.ts';
+import { writeOutput } from '../export/write.ts';
 import { importAsyncApi } from '../import/asyncapi.ts';
 import type { RootFolder } from './files.ts';
 import type { ParamsOf, ResultOf, StudioError, StudioEvent, StudioMethod, StudioServerMessage } from './protocol.ts';
@@ -137,9 +138,12 @@ export class Session {
         const { flow, problems } = await validateFlowText(requireString(text, 'text', true), this.fileName(rel), { typecheck: false });
         const errors = problems.filter((p) => p.severity === 'error');
         if (!flow || errors.length > 0) throw new FlowProblemsError(`the flow has ${errors.length} problem(s); fix them before exporting`, errors);
-        const result = await exportFlow(flow, { outDir: out.abs, ...(asyncapi ? { asyncapi } : {}), ...(force ? { force } : {}) });
-        const files = result.files.map((f) => toRel(out.rel, out.abs, f));
-        return { outDir: out.rel, files };
+        const artifacts = await exportArtifacts(flow, asyncapi ? { asyncapi } : {});
+        // Each file's real location must stay in the folder (a symlinked subfolder of the output
+        // folder would lead out of it), checked before anything is written.
+        for (const file of artifacts) await folder.resolve(`${out.rel}/${file.path}`);
+        const written = await writeOutput(out.abs, artifacts, force === true);
+        return { outDir: out.rel, files: written.map((f) => `${out.rel}/${f}`) };
       },
       importAsyncApi: async ({ path: userPath, text, name }) => {
         let source: string;
@@ -174,11 +178,6 @@ export class Session {
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
-}
-
-function toRel(outRel: string, outAbs: string, file: string): string {
-  const inside = path.isAbsolute(file) ? path.relative(outAbs, file) : file;
-  return `${outRel}/${inside.split(path.sep).join('/')}`;
 }
 
 function requireString(value: unknown, name: string, allowEmpty = false): string {
