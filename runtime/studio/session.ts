@@ -7,6 +7,7 @@ import { validateFlowText } from '../check/index.ts';
 import { exportArtifacts } from '../export/index.ts';
 import { writeOutput } from '../export/write.ts';
 import { importAsyncApi } from '../import/asyncapi.ts';
+import { checkDocumentRefs, confinedRefReader } from './asyncapi-refs.ts';
 import type { RootFolder } from './files.ts';
 import type { ParamsOf, ResultOf, StudioError, StudioEvent, StudioMethod, StudioServerMessage } from './protocol.ts';
 import { STUDIO_PROTOCOL_VERSION } from './protocol.ts';
@@ -145,18 +146,24 @@ export class Session {
         const written = await writeOutput(out.abs, artifacts, force === true);
         return { outDir: out.rel, files: written.map((f) => `${out.rel}/${f}`) };
       },
-      importAsyncApi: async ({ path: userPath, text, name }) => {
+      importAsyncApi: async ({ path: userPath, text, name, allowUrls }) => {
         let source: string;
         let file: string;
+        // `$ref`s resolve against the document's folder (an uploaded text: the studio folder) and stay in it.
+        let docFolder: string;
         if (typeof userPath === 'string' && userPath) {
           const read = await folder.read(userPath);
           source = read.text;
           file = read.rel;
+          docFolder = path.dirname((await folder.resolve(read.rel)).abs);
         } else {
           source = requireString(text, 'text');
           file = typeof name === 'string' && name ? path.basename(name) : 'asyncapi.yaml';
+          docFolder = path.resolve(folder.root);
         }
-        const imported = await importAsyncApi(source, file);
+        checkDocumentRefs(source, allowUrls === true);
+        const readRef = confinedRefReader(docFolder, allowUrls === true);
+        const imported = await importAsyncApi(source, file, { source: path.join(docFolder, path.basename(file)), readRef });
         return { yaml: imported.yaml, suggestedPath: `${imported.flow.name || 'imported'}.wsflow.yaml`, warnings: imported.warnings ?? [] };
       },
       clientOpen: async (params) => {
