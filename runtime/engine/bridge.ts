@@ -7,7 +7,7 @@ import { MessageChannel, Worker } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import * as P from './host/protocol.ts';
 import type { ConnInfo, HostControl, HostProgram, InvokeRecord, StateOp, StatsDelta, EngineNote, UpgradeInfo, UpgradeResult } from './host/protocol.ts';
-import { Watchdog } from './watchdog.ts';
+import { TIMER_SHARE, Watchdog } from './watchdog.ts';
 
 export interface Culprit {
   /** `load`: the module code of a snippet never finished (that snippet is left out from now on) */
@@ -16,6 +16,9 @@ export interface Culprit {
   id: number;
   nodeId?: string;
 }
+
+/** Why a worker was replaced: a snippet that did not return, a dead worker (how), or timers over their share. */
+export type StuckCause = { kind: 'timeout' } | { kind: 'crash'; why: string } | { kind: 'timer' };
 
 export interface Survivor {
   num: number;
@@ -38,8 +41,8 @@ export interface BridgeSink {
   traceRecord(record: InvokeRecord): void;
   workerStats(delta: StatsDelta): void;
   note(note: EngineNote): void;
-  /** The worker was stuck (or died: `crashed` says how) and is replaced: report, close the culprits' connections. */
-  stuck(culprits: Culprit[], budgetMs: number, crashed?: string): void;
+  /** The worker was stuck, died or was hogged by timers (`cause`) and is replaced: report, close the culprits' connections. */
+  stuck(culprits: Culprit[], budgetMs: number, cause: StuckCause): void;
   /** For a fresh worker: connections to restore (culprits excluded) and upgrades to redo. */
   survivors(): { connections: Survivor[]; upgrades: { reqId: number; upgraderIdx: number; info: UpgradeInfo }[] };
 }
@@ -100,6 +103,8 @@ export class HostBridge {
       busy: () => this.host.ready && this.seq > this.acked,
       ping: () => this.ping(),
       stuck: () => this.onStuck(),
+      timerUs: () => Atomics.load(this.host.slots, P.SLOT_TIMER_US),
+      hog: () => this.onTimerHog(),
     });
     this.promote(this.createHost());
     this.watchdog.start();
@@ -234,7 +239,7 @@ export class HostBridge {
     // The healthy connections never wait for a back-off: the spare (or a fresh worker) serves
     // them at once. Only refilling the spare slows down while hosts keep crashing, so that a
     // crash loop does not burn the CPU starting workers.
-    this.respawn(culprits, why);
+    this.respawn(culprits, { kind: 'crash', why });
   }
 
   private refillDelay(): number {
@@ -263,10 +268,10 @@ export class HostBridge {
     return true;
   }
 
-  private respawn(culprits: Culprit[], crashed?: string): void {
+  private respawn(culprits: Culprit[], cause: StuckCause): void {
     retire(this.host);
     this.out.length = 1;
-    this.options.sink.stuck(culprits, this.options.budgetMs, crashed);
+    this.options.sink.stuck(culprits, this.options.budgetMs, cause);
     const broken = culprits.filter((c) => c.kind === 'load' && c.nodeId).map((c) => c.nodeId as string);
     if (broken.length > 0) {
       // Loading it again would hang again: serve without it (its events find no handler).
@@ -296,7 +301,18 @@ export class HostBridge {
 
   private onStuck(): void {
     if (this.closed) return;
-    this.respawn(this.culprits(this.host));
+    this.respawn(this.culprits(this.host), { kind: 'timeout' });
+  }
+
+  /** Snippet timers took more than their share of the host: replace it, blaming the timer's owner. */
+  private onTimerHog(): void {
+    if (this.closed || !this.host.ready) return;
+    const s = this.host.slots;
+    const kind = Atomics.load(s, P.SLOT_HOG_KIND);
+    const nodeId = this.nodeId(s[P.SLOT_HOG_NODE] as number);
+    const culprits: Culprit[] = kind >= 1 && kind <= 3 ? [{ kind: kind === 3 ? 'load' : kind === 2 ? 'upgrade' : 'connection', id: s[P.SLOT_HOG_ID] as number, nodeId }] : [];
+    this.options.sink.note({ level: 'error', code: 'WSF_SNIPPET_TIMER_HOG', message: `snippet timers kept the handler host busy more than ${TIMER_SHARE * 100}% of the time; restarting it`, nodeId });
+    this.respawn(culprits, { kind: 'timer' });
   }
 
   /** Who was running when the host stopped answering (or died), from the shared slots. */

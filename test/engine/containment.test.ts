@@ -140,3 +140,52 @@ describe('snippet containment', () => {
     await other.closed;
   });
 });
+
+describe('timers that hog the handler host', () => {
+  it('a timer doing most of the work of every period is caught: its owner gets 1011, the others are served', async () => {
+    const hogFlow = await start(
+      `
+wsflow: 1
+name: timer-hog
+listener: { port: 0 }
+nodes:
+  - { id: up, type: upgrader, basePath: /t, upgradePath: '/{name}' }
+  - { id: svc, type: service }
+  - id: on-text
+    type: onText
+    code: |
+      export default function onText(conn: Connection, text: string) {
+        if (text === 'hog') {
+          // Returns every time, so no single call is over the budget: 250 ms of work every 300 ms.
+          setInterval(() => {
+            const t = Date.now();
+            while (Date.now() - t < 250) {}
+          }, 300);
+        }
+        conn.send('echo ' + text);
+      }
+edges:
+  - { from: up, to: svc }
+  - { from: svc, to: on-text }
+`,
+      { handlerBudgetMs: 300 },
+    );
+    try {
+      const trace = collect(hogFlow);
+      const other = await connect(`${hogFlow.url}/t/bystander`);
+      const hog = await connect(`${hogFlow.url}/t/hog`);
+      hog.ws.send('hog');
+      expect(await hog.next(15_000)).toBe('echo hog');
+      expect(await hog.closed).toEqual({ code: 1011, reason: 'handler timers hogged the server' });
+      const note = trace.events.find((e) => e.kind === 'engine' && e.code === 'WSF_SNIPPET_TIMER_HOG');
+      expect(note).toMatchObject({ nodeId: 'on-text' });
+      expect(failures(trace.events, 'WSF_SNIPPET_TIMER_HOG')[0]).toMatchObject({ nodeId: 'on-text', connectionId: expect.any(String) });
+      await roundTrips(other, 3);
+      trace.stop();
+      other.ws.close();
+      await other.closed;
+    } finally {
+      await hogFlow.stop({ drainTimeoutMs: 500 });
+    }
+  });
+});

@@ -12,7 +12,7 @@ export function confineProcess(): void {
   for (const name of FORBIDDEN) {
     if (!(name in process)) continue;
     const refuse = () => {
-      throw new Error(`process.${name}() is not available in a snippet (code WSF_SNIPPET_FORBIDDEN): the handler host is shared by every connection`);
+      throw new Error(`process.${name}() is not available in a snippet: the handler host is shared by every connection`);
     };
     // Not writable, not configurable: a snippet cannot put the original back.
     Object.defineProperty(process, name, { value: refuse, writable: false, configurable: false, enumerable: false });

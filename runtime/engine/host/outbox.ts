@@ -4,6 +4,8 @@
  */
 import { port } from './port.ts';
 import { performance } from 'node:perf_hooks';
+// The engine's own timers: the globals are the snippets' (timers.ts wraps them).
+import { setImmediate } from 'node:timers';
 import * as P from './protocol.ts';
 import type { InvokeRecord } from './protocol.ts';
 import { describe } from './snippets.ts';

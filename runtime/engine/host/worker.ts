@@ -9,6 +9,8 @@
  * and has to be terminated.
  */
 import { performance } from 'node:perf_hooks';
+import { setInterval } from 'node:timers';
+import { attributeTimers } from './timers.ts';
 import { port } from './port.ts';
 import { confineProcess } from './confine.ts';
 import type { EngineEvent, SnippetFailure } from '../contracts.ts';
@@ -24,6 +26,7 @@ import { invoke } from './invoke.ts';
 import type { Outcome } from './invoke.ts';
 
 confineProcess();
+attributeTimers();
 
 type Handlers = Partial<Record<'onOpen' | 'onText' | 'onBinary' | 'onClose' | 'onError', NodeRt>>;
 
