@@ -3,11 +3,12 @@
  * per event-loop turn), dispatches the actions that come back, and replaces the worker when the
  * watchdog finds it stuck in a snippet.
  */
-import { MessageChannel, Worker } from 'node:worker_threads';
-import type { MessagePort } from 'node:worker_threads';
 import * as P from './host/protocol.ts';
 import type { ConnInfo, HostControl, HostProgram, InvokeRecord, StateOp, StatsDelta, EngineNote, UpgradeInfo, UpgradeResult } from './host/protocol.ts';
 import { TIMER_SHARE, Watchdog } from './watchdog.ts';
+import { retire, spawnHost } from './host-worker.ts';
+import type { Host } from './host-worker.ts';
+import { dispatchActions } from './actions.ts';
 
 export interface Culprit {
   /** `load`: the module code of a snippet never finished (that snippet is left out from now on) */
@@ -57,18 +58,6 @@ export interface BridgeOptions {
   settleMs: number;
   sampleRate: number;
   sink: BridgeSink;
-}
-
-interface Host {
-  worker: Worker;
-  /** the engine's private channel to this worker (its `parentPort` is ignored: snippets can reach that) */
-  port: MessagePort;
-  slots: Int32Array;
-  /** generation once promoted to the serving host (replies of older generations are dropped) */
-  gen: number;
-  ready: boolean;
-  /** its death was handled (a worker reports `error` and then `exit`) */
-  dead: boolean;
 }
 
 /** Spare workers are not refilled faster than this when hosts keep crashing (ms, doubling up to the cap). */
@@ -170,30 +159,11 @@ export class HostBridge {
 
   // ---- worker lifecycle ----
   private createHost(): Host {
-    const { port1, port2 } = new MessageChannel();
-    const host: Host = {
-      worker: new Worker(this.options.workerUrl, {
-        stdout: false,
-        stderr: false,
-        workerData: { port: port2 },
-        transferList: [port2],
-        resourceLimits: { maxOldGenerationSizeMb: this.options.memoryMb },
-      }),
-      port: port1,
-      slots: new Int32Array(new SharedArrayBuffer(P.SLOTS_LENGTH * 4)),
-      gen: 0,
-      ready: false,
-      dead: false,
-    };
-    host.worker.unref();
-    // Referenced until the worker has loaded (whoever awaits whenReady() must not see the
-    // process exit under it); a serving worker does not keep the process alive by itself.
-    port1.on('message', (msg: unknown[]) => this.onMessage(host, msg));
-    host.worker.on('error', (error) => this.onDeath(host, describeDeath(error)));
-    host.worker.on('exit', (code) => this.onDeath(host, `exited with code ${code}`));
-    const init: HostControl = { type: 'init', program: this.program, slots: host.slots.buffer as SharedArrayBuffer, tracing: this.tracing, sampleRate: this.options.sampleRate, settleMs: this.options.settleMs };
-    port1.postMessage(init);
-    return host;
+    const init: HostControl = { type: 'init', program: this.program, slots: new SharedArrayBuffer(P.SLOTS_LENGTH * 4), tracing: this.tracing, sampleRate: this.options.sampleRate, settleMs: this.options.settleMs };
+    return spawnHost(this.options.workerUrl, this.options.memoryMb, init, {
+      message: (host, msg) => this.onMessage(host, msg),
+      death: (host, why) => this.onDeath(host, why),
+    });
   }
 
   private promote(host: Host): void {
@@ -220,10 +190,9 @@ export class HostBridge {
     }
   }
 
+  /** Called once per worker that died by itself (retired ones are not reported). */
   private onDeath(host: Host, why: string): void {
-    if (this.closed || host.dead) return;
-    host.dead = true;
-    host.port.close();
+    if (this.closed) return;
     if (host === this.spare) {
       this.spare = undefined;
       return;
@@ -343,76 +312,12 @@ export class HostBridge {
   private dispatch(batch: unknown[], gen: number): void {
     this.acked = batch[0] as number;
     try {
-      this.dispatchActions(batch, gen);
+      dispatchActions(batch, this.options.sink, (reqId, result) => this.reply(gen, reqId, result));
     } finally {
       // The worker is free: send what accumulated meanwhile (and what these actions produced).
       if (this.seq === this.acked && this.out.length > 1 && !this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(this.flushBound);
-      }
-    }
-  }
-
-  private dispatchActions(batch: unknown[], gen: number): void {
-    const sink = this.options.sink;
-    const n = batch.length;
-    let i = 1;
-    while (i < n) {
-      const op = batch[i] as number;
-      switch (op) {
-        case P.ACT_SEND:
-          sink.send(batch[i + 1] as number, batch[i + 2] as string | Uint8Array);
-          i += 3;
-          break;
-        case P.ACT_DONE:
-          sink.done(batch[i + 1] as number);
-          i += 2;
-          break;
-        case P.ACT_BROADCAST:
-          sink.broadcast(batch[i + 1] as number, batch[i + 2] as string | Uint8Array, batch[i + 3] as string[] | null);
-          i += 4;
-          break;
-        case P.ACT_SENDTO:
-          sink.sendTo(batch[i + 1] as number, batch[i + 2] as string[], batch[i + 3] as string | Uint8Array);
-          i += 4;
-          break;
-        case P.ACT_CLOSE:
-          sink.close(batch[i + 1] as number, batch[i + 2] as number, batch[i + 3] as string);
-          i += 4;
-          break;
-        case P.ACT_UPGRADE_RESULT:
-          sink.upgradeResult(batch[i + 1] as number, batch[i + 2] as UpgradeResult);
-          i += 3;
-          break;
-        case P.ACT_STATE: {
-          const reqId = batch[i + 1] as number;
-          this.reply(gen, reqId, sink.state(batch[i + 2] as number, batch[i + 3] as StateOp, batch[i + 4] as string, batch[i + 5]));
-          i += 6;
-          break;
-        }
-        case P.ACT_COUNT:
-          this.reply(gen, batch[i + 1] as number, sink.count(batch[i + 2] as number));
-          i += 3;
-          break;
-        case P.ACT_ATTRS:
-          sink.attrs(batch[i + 1] as number, batch[i + 2] as string);
-          i += 3;
-          break;
-        case P.ACT_TRACE:
-          sink.traceRecord(batch[i + 1] as InvokeRecord);
-          i += 2;
-          break;
-        case P.ACT_STATS:
-          sink.workerStats(batch[i + 1] as StatsDelta);
-          i += 2;
-          break;
-        case P.ACT_NOTE:
-          sink.note(batch[i + 1] as EngineNote);
-          i += 2;
-          break;
-        default:
-          sink.note({ level: 'error', code: 'WSF_HOST_PROTOCOL', message: `unknown action ${String(op)} from the handler host` });
-          i = n;
       }
     }
   }
@@ -439,18 +344,4 @@ export class HostBridge {
     spare?.port.close();
     await Promise.all([this.host.worker.terminate(), spare?.worker.terminate()]);
   }
-}
-
-/** A worker's `error`, said for a person: running out of its heap limit is the usual one. */
-function describeDeath(error: Error): string {
-  const code = (error as Error & { code?: string }).code;
-  if (code === 'ERR_WORKER_OUT_OF_MEMORY') return 'ran out of memory (its heap limit)';
-  return `failed: ${error.message}`;
-}
-
-/** Stop a worker whose death is handled here (its `exit` must not be taken for a crash). */
-function retire(host: Host): void {
-  host.dead = true;
-  host.port.close();
-  void host.worker.terminate();
 }

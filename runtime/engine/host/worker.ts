@@ -17,12 +17,13 @@ import type { EngineEvent, SnippetFailure } from '../contracts.ts';
 import * as P from './protocol.ts';
 import type { ConnInfo, HostControl, HostProgram, UpgradeInfo } from './protocol.ts';
 import { loadSnippet, nodeOfStack, toFailure, describe } from './snippets.ts';
-import { HostConnection, makeLogger, nodeContext, normalizeData, serviceBase } from './objects.ts';
+import { HostConnection, makeLogger, nodeContext, serviceBase } from './objects.ts';
 import type { ServiceRuntime } from './objects.ts';
 import { H } from './state.ts';
 import type { NodeRt } from './state.ts';
 import { flush, forgetDirty, note, push1, record, scheduleFlush, setLastSeq, settleRequest, sink } from './outbox.ts';
 import { invoke } from './invoke.ts';
+import { runUpgrade } from './upgrade.ts';
 import type { Outcome } from './invoke.ts';
 
 confineProcess();
@@ -267,53 +268,6 @@ function sweepUnsettled(): void {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Upgrade snippets.
-
-function sanitizeDecision(value: unknown): unknown {
-  if (value === undefined || value === null) return { accept: true };
-  if (typeof value !== 'object') throw new TypeError('an upgrade snippet must return { accept: true, ... } or { accept: false, ... }');
-  const d = value as Record<string, unknown>;
-  if (d.accept === false) {
-    return { accept: false, status: typeof d.status === 'number' ? d.status : undefined, reason: d.reason === undefined ? undefined : String(d.reason) };
-  }
-  if (d.accept !== true && d.accept !== undefined) throw new TypeError('`accept` must be true or false');
-  const attrs = d.attributes === undefined ? undefined : JSON.stringify(d.attributes);
-  return {
-    accept: true,
-    attrs,
-    protocol: typeof d.protocol === 'string' ? d.protocol : undefined,
-    firstMessage: d.firstMessage === undefined ? undefined : normalizeData(d.firstMessage),
-  };
-}
-
-function runUpgrade(reqId: number, upgraderIdx: number, info: UpgradeInfo): void {
-  const up = upgraders[upgraderIdx];
-  const node = up?.node;
-  if (!node) {
-    sink.push2(P.ACT_UPGRADE_RESULT, reqId, { ok: true, decision: { accept: true } } satisfies P.UpgradeResult);
-    return;
-  }
-  const req = Object.freeze({ ...info, protocols: Object.freeze(info.protocols) });
-  let decision: unknown;
-  let badDecision: SnippetFailure | null = null;
-  const capture = (value: unknown) => {
-    try {
-      decision = sanitizeDecision(value);
-    } catch (error) {
-      badDecision = { code: 'WSF_UPGRADE_DECISION', nodeId: node.id, message: (error as Error).message };
-    }
-  };
-  const reply = (failure: SnippetFailure | null) => {
-    const fail = failure ?? badDecision;
-    if (!failure && badDecision) record({ t: Date.now(), nodeId: node.id, connectionId: '', event: 'upgrade', durationMs: 0, logs: [], error: badDecision });
-    sink.push2(P.ACT_UPGRADE_RESULT, reqId, (fail ? { ok: false, error: fail } : { ok: true, decision }) satisfies P.UpgradeResult);
-  };
-  const outcome = invoke(node, 2, reqId, '', 2, req, node.ctx, undefined, undefined, capture);
-  if (outcome instanceof Promise) void outcome.then(reply);
-  else reply(outcome);
-}
-
-// ---------------------------------------------------------------------------------------------
 // Message loop.
 
 function processBatch(batch: unknown[]): void {
@@ -357,7 +311,7 @@ function processBatch(batch: unknown[]): void {
         break;
       }
       case P.EV_UPGRADE:
-        runUpgrade(batch[i + 1] as number, batch[i + 2] as number, batch[i + 3] as UpgradeInfo);
+        runUpgrade(upgraders[batch[i + 2] as number]?.node, batch[i + 1] as number, batch[i + 3] as UpgradeInfo);
         i += 4;
         break;
       case P.EV_REPLY:
