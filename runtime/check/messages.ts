@@ -4,10 +4,10 @@
  * rather than an internal error at start. An error when `validateIncoming` makes the engine
  * compile it, a warning otherwise.
  */
-import { incomingSchemaErrors } from '../engine/incoming.ts';
 import { MODEL_CODES as C } from '../model/codes.ts';
 import type { Locator } from '../model/locate.ts';
 import type { FlowDocument, Problem, ServiceNode } from '../model/types.ts';
+import { messageSchemaErrors } from '../model/message-schemas.ts';
 
 export function checkMessageSchemas(flow: FlowDocument, locate: Locator, file?: string): Problem[] {
   const problems: Problem[] = [];
@@ -15,7 +15,7 @@ export function checkMessageSchemas(flow: FlowDocument, locate: Locator, file?: 
     if (!node || typeof node !== 'object' || node.type !== 'service') return;
     const service = node as ServiceNode;
     if (!Array.isArray(service.messages?.incoming)) return;
-    for (const { index, message } of incomingSchemaErrors(service)) {
+    for (const { index, message } of messageSchemaErrors(service)) {
       const at = locate(['nodes', nodeIndex, 'messages', 'incoming', index, 'schema']) ?? locate(['nodes', nodeIndex]);
       const name = service.messages?.incoming?.[index]?.name ?? String(index);
       problems.push({

@@ -3,9 +3,9 @@
  * JSON messages are parsed and validated; `text/plain` ones validate the raw string. A frame
  * that matches no shape is refused (the connection closes with 1007 and the returned reason).
  */
-import { Ajv } from 'ajv';
 import type { ValidateFunction } from 'ajv';
 import type { ServiceNode } from '../model/types.ts';
+import { newMessageAjv } from '../model/message-schemas.ts';
 
 /** Returns null when the text is acceptable, else a close reason (at most 123 bytes). */
 export type IncomingCheck = (text: string) => string | null;
@@ -22,34 +22,10 @@ function clip(reason: string): string {
   return r;
 }
 
-/** The one ajv setup for message shapes: `wsflow validate` compiles with it what `run` compiles. */
-function newAjv(): Ajv {
-  return new Ajv({ allErrors: false, strict: false });
-}
-
-/**
- * Why each `messages.incoming` schema the engine would compile cannot be compiled (a bad
- * `pattern`, a `$ref` that points nowhere), by index; empty when all compile.
- */
-export function incomingSchemaErrors(service: ServiceNode): { index: number; message: string }[] {
-  const specs = service.messages?.incoming ?? [];
-  const ajv = newAjv();
-  const errors: { index: number; message: string }[] = [];
-  specs.forEach((spec, index) => {
-    if (!spec || typeof spec !== 'object' || !spec.schema) return;
-    try {
-      ajv.compile(spec.schema);
-    } catch (error) {
-      errors.push({ index, message: error instanceof Error ? error.message : String(error) });
-    }
-  });
-  return errors;
-}
-
 export function incomingCheck(service: ServiceNode): IncomingCheck | undefined {
   const specs = service.messages?.incoming;
   if (!service.validateIncoming || !specs || specs.length === 0) return undefined;
-  const ajv = newAjv();
+  const ajv = newMessageAjv();
   const shapes: Shape[] = specs.map((spec) => ({
     name: spec.name,
     plain: typeof spec.contentType === 'string' && spec.contentType.startsWith('text/'),

@@ -149,8 +149,8 @@ export interface RefRequest {
  * readers come after a custom one and run whenever it throws, so a refusal is kept aside, the
  * parser gets an empty document, and the refusal is thrown once parsing ends.
  */
-function confinedParser(readRef: (ref: RefRequest) => Promise<string>): { parser: Parser; refused: () => unknown } {
-  let refusal: unknown;
+function confinedParser(readRef: (ref: RefRequest) => Promise<string>): { parser: Parser; refused: () => Error | undefined } {
+  let refusal: Error | undefined;
   const resolvers = (['file', 'http', 'https'] as const).map((scheme) => ({
     schema: scheme,
     order: 1,
@@ -158,7 +158,7 @@ function confinedParser(readRef: (ref: RefRequest) => Promise<string>): { parser
       try {
         return await readRef({ scheme, href: uri.toString() });
       } catch (error) {
-        refusal ??= error;
+        refusal ??= error instanceof Error ? error : new Error(String(error));
         return '{}';
       }
     },
@@ -172,7 +172,8 @@ async function parseDocument(text: string, file: string, options: ImportOptions)
   const { document, diagnostics } = await parser.parse(text, options.source ? { source: options.source } : {});
   const refusal = confined?.refused();
   if (refusal) throw refusal;
-  const errors = diagnostics.filter((d) => d.severity === 0);
+  // 0 is DiagnosticSeverity.Error; the parser's diagnostics use a nested copy of that enum's type.
+  const errors = diagnostics.filter((d) => (d.severity as number) === 0);
   if (errors.length > 0 || !document) {
     const problems = errors.map((d) => {
       const at = d.range?.start ? `${file}:${d.range.start.line + 1}:${d.range.start.character + 1}` : file;
@@ -216,7 +217,7 @@ export async function importAsyncApi(text: string, file: string, options: Import
       continue;
     }
     const address = joinPath(identifierParams(rawAddress, warnings));
-    const ext = channel.extensions().get('x-wsflow-upgrader')?.value();
+    const ext: unknown = channel.extensions().get('x-wsflow-upgrader')?.value();
     const base = typeof ext === 'string' && /^[A-Za-z0-9_-]+$/.test(ext) ? ext : `${slug(address.replace(/[{}*]/g, ' '), 'channel')}-upgrader`;
     channels.push({
       channel,

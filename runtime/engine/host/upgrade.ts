@@ -2,9 +2,8 @@
  * Upgrade snippets in the handler host: run one for a pending handshake and answer with its
  * decision, sanitized (the main thread trusts only the shape checked here).
  */
-import type { SnippetFailure } from '../contracts.ts';
 import * as P from './protocol.ts';
-import type { UpgradeInfo } from './protocol.ts';
+import type { SnippetFailure, UpgradeInfo } from './protocol.ts';
 import { normalizeData } from './objects.ts';
 import type { NodeRt } from './state.ts';
 import { record, sink } from './outbox.ts';
@@ -16,7 +15,7 @@ function sanitizeDecision(value: unknown): unknown {
   if (typeof value !== 'object') throw new TypeError('an upgrade snippet must return { accept: true, ... } or { accept: false, ... }');
   const d = value as Record<string, unknown>;
   if (d.accept === false) {
-    return { accept: false, status: typeof d.status === 'number' ? d.status : undefined, reason: d.reason === undefined ? undefined : String(d.reason) };
+    return { accept: false, status: typeof d.status === 'number' ? d.status : undefined, reason: d.reason === undefined ? undefined : typeof d.reason === 'string' ? d.reason : JSON.stringify(d.reason) };
   }
   if (d.accept !== true && d.accept !== undefined) throw new TypeError('`accept` must be true or false');
   const attrs = d.attributes === undefined ? undefined : JSON.stringify(d.attributes);
