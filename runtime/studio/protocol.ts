@@ -111,7 +111,8 @@ export interface StudioMethods {
   };
   /** Turn an AsyncAPI document (a file in the root, or uploaded text) into a flow. */
   importAsyncApi: {
-    params: { path?: string; text?: string; name?: string };
+    /** `allowUrls`: the user confirmed that http(s) `$ref`s may be fetched (refused with WSF_STUDIO_PATH otherwise). */
+    params: { path?: string; text?: string; name?: string; allowUrls?: boolean };
     result: { yaml: string; suggestedPath: string; warnings?: string[] };
   };
   /** Built-in test client, run by the backend against the running flow. */
