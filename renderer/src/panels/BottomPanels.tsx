@@ -24,7 +24,7 @@ export function BottomPanels() {
     { id: 'clients', label: 'Test clients', count: clients || undefined },
   ];
   return (
-    <section className={`dock ${open ? '' : 'dock--closed'}`}>
+    <section className={`dock nokey ${open ? '' : 'dock--closed'}`}>
       <div className="dock__tabs" role="tablist">
         {tabs.map((t) => (
           <button

@@ -37,7 +37,7 @@ export function Inspector() {
 
   if (selected.length > 1) {
     return (
-      <aside className="inspector">
+      <aside className="inspector nokey">
         <h2 className="inspector__title">{selected.length} nodes selected</h2>
         <p className="muted">Move them together, copy them, lay them out, or delete them.</p>
         <button className="btn btn--danger" title={tooltip('edit.delete')} onClick={() => change((f) => removeElements(f, selected))}>
@@ -50,7 +50,7 @@ export function Inspector() {
   if (!node) {
     if (selectedEdges.length > 0) {
       return (
-        <aside className="inspector">
+        <aside className="inspector nokey">
           <h2 className="inspector__title">Connection</h2>
           {selectedEdges.map((e) => <p key={e} className="mono">{e.replace('->', ' → ')}</p>)}
           <button className="btn btn--danger" title={tooltip('edit.delete')} onClick={() => change((f) => removeElements(f, [], selectedEdges))}>
@@ -74,7 +74,7 @@ function FlowSettings() {
   const port = flow.listener?.port;
   const portError = port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535) ? 'A port is a whole number from 1 to 65535.' : docError('listener.port');
   return (
-    <aside className="inspector" data-testid="inspector">
+    <aside className="inspector nokey" data-testid="inspector">
       <h2 className="inspector__title">Flow</h2>
       <Field label="Name" error={nameError} hint="Used for images, Kubernetes objects and Choreo endpoints">
         <TextInput value={flow.name} onChange={(v) => set('name', v)} testId="flow-name" mono />
@@ -118,7 +118,7 @@ function NodeInspector({ node, problems }: { node: FlowNode; problems: Problem[]
   const hasCode = typeof node.code === 'string';
   const showEditor = isHandlerType(node.type) || (node.type === 'upgrader' && hasCode);
   return (
-    <aside className={`inspector ${showEditor ? 'inspector--with-editor' : ''}`} data-testid="inspector">
+    <aside className={`inspector nokey ${showEditor ? 'inspector--with-editor' : ''}`} data-testid="inspector">
       <div className="inspector__props">
         <h2 className="inspector__title">
           <span className={`kind-dot kind-dot--${isHandlerType(node.type) ? 'handler' : node.type}`} />
@@ -128,7 +128,7 @@ function NodeInspector({ node, problems }: { node: FlowNode; problems: Problem[]
           <CommitInput value={node.id} onCommit={rename} testId="node-id" />
         </Field>
         <Field label="Label" hint="Shown on the canvas instead of the id">
-          <TextInput value={node.label} onChange={(v) => set({ label: v || undefined }, 'label')} />
+          <TextInput value={node.label} onChange={(v) => set({ label: v || undefined }, 'label')} testId="node-label" />
         </Field>
         {node.type === 'upgrader' && <UpgraderFields node={node as UpgraderNode} problems={problems} set={set} />}
         {node.type === 'service' && <ServiceFields node={node as ServiceNode} problems={problems} set={set} />}

@@ -21,7 +21,7 @@ function Modal({ title, children, onClose, testId }: { title: string; children: 
   }, [onClose]);
   return (
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div className="modal" role="dialog" aria-label={title} ref={box} data-testid={testId}>
+      <div className="modal nokey" role="dialog" aria-label={title} ref={box} data-testid={testId}>
         <header className="modal__head">
           <h2>{title}</h2>
           <button className="btn btn--ghost btn--small" onClick={onClose} aria-label="Close">✕</button>
