@@ -3,11 +3,13 @@
  * inline validation from the backend's problems and from quick local checks, and the snippet
  * editor for handlers and upgrade snippets.
  */
+import { useState } from 'react';
 import type { FlowNode, HandlerEvent, ParamSpec, Problem, ServiceNode, UpgraderNode } from '../../../runtime/model/types.ts';
 import { HANDLER_EVENTS } from '../../../runtime/model/types.ts';
+import { useCommands } from '../app-context.tsx';
 import { tooltip } from '../commands.ts';
 import { SnippetEditor } from '../editor/SnippetEditor.tsx';
-import { isHandlerType, removeElements, renameNode, updateFlowMeta, updateNode } from '../model/flow-ops.ts';
+import { changeHandlerEvent, isHandlerType, renameNode, updateFlowMeta, updateNode } from '../model/flow-ops.ts';
 import { defaultSnippet } from '../model/snippets.ts';
 import { useStudio } from '../store.ts';
 import { CommitInput, Field, NumberInput, TextInput } from './fields.tsx';
@@ -33,14 +35,14 @@ export function Inspector() {
   const selected = useStudio((s) => s.selectedNodes);
   const selectedEdges = useStudio((s) => s.selectedEdges);
   const problems = useStudio((s) => s.problems);
-  const change = useStudio((s) => s.change);
+  const commands = useCommands();
 
   if (selected.length > 1) {
     return (
       <aside className="inspector nokey">
         <h2 className="inspector__title">{selected.length} nodes selected</h2>
         <p className="muted">Move them together, copy them, lay them out, or delete them.</p>
-        <button className="btn btn--danger" title={tooltip('edit.delete')} onClick={() => change((f) => removeElements(f, selected))}>
+        <button className="btn btn--danger" title={tooltip('edit.delete')} onClick={() => commands.run('edit.delete')} data-testid="inspector-delete">
           Delete {selected.length} nodes
         </button>
       </aside>
@@ -53,7 +55,7 @@ export function Inspector() {
         <aside className="inspector nokey">
           <h2 className="inspector__title">Connection</h2>
           {selectedEdges.map((e) => <p key={e} className="mono">{e.replace('->', ' → ')}</p>)}
-          <button className="btn btn--danger" title={tooltip('edit.delete')} onClick={() => change((f) => removeElements(f, [], selectedEdges))}>
+          <button className="btn btn--danger" title={tooltip('edit.delete')} onClick={() => commands.run('edit.delete')} data-testid="inspector-delete">
             Delete connection
           </button>
         </aside>
@@ -114,7 +116,17 @@ function NodeInspector({ node, problems }: { node: FlowNode; problems: Problem[]
     useStudio.getState().select([next]);
     return undefined;
   };
+  const fresh = useStudio((s) => s.freshNode === node.id);
+  const editorMax = useStudio((s) => s.layout.editorMax);
+  const commands = useCommands();
+  const [eventNote, setEventNote] = useState<string | undefined>();
   const nodeProblems = problems.filter((p) => p.nodeId === node.id);
+  const changeEvent = (next: HandlerEvent) => {
+    const outcome = changeHandlerEvent(useStudio.getState().flow, node.id, next);
+    change(() => outcome.flow);
+    if (outcome.id !== node.id) useStudio.getState().select([outcome.id]);
+    setEventNote(outcome.kept ? `Your code was kept: change its signature to ${defaultSnippet(next).split('\n')[0]?.replace(/^export default function /, '').replace(/ \{$/, '')}.` : undefined);
+  };
   const hasCode = typeof node.code === 'string';
   const showEditor = isHandlerType(node.type) || (node.type === 'upgrader' && hasCode);
   return (
@@ -124,7 +136,7 @@ function NodeInspector({ node, problems }: { node: FlowNode; problems: Problem[]
           <span className={`kind-dot kind-dot--${isHandlerType(node.type) ? 'handler' : node.type}`} />
           {isHandlerType(node.type) ? 'Handler' : node.type === 'upgrader' ? 'Upgrader' : 'Service'}
         </h2>
-        <Field label="Id" error={fieldError(problems, node.id, 'id')}>
+        <Field label="Id" error={fresh ? undefined : fieldError(problems, node.id, 'id')}>
           <CommitInput value={node.id} onCommit={rename} testId="node-id" />
         </Field>
         <Field label="Label" hint="Shown on the canvas instead of the id">
@@ -134,12 +146,18 @@ function NodeInspector({ node, problems }: { node: FlowNode; problems: Problem[]
         {node.type === 'service' && <ServiceFields node={node as ServiceNode} problems={problems} set={set} />}
         {isHandlerType(node.type) && (
           <Field label="Event">
-            <select className="input" value={node.type} data-testid="handler-event" onChange={(e) => set({ type: e.target.value as HandlerEvent }, 'type')}>
+            <select className="input" value={node.type} data-testid="handler-event" onChange={(e) => changeEvent(e.target.value as HandlerEvent)}>
               {HANDLER_EVENTS.map((ev) => <option key={ev} value={ev}>{ev}</option>)}
             </select>
           </Field>
         )}
-        {nodeProblems.length > 0 && (
+        {eventNote && <p className="field__hint" role="status" data-testid="event-note">{eventNote}</p>}
+        {fresh && nodeProblems.length > 0 && (
+          <p className="inline-hint" data-testid="fresh-hint">
+            New node: {nodeProblems.length === 1 ? 'one thing is' : `${nodeProblems.length} things are`} still to fill in or connect; they show as errors once you move on.
+          </p>
+        )}
+        {!fresh && nodeProblems.length > 0 && (
           <ul className="inline-problems" data-testid="inline-problems">
             {nodeProblems.slice(0, 4).map((p, i) => (
               <li key={i} className={`inline-problems__item inline-problems__item--${p.severity}`}>{p.message}</li>
@@ -151,9 +169,20 @@ function NodeInspector({ node, problems }: { node: FlowNode; problems: Problem[]
         <div className="inspector__code">
           <div className="inspector__code-head">
             <span>{node.type === 'upgrader' ? 'Upgrade snippet' : `${node.type} snippet`} · TypeScript</span>
-            {node.type === 'upgrader' && (
-              <button className="btn btn--ghost btn--small" onClick={() => set({ code: undefined }, 'code-remove')}>Remove</button>
-            )}
+            <span className="inspector__code-actions">
+              {node.type === 'upgrader' && (
+                <button className="btn btn--ghost btn--small" onClick={() => set({ code: undefined }, 'code-remove')}>Remove</button>
+              )}
+              <button
+                className="btn btn--ghost btn--small"
+                aria-pressed={editorMax}
+                title={tooltip('view.maximizeEditor')}
+                onClick={() => commands.run('view.maximizeEditor')}
+                data-testid="editor-maximize"
+              >
+                {editorMax ? 'Restore' : 'Maximise'}
+              </button>
+            </span>
           </div>
           <SnippetEditor nodeId={node.id} code={String(node.code ?? '')} onChange={(code) => set({ code }, 'code')} />
         </div>
