@@ -12,7 +12,11 @@ import { startStudio, type StudioHandle } from '../../runtime/studio/server.ts';
 import { REPO } from '../../runtime/studio/renderer-build.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
-export const SCREENSHOTS = path.join(REPO, 'docs/screenshots');
+/**
+ * Screenshots go to a temp folder, so `npm test` writes nothing git tracks; `npm run screenshots`
+ * (WSFLOW_SCREENSHOTS=1) writes them to docs/screenshots for the README and docs.
+ */
+export const SCREENSHOTS = process.env.WSFLOW_SCREENSHOTS === '1' ? path.join(REPO, 'docs/screenshots') : path.join(os.tmpdir(), 'wsflow-screenshots');
 
 export interface Harness {
   dir: string;
@@ -108,6 +112,7 @@ export async function startHarness(
     page,
     requests,
     consoleErrors,
+    /** Saves a PNG of the page (see SCREENSHOTS for where) and returns its path. */
     async shot(name) {
       mkdirSync(SCREENSHOTS, { recursive: true });
       const file = path.join(SCREENSHOTS, `${name}.png`);

@@ -91,7 +91,7 @@ function FlowSettings() {
         <TextInput value={flow.version} onChange={(v) => set('version', v || undefined)} placeholder="1.0.0" mono />
       </Field>
       <Field label="Listener port" error={portError}>
-        <NumberInput value={port} onChange={(v) => set('listener', { ...flow.listener, port: v ?? 0 })} testId="flow-port" />
+        <NumberInput value={port} onChange={(v) => set('listener', { ...flow.listener, port: v })} testId="flow-port" required />
       </Field>
       <Field label="Handler time budget (ms)" hint="How long one synchronous snippet run may take (default 1000)">
         <NumberInput value={flow.settings?.handlerBudgetMs} onChange={(v) => set('settings', cleanObject({ ...flow.settings, handlerBudgetMs: v }))} placeholder="1000" />

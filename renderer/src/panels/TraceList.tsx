@@ -31,20 +31,36 @@ export function TraceList() {
   const trace = useStudio((s) => s.trace);
   const dropped = useStudio((s) => s.traceDropped);
   const selected = useStudio((s) => s.selectedNodes);
+  const focus = useStudio((s) => s.traceFocus);
   const [onlySelected, setOnlySelected] = useState(false);
   const [onlyErrors, setOnlyErrors] = useState(false);
+  const [connection, setConnection] = useState('');
+  const connections = useMemo(() => [...new Set(trace.flatMap((r) => ('connectionId' in r.event ? [r.event.connectionId] : [])))], [trace]);
+  const focused = useRef<HTMLLIElement>(null);
+  useEffect(() => {
+    focused.current?.scrollIntoView({ block: 'center' });
+    focused.current?.focus();
+  }, [focus]);
   const rows = useMemo(() => {
     let list: TraceRow[] = trace;
     if (onlySelected && selected.length) list = list.filter((r) => r.event.kind === 'invoke' && selected.includes(r.event.nodeId));
+    if (connection) list = list.filter((r) => 'connectionId' in r.event && r.event.connectionId === connection);
     const described = list.map((r) => ({ seq: r.seq, t: r.event.t, ...describe(r.event), event: r.event }));
     const filtered = onlyErrors ? described.filter((r) => r.level !== 'info') : described;
     return filtered.slice(-TRACE_SHOWN).reverse();
-  }, [trace, onlySelected, onlyErrors, selected]);
+  }, [trace, onlySelected, onlyErrors, selected, connection]);
   return (
     <div className="trace">
       <div className="trace__bar">
         <label className="check"><input type="checkbox" checked={onlySelected} onChange={(e) => setOnlySelected(e.target.checked)} /> Selected node only</label>
         <label className="check"><input type="checkbox" checked={onlyErrors} onChange={(e) => setOnlyErrors(e.target.checked)} /> Warnings and errors</label>
+        <label className="check">
+          Connection
+          <select className="input input--tiny" value={connection} onChange={(e) => setConnection(e.target.value)} data-testid="trace-connection">
+            <option value="">all</option>
+            {connections.map((c) => <option key={c} value={c}>{c}</option>)}
+          </select>
+        </label>
         <span className="muted small">{dropped > 0 ? `${dropped.toLocaleString()} routine invocations sampled out to stay responsive` : 'Newest first'}</span>
         <button className="btn btn--ghost btn--small" onClick={() => useStudio.getState().set({ trace: [], traceDropped: 0 })}>Clear</button>
       </div>
@@ -53,7 +69,7 @@ export function TraceList() {
       ) : (
         <ul className="trace__list" data-testid="trace-list">
           {rows.map((r) => (
-            <li key={r.seq} className={`trace__row trace__row--${r.level}`}>
+            <li key={r.seq} className={`trace__row trace__row--${r.level} ${r.seq === focus ? 'trace__row--focus' : ''}`} ref={r.seq === focus ? focused : undefined} tabIndex={r.seq === focus ? -1 : undefined} data-seq={r.seq}>
               <span className="trace__time">{new Date(r.t).toLocaleTimeString(undefined, { hour12: false })}</span>
               <button
                 className="trace__node"
