@@ -44,9 +44,10 @@ export function App() {
     }
   }, [layout]);
 
-  // The canvas keeps at least about 360 x 220 px; the panels take what is left.
-  const maxInspector = Math.max(280, win.width - 150 - 360);
-  const maxDock = Math.max(120, win.height - 48 - 26 - 220);
+  // The canvas keeps at least about 420 x 240 px (palette 150 px, top and status bars 74 px); the
+  // panels take what is left, so a size remembered on a big screen still fits a small one.
+  const maxInspector = Math.max(280, win.width - 150 - 420);
+  const maxDock = Math.max(120, win.height - 74 - 240);
   const inspectorWidth = Math.min(layout.inspectorWidth, maxInspector);
   const dockHeight = Math.min(layout.dockHeight, maxDock);
   const editorMax = layout.editorMax && layout.inspectorOpen;

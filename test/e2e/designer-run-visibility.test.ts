@@ -100,6 +100,7 @@ describe('run visibility', () => {
     await expect(notice.count()).resolves.toBe(0);
 
     // Problems lists it as a runtime error with node and line; a second throw counts, no second notice.
+    await openTab(page, 'clients');
     await input.click();
     await page.keyboard.type('boom');
     await page.keyboard.press('Enter');

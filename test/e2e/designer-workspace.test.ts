@@ -200,10 +200,10 @@ describe('layout', () => {
     const editor = await box('[data-testid="snippet-editor"]');
     expect(editor.width).toBeGreaterThan(1200);
     expect(editor.height).toBeGreaterThan(700);
-    await expect(page.locator('[data-testid="canvas"]').count()).resolves.toBe(0);
+    await expect(page.locator('[data-testid="canvas"]').isVisible()).resolves.toBe(false);
     await h.shot('designer-editor-maximised');
     await page.keyboard.press(`${MOD}+Shift+M`);
-    await page.locator('[data-testid="canvas"]').waitFor();
+    await page.locator('[data-testid="canvas"]').waitFor({ state: 'visible' });
   });
 
   it('is usable at 1024x700, and the fitted view keeps nodes out from under the minimap', async () => {

@@ -25,20 +25,22 @@ export function BottomPanels({ height }: { height: number }) {
   ];
   return (
     <section className={`dock nokey ${open ? '' : 'dock--closed'}`} style={open ? { height } : undefined} aria-label="Bottom panel">
-      <div className="dock__tabs" role="tablist">
-        {tabs.map((t) => (
-          <button
-            key={t.id}
-            role="tab"
-            aria-selected={open && tab === t.id}
-            data-testid={`tab-${t.id}`}
-            className={`dock__tab ${open && tab === t.id ? 'dock__tab--active' : ''}`}
-            onClick={() => (open && tab === t.id ? commands.run('view.togglePanel') : showTab(t.id))}
-          >
-            {t.label}
-            {t.count !== undefined && <span className={`count ${t.alert ? 'count--error' : ''}`}>{t.count}</span>}
-          </button>
-        ))}
+      <div className="dock__tabs">
+        <div className="dock__tablist" role="tablist" aria-label="Panels">
+          {tabs.map((t) => (
+            <button
+              key={t.id}
+              role="tab"
+              aria-selected={open && tab === t.id}
+              data-testid={`tab-${t.id}`}
+              className={`dock__tab ${open && tab === t.id ? 'dock__tab--active' : ''}`}
+              onClick={() => (open && tab === t.id ? commands.run('view.togglePanel') : showTab(t.id))}
+            >
+              {t.label}
+              {t.count !== undefined && <span className={`count ${t.alert ? 'count--error' : ''}`}>{t.count}</span>}
+            </button>
+          ))}
+        </div>
         <span className="dock__spacer" />
         <button
           className="btn btn--ghost btn--small"
