@@ -9,9 +9,8 @@ import type { Desktop } from './desktop.ts';
 import { clipFromYaml, clipToYaml } from './model/clip-yaml.ts';
 import { copyElements, moveNodes, removeElements } from './model/flow-ops.ts';
 import { autoLayout } from './model/layout.ts';
-import type { StudioStore } from './services/deps.ts';
 import type { Services } from './services/index.ts';
-import { isDirty, type StudioState } from './store.ts';
+import { isDirty, type StudioState, type StudioStore } from './store.ts';
 
 export interface ActionDeps {
   services: Services;

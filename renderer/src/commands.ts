@@ -4,8 +4,19 @@
  * context menus and the keyboard all go through it, so a shortcut shown is a shortcut that works.
  */
 import { COMMAND_TABLE, commandSpec, type CommandId, type CommandSpec, type MenuName } from '../../runtime/studio/protocol.ts';
-import type { StudioState } from './store.ts';
-import type { StudioStore } from './services/deps.ts';
+import type { StudioState, StudioStore } from './store.ts';
+
+/** What the registry reads of a keydown (a DOM `KeyboardEvent`; structural so Node tests can drive it). */
+export interface KeyInput {
+  ctrlKey: boolean;
+  metaKey: boolean;
+  altKey: boolean;
+  shiftKey: boolean;
+  code: string;
+  key: string;
+  target: unknown;
+  preventDefault(): void;
+}
 
 export type { CommandId, MenuName };
 
@@ -26,7 +37,7 @@ export interface Commands {
   /** Runs the command when it is enabled; false when it is not. */
   run(id: CommandId): boolean;
   /** The window's keydown handler: runs the command bound to the key, if any. */
-  handleKeydown(event: KeyboardEvent): void;
+  handleKeydown(event: KeyInput): void;
 }
 
 export function createCommands(actions: Readonly<Record<CommandId, Action>>, store: StudioStore): Commands {
@@ -70,7 +81,7 @@ export function createCommands(actions: Readonly<Record<CommandId, Action>>, sto
   };
 }
 
-const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
+const isMac = /Mac|iPhone|iPad/.test((globalThis as { navigator?: { platform?: string } }).navigator?.platform ?? '');
 
 /** A key in the table's notation as people read it: `Ctrl+Shift+Z` (or `⌘⇧Z` on macOS). */
 export function keyLabel(key: string): string {
@@ -96,7 +107,7 @@ export function tooltip(id: CommandId): string {
   return keys ? `${label} (${keys})` : label;
 }
 
-function eventKey(event: KeyboardEvent): string {
+function eventKey(event: KeyInput): string {
   const parts: string[] = [];
   if (event.ctrlKey || event.metaKey) parts.push('Mod');
   if (event.altKey) parts.push('Alt');
@@ -107,8 +118,8 @@ function eventKey(event: KeyboardEvent): string {
 }
 
 /** Focus in a field or the code editor: keys there are text, not commands. */
-export function isTyping(target: EventTarget | null): boolean {
-  const el = target as HTMLElement | null;
+export function isTyping(target: unknown): boolean {
+  const el = target as { closest?: (selector: string) => unknown } | null;
   if (!el || typeof el.closest !== 'function') return false;
   return !!el.closest('input, textarea, select, [contenteditable="true"], .monaco-editor');
 }

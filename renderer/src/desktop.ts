@@ -6,9 +6,8 @@
  */
 import type { DesktopApi, DesktopMenuCommand } from '../../runtime/studio/protocol.ts';
 import { errorMessage } from './client.ts';
-import type { StudioStore } from './services/deps.ts';
 import type { Services } from './services/index.ts';
-import { isDirty } from './store.ts';
+import { isDirty, type StudioStore } from './store.ts';
 
 declare global {
   interface Window {

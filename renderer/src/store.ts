@@ -304,4 +304,7 @@ function keepSelection(state: StudioState, flow: FlowDocument): Partial<StudioSt
   return { selectedNodes: state.selectedNodes.filter((id) => ids.has(id)), selectedEdges: [] };
 }
 
+/** The store as a dependency (services, commands and placement are created with it). */
+export type StudioStore = typeof useStudio;
+
 export const isDirty = (state: Pick<StudioState, 'flow' | 'savedFlow'>): boolean => state.flow !== state.savedFlow;

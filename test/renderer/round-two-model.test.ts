@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FlowDocument } from '../../runtime/model/types.ts';
 import { COMMAND_TABLE } from '../../runtime/studio/protocol.ts';
-import { createCommands, type Action, type CommandId } from '../../renderer/src/commands.ts';
+import { createCommands, type Action, type CommandId, type KeyInput } from '../../renderer/src/commands.ts';
 import { clipFromYaml, clipToYaml } from '../../renderer/src/model/clip-yaml.ts';
 import { addNode, changeHandlerEvent, copyElements, emptyFlow, newNode, updateNode } from '../../renderer/src/model/flow-ops.ts';
 import { DEFAULT_NODE_SIZE } from '../../renderer/src/model/layout.ts';
@@ -88,11 +88,10 @@ describe('runtime errors', () => {
 describe('command registry', () => {
   it('joins every row of the table with an action and finds commands by key', () => {
     const ran: CommandId[] = [];
-    const actions = Object.fromEntries(COMMAND_TABLE.map((c) => [c.id, { run: () => ran.push(c.id) } satisfies Action])) as Record<CommandId, Action>;
+    const actions = Object.fromEntries(COMMAND_TABLE.map((c): [CommandId, Action] => [c.id, { run: () => void ran.push(c.id) }])) as Record<CommandId, Action>;
     const commands = createCommands(actions, useStudio);
     expect(commands.list.map((c) => c.id)).toEqual(COMMAND_TABLE.map((c) => c.id));
-    const key = (init: { code: string; key: string; ctrlKey?: boolean; shiftKey?: boolean }) =>
-      ({ ctrlKey: false, metaKey: false, altKey: false, shiftKey: false, target: null, preventDefault: () => undefined, ...init }) as unknown as KeyboardEvent;
+    const key = (init: Partial<KeyInput> & Pick<KeyInput, 'code' | 'key'>): KeyInput => ({ ctrlKey: false, metaKey: false, altKey: false, shiftKey: false, target: null, preventDefault: () => undefined, ...init });
     commands.handleKeydown(key({ code: 'KeyS', key: 's', ctrlKey: true }));
     commands.handleKeydown(key({ code: 'Slash', key: '?', shiftKey: true }));
     commands.handleKeydown(key({ code: 'KeyQ', key: 'q', ctrlKey: true }));

@@ -3,7 +3,7 @@ import type { NodeType, Position } from '../../../runtime/model/types.ts';
 import { addNode, newNode, pasteElements, type Clip } from '../model/flow-ops.ts';
 import { DEFAULT_NODE_SIZE } from '../model/layout.ts';
 import { freeOffset, freeSpot } from '../model/placement.ts';
-import type { StudioStore } from '../services/deps.ts';
+import type { StudioStore } from '../store.ts';
 
 /** Add a node of `type` near a flow position (its top-left corner) and select it. */
 export function placeNode(store: StudioStore, type: NodeType, at: Position): string {

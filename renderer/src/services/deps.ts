@@ -1,9 +1,8 @@
 /** What every service factory is created with: the backend client and the store. */
-import type { StoreApi, UseBoundStore } from 'zustand';
 import type { StudioClient } from '../client.ts';
-import type { StudioState } from '../store.ts';
+import type { StudioStore } from '../store.ts';
 
-export type StudioStore = UseBoundStore<StoreApi<StudioState>>;
+export type { StudioStore };
 
 export interface ServiceDeps {
   client: StudioClient;
