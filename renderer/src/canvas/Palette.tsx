@@ -3,8 +3,9 @@
  * middle of the view (the keyboard path).
  */
 import type { DragEvent } from 'react';
-import type { NodeType } from '../../../runtime/model/types.ts';
+import { isActionType, type NodeType } from '../../../runtime/model/types.ts';
 import { useView } from '../app-context.tsx';
+import { ACTION_PALETTE } from '../lowcode/palette-items.ts';
 import { useStudio } from '../store.ts';
 import { PALETTE_MIME } from './Canvas.tsx';
 import { placeNode } from './place.ts';
@@ -26,6 +27,7 @@ export const PALETTE_ITEMS: PaletteItem[] = [
   { type: 'onBinary', label: 'onBinary', hint: 'Runs for every binary message', group: 'Handlers', icon: 'ƒ' },
   { type: 'onClose', label: 'onClose', hint: 'Runs when a connection closes (code, reason)', group: 'Handlers', icon: 'ƒ' },
   { type: 'onError', label: 'onError', hint: 'Runs on a socket error or a failing handler', group: 'Handlers', icon: 'ƒ' },
+  ...ACTION_PALETTE,
 ];
 
 export function Palette() {
@@ -48,7 +50,7 @@ export function Palette() {
             {header}
             <button
               type="button"
-              className={`palette__item palette__item--${item.type === 'upgrader' || item.type === 'service' ? item.type : 'handler'}`}
+              className={`palette__item palette__item--${item.type === 'upgrader' || item.type === 'service' ? item.type : isActionType(item.type) ? 'action' : 'handler'}`}
               draggable
               data-testid={`palette-${item.type}`}
               title={`${item.hint}. Drag onto the canvas, or click to add.`}

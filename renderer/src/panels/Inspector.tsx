@@ -5,8 +5,10 @@
  */
 import { useState } from 'react';
 import type { FlowNode, HandlerEvent, ParamSpec, Problem, ServiceNode, UpgraderNode } from '../../../runtime/model/types.ts';
-import { HANDLER_EVENTS } from '../../../runtime/model/types.ts';
+import { HANDLER_EVENTS, isActionNode } from '../../../runtime/model/types.ts';
 import { useCommands } from '../app-context.tsx';
+import { ActionFields, ChainTools } from '../lowcode/ActionFields.tsx';
+import { chainOf } from '../lowcode/chain-ops.ts';
 import { tooltip } from '../commands.ts';
 import { SnippetEditor } from '../editor/SnippetEditor.tsx';
 import { changeHandlerEvent, isHandlerType, renameNode, updateFlowMeta, updateNode } from '../model/flow-ops.ts';
@@ -108,6 +110,7 @@ function cleanObject(value: Record<string, unknown>): Record<string, unknown> | 
 
 function NodeInspector({ node, problems }: { node: FlowNode; problems: Problem[] }) {
   const change = useStudio((s) => s.change);
+  const flow = useStudio((s) => s.flow);
   const set = (patch: Record<string, unknown>, key: string) => change((f) => updateNode(f, node.id, patch), { coalesce: `node:${node.id}:${key}` });
   const rename = (next: string) => {
     const outcome = renameNode(useStudio.getState().flow, node.id, next);
@@ -128,13 +131,15 @@ function NodeInspector({ node, problems }: { node: FlowNode; problems: Problem[]
     setEventNote(outcome.kept ? `Your code was kept: change its signature to ${defaultSnippet(next).split('\n')[0]?.replace(/^export default function /, '').replace(/ \{$/, '')}.` : undefined);
   };
   const hasCode = typeof node.code === 'string';
-  const showEditor = isHandlerType(node.type) || (node.type === 'upgrader' && hasCode);
+  // A handler wired to a chain has no snippet: the chain is its code.
+  const chained = !hasCode && chainOf(flow, node.id) !== undefined;
+  const showEditor = (isHandlerType(node.type) && !chained) || (node.type === 'upgrader' && hasCode);
   return (
     <aside className={`inspector nokey ${showEditor ? 'inspector--with-editor' : ''}`} data-testid="inspector">
       <div className="inspector__props">
         <h2 className="inspector__title">
-          <span className={`kind-dot kind-dot--${isHandlerType(node.type) ? 'handler' : node.type}`} />
-          {isHandlerType(node.type) ? 'Handler' : node.type === 'upgrader' ? 'Upgrader' : 'Service'}
+          <span className={`kind-dot kind-dot--${isHandlerType(node.type) ? 'handler' : isActionNode(node) ? 'action' : node.type}`} />
+          {isHandlerType(node.type) ? 'Handler' : node.type === 'upgrader' ? 'Upgrader' : isActionNode(node) ? `Action · ${node.type}` : 'Service'}
         </h2>
         <Field label="Id" error={fresh ? undefined : fieldError(problems, node.id, 'id')}>
           <CommitInput value={node.id} onCommit={rename} testId="node-id" />
@@ -151,6 +156,8 @@ function NodeInspector({ node, problems }: { node: FlowNode; problems: Problem[]
             </select>
           </Field>
         )}
+        {isActionNode(node) && <ActionFields node={node} problems={problems} set={set} />}
+        {chained && <ChainTools node={node} />}
         {eventNote && <p className="field__hint" role="status" data-testid="event-note">{eventNote}</p>}
         {fresh && nodeProblems.length > 0 && (
           <p className="inline-hint" data-testid="fresh-hint">
