@@ -11,3 +11,4 @@ export {
   type DesktopMenuCommand,
   type DocumentState,
 } from '../runtime/studio/protocol.ts';
+export { acceleratorOf, COMMAND_TABLE, commandSpec, type CommandSpec, type MenuName } from '../runtime/studio/protocol.ts';

@@ -3,15 +3,19 @@
  * accelerators and command ids are unit-tested in Node; `toElectronTemplate` turns the entries
  * into Electron's template with click handlers.
  *
+ * Commands, their labels, order and accelerators come from the one command table
+ * (`runtime/studio/command-table.ts`); this module adds the desktop-only items (Open Recent, Quit,
+ * zoom and window roles, About).
+ *
  * Keyboard policy: the page sees every key before the menu does and the renderer registers the
- * same shortcuts (commands.ts), so the menu mainly shows them. Edit commands and bare keys
+ * same shortcuts (from the same table), so the menu mainly shows them. Edit commands and bare keys
  * (Delete, Shift+1) are shown but not registered: registered, they would fire while the user
  * types in Monaco or a text field. On macOS, where a menu key equivalent cannot be unregistered,
  * accelerators without Cmd/Ctrl (bare keys, Option+letter) are left out of the menu.
  */
 import { basename } from 'node:path';
 import type { MenuItemOptions } from './electron-types.ts';
-import type { DesktopMenuCommand } from './desktop-api.ts';
+import { acceleratorOf, COMMAND_TABLE, commandSpec, type CommandSpec, type DesktopMenuCommand, type MenuName } from './desktop-api.ts';
 
 export type MenuAction =
   | { kind: 'command'; command: DesktopMenuCommand }
@@ -38,31 +42,19 @@ export interface MenuOptions {
   developerTools: boolean;
 }
 
-/**
- * Accelerator of each command (Electron syntax): the renderer's own shortcuts
- * (`renderer/src/commands.ts`, checked by test/electron/menu.test.ts); redo and delete differ per platform.
- */
+/** Accelerator of a command (Electron syntax) on a platform, from the command table. */
 export function commandAccelerator(command: DesktopMenuCommand, platform: string): string | undefined {
-  const mac = platform === 'darwin';
-  switch (command) {
-    case 'file.new': return 'CmdOrCtrl+Alt+N';
-    case 'file.open': return 'CmdOrCtrl+O';
-    case 'file.save': return 'CmdOrCtrl+S';
-    case 'file.saveAs': return 'CmdOrCtrl+Shift+S';
-    case 'file.export': return 'CmdOrCtrl+E';
-    case 'file.importAsyncApi': return 'CmdOrCtrl+I';
-    case 'edit.undo': return 'CmdOrCtrl+Z';
-    case 'edit.redo': return mac ? 'Cmd+Shift+Z' : 'Ctrl+Y';
-    case 'edit.copy': return 'CmdOrCtrl+C';
-    case 'edit.paste': return 'CmdOrCtrl+V';
-    case 'edit.delete': return mac ? 'Backspace' : 'Delete';
-    case 'edit.selectAll': return 'CmdOrCtrl+A';
-    case 'view.fitView': return 'Shift+1';
-    case 'view.autoLayout': return 'CmdOrCtrl+Shift+L';
-    case 'view.toggleTheme': return 'Alt+T';
-    case 'run.start': return 'F5';
-    case 'run.stop': return 'Shift+F5';
-  }
+  return acceleratorOf(commandSpec(command), platform);
+}
+
+/** The table's label with `&` before its mnemonic letter (Windows and Linux show it underlined). */
+function withMnemonic(spec: CommandSpec): string {
+  const m = spec.mnemonic;
+  // The letter at the start of a word ("Save &as…"), else its first occurrence ("S&top").
+  const at = m ? [...spec.label].findIndex((ch, i) => ch === m && (i === 0 || spec.label[i - 1] === ' ')) : -1;
+  const text = spec.label;
+  const index = at >= 0 ? at : m ? text.indexOf(m) : -1;
+  return index < 0 ? text : `${text.slice(0, index)}&${text.slice(index)}`;
 }
 
 /** True when the accelerator has a Cmd/Ctrl/Alt modifier or is a function key. */
@@ -103,9 +95,9 @@ export function buildMenuTemplate(options: MenuOptions): MenuEntry[] {
   const { platform } = options;
   const mac = platform === 'darwin';
   const separator: MenuEntry = { type: 'separator' };
-  const command = (command: DesktopMenuCommand, text: string): MenuEntry => {
+  const command = (command: DesktopMenuCommand): MenuEntry => {
     const accelerator = commandAccelerator(command, platform);
-    const entry: MenuEntry = { label: label(text, platform), action: { kind: 'command', command } };
+    const entry: MenuEntry = { label: label(withMnemonic(commandSpec(command)), platform), action: { kind: 'command', command } };
     if (accelerator === undefined) return entry;
     const register = shouldRegister(command, accelerator);
     if (mac && !isCommandChord(accelerator)) return entry;
@@ -113,6 +105,23 @@ export function buildMenuTemplate(options: MenuOptions): MenuEntry[] {
     if (!register) entry.registerAccelerator = false;
     return entry;
   };
+  // macOS delivers Cmd+C/V/Z/A to text fields (Monaco included) only through Edit menu items with
+  // the native roles, so there those items are roles; the designer's keyboard handler still runs
+  // its own commands first when the canvas has focus. Elsewhere the items send the command ids.
+  const nativeRoles: Partial<Record<DesktopMenuCommand, string>> = { 'edit.undo': 'undo', 'edit.redo': 'redo', 'edit.copy': 'copy', 'edit.paste': 'paste', 'edit.selectAll': 'selectAll' };
+  const item = (id: DesktopMenuCommand): MenuEntry => {
+    const role = nativeRoles[id];
+    if (!mac || !role) return command(id);
+    const accelerator = commandAccelerator(id, platform);
+    return { role, label: label(commandSpec(id).label, platform), ...(accelerator ? { accelerator } : {}) };
+  };
+  /** The table's commands of one menu, in table order, with their separators; `after` adds items after a command. */
+  const commandsOf = (menu: MenuName, after: Partial<Record<DesktopMenuCommand, MenuEntry[]>> = {}): MenuEntry[] =>
+    COMMAND_TABLE.filter((c) => c.menu === menu).flatMap((c) => [
+      ...('separatorBefore' in c && c.separatorBefore ? [separator] : []),
+      item(c.id),
+      ...(after[c.id] ?? []),
+    ]);
 
   const recent: MenuEntry[] = options.recentFiles.map((path) => ({
     label: escapeMnemonic(mac ? basename(path) : path, platform),
@@ -130,45 +139,15 @@ export function buildMenuTemplate(options: MenuOptions): MenuEntry[] {
   const file: MenuEntry = {
     label: label('&File', platform),
     submenu: [
-      command('file.new', '&New Flow'),
-      command('file.open', '&Open…'),
-      openRecent,
-      separator,
-      command('file.save', '&Save'),
-      command('file.saveAs', 'Save &As…'),
-      separator,
-      command('file.export', '&Export…'),
-      command('file.importAsyncApi', '&Import AsyncAPI…'),
+      ...commandsOf('File', { 'file.open': [openRecent] }),
       ...(mac ? [] : [separator, { role: 'quit', label: platform === 'win32' ? 'E&xit' : '&Quit', accelerator: 'CmdOrCtrl+Q' }]),
     ],
   };
-  // macOS delivers Cmd+C/V/Z/A to text fields (Monaco included) only through Edit menu items with
-  // the native roles, so there those items are roles; the designer's keyboard handler still runs
-  // its own commands first when the canvas has focus. Elsewhere the items send the command ids.
-  const editItem = (id: DesktopMenuCommand, text: string, role: string): MenuEntry => {
-    if (!mac) return command(id, text);
-    const accelerator = commandAccelerator(id, platform);
-    return { role, label: label(text, platform), ...(accelerator ? { accelerator } : {}) };
-  };
-  const edit: MenuEntry = {
-    label: label('&Edit', platform),
-    submenu: [
-      editItem('edit.undo', '&Undo', 'undo'),
-      editItem('edit.redo', '&Redo', 'redo'),
-      separator,
-      editItem('edit.copy', '&Copy', 'copy'),
-      editItem('edit.paste', '&Paste', 'paste'),
-      command('edit.delete', '&Delete'),
-      separator,
-      editItem('edit.selectAll', 'Select &All', 'selectAll'),
-    ],
-  };
+  const edit: MenuEntry = { label: label('&Edit', platform), submenu: commandsOf('Edit') };
   const view: MenuEntry = {
     label: label('&View', platform),
     submenu: [
-      command('view.fitView', '&Fit View'),
-      command('view.autoLayout', '&Auto Layout'),
-      command('view.toggleTheme', 'Toggle &Theme'),
+      ...commandsOf('View'),
       separator,
       { role: 'resetZoom' },
       { role: 'zoomIn' },
@@ -178,14 +157,11 @@ export function buildMenuTemplate(options: MenuOptions): MenuEntry[] {
       ...(options.developerTools ? [separator, { role: 'toggleDevTools' }] : []),
     ],
   };
-  const run: MenuEntry = {
-    label: label('&Run', platform),
-    submenu: [command('run.start', '&Start'), command('run.stop', 'S&top')],
-  };
+  const run: MenuEntry = { label: label('&Run', platform), submenu: commandsOf('Run') };
   const help: MenuEntry = {
     label: label('&Help', platform),
     role: mac ? 'help' : undefined,
-    submenu: [{ label: label(`&About ${options.appName}`, platform), action: { kind: 'about' } }],
+    submenu: [...commandsOf('Help'), separator, { label: label(`&About ${options.appName}`, platform), action: { kind: 'about' } }],
   };
   if (help.role === undefined) delete help.role;
 

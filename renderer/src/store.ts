@@ -8,10 +8,33 @@ import type { FlowDocument, Problem } from '../../runtime/model/types.ts';
 import type { ClientEntry, RecoveryOffer, RunInfo, RunStats, TraceEvent } from '../../runtime/studio/protocol.ts';
 import { emptyFlow, type Clip } from './model/flow-ops.ts';
 import { emptyHistory, record, redo, undo, type History } from './model/history.ts';
+import type { RuntimeError } from './model/runtime-errors.ts';
 
 export type Theme = 'light' | 'dark';
 export type Dialog = 'open' | 'saveAs' | 'export' | 'import' | 'newConfirm';
 export type BottomTab = 'problems' | 'trace' | 'clients' | 'tests';
+/** Overlays over the canvas (not modal dialogs): quick-add, connect-to, the shortcuts sheet, a context menu. */
+export type Overlay = 'quickAdd' | 'connect' | 'shortcuts' | 'contextMenu';
+
+/** Panel sizes and visibility, remembered across launches (localStorage `wsflow.layout`). */
+export interface Layout {
+  inspectorWidth: number;
+  dockHeight: number;
+  inspectorOpen: boolean;
+  dockOpen: boolean;
+  /** The snippet editor takes the whole inspector height and the canvas' width. */
+  editorMax: boolean;
+}
+
+export const DEFAULT_LAYOUT: Layout = { inspectorWidth: 420, dockHeight: 260, inspectorOpen: true, dockOpen: true, editorMax: false };
+
+export interface ContextMenuAt {
+  x: number;
+  y: number;
+  /** Flow position under the pointer (where "Add node" puts it). */
+  flow: { x: number; y: number };
+  target: 'node' | 'edge' | 'canvas';
+}
 
 export interface Toast {
   id: number;
@@ -58,6 +81,18 @@ export interface StudioState {
 
   problems: Problem[];
   validating: boolean;
+  /** Why the last backend check failed (shown in the status bar), until one succeeds. */
+  validateError: string | undefined;
+  /** Why the last autosave failed (shown in the status bar), until one succeeds. */
+  autosaveError: string | undefined;
+  /** Errors thrown by snippets in this run, one entry per distinct error. */
+  runtimeErrors: RuntimeError[];
+  /** The first runtime error of a run, offered in a notice until dismissed. */
+  runtimeNotice: RuntimeError | undefined;
+  /** Trace row to scroll to and highlight. */
+  traceFocus: number | undefined;
+  /** A node just added: its problems are shown as a hint until another node is selected. */
+  freshNode: string | undefined;
 
   run: RunInfo | undefined;
   runBusy: boolean;
@@ -76,7 +111,13 @@ export interface StudioState {
   theme: Theme;
   dialog: Dialog | undefined;
   bottomTab: BottomTab;
-  bottomOpen: boolean;
+  layout: Layout;
+  overlay: Overlay | undefined;
+  /** What quick-add starts with (the letter typed on the canvas that opened it). */
+  overlayQuery: string;
+  /** Where quick-add puts the node (the context menu's spot); absent: the middle of the view. */
+  quickAddAt: { x: number; y: number } | undefined;
+  contextMenu: ContextMenuAt | undefined;
   toasts: Toast[];
   recovery: RecoveryOffer | undefined;
   editorJump: EditorJump | undefined;
@@ -95,6 +136,9 @@ export interface StudioState {
   dismissToast(id: number): void;
   addTrace(events: TraceEvent[], dropped: number): void;
   clientEvent(clientId: string, entry: ClientEntry): void;
+  setLayout(partial: Partial<Layout>): void;
+  /** Open the bottom panel on a tab. */
+  showTab(tab: BottomTab): void;
   set(partial: Partial<StudioState>): void;
 }
 
@@ -109,6 +153,16 @@ function initialTheme(): Theme {
     return env.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
   } catch {
     return 'light';
+  }
+}
+
+function initialLayout(): Layout {
+  try {
+    const env = globalThis as { localStorage?: { getItem(key: string): string | null } };
+    const saved = JSON.parse(env.localStorage?.getItem('wsflow.layout') ?? 'null') as Partial<Layout> | null;
+    return { ...DEFAULT_LAYOUT, ...(saved && typeof saved === 'object' ? saved : {}) };
+  } catch {
+    return DEFAULT_LAYOUT;
   }
 }
 
@@ -127,6 +181,12 @@ export const useStudio = create<StudioState>()((set, get) => ({
   clipboard: undefined,
   problems: [],
   validating: false,
+  validateError: undefined,
+  autosaveError: undefined,
+  runtimeErrors: [],
+  runtimeNotice: undefined,
+  traceFocus: undefined,
+  freshNode: undefined,
   run: undefined,
   runBusy: false,
   runPort: '',
@@ -142,7 +202,11 @@ export const useStudio = create<StudioState>()((set, get) => ({
   theme: initialTheme(),
   dialog: undefined,
   bottomTab: 'problems',
-  bottomOpen: true,
+  layout: initialLayout(),
+  overlay: undefined,
+  overlayQuery: '',
+  quickAddAt: undefined,
+  contextMenu: undefined,
   toasts: [],
   recovery: undefined,
   editorJump: undefined,
@@ -187,7 +251,9 @@ export const useStudio = create<StudioState>()((set, get) => ({
   select(nodes, edges = []) {
     const state = get();
     if (same(state.selectedNodes, nodes) && same(state.selectedEdges, edges)) return;
-    set({ selectedNodes: nodes, selectedEdges: edges });
+    // Moving on from a just-added node: its problems now show as errors.
+    const fresh = state.freshNode !== undefined && nodes.length === 1 && nodes[0] === state.freshNode ? state.freshNode : undefined;
+    set({ selectedNodes: nodes, selectedEdges: edges, freshNode: fresh });
   },
   toast(kind, text) {
     const toast = { id: toastSeq++, kind, text };
@@ -217,6 +283,12 @@ export const useStudio = create<StudioState>()((set, get) => ({
     });
     set({ clients });
   },
+  setLayout(partial) {
+    set({ layout: { ...get().layout, ...partial } });
+  },
+  showTab(tab) {
+    set({ bottomTab: tab, layout: { ...get().layout, dockOpen: true } });
+  },
   set(partial) {
     set(partial);
   },
@@ -231,5 +303,8 @@ function keepSelection(state: StudioState, flow: FlowDocument): Partial<StudioSt
   const ids = new Set(flow.nodes.map((n) => n.id));
   return { selectedNodes: state.selectedNodes.filter((id) => ids.has(id)), selectedEdges: [] };
 }
+
+/** The store as a dependency (services, commands and placement are created with it). */
+export type StudioStore = typeof useStudio;
 
 export const isDirty = (state: Pick<StudioState, 'flow' | 'savedFlow'>): boolean => state.flow !== state.savedFlow;

@@ -17,6 +17,10 @@ import type { RecordedTest, TestResult } from '../flowtest/types.ts';
 // The renderer may import only this file from runtime/studio (test/architecture), so the engine
 // types it shows are re-exported here.
 export type { EngineEvent, LogEntry, SnippetFailure, TraceEvent } from '../engine/contracts.ts';
+// The command table, for the renderer's registry and the desktop shell's menu.
+import { COMMAND_IDS, type CommandId } from './command-table.ts';
+export { acceleratorOf, acceleratorToKey, COMMAND_IDS, COMMAND_TABLE, commandSpec, MENU_NAMES } from './command-table.ts';
+export type { CommandId, CommandSpec, MenuName } from './command-table.ts';
 export type { ExpectMode, RecordedClient, RecordedStep, RecordedTest, StepResult, TestFailure, TestResult } from '../flowtest/types.ts';
 
 /** The flow tests beside a flow (`NAME.wsflow.test.yaml`), as the Tests panel lists them. */
@@ -181,28 +185,10 @@ export type StudioServerMessage = StudioResponse | StudioEvent;
 // `window.wsflowDesktop` in the desktop window, undefined in the browser studio. IPC channels carry
 // the `wsflow:` prefix; the main process answers only the app's own top frame (electron/ipc.ts).
 
-/** Every menu command the shell can send; same ids as `renderer/src/commands.ts`. */
-export const DESKTOP_MENU_COMMANDS = [
-  'file.new',
-  'file.open',
-  'file.save',
-  'file.saveAs',
-  'file.export',
-  'file.importAsyncApi',
-  'edit.undo',
-  'edit.redo',
-  'edit.copy',
-  'edit.paste',
-  'edit.delete',
-  'edit.selectAll',
-  'view.fitView',
-  'view.autoLayout',
-  'view.toggleTheme',
-  'run.start',
-  'run.stop',
-] as const;
+/** Every menu command the shell can send: the ids of the one command table. */
+export const DESKTOP_MENU_COMMANDS: readonly CommandId[] = COMMAND_IDS;
 
-export type DesktopMenuCommand = (typeof DESKTOP_MENU_COMMANDS)[number];
+export type DesktopMenuCommand = CommandId;
 
 export function isDesktopMenuCommand(value: unknown): value is DesktopMenuCommand {
   return typeof value === 'string' && (DESKTOP_MENU_COMMANDS as readonly string[]).includes(value);

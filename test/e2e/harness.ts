@@ -78,7 +78,7 @@ async function startStudioProcess(file: string): Promise<StudioHandle> {
 }
 
 export async function startHarness(
-  options: { files?: Record<string, string>; open?: string; theme?: 'light' | 'dark'; browser?: Browser; cli?: boolean } = {},
+  options: { files?: Record<string, string>; open?: string; theme?: 'light' | 'dark'; browser?: Browser; cli?: boolean; viewport?: { width: number; height: number }; bypassCSP?: boolean } = {},
 ): Promise<Harness> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'wsflow-e2e-'));
   for (const [name, text] of Object.entries(options.files ?? {})) {
@@ -95,7 +95,14 @@ export async function startHarness(
       });
   const ownBrowser = !options.browser;
   const browser = options.browser ?? (await launchBrowser());
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: options.theme ?? 'light', deviceScaleFactor: 1, permissions: ['clipboard-read', 'clipboard-write'] });
+  // bypassCSP: only for injecting axe-core (an inline script the studio's CSP rightly refuses).
+  const context = await browser.newContext({
+    viewport: options.viewport ?? { width: 1440, height: 900 },
+    colorScheme: options.theme ?? 'light',
+    deviceScaleFactor: 1,
+    permissions: ['clipboard-read', 'clipboard-write'],
+    ...(options.bypassCSP ? { bypassCSP: true } : {}),
+  });
   const page = await context.newPage();
   const requests: string[] = [];
   const consoleErrors: string[] = [];
@@ -113,6 +120,7 @@ export async function startHarness(
     page,
     requests,
     consoleErrors,
+    /** Saves a PNG of the page (see SCREENSHOTS for where) and returns its path. */
     async shot(name) {
       mkdirSync(SCREENSHOTS, { recursive: true });
       const file = path.join(SCREENSHOTS, `${name}.png`);

@@ -116,3 +116,37 @@ export async function connectClient(page: Page, params: Record<string, string>, 
   await page.fill('[data-testid="client-query"]', query);
   await page.click('[data-testid="client-connect"]');
 }
+
+/**
+ * Type code into the snippet editor key by key, the way a person does with Monaco's defaults on:
+ * Enter auto-indents, so each line is typed without its leading spaces; `{` gets its `}` on its
+ * own line, so a line that starts with that `}` is reached with ArrowDown and End instead of being
+ * typed again, and only the rest of it (` else {`) is typed. Brackets and quotes typed over their
+ * auto-inserted closers are overtyped. Escape closes the suggestion and parameter-hint widgets
+ * before every line break, so Enter and ArrowDown never pick a suggestion.
+ */
+export async function typeCodeByKeys(page: Page, code: string): Promise<void> {
+  const lines = code.replace(/\n$/, '').split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = (lines[i] ?? '').trimStart();
+    const text = line.startsWith('}') && i > 0 ? line.slice(1) : line;
+    await page.keyboard.type(text, { delay: 8 });
+    await page.keyboard.press('Escape');
+    const next = (lines[i + 1] ?? '').trimStart();
+    if (i === lines.length - 1) await page.keyboard.press('Enter');
+    else if (next.startsWith('}')) {
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('End');
+    } else await page.keyboard.press('Enter');
+  }
+}
+
+/** Focus the snippet editor and select and delete everything in it with the keyboard. */
+export async function clearSnippet(page: Page): Promise<void> {
+  const editor = page.locator('[data-testid="snippet-editor"] .monaco-editor');
+  await editor.locator('.view-line').first().waitFor({ timeout: 30_000 });
+  await editor.locator('.view-lines').click();
+  await page.waitForFunction(() => !!(globalThis as unknown as BrowserGlobal).document.activeElement?.closest('.monaco-editor'), undefined, { timeout: 5000 });
+  await page.keyboard.press(`${MOD}+A`);
+  await page.keyboard.press('Delete');
+}

@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DESKTOP_MENU_COMMANDS, type DesktopMenuCommand } from '../../electron/desktop-api.ts';
+import { COMMAND_TABLE, DESKTOP_MENU_COMMANDS, type DesktopMenuCommand } from '../../electron/desktop-api.ts';
+import { acceleratorToKey } from '../../runtime/studio/protocol.ts';
 import { buildMenuTemplate, commandAccelerator, flattenMenu, hasModifier, toElectronTemplate, type MenuAction, type MenuEntry } from '../../electron/menu.ts';
 
 const build = (platform: string, recentFiles: string[] = [], developerTools = false) =>
@@ -33,14 +32,14 @@ describe('menu template', () => {
       expect(commandEntry(mac, command) === undefined, command).toBe(nativeOnMac.includes(command));
     }
     const macEdit = mac.find((m) => m.label === 'Edit')?.submenu ?? [];
-    expect(macEdit.map((e) => e.role ?? e.action?.kind ?? e.type)).toEqual(['undo', 'redo', 'separator', 'copy', 'paste', 'command', 'separator', 'selectAll']);
+    expect(macEdit.map((e) => e.role ?? e.action?.kind ?? e.type)).toEqual(['undo', 'redo', 'separator', 'copy', 'paste', 'command', 'separator', 'selectAll', 'separator', 'command', 'command']);
     expect(macEdit.find((e) => e.role === 'copy')).toMatchObject({ label: 'Copy', accelerator: 'CmdOrCtrl+C' });
     expect(macEdit.find((e) => e.role === 'redo')?.accelerator).toBe('Cmd+Shift+Z');
   });
 
   it('lists File items in order: New, Open, Open Recent, Save, Save As, Export, Import AsyncAPI, Quit', () => {
     const labels = (build('linux')[0]?.submenu ?? []).filter((e) => e.type !== 'separator').map((e) => e.label);
-    expect(labels).toEqual(['&New Flow', '&Open…', 'Open &Recent', '&Save', 'Save &As…', '&Export…', '&Import AsyncAPI…', '&Quit']);
+    expect(labels).toEqual(['&New flow', '&Open…', 'Open &Recent', '&Save', 'Save &as…', '&Export…', '&Import AsyncAPI…', '&Quit']);
     expect(flattenMenu(build('win32')).find((e) => e.role === 'quit')?.label).toBe('E&xit');
     // macOS quits from the app menu only, and has no mnemonics.
     expect(flattenMenu(build('darwin')[1]?.submenu ?? []).some((e) => e.role === 'quit')).toBe(false);
@@ -79,7 +78,7 @@ describe('menu template', () => {
       const accelerators = flattenMenu(build(platform)).map((e) => e.accelerator).filter((a) => a !== undefined);
       expect(new Set(accelerators).size, platform).toBe(accelerators.length);
     }
-    for (const command of DESKTOP_MENU_COMMANDS) expect(commandAccelerator(command, 'linux')).toBeTruthy();
+    for (const command of DESKTOP_MENU_COMMANDS.filter((c) => c !== 'help.shortcuts')) expect(commandAccelerator(command, 'linux')).toBeTruthy();
   });
 
   it('lists recent files (escaping & on Windows and Linux) and disables Clear when empty', () => {
@@ -121,36 +120,19 @@ describe('menu template', () => {
 });
 
 describe('menu shortcuts and the renderer', () => {
-  /** `keys` of each command in renderer/src/commands.ts, e.g. file.save -> ['Mod+KeyS']. */
-  function rendererKeys(): Map<string, string[]> {
-    const text = readFileSync(join(import.meta.dirname, '..', '..', 'renderer', 'src', 'commands.ts'), 'utf8');
-    const result = new Map<string, string[]>();
-    for (const match of text.matchAll(/id: '([a-zA-Z.]+)'[\s\S]*?keys: \[([^\]]*)\]/g)) {
-      result.set(match[1]!, [...match[2]!.matchAll(/'([^']+)'/g)].map((k) => k[1]!));
-    }
-    return result;
-  }
-  /** Electron accelerator -> the renderer's key notation (Mod, KeyX, DigitN). */
-  function toRendererKey(accelerator: string): string {
-    return accelerator
-      .split('+')
-      .map((part) => {
-        if (part === 'CmdOrCtrl' || part === 'Cmd' || part === 'Ctrl') return 'Mod';
-        if (/^[A-Z]$/.test(part)) return `Key${part}`;
-        if (/^[0-9]$/.test(part)) return `Digit${part}`;
-        return part;
-      })
-      .join('+');
-  }
-
-  it('shows, for every command, a shortcut that the renderer really handles', () => {
-    const keys = rendererKeys();
-    expect(keys.size).toBe(DESKTOP_MENU_COMMANDS.length);
+  it('shows, for every command, a shortcut that the renderer really handles (one table)', () => {
+    expect(COMMAND_TABLE.map((c) => c.id)).toEqual([...DESKTOP_MENU_COMMANDS]);
     for (const platform of ['linux', 'darwin', 'win32']) {
-      for (const command of DESKTOP_MENU_COMMANDS) {
-        const accelerator = commandAccelerator(command, platform);
-        expect(keys.get(command), `${platform} ${command}: ${accelerator}`).toContain(toRendererKey(accelerator ?? ''));
+      for (const spec of COMMAND_TABLE) {
+        const accelerator = commandAccelerator(spec.id, platform);
+        if (accelerator === undefined) continue;
+        expect(spec.keys as readonly string[], `${platform} ${spec.id}: ${accelerator}`).toContain(acceleratorToKey(accelerator));
       }
     }
+  });
+
+  it('gives every key to one command only', () => {
+    const keys = COMMAND_TABLE.flatMap((c) => c.keys as readonly string[]);
+    expect(new Set(keys).size).toBe(keys.length);
   });
 });

@@ -3,7 +3,7 @@
  * document; moves, connections and selection go back through the store (moves and connections
  * are model changes with undo, selection and measured sizes are UI state).
  */
-import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type MouseEvent as ReactMouseEvent } from 'react';
 import {
   Background,
   BackgroundVariant,
@@ -16,26 +16,33 @@ import {
   type Edge,
   type EdgeChange,
   type FinalConnectionState,
+  type FitViewOptions,
   type NodeChange,
 } from '@xyflow/react';
+type Padding = NonNullable<FitViewOptions['padding']>;
 import { canConnect } from '../../../runtime/model/edges.ts';
 import { isActionType, type FlowNode, type NodeType, type Position } from '../../../runtime/model/types.ts';
+import { useView } from '../app-context.tsx';
 import { chainOwners } from '../lowcode/chain-ops.ts';
-import { addNode, connect, edgeKey, isHandlerType, moveNodes, newNode } from '../model/flow-ops.ts';
+import { connect, edgeKey, isHandlerType, moveNodes } from '../model/flow-ops.ts';
 import { useStudio } from '../store.ts';
 import { NODE_TYPES, type CardData, type CardNode } from './FlowNodes.tsx';
+import { placeNode } from './place.ts';
 
 export const PALETTE_MIME = 'application/x-wsflow-node';
 const FIRING_MS = 1500;
 
 const kindOf = (node: FlowNode): CardNode['type'] => (node.type === 'upgrader' ? 'upgrader' : node.type === 'service' ? 'service' : isActionType(node.type) ? 'action' : 'handler');
 
-/** Add a node of `type` at a flow position and select it (palette drop, click and keyboard). */
-export function placeNode(type: NodeType, at: Position): void {
-  const state = useStudio.getState();
-  const node = newNode(state.flow, type, at);
-  state.change((flow) => addNode(flow, node));
-  state.select([node.id]);
+/** The minimap's box (px) and its margin: fitting the view keeps nodes out of that corner. */
+const MINIMAP = { width: 150, height: 100, margin: 15 };
+
+/** "handler on-text (onText), 1 error": what a screen reader announces for a node. */
+function nodeName(node: FlowNode, errors: number, warnings: number, hint: boolean): string {
+  const kind = node.type === 'upgrader' || node.type === 'service' ? node.type : `${node.type} handler`;
+  const label = node.label ? `${node.label} (${node.id})` : node.id;
+  const issues = hint ? ', not finished yet' : errors ? `, ${errors} ${errors === 1 ? 'error' : 'errors'}` : warnings ? `, ${warnings} ${warnings === 1 ? 'warning' : 'warnings'}` : '';
+  return `${kind} ${label}${issues}`;
 }
 
 function ConnectionHint() {
@@ -59,12 +66,34 @@ export function Canvas() {
   const selectedEdges = useStudio((s) => s.selectedEdges);
   const measured = useStudio((s) => s.measured);
   const problems = useStudio((s) => s.problems);
+  const runtimeErrors = useStudio((s) => s.runtimeErrors);
+  const freshNode = useStudio((s) => s.freshNode);
   const firing = useStudio((s) => s.firing);
   const running = useStudio((s) => !!s.run);
   const fitViewSeq = useStudio((s) => s.fitViewSeq);
   const theme = useStudio((s) => s.theme);
   const rf = useReactFlow();
+  const view = useView();
+  const host = useRef<HTMLDivElement>(null);
   const [now, setNow] = useState(() => Date.now());
+  const [paneSize, setPaneSize] = useState({ width: 800, height: 500 });
+
+  // Paste and quick-add put nodes in the middle of what the user sees.
+  useEffect(() => {
+    view.center = () => {
+      const box = host.current?.getBoundingClientRect();
+      const at = box ? { x: box.left + box.width / 2, y: box.top + box.height / 2 } : { x: 400, y: 300 };
+      const flowAt = rf.screenToFlowPosition(at);
+      return { x: flowAt.x - 110, y: flowAt.y - 40 };
+    };
+  }, [rf, view]);
+  useEffect(() => {
+    const el = host.current;
+    if (!el) return;
+    const observer = new ResizeObserver(() => setPaneSize({ width: el.clientWidth, height: el.clientHeight }));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
   const cache = useRef(new Map<string, CardNode>());
 
   // While running, re-evaluate which nodes still glow.
@@ -76,7 +105,16 @@ export function Canvas() {
 
   const nodes = useMemo(() => {
     const selected = new Set(selectedNodes);
-    const byNode = new Map<string, { errors: number; warnings: number; first?: string }>();
+    const byNode = new Map<string, { errors: number; warnings: number; first?: string; runtime?: boolean }>();
+    for (const r of runtimeErrors) {
+      const nodeId = r.problem.nodeId;
+      if (!nodeId) continue;
+      const entry = byNode.get(nodeId) ?? { errors: 0, warnings: 0 };
+      entry.errors++;
+      entry.runtime = true;
+      entry.first ??= `Runtime error${r.problem.line !== undefined ? ` at line ${r.problem.line}` : ''}: ${r.problem.message}`;
+      byNode.set(nodeId, entry);
+    }
     for (const p of problems) {
       if (!p.nodeId) continue;
       const entry = byNode.get(p.nodeId) ?? { errors: 0, warnings: 0 };
@@ -90,7 +128,8 @@ export function Canvas() {
     const owners = chainOwners(flow);
     const chained = new Set(owners.values());
     const out = flow.nodes.map((node, index) => {
-      const counts = byNode.get(node.id);
+      const hint = node.id === freshNode && !byNode.get(node.id)?.runtime;
+      const counts = hint ? undefined : byNode.get(node.id);
       const isFiring = running && now - (firing[owners.get(node.id) ?? node.id] ?? 0) < FIRING_MS;
       const prev = cache.current.get(node.id);
       const position = node.position ?? { x: 40 + (index % 8) * 280, y: 40 + Math.floor(index / 8) * 120 };
@@ -103,21 +142,24 @@ export function Canvas() {
         prev.data.warnings === (counts?.warnings ?? 0) &&
         prev.data.firstError === counts?.first &&
         prev.data.firing === isFiring &&
+        prev.data.hint === hint &&
+        prev.data.runtime === !!counts?.runtime &&
         prev.data.chained === chained.has(node.id) &&
         prev.measured === size
       ) {
         next.set(node.id, prev);
         return prev;
       }
-      const data: CardData = { node, errors: counts?.errors ?? 0, warnings: counts?.warnings ?? 0, firing: isFiring, chained: chained.has(node.id) };
+      const data: CardData = { node, errors: counts?.errors ?? 0, warnings: counts?.warnings ?? 0, firing: isFiring, hint, runtime: !!counts?.runtime, chained: chained.has(node.id) };
       if (counts?.first) data.firstError = counts.first;
-      const card: CardNode = { id: node.id, type: kindOf(node), position, data, selected: selected.has(node.id), ...(size ? { measured: size } : {}) };
+      const ariaLabel = nodeName(node, data.errors, data.warnings, hint && (byNode.get(node.id)?.errors ?? 0) > 0);
+      const card: CardNode = { id: node.id, type: kindOf(node), position, data, ariaLabel, selected: selected.has(node.id), ...(size ? { measured: size } : {}) };
       next.set(node.id, card);
       return card;
     });
     cache.current = next;
     return out;
-  }, [flow, selectedNodes, problems, firing, running, now, measured]);
+  }, [flow, selectedNodes, problems, runtimeErrors, freshNode, firing, running, now, measured]);
 
   const edges = useMemo<Edge[]>(() => {
     const selected = new Set(selectedEdges);
@@ -133,6 +175,7 @@ export function Canvas() {
         selected: selected.has(key),
         animated: live,
         className: live ? 'edge--live' : '',
+        ariaLabel: `connection from ${e.from}${e.port ? ` (${e.port})` : ''} to ${e.to}`,
       };
     });
   }, [flow, selectedEdges, running, firing, now]);
@@ -185,6 +228,9 @@ export function Canvas() {
     if (!verdict.ok) useStudio.getState().toast('error', verdict.reason);
   }, []);
 
+  // A small canvas has no room for a minimap that would not cover nodes.
+  const showMinimap = paneSize.width >= 520 && paneSize.height >= 320;
+
   // Fit once the nodes are measured (a fresh document's sizes are unknown for a frame or two);
   // performance marks let the scale test measure time to first render and to fit view.
   const initialized = useMemo(() => flow.nodes.every((n) => measured[n.id] !== undefined), [flow.nodes, measured]);
@@ -202,8 +248,13 @@ export function Canvas() {
   useEffect(() => {
     if (pendingFit.current === 0 || (!initialized && nodes.length > 0)) return;
     pendingFit.current = 0;
+    // An empty document has nothing to fit: fitting later, on the first drop, would zoom the view
+    // around that one node and the next drop "to its right" would land on it.
+    if (nodes.length === 0) return;
     const large = nodes.length > 200;
-    void rf.fitView({ padding: 0.15, maxZoom: 1.2, duration: large ? 0 : 200 }).then(() => performance.mark('wsflow:fit-view'));
+    // Keep the fitted nodes out of the minimap's corner (its height plus margins at the bottom).
+    const padding: Padding = showMinimap ? { x: '6%', top: '6%', bottom: `${MINIMAP.height + MINIMAP.margin * 2}px` } : 0.15;
+    void rf.fitView({ padding, maxZoom: 1.2, duration: large ? 0 : 200 }).then(() => performance.mark('wsflow:fit-view'));
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [fitViewSeq, initialized]);
 
@@ -220,7 +271,17 @@ export function Canvas() {
       if (!type || !(type === 'upgrader' || type === 'service' || isHandlerType(type) || isActionType(type))) return;
       event.preventDefault();
       const at = rf.screenToFlowPosition({ x: event.clientX, y: event.clientY });
-      placeNode(type, { x: at.x - 110, y: at.y - 30 });
+      placeNode(useStudio, type, { x: at.x - 110, y: at.y - 30 });
+    },
+    [rf],
+  );
+
+  const onContextMenu = useCallback(
+    (event: ReactMouseEvent | MouseEvent, target: 'node' | 'edge' | 'canvas', select?: () => void) => {
+      event.preventDefault();
+      select?.();
+      const flowAt = rf.screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      useStudio.getState().set({ overlay: 'contextMenu', contextMenu: { x: event.clientX, y: event.clientY, flow: flowAt, target } });
     },
     [rf],
   );
@@ -228,7 +289,7 @@ export function Canvas() {
   // Past this size, skip rendering what is off screen (measured flows keep their sizes).
   const huge = flow.nodes.length > 1500;
   return (
-    <div className="canvas" data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+    <div className="canvas" data-testid="canvas" ref={host} onDragOver={onDragOver} onDrop={onDrop}>
       <ReactFlow<CardNode>
         nodes={nodes}
         edges={edges}
@@ -247,9 +308,15 @@ export function Canvas() {
         maxZoom={2}
         proOptions={{ hideAttribution: true }}
         defaultEdgeOptions={{ type: 'smoothstep' }}
+        onNodeContextMenu={(e, n) => onContextMenu(e, 'node', () => !useStudio.getState().selectedNodes.includes(n.id) && useStudio.getState().select([n.id]))}
+        onEdgeContextMenu={(e, edge) => onContextMenu(e, 'edge', () => useStudio.getState().select([], [edge.id]))}
+        onPaneContextMenu={(e) => onContextMenu(e, 'canvas')}
+        ariaLabelConfig={{ 'node.a11yDescription.default': 'Press Enter or Space to select a node, arrow keys to move it, Ctrl+Shift+C to connect it to another node, Delete to remove it.' }}
       >
         <Background variant={BackgroundVariant.Dots} gap={18} size={1.2} />
-        <MiniMap pannable zoomable style={{ width: 150, height: 100 }} nodeBorderRadius={6} nodeClassName={(n) => `minimap-node minimap-node--${n.type ?? 'handler'}`} />
+        {showMinimap && (
+          <MiniMap pannable zoomable ariaLabel="Minimap" style={{ width: MINIMAP.width, height: MINIMAP.height }} nodeBorderRadius={6} nodeClassName={(n) => `minimap-node minimap-node--${n.type ?? 'handler'}`} />
+        )}
         <Controls showInteractive={false} />
         <ConnectionHint />
       </ReactFlow>

@@ -15,6 +15,10 @@ export interface CardData extends Record<string, unknown> {
   warnings: number;
   firstError?: string;
   firing: boolean;
+  /** Just added: problems are not shown as errors yet. */
+  hint: boolean;
+  /** One of the errors was raised by the snippet while running. */
+  runtime: boolean;
   /** An event node wired to a chain of action nodes (it has no snippet then). */
   chained?: boolean;
 }
@@ -33,14 +37,20 @@ function Badge({ data }: { data: CardData }) {
   if (data.errors === 0 && data.warnings === 0) return null;
   const error = data.errors > 0;
   return (
-    <span className={`card__badge ${error ? 'card__badge--error' : 'card__badge--warn'}`} title={data.firstError} data-testid="node-badge">
+    <span
+      className={`card__badge ${error ? 'card__badge--error' : 'card__badge--warn'} ${data.runtime ? 'card__badge--runtime' : ''}`}
+      title={data.firstError}
+      data-testid={data.runtime ? 'node-runtime-badge' : 'node-badge'}
+      aria-hidden
+    >
+      {data.runtime ? '⚡' : ''}
       {error ? data.errors : data.warnings}
     </span>
   );
 }
 
 function classes(kind: string, data: CardData, selected: boolean): string {
-  return ['card', `card--${kind}`, selected ? 'card--selected' : '', data.firing ? 'card--firing' : '', data.errors ? 'card--error' : ''].filter(Boolean).join(' ');
+  return ['card', `card--${kind}`, selected ? 'card--selected' : '', data.firing ? 'card--firing' : '', data.errors ? 'card--error' : '', data.hint ? 'card--fresh' : ''].filter(Boolean).join(' ');
 }
 
 function joinPaths(base?: string, upgrade?: string): string {

@@ -3,12 +3,23 @@
  * middle of the view (the keyboard path).
  */
 import type { DragEvent } from 'react';
-import { useReactFlow } from '@xyflow/react';
 import { isActionType, type NodeType } from '../../../runtime/model/types.ts';
+import { useView } from '../app-context.tsx';
 import { ACTION_PALETTE } from '../lowcode/palette-items.ts';
-import { PALETTE_MIME, placeNode } from './Canvas.tsx';
+import { useStudio } from '../store.ts';
+import { PALETTE_MIME } from './Canvas.tsx';
+import { placeNode } from './place.ts';
 
-const ITEMS: { type: NodeType; label: string; hint: string; group: string; icon: string }[] = [
+export interface PaletteItem {
+  type: NodeType;
+  label: string;
+  hint: string;
+  group: string;
+  icon: string;
+}
+
+/** The node types a user can add (palette, quick-add); a new group is new rows here. */
+export const PALETTE_ITEMS: PaletteItem[] = [
   { type: 'upgrader', label: 'Upgrader', hint: 'Accepts the HTTP upgrade on a path with {params} and query', group: 'Entry', icon: '⇡' },
   { type: 'service', label: 'Service', hint: 'A WebSocket service: its connections, broadcast and state', group: 'Entry', icon: '◈' },
   { type: 'onOpen', label: 'onOpen', hint: 'Runs when a connection opens', group: 'Handlers', icon: 'ƒ' },
@@ -19,19 +30,10 @@ const ITEMS: { type: NodeType; label: string; hint: string; group: string; icon:
   ...ACTION_PALETTE,
 ];
 
-let placed = 0;
-
 export function Palette() {
-  const rf = useReactFlow();
-
-  const placeAtCenter = (type: NodeType) => {
-    const pane = document.querySelector('.canvas')?.getBoundingClientRect();
-    const center = pane ? { x: pane.left + pane.width / 2, y: pane.top + pane.height / 2 } : { x: 400, y: 300 };
-    const at = rf.screenToFlowPosition(center);
-    // Consecutive placements step aside so they do not stack exactly.
-    const step = (placed++ % 6) * 24;
-    placeNode(type, { x: at.x - 110 + step, y: at.y - 40 + step });
-  };
+  const view = useView();
+  // The middle of the view, or the nearest free spot to it.
+  const placeAtCenter = (type: NodeType) => placeNode(useStudio, type, view.center());
 
   const onDragStart = (event: DragEvent, type: NodeType) => {
     event.dataTransfer.setData(PALETTE_MIME, type);
@@ -41,7 +43,7 @@ export function Palette() {
   let group = '';
   return (
     <nav className="palette" aria-label="Node palette">
-      {ITEMS.map((item) => {
+      {PALETTE_ITEMS.map((item) => {
         const header = item.group !== group ? <div className="palette__group">{(group = item.group)}</div> : null;
         return (
           <div key={item.type}>

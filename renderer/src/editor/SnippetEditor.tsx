@@ -91,7 +91,9 @@ export function SnippetEditor({ nodeId, code, onChange }: SnippetEditorProps) {
   }, [ready, jump, nodeId]);
 
   return (
-    <div className="snippet-editor" data-testid="snippet-editor">
+    // `nokey`: React Flow ignores keys typed here. Monaco types into a `div.native-edit-context`,
+    // which React Flow does not see as an input, so its Space (pan) handler ate every space.
+    <div className="snippet-editor nokey" data-testid="snippet-editor">
       {!ready && <div className="snippet-editor__loading">Loading editor…</div>}
       <div ref={host} className="snippet-editor__host" />
     </div>

@@ -164,3 +164,27 @@ export function pasteElements(flow: FlowDocument, clip: Clip, offset: Position):
   });
   return { flow: edges.length ? { ...next, edges: [...next.edges, ...edges] } : next, ids };
 }
+
+/**
+ * Switch a handler to another event: an untouched starter snippet becomes the new event's starter
+ * (the signature differs), and a default id (`on-text`, `on-text-2`) becomes the new event's.
+ * Edited code is kept as it is; `kept` says so, for the inspector to tell the user.
+ */
+export function changeHandlerEvent(flow: FlowDocument, id: string, next: HandlerEvent): { flow: FlowDocument; id: string; kept: boolean } {
+  const node = flow.nodes.find((n) => n.id === id);
+  if (!node || !isHandlerType(node.type) || node.type === next) return { flow, id, kept: false };
+  const untouched = typeof node.code !== 'string' || node.code === defaultSnippet(node.type);
+  let out = updateNode(flow, id, { type: next, ...(untouched ? { code: defaultSnippet(next) } : {}) });
+  let nextId = id;
+  const from = BASE_IDS[node.type];
+  const to = BASE_IDS[next];
+  if (from && to && new RegExp(`^${from}(-\\d+)?$`).test(id)) {
+    const target = freshId(out, to);
+    const renamed = renameNode(out, id, target);
+    if (renamed.ok) {
+      out = renamed.flow;
+      nextId = target;
+    }
+  }
+  return { flow: out, id: nextId, kept: !untouched };
+}

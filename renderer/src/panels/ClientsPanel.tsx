@@ -6,9 +6,23 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { UpgraderNode } from '../../../runtime/model/types.ts';
 import type { ClientEntry } from '../../../runtime/studio/protocol.ts';
-import { closeClient, openClient, sendClient } from '../services.ts';
+import { useServices } from '../app-context.tsx';
 import { useStudio, type ClientView } from '../store.ts';
 import { RecordButton } from '../tests/RecordPanel.tsx';
+
+/** `Name: value` lines (blank lines ignored) plus `Authorization: Bearer TOKEN` when a token is given. */
+export function headersOf(text: string, token: string): { headers: Record<string, string>; error?: string } {
+  const headers: Record<string, string> = {};
+  for (const [i, raw] of text.split('\n').entries()) {
+    const line = raw.trim();
+    if (!line) continue;
+    const colon = line.indexOf(':');
+    if (colon <= 0) return { headers, error: `Header line ${i + 1} needs "Name: value".` };
+    headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
+  }
+  if (token.trim()) headers.Authorization = `Bearer ${token.trim()}`;
+  return { headers };
+}
 
 function fullPath(node: UpgraderNode): string {
   const a = (node.basePath ?? '/').replace(/\/+$/, '');
@@ -28,6 +42,11 @@ export function ClientsPanel() {
   const params = [...template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] ?? '');
   const [values, setValues] = useState<Record<string, string>>({});
   const [query, setQuery] = useState('');
+  const [protocols, setProtocols] = useState('');
+  const [headerText, setHeaderText] = useState('');
+  const [token, setToken] = useState('');
+  const [optionsError, setOptionsError] = useState<string | undefined>();
+  const services = useServices();
 
   const concrete = template
     .replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(values[name] ?? ''))
@@ -41,7 +60,11 @@ export function ClientsPanel() {
       const [key, ...rest] = pair.split('=');
       if (key) q[decodeURIComponent(key.trim())] = decodeURIComponent(rest.join('=').trim());
     }
-    void openClient(concrete, q);
+    const { headers, error } = headersOf(headerText, token);
+    setOptionsError(error);
+    if (error) return;
+    const list = protocols.split(',').map((p) => p.trim()).filter(Boolean);
+    void services.openClient(concrete, { query: q, headers, protocols: list });
   };
 
   return (
@@ -80,6 +103,22 @@ export function ClientsPanel() {
           Connect
         </button>
         <span className="muted small mono">{run ? `${run.url}${concrete}` : 'Start the flow (F5) to connect clients.'}</span>
+        <details className="clients__options">
+          <summary>Headers, subprotocols, token</summary>
+          <label className="field">
+            <span className="field__label">Subprotocols (comma separated)</span>
+            <input className="input input--mono" value={protocols} onChange={(e) => setProtocols(e.target.value)} data-testid="client-protocols" />
+          </label>
+          <label className="field">
+            <span className="field__label">Bearer token</span>
+            <input className="input input--mono" value={token} onChange={(e) => setToken(e.target.value)} data-testid="client-token" />
+          </label>
+          <label className="field">
+            <span className="field__label">Headers, one &quot;Name: value&quot; per line</span>
+            <textarea className="input input--mono" rows={2} value={headerText} onChange={(e) => setHeaderText(e.target.value)} data-testid="client-headers" />
+          </label>
+          {optionsError && <span className="field__error" role="alert">{optionsError}</span>}
+        </details>
       </form>
       <RecordButton />
       <div className="clients__list">
@@ -105,6 +144,7 @@ function entryText(entry: ClientEntry): string {
 }
 
 function ClientCard({ client }: { client: ClientView }) {
+  const services = useServices();
   const [text, setText] = useState('');
   const [json, setJson] = useState(false);
   const [error, setError] = useState<string | undefined>();
@@ -123,7 +163,7 @@ function ClientCard({ client }: { client: ClientView }) {
       }
     }
     setError(undefined);
-    void sendClient(client.id, text);
+    void services.sendClient(client.id, text);
     setText('');
   };
   const path = client.url ? new URL(client.url).pathname + new URL(client.url).search : '';
@@ -133,7 +173,7 @@ function ClientCard({ client }: { client: ClientView }) {
         <span className={`dot dot--${client.state}`} />
         <span className="client__name">{client.id}</span>
         <span className="client__url mono" title={client.url}>{path}</span>
-        <button className="btn btn--ghost btn--small" onClick={() => void closeClient(client.id)} data-testid="client-close">
+        <button className="btn btn--ghost btn--small" onClick={() => void services.closeClient(client.id)} data-testid="client-close">
           {client.state === 'closed' ? 'Remove' : 'Close'}
         </button>
       </div>
@@ -158,6 +198,7 @@ function ClientCard({ client }: { client: ClientView }) {
           value={text}
           disabled={client.state !== 'open'}
           data-testid="client-message"
+          aria-label={`Message from ${client.id}`}
           onChange={(e) => setText(e.target.value)}
         />
         <label className="check small" title="Check the text is JSON before sending">

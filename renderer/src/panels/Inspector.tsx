@@ -3,13 +3,15 @@
  * inline validation from the backend's problems and from quick local checks, and the snippet
  * editor for handlers and upgrade snippets.
  */
+import { useState } from 'react';
 import type { FlowNode, HandlerEvent, ParamSpec, Problem, ServiceNode, UpgraderNode } from '../../../runtime/model/types.ts';
 import { HANDLER_EVENTS, isActionNode } from '../../../runtime/model/types.ts';
+import { useCommands } from '../app-context.tsx';
 import { ActionFields, ChainTools } from '../lowcode/ActionFields.tsx';
 import { chainOf } from '../lowcode/chain-ops.ts';
 import { tooltip } from '../commands.ts';
 import { SnippetEditor } from '../editor/SnippetEditor.tsx';
-import { isHandlerType, removeElements, renameNode, updateFlowMeta, updateNode } from '../model/flow-ops.ts';
+import { changeHandlerEvent, isHandlerType, renameNode, updateFlowMeta, updateNode } from '../model/flow-ops.ts';
 import { defaultSnippet } from '../model/snippets.ts';
 import { useStudio } from '../store.ts';
 import { CommitInput, Field, NumberInput, TextInput } from './fields.tsx';
@@ -35,14 +37,14 @@ export function Inspector() {
   const selected = useStudio((s) => s.selectedNodes);
   const selectedEdges = useStudio((s) => s.selectedEdges);
   const problems = useStudio((s) => s.problems);
-  const change = useStudio((s) => s.change);
+  const commands = useCommands();
 
   if (selected.length > 1) {
     return (
-      <aside className="inspector">
+      <aside className="inspector nokey">
         <h2 className="inspector__title">{selected.length} nodes selected</h2>
         <p className="muted">Move them together, copy them, lay them out, or delete them.</p>
-        <button className="btn btn--danger" title={tooltip('edit.delete')} onClick={() => change((f) => removeElements(f, selected))}>
+        <button className="btn btn--danger" title={tooltip('edit.delete')} onClick={() => commands.run('edit.delete')} data-testid="inspector-delete">
           Delete {selected.length} nodes
         </button>
       </aside>
@@ -52,10 +54,10 @@ export function Inspector() {
   if (!node) {
     if (selectedEdges.length > 0) {
       return (
-        <aside className="inspector">
+        <aside className="inspector nokey">
           <h2 className="inspector__title">Connection</h2>
           {selectedEdges.map((e) => <p key={e} className="mono">{e.replace('->', ' → ')}</p>)}
-          <button className="btn btn--danger" title={tooltip('edit.delete')} onClick={() => change((f) => removeElements(f, [], selectedEdges))}>
+          <button className="btn btn--danger" title={tooltip('edit.delete')} onClick={() => commands.run('edit.delete')} data-testid="inspector-delete">
             Delete connection
           </button>
         </aside>
@@ -76,7 +78,7 @@ function FlowSettings() {
   const port = flow.listener?.port;
   const portError = port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535) ? 'A port is a whole number from 1 to 65535.' : docError('listener.port');
   return (
-    <aside className="inspector" data-testid="inspector">
+    <aside className="inspector nokey" data-testid="inspector">
       <h2 className="inspector__title">Flow</h2>
       <Field label="Name" error={nameError} hint="Used for images, Kubernetes objects and Choreo endpoints">
         <TextInput value={flow.name} onChange={(v) => set('name', v)} testId="flow-name" mono />
@@ -91,7 +93,7 @@ function FlowSettings() {
         <TextInput value={flow.version} onChange={(v) => set('version', v || undefined)} placeholder="1.0.0" mono />
       </Field>
       <Field label="Listener port" error={portError}>
-        <NumberInput value={port} onChange={(v) => set('listener', { ...flow.listener, port: v ?? 0 })} testId="flow-port" />
+        <NumberInput value={port} onChange={(v) => set('listener', { ...flow.listener, port: v })} testId="flow-port" required />
       </Field>
       <Field label="Handler time budget (ms)" hint="How long one synchronous snippet run may take (default 1000)">
         <NumberInput value={flow.settings?.handlerBudgetMs} onChange={(v) => set('settings', cleanObject({ ...flow.settings, handlerBudgetMs: v }))} placeholder="1000" />
@@ -117,36 +119,52 @@ function NodeInspector({ node, problems }: { node: FlowNode; problems: Problem[]
     useStudio.getState().select([next]);
     return undefined;
   };
+  const fresh = useStudio((s) => s.freshNode === node.id);
+  const editorMax = useStudio((s) => s.layout.editorMax);
+  const commands = useCommands();
+  const [eventNote, setEventNote] = useState<string | undefined>();
   const nodeProblems = problems.filter((p) => p.nodeId === node.id);
+  const changeEvent = (next: HandlerEvent) => {
+    const outcome = changeHandlerEvent(useStudio.getState().flow, node.id, next);
+    change(() => outcome.flow);
+    if (outcome.id !== node.id) useStudio.getState().select([outcome.id]);
+    setEventNote(outcome.kept ? `Your code was kept: change its signature to ${defaultSnippet(next).split('\n')[0]?.replace(/^export default function /, '').replace(/ \{$/, '')}.` : undefined);
+  };
   const hasCode = typeof node.code === 'string';
   // A handler wired to a chain has no snippet: the chain is its code.
   const chained = !hasCode && chainOf(flow, node.id) !== undefined;
   const showEditor = (isHandlerType(node.type) && !chained) || (node.type === 'upgrader' && hasCode);
   return (
-    <aside className={`inspector ${showEditor ? 'inspector--with-editor' : ''}`} data-testid="inspector">
+    <aside className={`inspector nokey ${showEditor ? 'inspector--with-editor' : ''}`} data-testid="inspector">
       <div className="inspector__props">
         <h2 className="inspector__title">
           <span className={`kind-dot kind-dot--${isHandlerType(node.type) ? 'handler' : isActionNode(node) ? 'action' : node.type}`} />
           {isHandlerType(node.type) ? 'Handler' : node.type === 'upgrader' ? 'Upgrader' : isActionNode(node) ? `Action · ${node.type}` : 'Service'}
         </h2>
-        <Field label="Id" error={fieldError(problems, node.id, 'id')}>
+        <Field label="Id" error={fresh ? undefined : fieldError(problems, node.id, 'id')}>
           <CommitInput value={node.id} onCommit={rename} testId="node-id" />
         </Field>
         <Field label="Label" hint="Shown on the canvas instead of the id">
-          <TextInput value={node.label} onChange={(v) => set({ label: v || undefined }, 'label')} />
+          <TextInput value={node.label} onChange={(v) => set({ label: v || undefined }, 'label')} testId="node-label" />
         </Field>
         {node.type === 'upgrader' && <UpgraderFields node={node as UpgraderNode} problems={problems} set={set} />}
         {node.type === 'service' && <ServiceFields node={node as ServiceNode} problems={problems} set={set} />}
         {isHandlerType(node.type) && (
           <Field label="Event">
-            <select className="input" value={node.type} data-testid="handler-event" onChange={(e) => set({ type: e.target.value as HandlerEvent }, 'type')}>
+            <select className="input" value={node.type} data-testid="handler-event" onChange={(e) => changeEvent(e.target.value as HandlerEvent)}>
               {HANDLER_EVENTS.map((ev) => <option key={ev} value={ev}>{ev}</option>)}
             </select>
           </Field>
         )}
         {isActionNode(node) && <ActionFields node={node} problems={problems} set={set} />}
         {chained && <ChainTools node={node} />}
-        {nodeProblems.length > 0 && (
+        {eventNote && <p className="field__hint" role="status" data-testid="event-note">{eventNote}</p>}
+        {fresh && nodeProblems.length > 0 && (
+          <p className="inline-hint" data-testid="fresh-hint">
+            New node: {nodeProblems.length === 1 ? 'one thing is' : `${nodeProblems.length} things are`} still to fill in or connect; they show as errors once you move on.
+          </p>
+        )}
+        {!fresh && nodeProblems.length > 0 && (
           <ul className="inline-problems" data-testid="inline-problems">
             {nodeProblems.slice(0, 4).map((p, i) => (
               <li key={i} className={`inline-problems__item inline-problems__item--${p.severity}`}>{p.message}</li>
@@ -158,9 +176,20 @@ function NodeInspector({ node, problems }: { node: FlowNode; problems: Problem[]
         <div className="inspector__code">
           <div className="inspector__code-head">
             <span>{node.type === 'upgrader' ? 'Upgrade snippet' : `${node.type} snippet`} · TypeScript</span>
-            {node.type === 'upgrader' && (
-              <button className="btn btn--ghost btn--small" onClick={() => set({ code: undefined }, 'code-remove')}>Remove</button>
-            )}
+            <span className="inspector__code-actions">
+              {node.type === 'upgrader' && (
+                <button className="btn btn--ghost btn--small" onClick={() => set({ code: undefined }, 'code-remove')}>Remove</button>
+              )}
+              <button
+                className="btn btn--ghost btn--small"
+                aria-pressed={editorMax}
+                title={tooltip('view.maximizeEditor')}
+                onClick={() => commands.run('view.maximizeEditor')}
+                data-testid="editor-maximize"
+              >
+                {editorMax ? 'Restore' : 'Maximise'}
+              </button>
+            </span>
           </div>
           <SnippetEditor nodeId={node.id} code={String(node.code ?? '')} onChange={(code) => set({ code }, 'code')} />
         </div>

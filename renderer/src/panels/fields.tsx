@@ -57,31 +57,41 @@ export function CommitInput(props: { value: string; onCommit: (value: string) =>
   );
 }
 
-/** A number input; empty means "not set" (the default applies). */
-export function NumberInput(props: { value: number | undefined; onChange: (value: number | undefined) => void; placeholder?: string; testId?: string }) {
+/**
+ * A number input; empty means "not set" (the default applies), unless `required`: then an emptied
+ * field keeps the last valid value and says so. Text that is not a number is never applied.
+ */
+export function NumberInput(props: { value: number | undefined; onChange: (value: number | undefined) => void; placeholder?: string; testId?: string; required?: boolean }) {
   const [draft, setDraft] = useState(props.value === undefined ? '' : String(props.value));
   useEffect(() => {
     if (Number(draft) !== props.value || draft === '') setDraft(props.value === undefined ? '' : String(props.value));
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [props.value]);
-  const invalid = draft.trim() !== '' && !/^-?\d+(\.\d+)?$/.test(draft.trim());
+  const text = draft.trim();
+  const invalid = text !== '' && !/^-?\d+(\.\d+)?$/.test(text);
+  const emptied = props.required === true && text === '';
+  const note = invalid ? 'Not a number; the last valid value is kept.' : emptied ? `Needs a value; keeping ${props.value ?? 'the default'}.` : undefined;
   return (
     <>
       <input
-        className={`input input--mono ${invalid ? 'input--invalid' : ''}`}
+        className={`input input--mono ${note ? 'input--invalid' : ''}`}
         inputMode="numeric"
         value={draft}
         placeholder={props.placeholder}
         data-testid={props.testId}
-        aria-invalid={invalid}
+        aria-invalid={!!note}
         onChange={(e) => {
           setDraft(e.target.value);
-          const text = e.target.value.trim();
-          if (text === '') props.onChange(undefined);
-          else if (/^-?\d+(\.\d+)?$/.test(text)) props.onChange(Number(text));
+          const next = e.target.value.trim();
+          if (next === '') {
+            if (!props.required) props.onChange(undefined);
+          } else if (/^-?\d+(\.\d+)?$/.test(next)) props.onChange(Number(next));
+        }}
+        onBlur={() => {
+          if (note) setDraft(props.value === undefined ? '' : String(props.value));
         }}
       />
-      {invalid && <span className="field__error" role="alert">Not a number; the last valid value is kept.</span>}
+      {note && <span className="field__error" role="alert" data-testid={props.testId ? `${props.testId}-note` : undefined}>{note}</span>}
     </>
   );
 }

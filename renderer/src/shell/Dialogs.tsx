@@ -5,23 +5,28 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { FileEntry } from '../../../runtime/studio/protocol.ts';
 import { errorMessage } from '../client.ts';
-import { desktop } from '../desktop.ts';
-import { client, exportTo, importAsyncApi, newDocument, openFile, save, saveAs } from '../services.ts';
+import { useCommands, useDesktop, useServices } from '../app-context.tsx';
 import { isDirty, useStudio } from '../store.ts';
 
 function Modal({ title, children, onClose, testId }: { title: string; children: ReactNode; onClose: () => void; testId: string }) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
+    const before = document.activeElement as HTMLElement | null;
     const esc = (e: KeyboardEvent) => {
       if (e.key === 'Escape') onClose();
+      else if (e.key === 'Tab' && box.current) trapTab(e, box.current);
     };
     window.addEventListener('keydown', esc);
     box.current?.querySelector<HTMLElement>('input, select, button.btn--primary')?.focus();
-    return () => window.removeEventListener('keydown', esc);
+    return () => {
+      window.removeEventListener('keydown', esc);
+      // Focus goes back where it was when the dialog opened.
+      before?.focus?.();
+    };
   }, [onClose]);
   return (
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div className="modal" role="dialog" aria-label={title} ref={box} data-testid={testId}>
+      <div className="modal nokey" role="dialog" aria-modal="true" aria-label={title} ref={box} data-testid={testId}>
         <header className="modal__head">
           <h2>{title}</h2>
           <button className="btn btn--ghost btn--small" onClick={onClose} aria-label="Close">✕</button>
@@ -30,6 +35,25 @@ function Modal({ title, children, onClose, testId }: { title: string; children: 
       </div>
     </div>
   );
+}
+
+const FOCUSABLE = 'a[href], button:not(:disabled), input:not(:disabled), select:not(:disabled), textarea:not(:disabled), [tabindex]:not([tabindex="-1"])';
+
+/** Keep Tab and Shift+Tab inside `box` (a modal dialog keeps focus until it closes). */
+export function trapTab(event: KeyboardEvent, box: HTMLElement): void {
+  const items = [...box.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((el) => el.offsetParent !== null);
+  const first = items[0];
+  const last = items[items.length - 1];
+  if (!first || !last) return;
+  const active = document.activeElement;
+  const inside = active instanceof HTMLElement && box.contains(active);
+  if (event.shiftKey && (active === first || !inside)) {
+    event.preventDefault();
+    last.focus();
+  } else if (!event.shiftKey && (active === last || !inside)) {
+    event.preventDefault();
+    first.focus();
+  }
 }
 
 export function Dialogs() {
@@ -47,13 +71,16 @@ function useEntries(): { entries: FileEntry[] | undefined; error: string | undef
   const [entries, setEntries] = useState<FileEntry[]>();
   const [error, setError] = useState<string>();
   const root = useStudio((s) => s.root);
+  const services = useServices();
   useEffect(() => {
-    client.call('list', {}).then((r) => setEntries(r.entries), (e: unknown) => setError(errorMessage(e)));
-  }, []);
+    services
+      .listFiles().then((r) => setEntries(r.entries), (e: unknown) => setError(errorMessage(e)));
+  }, [services]);
   return { entries, error, root };
 }
 
 function OpenDialog({ onClose }: { onClose: () => void }) {
+  const services = useServices();
   const { entries, error, root } = useEntries();
   const flows = entries?.filter((e) => e.kind === 'flow') ?? [];
   const dirty = useStudio(isDirty);
@@ -67,7 +94,7 @@ function OpenDialog({ onClose }: { onClose: () => void }) {
       <ul className="file-list">
         {flows.map((f) => (
           <li key={f.path}>
-            <button className="file-list__item" onClick={() => void openFile(f.path)} data-testid={`open-${f.path}`}>
+            <button className="file-list__item" onClick={() => void services.openFile(f.path)} data-testid={`open-${f.path}`}>
               <span className="mono">{f.path}</span>
               <span className="muted small">{new Date(f.mtimeMs).toLocaleString()}</span>
             </button>
@@ -79,6 +106,7 @@ function OpenDialog({ onClose }: { onClose: () => void }) {
 }
 
 function SaveAsDialog({ onClose }: { onClose: () => void }) {
+  const services = useServices();
   const flowName = useStudio((s) => s.flow.name);
   const current = useStudio((s) => s.path);
   const [name, setName] = useState(current ?? `${flowName || 'flow'}.wsflow.yaml`);
@@ -86,7 +114,7 @@ function SaveAsDialog({ onClose }: { onClose: () => void }) {
   const [confirmOverwrite, setConfirmOverwrite] = useState(false);
   const submit = async () => {
     const target = /\.ya?ml$/i.test(name) ? name : `${name}.wsflow.yaml`;
-    const failure = await saveAs(target, confirmOverwrite);
+    const failure = await services.saveAs(target, confirmOverwrite);
     if (failure && /already exists/.test(failure)) {
       setConfirmOverwrite(true);
       setError(`${target} already exists. Save again to replace it.`);
@@ -115,6 +143,8 @@ function SaveAsDialog({ onClose }: { onClose: () => void }) {
 }
 
 function ExportDialog({ onClose }: { onClose: () => void }) {
+  const services = useServices();
+  const desktop = useDesktop();
   const flowName = useStudio((s) => s.flow.name);
   const [outDir, setOutDir] = useState(`export/${flowName || 'flow'}`);
   const [asyncapi, setAsyncapi] = useState<'2.6' | '3.0'>('2.6');
@@ -127,7 +157,7 @@ function ExportDialog({ onClose }: { onClose: () => void }) {
     setError(undefined);
     setResult(undefined);
     try {
-      setResult(await exportTo(outDir, asyncapi, force));
+      setResult(await services.exportTo(outDir, asyncapi, force));
     } catch (e) {
       setError(errorMessage(e));
     } finally {
@@ -152,7 +182,7 @@ function ExportDialog({ onClose }: { onClose: () => void }) {
                 type="button"
                 className="btn"
                 onClick={async () => {
-                  const picked = await desktop?.showExportFolderDialog({ defaultPath: outDir });
+                  const picked = await desktop?.pickExportFolder(outDir);
                   if (picked) setOutDir(picked);
                 }}
               >
@@ -192,12 +222,13 @@ function ExportDialog({ onClose }: { onClose: () => void }) {
 }
 
 function ImportDialog({ onClose }: { onClose: () => void }) {
+  const services = useServices();
   const { entries } = useEntries();
   const [error, setError] = useState<string>();
   // $refs to http(s) URLs are fetched by the studio only when the user says so.
   const [allowUrls, setAllowUrls] = useState(false);
   const candidates = entries?.filter((e) => e.kind === 'asyncapi') ?? [];
-  const run = (source: { text: string; name: string } | { path: string }) => importAsyncApi({ ...source, allowUrls }).catch((e: unknown) => setError(errorMessage(e)));
+  const run = (source: { text: string; name: string } | { path: string }) => services.importAsyncApi({ ...source, allowUrls }).catch((e: unknown) => setError(errorMessage(e)));
   return (
     <Modal title="Import an AsyncAPI document" onClose={onClose} testId="dialog-import">
       <p className="muted small">Creates a flow with an upgrader per channel, a service, and handler stubs. AsyncAPI 2.x and 3.0, YAML or JSON.</p>
@@ -236,6 +267,8 @@ function ImportDialog({ onClose }: { onClose: () => void }) {
 }
 
 function NewConfirm({ onClose }: { onClose: () => void }) {
+  const services = useServices();
+  const commands = useCommands();
   return (
     <Modal title="Discard unsaved changes?" onClose={onClose} testId="dialog-new">
       <p>The current flow has unsaved changes.</p>
@@ -244,8 +277,12 @@ function NewConfirm({ onClose }: { onClose: () => void }) {
         <button
           className="btn"
           onClick={async () => {
-            if (await save()) {
-              newDocument();
+            if (!useStudio.getState().path) {
+              // Nowhere to save yet: ask for a name first (the user picks New again afterwards).
+              onClose();
+              commands.run('file.saveAs');
+            } else if (await services.save()) {
+              services.newDocument();
               onClose();
             }
           }}
@@ -255,7 +292,7 @@ function NewConfirm({ onClose }: { onClose: () => void }) {
         <button
           className="btn btn--danger"
           onClick={() => {
-            newDocument();
+            services.newDocument();
             onClose();
           }}
         >

@@ -1,6 +1,9 @@
-/** Toasts, the recovery offer and the status bar. */
-import { discardRecovery, restoreRecovery } from '../services.ts';
+/** Toasts, the recovery offer, the runtime-error notice and the status bar. */
+import { useServices } from '../app-context.tsx';
 import { useStudio } from '../store.ts';
+
+/** "1 connection", "2 connections". */
+export const plural = (n: number, one: string, many = `${one}s`): string => `${n.toLocaleString()} ${n === 1 ? one : many}`;
 
 export function Toasts() {
   const toasts = useStudio((s) => s.toasts);
@@ -19,14 +22,42 @@ export function Toasts() {
 
 export function RecoveryBanner() {
   const recovery = useStudio((s) => s.recovery);
+  const services = useServices();
   if (!recovery) return null;
   return (
     <div className="banner" role="alert" data-testid="recovery-banner">
       <span>
         Unsaved work from {new Date(recovery.savedAt).toLocaleString()} was recovered (the designer closed before it was saved).
       </span>
-      <button className="btn btn--primary btn--small" onClick={restoreRecovery} data-testid="recovery-restore">Restore</button>
-      <button className="btn btn--small" onClick={() => void discardRecovery()}>Discard</button>
+      <button className="btn btn--primary btn--small" onClick={services.restoreRecovery} data-testid="recovery-restore">Restore</button>
+      <button className="btn btn--small" onClick={() => void services.discardRecovery()}>Discard</button>
+    </div>
+  );
+}
+
+/** The first runtime error of a run: a notice that opens the Trace at its row. */
+export function RuntimeNotice() {
+  const notice = useStudio((s) => s.runtimeNotice);
+  if (!notice) return null;
+  const { problem } = notice;
+  const dismiss = () => useStudio.getState().set({ runtimeNotice: undefined });
+  return (
+    <div className="runtime-notice" role="alert" data-testid="runtime-notice">
+      <span>
+        <b>{problem.nodeId}</b> threw while running{problem.line !== undefined ? ` (line ${problem.line})` : ''}: {problem.message}
+      </span>
+      <button
+        className="btn btn--small btn--primary"
+        data-testid="runtime-notice-open"
+        onClick={() => {
+          const state = useStudio.getState();
+          state.showTab('trace');
+          state.set({ traceFocus: notice.traceSeq, runtimeNotice: undefined });
+        }}
+      >
+        Show in Trace
+      </button>
+      <button className="btn btn--small btn--ghost" onClick={dismiss} aria-label="Dismiss the notice">✕</button>
     </div>
   );
 }
@@ -37,27 +68,36 @@ export function StatusBar() {
   const stats = useStudio((s) => s.stats);
   const reloadNote = useStudio((s) => s.reloadNote);
   const problems = useStudio((s) => s.problems);
+  const runtime = useStudio((s) => s.runtimeErrors);
+  const autosaveError = useStudio((s) => s.autosaveError);
+  const validateError = useStudio((s) => s.validateError);
+  const runtimeCount = runtime.reduce((n, r) => n + r.count, 0);
   const errors = problems.filter((p) => p.severity === 'error').length;
   const warnings = problems.length - errors;
+  const totalIn = stats?.messagesIn ?? 0;
+  const totalOut = stats?.messagesOut ?? 0;
   return (
     <footer className="statusbar" data-testid="statusbar">
-      <span className={`status-dot ${connected ? 'status-dot--ok' : 'status-dot--bad'}`} title={connected ? 'Connected to the studio backend' : 'Not connected'} />
+      <span className={`status-dot ${connected ? 'status-dot--ok' : 'status-dot--bad'}`} role="img" aria-label={connected ? 'Connected to the studio backend' : 'Not connected to the studio backend'} title={connected ? 'Connected to the studio backend' : 'Not connected'} />
       {run ? (
         <>
           <span className="status-run" data-testid="run-status">● running <span className="mono">{run.url}</span></span>
-          <span data-testid="run-connections">{stats?.connections ?? 0} connections</span>
-          <span data-testid="run-rate" title={`${(stats?.messagesIn ?? 0).toLocaleString()} messages in, ${(stats?.messagesOut ?? 0).toLocaleString()} out since start`}>
-            {(stats?.inPerSec ?? 0).toLocaleString()} msg/s in · {(stats?.outPerSec ?? 0).toLocaleString()} out
-            <span className="muted"> ({(stats?.messagesIn ?? 0).toLocaleString()} / {(stats?.messagesOut ?? 0).toLocaleString()} total)</span>
+          <span data-testid="run-connections">{plural(stats?.connections ?? 0, 'connection')}</span>
+          <span data-testid="run-rate" title="Totals since the run started; the rate is over the last second">
+            {plural(totalIn, 'message')} in, {totalOut.toLocaleString()} out
+            <span className="muted"> (now {(stats?.inPerSec ?? 0).toLocaleString()}/s in, {(stats?.outPerSec ?? 0).toLocaleString()}/s out)</span>
           </span>
           {reloadNote && <span className="muted" data-testid="reload-note">{reloadNote}</span>}
         </>
       ) : (
         <span className="muted">stopped</span>
       )}
+      {autosaveError && <span className="text-error" data-testid="autosave-error" title={autosaveError}>autosave failed: {autosaveError}</span>}
+      {validateError && <span className="text-error" data-testid="validate-error" title={validateError}>check failed: {validateError}</span>}
       <span className="statusbar__spacer" />
-      <span className={errors ? 'text-error' : 'muted'}>{errors} {errors === 1 ? 'error' : 'errors'}</span>
-      <span className={warnings ? 'text-warn' : 'muted'}>{warnings} {warnings === 1 ? 'warning' : 'warnings'}</span>
+      {runtimeCount > 0 && <span className="text-error" data-testid="runtime-count">{plural(runtimeCount, 'runtime error')}</span>}
+      <span className={errors ? 'text-error' : 'muted'} data-testid="error-count">{plural(errors, 'error')}</span>
+      <span className={warnings ? 'text-warn' : 'muted'}>{plural(warnings, 'warning')}</span>
     </footer>
   );
 }

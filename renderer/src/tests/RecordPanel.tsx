@@ -4,9 +4,9 @@
  * ids and times), and saves the test into the flow's NAME.wsflow.test.yaml.
  */
 import { useMemo, useState } from 'react';
+import { useServices } from '../app-context.tsx';
 import { useStudio } from '../store.ts';
 import { describeStep, recordSession, type ModeChoice } from './recording.ts';
-import { saveRecording } from './tests-service.ts';
 import './tests.css';
 
 export function RecordButton() {
@@ -26,6 +26,7 @@ export function RecordButton() {
 }
 
 function RecordPanel({ onDone }: { onDone: () => void }) {
+  const { saveRecording } = useServices();
   const clients = useStudio((s) => s.clients);
   const path = useStudio((s) => s.path);
   const [name, setName] = useState('');

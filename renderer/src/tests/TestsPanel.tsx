@@ -5,12 +5,13 @@
  */
 import { useEffect } from 'react';
 import type { FlowTestRun } from '../../../runtime/studio/protocol.ts';
+import { useServices } from '../app-context.tsx';
 import { useStudio } from '../store.ts';
 import { useTests } from './tests-store.ts';
-import { loadTests, runTests } from './tests-service.ts';
 import './tests.css';
 
 export function TestsPanel() {
+  const { loadTests, runTests } = useServices();
   const path = useStudio((s) => s.path);
   const run = useStudio((s) => s.run);
   const info = useTests((s) => s.info);
@@ -18,7 +19,7 @@ export function TestsPanel() {
   const running = useTests((s) => s.running);
   useEffect(() => {
     void loadTests();
-  }, [path]);
+  }, [path, loadTests]);
   if (!path) return <div className="empty-note">Save the flow first: its tests live beside it in NAME.wsflow.test.yaml.</div>;
   const tests = info?.tests ?? [];
   return (
@@ -52,6 +53,7 @@ export function TestsPanel() {
 }
 
 function TestItem({ name, steps, result, canRun }: { name: string; steps: string[]; result: FlowTestRun | undefined; canRun: boolean }) {
+  const { runTests } = useServices();
   const failure = result?.failure;
   return (
     <li className="test" data-testid="test-item" data-status={result?.status ?? 'not-run'}>

@@ -1,8 +1,12 @@
 /**
  * `wsflow studio [--port N] [FILE]`: serve the designer on 127.0.0.1 and print its URL (with the
  * per-launch token). Runs until SIGINT/SIGTERM, then stops any running flow and exits 0.
+ * A FILE that does not exist yet (`NAME.wsflow.yaml` in an existing folder) is created with a
+ * starter flow first, and the command says so.
  */
 import { spawn } from 'node:child_process';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { ensureRendererBuilt } from '../../studio/renderer-build.ts';
 import { startStudio } from '../../studio/server.ts';
 import { CliError, EXIT_BAD_INPUT, EXIT_OK } from '../errors.ts';
@@ -10,6 +14,7 @@ import { CliError, EXIT_BAD_INPUT, EXIT_OK } from '../errors.ts';
 export async function studio(file: string | undefined, options: { port?: string; open?: boolean }): Promise<number> {
   const port = Number(options.port ?? '0');
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port: ${options.port} is not a port number`, EXIT_BAD_INPUT);
+  if (file && !existsSync(file)) createStarter(file);
   await ensureRendererBuilt((line) => process.stderr.write(`wsflow studio: ${line}\n`));
   let handle;
   try {
@@ -29,6 +34,48 @@ export async function studio(file: string | undefined, options: { port?: string;
   });
   await handle.close();
   return EXIT_OK;
+}
+
+/** A flow that validates and runs: an upgrader at /NAME, a service, and an echoing onText handler. */
+export function starterFlow(name: string): string {
+  return `# A starter flow made by \`wsflow studio\`: edit it in the designer.
+wsflow: 1
+name: ${name}
+version: 0.1.0
+listener:
+  port: 8080
+nodes:
+  - id: upgrader
+    type: upgrader
+    position: { x: 0, y: 40 }
+    basePath: /${name}
+  - id: service
+    type: service
+    position: { x: 320, y: 40 }
+  - id: on-text
+    type: onText
+    position: { x: 640, y: 40 }
+    code: |
+      export default function onText(conn: Connection, text: string, ctx: ServiceContext) {
+        conn.send(text);
+      }
+edges:
+  - { from: upgrader, to: service }
+  - { from: service, to: on-text }
+`;
+}
+
+function createStarter(file: string): void {
+  const base = path.basename(file);
+  if (!/\.wsflow\.ya?ml$/.test(base)) {
+    throw new CliError(`${file}: no such file (a new flow file is created only for a name ending in .wsflow.yaml)`, EXIT_BAD_INPUT);
+  }
+  const dir = path.dirname(file);
+  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new CliError(`${file}: the folder ${dir} does not exist`, EXIT_BAD_INPUT);
+  // A machine name (lower case, digits, "-") from the file name, as the flow format asks.
+  const name = base.replace(/\.wsflow\.ya?ml$/, '').toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^[^a-z]+/, '').replace(/-+$/, '') || 'my-service';
+  writeFileSync(file, starterFlow(name), { flag: 'wx' });
+  process.stdout.write(`wsflow studio: ${file} did not exist; created it with a starter flow (upgrader /${name}, service, onText echo)\n`);
 }
 
 /** Best effort: a headless machine simply has no opener, and that is fine. */

@@ -1,0 +1,51 @@
+/** Validation by the backend (debounced while editing) and jumping from a problem to its place. */
+import { parseFlow } from '../../../runtime/model/parse.ts';
+import type { Problem } from '../../../runtime/model/types.ts';
+import { errorMessage } from '../client.ts';
+import { snippetLineOf } from '../model/snippets.ts';
+import type { ServiceDeps } from './deps.ts';
+
+const VALIDATE_DELAY_MS = 600;
+
+export function createChecks({ client, store }: ServiceDeps, currentText: () => string) {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let seq = 0;
+
+  function scheduleValidate(): void {
+    clearTimeout(timer);
+    // A big flow takes the backend seconds to type check: check it less often while editing.
+    const delay = VALIDATE_DELAY_MS + Math.min(5000, store.getState().flow.nodes.length * 8);
+    timer = setTimeout(() => void validateNow(), delay);
+  }
+
+  /** The backend's problems for the current text; a failed check says so in the status bar. */
+  async function validateNow(): Promise<Problem[]> {
+    const mine = ++seq;
+    const state = store.getState();
+    const path = state.path;
+    state.set({ validating: true });
+    try {
+      const { problems } = await client.call('validate', { text: currentText(), typecheck: true, ...(path ? { path } : {}) });
+      if (mine === seq) store.getState().set({ problems, validating: false, validateError: undefined });
+      return problems;
+    } catch (error) {
+      if (mine === seq) store.getState().set({ validating: false, validateError: errorMessage(error) });
+      return [];
+    }
+  }
+
+  /** Select the node of a problem and, for snippet problems, put the editor cursor on its line. */
+  function jumpToProblem(problem: Problem): void {
+    const state = store.getState();
+    if (!problem.nodeId || !state.flow.nodes.some((n) => n.id === problem.nodeId)) return;
+    state.select([problem.nodeId]);
+    if (problem.line !== undefined) {
+      const fileName = state.path ?? 'untitled.wsflow.yaml';
+      const parsed = parseFlow(currentText(), fileName);
+      const line = parsed.flow ? snippetLineOf(parsed.flow, parsed.locate, problem.nodeId, problem.line) : undefined;
+      if (line !== undefined) state.set({ editorJump: { nodeId: problem.nodeId, line, col: problem.col ?? 1, seq: Date.now() } });
+    }
+  }
+
+  return { scheduleValidate, validateNow, jumpToProblem };
+}
