@@ -123,7 +123,8 @@ describe('jwt with a JWKS URL (RS256 and ES256)', () => {
   let jwks: Server;
   let flow: RunningFlow;
   let url: string;
-  const keys: Record<string, CryptoKey> = {};
+  type PrivateKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
+  const keys: Record<string, PrivateKey> = {};
   beforeAll(async () => {
     const rs = await generateKeyPair('RS256');
     const es = await generateKeyPair('ES256');
@@ -140,7 +141,7 @@ describe('jwt with a JWKS URL (RS256 and ES256)', () => {
     await flow.stop({ drainTimeoutMs: 0 });
     await new Promise((r) => jwks.close(r));
   });
-  const sign = (alg: 'RS256' | 'ES256', kid: string) => new SignJWT({ sub: `${alg}-user` }).setProtectedHeader({ alg, kid }).setExpirationTime('5m').sign(keys[alg] as CryptoKey);
+  const sign = (alg: 'RS256' | 'ES256', kid: string) => new SignJWT({ sub: `${alg}-user` }).setProtectedHeader({ alg, kid }).setExpirationTime('5m').sign(keys[alg] as PrivateKey);
 
   it('accepts RS256 and ES256 tokens signed by keys of the set', async () => {
     for (const alg of ['RS256', 'ES256'] as const) {
