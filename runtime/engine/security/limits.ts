@@ -105,11 +105,15 @@ export function backlog(ws: WebSocket): number {
   return ws.bufferedAmount;
 }
 
-/** Bytes of a frame the peer started and has not finished (ws's receiver keeps them unparsed). */
-export function unfinishedFrameBytes(ws: WebSocket): number {
-  // ws has no public counter for this; `_receiver._bufferedBytes` is stable across ws 8.x.
-  const receiver = (ws as unknown as { _receiver?: { _bufferedBytes?: number } })._receiver;
-  return receiver?._bufferedBytes ?? 0;
+/**
+ * True while the peer has started a frame and not finished it: ws's receiver holds unparsed
+ * bytes, or has parsed part of a header (state past GET_INFO) and waits for the rest.
+ */
+export function frameInProgress(ws: WebSocket): boolean {
+  // ws has no public API for this; `_receiver._state` / `_bufferedBytes` are stable across ws 8.x.
+  const receiver = (ws as unknown as { _receiver?: { _state?: number; _bufferedBytes?: number } })._receiver;
+  if (!receiver) return false;
+  return (receiver._bufferedBytes ?? 0) > 0 || (receiver._state ?? 0) !== 0;
 }
 
 /** Per-connection state of the unfinished-frame check. */
@@ -125,7 +129,7 @@ export interface FrameWatch {
 /** One sweep step: true when the connection has held an unfinished frame longer than `timeoutMs`. */
 export function frameOverdue(ws: WebSocket, w: FrameWatch, now: number, timeoutMs: number): boolean {
   // A socket we paused (handler backpressure) is not read, so its frame cannot progress: not its fault.
-  if (ws.isPaused || unfinishedFrameBytes(ws) === 0) {
+  if (ws.isPaused || !frameInProgress(ws)) {
     w.since = 0;
     return false;
   }
