@@ -112,7 +112,7 @@ export function handleUpgrade(host: UpgradeHost, req: IncomingMessage, socket: D
     else host.accept(pending, {});
   };
   if (!guard?.auth) return proceed({ marker: offered.marker });
-  authenticate(guard.auth, { headers, query: url.searchParams, offered }).then((outcome) => {
+  void authenticate(guard.auth, { headers, query: url.searchParams, offered }).then((outcome) => {
     if (socket.destroyed) return;
     if (!outcome.ok) return refuse(outcome.status, outcome.reason, up.id, outcome.status === 401 ? { 'WWW-Authenticate': 'Bearer' } : undefined);
     proceed({ auth: outcome.auth, marker: offered.marker });

@@ -35,7 +35,7 @@ const FLOW: FlowDocument = {
 
 async function parserErrors(text: string): Promise<string[]> {
   const diagnostics = await new Parser().validate(text);
-  return diagnostics.filter((d) => d.severity === 0).map((d) => `${d.code} at ${d.path.join('.')}: ${d.message}`);
+  return diagnostics.filter((d) => (d.severity as number) === 0 /* DiagnosticSeverity.Error */).map((d) => `${d.code} at ${d.path.join('.')}: ${d.message}`);
 }
 
 describe('AsyncAPI security schemes', () => {

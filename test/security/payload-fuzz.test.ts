@@ -66,7 +66,7 @@ describe('fuzzing message payloads (fast-check)', () => {
       try {
         const bystander = await open(upgraders[0] as UpgraderNode);
         let bystanderClosed = false;
-        bystander.closed.then(() => (bystanderClosed = true));
+        void bystander.closed.then(() => (bystanderClosed = true));
         const clients = new Map<UpgraderNode, TestClient>();
         await fc.assert(
           fc.asyncProperty(fc.nat(upgraders.length - 1), fc.array(payload, { minLength: 1, maxLength: 8 }), async (which, messages) => {
