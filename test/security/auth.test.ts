@@ -199,3 +199,22 @@ describe('configuration', () => {
     await expect(start(flowWith('{ type: jwt, secret: "${env.JWT_SECRET_NOT_SET}" }'), { env: {} })).rejects.toThrow(/JWT_SECRET_NOT_SET/);
   });
 });
+
+describe('upgrade snippets see req.auth', () => {
+  it('lets an upgrade snippet refuse by subject after the credential check', async () => {
+    const yaml = flowWith('{ type: jwt, secret: "${env.JWT_SECRET}" }').replace(
+      '    allowedOrigins: [https://app.example.com]\n',
+      "    allowedOrigins: [https://app.example.com]\n    code: |\n      export default function upgrade(req: UpgradeRequest): UpgradeDecision | void {\n        if (req.auth?.subject !== 'alice') return { accept: false, status: 403, reason: 'alice only' };\n      }\n",
+    );
+    const flow = await start(yaml, { env: { JWT_SECRET: SECRET } });
+    try {
+      const url = `${flow.url}/s`;
+      const { client } = await opened(url, { headers: { authorization: `Bearer ${await hs256({ sub: 'alice' })}` } });
+      client.socket.terminate();
+      const r = await TestClient.rejection(url, { headers: { authorization: `Bearer ${await hs256({ sub: 'bob' })}` } });
+      expect(r).toMatchObject({ status: 403, body: expect.stringMatching(/alice only/) });
+    } finally {
+      await flow.stop({ drainTimeoutMs: 0 });
+    }
+  });
+});
