@@ -21,7 +21,20 @@ export interface ParsedFlow {
   document: Document;
 }
 
-export function parseFlow(text: string, file?: string): ParsedFlow {
+export interface ParsedYaml {
+  document: Document;
+  locate: Locator;
+  /** YAML syntax errors and warnings, located; duplicate keys are errors too. */
+  problems: Problem[];
+  /** True when the text is not YAML at all (beyond duplicate keys): nothing else can be checked. */
+  syntaxBroken: boolean;
+}
+
+/**
+ * YAML with a locator and clear, located syntax problems. Shared by every YAML file wsflow reads
+ * (flows, flow tests), so they all report syntax errors the same way.
+ */
+export function readYaml(text: string, file?: string): ParsedYaml {
   const refused = refuseUnbounded(text, file);
   if (refused) return refused;
   const lineCounter = new LineCounter();
@@ -64,6 +77,11 @@ export function parseFlow(text: string, file?: string): ParsedFlow {
     const at = lineCounter.linePos(warning.pos[0]);
     problems.push({ severity: 'warning', code: C.YAML_WARNING, message: yamlMessage(warning.message, warning.code), file, line: at.line, col: at.col });
   }
+  return { document, locate, problems, syntaxBroken };
+}
+
+export function parseFlow(text: string, file?: string): ParsedFlow {
+  const { document, locate, problems, syntaxBroken } = readYaml(text, file);
   if (syntaxBroken) return { problems: sortProblems(problems), locate, document };
 
   if (document.contents === null || document.contents === undefined) {
@@ -90,19 +108,19 @@ export function parseFlow(text: string, file?: string): ParsedFlow {
 const tooDeepMessage = `The document is nested too deeply (more than ${MAX_FLOW_DEPTH} levels of lists and mappings); no flow needs that many.`;
 
 /** Size and depth are checked before the YAML parser sees the text (docs/security.md). */
-function refuseUnbounded(text: string, file?: string): ParsedFlow | undefined {
+function refuseUnbounded(text: string, file?: string): ParsedYaml | undefined {
   const empty = parseDocument('');
   const locate = createLocator(empty, new LineCounter(), '');
   if (text.length > MAX_FLOW_BYTES) {
     const message = `The file is ${(text.length / 1048576).toFixed(1)} MiB; flow files are limited to ${MAX_FLOW_BYTES / 1048576} MiB.`;
-    return { problems: [{ severity: 'error', code: C.DOC_TOO_LARGE, message, file, line: 1, col: 1 }], locate, document: empty };
+    return { problems: [{ severity: 'error', code: C.DOC_TOO_LARGE, message, file, line: 1, col: 1 }], locate, document: empty, syntaxBroken: true };
   }
   const deep = tooDeepAt(text);
   if (deep === undefined) return undefined;
   const lc = new LineCounter();
   for (let i = text.indexOf('\n'); i >= 0 && i < deep; i = text.indexOf('\n', i + 1)) lc.addNewLine(i + 1);
   const at = lc.linePos(deep);
-  return { problems: [{ severity: 'error', code: C.DOC_TOO_DEEP, message: tooDeepMessage, file, line: at.line, col: at.col }], locate, document: empty };
+  return { problems: [{ severity: 'error', code: C.DOC_TOO_DEEP, message: tooDeepMessage, file, line: at.line, col: at.col }], locate, document: empty, syntaxBroken: true };
 }
 
 export function sortProblems(problems: Problem[]): Problem[] {

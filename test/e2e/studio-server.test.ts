@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { startStudio, type StudioHandle } from '../../runtime/studio/server.ts';
-import { ApiClient } from '../helpers/studio-client.ts';
+import { ApiClient } from '../helpers/studio-api.ts';
 
 const ECHO = `wsflow: 1
 name: echo-test

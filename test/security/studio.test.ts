@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { startStudio, type StudioHandle } from '../../runtime/studio/server.ts';
-import { ApiClient } from '../helpers/studio-client.ts';
+import { ApiClient } from '../helpers/studio-api.ts';
 
 const FLOW = `wsflow: 1
 name: tiny

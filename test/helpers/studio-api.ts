@@ -1,4 +1,4 @@
-/** A studio protocol client over the real API WebSocket, for tests: typed calls, collected events. */
+/** A client of the studio protocol for tests: one WebSocket, calls answered by id, events kept. */
 import { WebSocket } from 'ws';
 import type { ParamsOf, ResultOf, StudioEvent, StudioMethod, StudioServerMessage } from '../../runtime/studio/protocol.ts';
 import type { StudioHandle } from '../../runtime/studio/server.ts';
