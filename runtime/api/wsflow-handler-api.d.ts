@@ -12,6 +12,13 @@ type WsData = string | Uint8Array | ArrayBuffer | Record<string, unknown> | unkn
 /** A value of a declared query parameter, already converted to its declared type. */
 type QueryValue = string | number | boolean;
 
+/** The result of the upgrader's credential check (`conn.auth`). */
+interface ConnectionAuth {
+  readonly type: 'jwt' | 'apiKey';
+  readonly subject?: string;
+  readonly claims?: Readonly<Record<string, unknown>>;
+}
+
 /** One open WebSocket connection. */
 interface Connection {
   /** Unique id of this connection (stable for its lifetime, unique across instances). */
@@ -29,6 +36,11 @@ interface Connection {
   /** The negotiated subprotocol, or `""`. */
   readonly protocol: string;
   readonly remoteAddress: string;
+  /**
+   * Who the client is, when the upgrader requires credentials (`auth`); `undefined` otherwise.
+   * For a JWT, `subject` is its `sub` and `claims` its verified payload.
+   */
+  readonly auth?: ConnectionAuth;
   /** Per-connection state you may change freely. Values must be JSON-serializable. */
   attributes: Record<string, unknown>;
   /** Send one message to this connection. */
@@ -84,7 +96,9 @@ interface UpgradeRequest {
   readonly query: Readonly<Record<string, QueryValue | undefined>>;
   readonly headers: Readonly<Record<string, string>>;
   readonly remoteAddress: string;
-  /** Subprotocols the client offered, in its order. */
+  /** The verified credentials, when the upgrader has `auth` (checked before this snippet runs). */
+  readonly auth?: ConnectionAuth;
+  /** Subprotocols the client offered, in its order (credential markers and tokens left out). */
   readonly protocols: readonly string[];
 }
 

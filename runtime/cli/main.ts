@@ -33,6 +33,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--host <host>', 'interface to bind', '127.0.0.1')
     .option('--budget <ms>', 'time budget of one synchronous snippet run')
     .option('--trace', 'print trace events as JSON lines on stderr')
+    .option('--tls-cert <file>', 'serve wss:// with this PEM certificate chain (with --tls-key)')
+    .option('--tls-key <file>', 'PEM private key of --tls-cert')
     .action(async (file: string, options: RunOptions) => setExit(await (await import('./commands/run.ts')).run(file, options)));
 
   program

@@ -7,6 +7,9 @@ import type { WebSocket, WebSocketServer } from 'ws';
 import type { ServiceSpec } from './topology.ts';
 import type { ConnInfo } from './host/protocol.ts';
 import type { IncomingCheck } from './incoming.ts';
+import type { FrameWatch, ServiceAdmission } from './security/limits.ts';
+import { closeForPolicy, frameOverdue } from './security/limits.ts';
+import type { TokenBucket } from './security/token-bucket.ts';
 
 export interface ServiceRt {
   spec: ServiceSpec;
@@ -17,6 +20,10 @@ export interface ServiceRt {
   idleMs: number;
   heartbeatMs: number;
   timers: NodeJS.Timeout[];
+  /** limits and admission counts (security/limits.ts) */
+  admission: ServiceAdmission;
+  /** engine notes (trace) for connections closed by a limit */
+  report(code: string, message: string): void;
 }
 
 export interface ConnRecord {
@@ -33,6 +40,11 @@ export interface ConnRecord {
   quarantined: boolean;
   alive: boolean;
   lastSeen: number;
+  /** message rate limit, when the service sets one */
+  bucket?: TokenBucket;
+  /** closed by a limit: nothing more is sent to it or read from it */
+  cut: boolean;
+  frame: FrameWatch;
 }
 
 export function pushEvent(rec: ConnRecord, op: number, a: unknown, b: unknown): void {
@@ -56,6 +68,7 @@ export function hasUnfinished(rec: ConnRecord): boolean {
 
 /** Idle timeout and server-side heartbeat of one service. */
 export function startSweeps(svc: ServiceRt): void {
+  startFrameSweep(svc);
   if (svc.idleMs > 0) {
     const every = Math.max(20, Math.min(1000, Math.floor(svc.idleMs / 4)));
     const t = setInterval(() => {
@@ -81,6 +94,25 @@ export function startSweeps(svc: ServiceRt): void {
     t.unref();
     svc.timers.push(t);
   }
+}
+
+/** A frame a peer started must finish within the service's frameTimeoutMs (a default applies). */
+function startFrameSweep(svc: ServiceRt): void {
+  const t = setInterval(
+    () => {
+      const now = Date.now();
+      const timeout = svc.admission.limits.frameTimeoutMs;
+      for (const rec of svc.conns) {
+        if (rec.cut || !frameOverdue(rec.ws, rec.frame, now, timeout)) continue;
+        rec.cut = true;
+        svc.report('WSF_FRAME_TIMEOUT', `connection ${rec.id}: a frame stayed unfinished for ${timeout} ms; closed with 1008`);
+        closeForPolicy(rec.ws, `frame not finished within ${timeout} ms`, 1000);
+      }
+    },
+    Math.max(50, Math.min(1000, Math.floor(svc.admission.limits.frameTimeoutMs / 4))),
+  );
+  t.unref();
+  svc.timers.push(t);
 }
 
 export function stopSweeps(svc: ServiceRt): void {

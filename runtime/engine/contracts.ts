@@ -141,6 +141,10 @@ export interface EngineOptions {
   hostWorkerUrl?: URL;
   /** Max individual `invoke` trace events per second (default 200); summaries every 250 ms. */
   traceSampleRate?: number;
+  /** Serve `wss://` with this certificate chain and private key (PEM). */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** Where `${env.NAME}` in auth fields is read from (default `process.env`). */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface RunningFlow {

@@ -5,6 +5,7 @@
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import type { ClusterAdapter, CompiledFlow, Delivery, EngineOptions, RunningFlow, SnippetFailure, TraceEvent, TraceSubscription } from './contracts.ts';
@@ -19,9 +20,17 @@ import { completeEvent, hasUnfinished, stopSweeps } from './connection.ts';
 import type { ConnRecord, ServiceRt } from './connection.ts';
 import { answerPlainRequest, refuseUpgrade } from './http.ts';
 import { handleUpgrade } from './upgrade.ts';
-import { BINARY, TEXT, callState, createService, decidedProtocol, deliverLocal, updateService } from './services.ts';
+import { BINARY, TEXT, callState, createService, decidedProtocol, deliverLocal, sendChecked, updateService } from './services.ts';
+import { chooseProtocol } from './upgrade.ts';
+import { closeForPolicy } from './security/limits.ts';
 import type { Acceptance, PendingUpgrade, UpgradeHost } from './upgrade.ts';
 import { createMemoryAdapter } from './adapters/memory.ts';
+import { buildGuards } from './security/guards.ts';
+import type { RouteGuard } from './security/guards.ts';
+import { Admission, connectionBucket, DEFAULT_HANDSHAKE_TIMEOUT_MS } from './security/limits.ts';
+import { defaultConnectionCap } from './security/fd-limit.ts';
+import { isCredentialMarker } from './security/credentials.ts';
+import { take } from './security/token-bucket.ts';
 
 /** Unfinished events (3 slots each) per connection before its socket is no longer read, and again. */
 const PAUSE_AT = 3 * 256;
@@ -51,6 +60,8 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
   private readonly bridge: HostBridge;
   private readonly trace: TraceHub;
   private drained: (() => void) | undefined;
+  private guards: (RouteGuard | undefined)[];
+  readonly admission: Admission;
   private stopPromise: Promise<void> | undefined;
 
   constructor(
@@ -59,6 +70,8 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     workerUrl: URL,
   ) {
     this.topology = buildTopology(compiled);
+    this.guards = buildGuards(this.topology.routes, options.env ?? process.env);
+    this.admission = new Admission(compiled.flow.settings?.maxConnections ?? defaultConnectionCap());
     this.adapter = options.adapter ?? createMemoryAdapter();
     this.trace = new TraceHub(
       () => ({ connections: this.openCount, messagesIn: this.messagesIn, messagesOut: this.messagesOut }),
@@ -75,12 +88,16 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
       sampleRate: options.traceSampleRate ?? 200,
       sink: this,
     });
-    this.server = createServer((req, res) => answerPlainRequest(req, res, (p) => this.topology.routes.some((r) => r.path.match(p))));
+    // Node drops a client that has not sent a complete request (upgrade or plain) in time: slowloris.
+    const handshakeMs = compiled.flow.settings?.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS;
+    const serverOptions = { headersTimeout: handshakeMs, requestTimeout: handshakeMs, connectionsCheckingInterval: Math.min(1000, Math.max(50, Math.floor(handshakeMs / 4))) };
+    const onRequest = (req: IncomingMessage, res: import('node:http').ServerResponse) => answerPlainRequest(req, res, (p) => this.topology.routes.some((r) => r.path.match(p)));
+    this.server = options.tls ? createTlsServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key }, onRequest) : createServer(serverOptions, onRequest);
     this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => handleUpgrade(this, req, socket, head));
   }
 
   private addService(spec: Topology['services'][number]): void {
-    const svc = createService(spec);
+    const svc = createService(spec, (code, message) => this.note({ level: 'warn', code, message }));
     this.services.push(svc);
     this.byService.set(spec.id, svc);
   }
@@ -101,7 +118,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     const address = this.server.address();
     this.port = typeof address === 'object' && address ? address.port : port;
     const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
-    this.url = `ws://${shown}:${this.port}`;
+    this.url = `${this.options.tls ? 'wss' : 'ws'}://${shown}:${this.port}`;
   }
 
   // ---------------------------------------------------------------- UpgradeHost
@@ -111,6 +128,10 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
 
   service(idx: number): ServiceRt {
     return this.services[idx] as ServiceRt;
+  }
+
+  guard(routeIdx: number): RouteGuard | undefined {
+    return this.guards[routeIdx];
   }
 
   askSnippet(pending: Omit<PendingUpgrade, 'reqId'>): void {
@@ -149,10 +170,10 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
   }
 
   accept(pending: Omit<PendingUpgrade, 'reqId'>, acceptance: Acceptance): void {
-    const { req, socket, head, svc, info, route } = pending;
+    const { req, socket, head, svc, info, route, granted } = pending;
     if (socket.destroyed) return;
     if (this.stopping) return this.refuse(pending, 503, 'the service is shutting down', route.upgrader.id);
-    decidedProtocol.set(req, acceptance.protocol);
+    decidedProtocol.set(req, chooseProtocol(svc, info.protocols, acceptance.protocol, granted.marker));
     svc.wss.handleUpgrade(req, socket, head, (ws) => {
       const num = ++this.nextNum;
       const connInfo: ConnInfo = {
@@ -162,11 +183,28 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
         query: info.query,
         headers: info.headers,
         path: info.path,
-        protocol: ws.protocol,
+        protocol: isCredentialMarker(ws.protocol) ? '' : ws.protocol,
         remoteAddress: info.remoteAddress,
         attrs: acceptance.attrs ?? '{}',
       };
-      const rec: ConnRecord = { num, id: connInfo.id, ws, svc, info: connInfo, events: [], head: 0, open: true, quarantined: false, alive: true, lastSeen: Date.now() };
+      if (granted.auth) connInfo.auth = granted.auth;
+      const now = Date.now();
+      const rec: ConnRecord = {
+        num,
+        id: connInfo.id,
+        ws,
+        svc,
+        info: connInfo,
+        events: [],
+        head: 0,
+        open: true,
+        quarantined: false,
+        alive: true,
+        lastSeen: now,
+        bucket: connectionBucket(svc.admission.limits, now),
+        cut: false,
+        frame: { frames: 0, mark: 0, since: 0 },
+      };
       this.byNum.set(num, rec);
       this.byId.set(rec.id, rec);
       svc.conns.add(rec);
@@ -193,8 +231,10 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     const svc = rec.svc;
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       this.messagesIn++;
+      rec.frame.frames++;
       if (svc.idleMs > 0) rec.lastSeen = Date.now();
-      if (rec.quarantined) return;
+      if (rec.quarantined || rec.cut) return;
+      if (rec.bucket && !take(rec.bucket, Date.now())) return this.overRate(rec);
       if (isBinary) {
         this.forward(rec, P.EV_BINARY, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
         return;
@@ -213,9 +253,11 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
       if (rec.events.length - rec.head > PAUSE_AT) ws.pause();
     });
     ws.on('ping', () => {
+      rec.frame.frames++;
       if (svc.idleMs > 0) rec.lastSeen = Date.now();
     });
     ws.on('pong', () => {
+      rec.frame.frames++;
       rec.alive = true;
     });
     ws.on('error', (error: Error) => {
@@ -238,10 +280,15 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     });
   }
 
+  private overRate(rec: ConnRecord): void {
+    const limits = rec.svc.admission.limits;
+    rec.cut = true;
+    this.note({ level: 'warn', code: 'WSF_RATE_LIMITED', message: `connection ${rec.id}: over ${limits.rate} messages/s (burst ${limits.burst}); closed with 1008` });
+    closeForPolicy(rec.ws, `message rate over ${limits.rate}/s`);
+  }
+
   private sendTo1(rec: ConnRecord, data: string | Uint8Array): void {
-    if (!rec.open) return;
-    this.messagesOut++;
-    rec.ws.send(data, typeof data === 'string' ? TEXT : BINARY);
+    if (rec.open && sendChecked(rec, data, typeof data === 'string' ? TEXT : BINARY)) this.messagesOut++;
   }
 
   private forget(rec: ConnRecord): void {
@@ -253,10 +300,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
   // ---------------------------------------------------------------- BridgeSink
   send(connNum: number, data: string | Uint8Array): void {
     const rec = this.byNum.get(connNum);
-    if (rec && rec.open) {
-      this.messagesOut++;
-      rec.ws.send(data, typeof data === 'string' ? TEXT : BINARY);
-    }
+    if (rec && rec.open && sendChecked(rec, data, typeof data === 'string' ? TEXT : BINARY)) this.messagesOut++;
   }
 
   done(connNum: number): void {
@@ -386,6 +430,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
 
   async reload(next: CompiledFlow): Promise<void> {
     const topology = buildTopology(next);
+    this.guards = buildGuards(topology.routes, this.options.env ?? process.env);
     this.compiled = next;
     this.topology = topology;
     // Services are matched by id; their connections stay open. New ones start serving,

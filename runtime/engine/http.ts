@@ -18,12 +18,15 @@ export function answerPlainRequest(req: IncomingMessage, res: ServerResponse, is
 }
 
 /** Write an HTTP error response on a socket that asked for an upgrade, then close it. */
-export function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
+export function refuseUpgrade(socket: Duplex, status: number, reason: string, extraHeaders: Record<string, string> = {}): void {
   if (socket.destroyed) return;
   const body = `${reason}\n`;
+  let extra = '';
+  for (const [name, value] of Object.entries(extraHeaders)) extra += `${name}: ${value}\r\n`;
   const head =
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
     'Connection: close\r\n' +
+    extra +
     'Content-Type: text/plain; charset=utf-8\r\n' +
     `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n`;
   socket.end(head + body);

@@ -13,6 +13,7 @@ import type { ConnRecord, ServiceRt } from './connection.ts';
 import { startSweeps, stopSweeps } from './connection.ts';
 import { incomingCheck } from './incoming.ts';
 import { chooseProtocol } from './upgrade.ts';
+import { closeForPolicy, newAdmission, serviceLimits } from './security/limits.ts';
 
 export const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
 /** The subprotocol an upgrade snippet picked, per request (read by handleProtocols). */
@@ -32,7 +33,7 @@ function newWss(svc: () => ServiceRt, node: ServiceNode): WebSocketServer {
   });
 }
 
-export function createService(spec: ServiceSpec): ServiceRt {
+export function createService(spec: ServiceSpec, report: ServiceRt['report'] = () => undefined): ServiceRt {
   const node = spec.node;
   const svc: ServiceRt = {
     spec,
@@ -42,6 +43,8 @@ export function createService(spec: ServiceSpec): ServiceRt {
     idleMs: node.idleTimeoutMs ?? 0,
     heartbeatMs: node.heartbeatMs ?? 0,
     timers: [],
+    admission: newAdmission(node),
+    report,
   };
   startSweeps(svc);
   return svc;
@@ -55,6 +58,7 @@ export function updateService(svc: ServiceRt, spec: ServiceSpec): void {
   svc.check = incomingCheck(node);
   svc.idleMs = node.idleTimeoutMs ?? 0;
   svc.heartbeatMs = node.heartbeatMs ?? 0;
+  svc.admission.limits = serviceLimits(node);
   stopSweeps(svc);
   startSweeps(svc);
 }
@@ -67,10 +71,7 @@ export function deliverLocal(d: Delivery, byId: ReadonlyMap<string, ConnRecord>,
   if (d.to) {
     for (const id of d.to) {
       const rec = byId.get(id);
-      if (rec && rec.open) {
-        sent++;
-        rec.ws.send(payload, opts);
-      }
+      if (rec && rec.open && sendChecked(rec, payload, opts)) sent++;
     }
     return sent;
   }
@@ -79,10 +80,27 @@ export function deliverLocal(d: Delivery, byId: ReadonlyMap<string, ConnRecord>,
   const except = d.except && d.except.length > 0 ? new Set(d.except) : undefined;
   for (const rec of svc.conns) {
     if (except?.has(rec.id)) continue;
-    sent++;
-    rec.ws.send(payload, opts);
+    if (sendChecked(rec, payload, opts)) sent++;
   }
   return sent;
+}
+
+/**
+ * Every send to a client goes through here: a peer whose unsent backlog is already past
+ * `maxBufferedBytes` (a slow reader) gets no more data; it is closed with 1008, and cut if it
+ * does not read that close, so its memory is freed. One message may pass the bound, never more.
+ */
+export function sendChecked(rec: ConnRecord, data: string | Uint8Array | Buffer, opts: typeof TEXT | typeof BINARY): boolean {
+  if (rec.cut) return false;
+  const max = rec.svc.admission.limits.maxBufferedBytes;
+  if (rec.ws.bufferedAmount > max) {
+    rec.cut = true;
+    rec.svc.report('WSF_SLOW_READER', `connection ${rec.id}: more than ${max} bytes unsent (a slow reader); closed with 1008`);
+    closeForPolicy(rec.ws, `slow reader: more than ${max} bytes unsent`);
+    return false;
+  }
+  rec.ws.send(data, opts);
+  return true;
 }
 
 /** A snippet's `ctx.state.*` call, carried out on the cluster adapter's state backend. */

@@ -1,7 +1,8 @@
 /**
- * The upgrade pipeline: route by path template, check declared query parameters and headers,
- * negotiate the subprotocol, ask the upgrade snippet (in the worker) when there is one, then
- * either refuse with an HTTP status and reason or complete the WebSocket handshake.
+ * The upgrade pipeline: route by path template, check the Origin (403) and the connection limits
+ * (503/429), check declared query parameters and headers, check credentials (401), negotiate the
+ * subprotocol, ask the upgrade snippet (in the worker) when there is one, then either refuse with
+ * an HTTP status and reason or complete the WebSocket handshake.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -12,12 +13,24 @@ import { flatHeaders, refuseUpgrade } from './http.ts';
 import { badParam, requestUrl } from './request-path.ts';
 import type { UpgradeInfo } from './host/protocol.ts';
 import type { ServiceRt } from './connection.ts';
+import type { Admission } from './security/limits.ts';
+import type { RouteGuard } from './security/guards.ts';
+import type { ConnAuth } from './security/auth.ts';
+import { splitOfferedProtocols } from './security/credentials.ts';
+import type { OfferedProtocols } from './security/credentials.ts';
 
 /** What the upgrade snippet decided, sanitized by the worker. */
 export interface Acceptance {
   attrs?: string;
   protocol?: string;
   firstMessage?: string | Uint8Array;
+}
+
+/** What the security checks established, carried to the accepted connection. */
+export interface Granted {
+  auth?: ConnAuth;
+  /** the credential marker the client offered (`choreo-oauth2-token`), answered when no real protocol is chosen */
+  marker?: string;
 }
 
 export interface PendingUpgrade {
@@ -28,12 +41,15 @@ export interface PendingUpgrade {
   socket: Duplex;
   head: Buffer;
   info: UpgradeInfo;
+  granted: Granted;
 }
 
 export interface UpgradeHost {
   readonly stopping: boolean;
   routes(): readonly RouteSpec[];
   service(idx: number): ServiceRt;
+  readonly admission: Admission;
+  guard(routeIdx: number): RouteGuard | undefined;
   /** hand the request to the worker's upgrade snippet */
   askSnippet(pending: Omit<PendingUpgrade, 'reqId'>): void;
   accept(pending: Omit<PendingUpgrade, 'reqId'>, acceptance: Acceptance): void;
@@ -48,8 +64,8 @@ export function offeredProtocols(req: IncomingMessage): string[] {
 
 export function handleUpgrade(host: UpgradeHost, req: IncomingMessage, socket: Duplex, head: Buffer): void {
   socket.on('error', () => socket.destroy());
-  const refuse = (status: number, reason: string, upgraderId?: string) => {
-    refuseUpgrade(socket, status, reason);
+  const refuse = (status: number, reason: string, upgraderId?: string, extraHeaders?: Record<string, string>) => {
+    refuseUpgrade(socket, status, reason, extraHeaders);
     host.rejected(path, status, reason, upgraderId);
   };
   const url = requestUrl(req.url);
@@ -73,28 +89,46 @@ export function handleUpgrade(host: UpgradeHost, req: IncomingMessage, socket: D
   if (errors.length > 0) return refuse(400, errors.join('; '), up.id);
 
   const svc = host.service(route.serviceIdx);
-  const protocols = offeredProtocols(req);
-  const supported = svc.spec.node.subprotocols ?? [];
-  if (supported.length > 0 && protocols.length > 0 && !supported.some((p) => protocols.includes(p))) {
-    return refuse(400, `none of the offered subprotocols (${protocols.join(', ')}) is supported; use one of: ${supported.join(', ')}`, up.id);
-  }
+  const guard = host.guard(route.idx);
+  const originProblem = guard?.origins?.(req.headers.origin);
+  if (originProblem) return refuse(403, originProblem, up.id);
+  const remoteAddress = req.socket.remoteAddress ?? '';
+  const refusal = host.admission.admit(svc.admission, remoteAddress, socket);
+  if (refusal) return refuse(refusal.status, refusal.reason, up.id);
 
-  const info: UpgradeInfo = {
-    path,
-    params,
-    query: query.values,
-    headers,
-    remoteAddress: req.socket.remoteAddress ?? '',
-    protocols,
+  const offered = splitOfferedProtocols(offeredProtocols(req));
+  const proceed = (granted: Granted) => {
+    const protocols = offered.protocols;
+    const supported = svc.spec.node.subprotocols ?? [];
+    if (supported.length > 0 && protocols.length > 0 && !supported.some((p) => protocols.includes(p))) {
+      return refuse(400, `none of the offered subprotocols (${protocols.join(', ')}) is supported; use one of: ${supported.join(', ')}`, up.id);
+    }
+    const info: UpgradeInfo = { path, params, query: query.values, headers, remoteAddress, protocols };
+    if (granted.auth) info.auth = granted.auth;
+    const pending = { route, svc, req, socket, head, info, granted };
+    if (route.snippet) host.askSnippet(pending);
+    else host.accept(pending, {});
   };
-  const pending = { route, svc, req, socket, head, info };
-  if (route.snippet) host.askSnippet(pending);
-  else host.accept(pending, {});
+  if (!guard?.auth) return proceed({ marker: offered.marker });
+  void authenticate(guard.auth, { headers, query: url.searchParams, offered }).then((outcome) => {
+    if (socket.destroyed) return;
+    if (!outcome.ok) return refuse(outcome.status, outcome.reason, up.id, outcome.status === 401 ? { 'WWW-Authenticate': 'Bearer' } : undefined);
+    proceed({ auth: outcome.auth, marker: offered.marker });
+  });
 }
 
-/** Subprotocol for the handshake: the snippet's pick, else the service's first preference the client offered. */
-export function chooseProtocol(svc: ServiceRt, offered: readonly string[], picked?: string): string | undefined {
+/** Never rejects: an unexpected failure of the check is a refusal, not a crash. */
+function authenticate(auth: NonNullable<RouteGuard['auth']>, src: { headers: Record<string, string>; query: URLSearchParams; offered: OfferedProtocols }) {
+  return auth(src).catch(() => ({ ok: false as const, status: 401 as const, reason: 'the credentials could not be checked' }));
+}
+
+/**
+ * Subprotocol for the handshake: the snippet's pick, else the service's first preference the
+ * client offered, else the credential marker the client offered (`ws` and browsers fail a
+ * handshake that answers none of the offered protocols; the token itself is never echoed).
+ */
+export function chooseProtocol(svc: ServiceRt, offered: readonly string[], picked?: string, marker?: string): string | undefined {
   if (picked) return picked;
   for (const p of svc.spec.node.subprotocols ?? []) if (offered.includes(p)) return p;
-  return undefined;
+  return marker;
 }

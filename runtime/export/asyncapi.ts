@@ -4,6 +4,7 @@
  * the channel's `ws` binding. From the service's point of view, 2.x `publish` is what clients
  * send and `subscribe` what the service sends; in 3.0 those are `receive` and `send`.
  */
+import { securitySchemeName, securitySchemes } from './asyncapi-security.ts';
 import type { ParamSpec } from '../model/types.ts';
 import { channelMessages, type ChannelPlan, type ExportPlan, type MessagePlan } from './plan.ts';
 import { toYaml } from './yaml.ts';
@@ -117,11 +118,16 @@ function asyncApi2(plan: ExportPlan): Json {
     if (outgoing.length > 0) {
       entry.subscribe = { operationId: `${id}Subscribe`, summary: 'Messages the service sends to clients.', message: oneOrMany(outgoing) };
     }
+    if (channel.auth) {
+      const security = [{ [securitySchemeName(channel.auth)]: [] }];
+      for (const op of ['publish', 'subscribe']) if (entry[op]) (entry[op] as Json).security = security;
+    }
     entry['x-wsflow-upgrader'] = channel.upgraderId;
     channels[channel.address] = entry;
   }
   const messages: Json = {};
   for (const m of plan.messages) messages[m.key] = messageComponent(m);
+  const schemes = securitySchemes(plan.channels.map((c) => c.auth));
   return {
     asyncapi: '2.6.0',
     id: `urn:wsflow:${plan.flow.name}`,
@@ -130,7 +136,7 @@ function asyncApi2(plan: ExportPlan): Json {
     defaultContentType: 'application/json',
     servers: { local: { url: `localhost:${plan.flow.listener.port}`, protocol: 'ws', description: 'The service started with its default PORT.' } },
     channels,
-    components: { messages },
+    components: schemes ? { messages, securitySchemes: schemes } : { messages },
   };
 }
 
@@ -157,12 +163,14 @@ function asyncApi3(plan: ExportPlan): Json {
     entry['x-wsflow-upgrader'] = channel.upgraderId;
     channels[id] = entry;
     const refs = (list: MessagePlan[]) => list.map((m) => ({ $ref: `#/channels/${id}/messages/${m.key}` }));
+    const security = channel.auth ? { security: [{ $ref: `#/components/securitySchemes/${securitySchemeName(channel.auth)}` }] } : {};
     if (incoming.length > 0) {
       operations[`${id}Receive`] = {
         action: 'receive',
         channel: { $ref: `#/channels/${id}` },
         summary: 'Messages clients send to the service.',
         messages: refs(incoming),
+        ...security,
       };
     }
     if (outgoing.length > 0) {
@@ -171,11 +179,13 @@ function asyncApi3(plan: ExportPlan): Json {
         channel: { $ref: `#/channels/${id}` },
         summary: 'Messages the service sends to clients.',
         messages: refs(outgoing),
+        ...security,
       };
     }
   }
   const messages: Json = {};
   for (const m of plan.messages) messages[m.key] = messageComponent(m);
+  const schemes = securitySchemes(plan.channels.map((c) => c.auth));
   const doc: Json = {
     asyncapi: '3.0.0',
     id: `urn:wsflow:${plan.flow.name}`,
@@ -184,7 +194,7 @@ function asyncApi3(plan: ExportPlan): Json {
     servers: { local: { host: `localhost:${plan.flow.listener.port}`, protocol: 'ws', description: 'The service started with its default PORT.' } },
     channels,
     operations,
-    components: { messages },
+    components: schemes ? { messages, securitySchemes: schemes } : { messages },
   };
   return doc;
 }

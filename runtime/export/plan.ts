@@ -5,7 +5,7 @@
  * through environment variables.
  */
 import { joinPath, templateParamNames } from '../model/paths.ts';
-import type { FlowDocument, MessageSpec, ParamSpec, ServiceNode, UpgraderNode } from '../model/types.ts';
+import type { AuthSpec, FlowDocument, MessageSpec, ParamSpec, ServiceNode, UpgraderNode } from '../model/types.ts';
 import { REDIS_URL_SETTING, settingEnvName } from './env.ts';
 import { ExportError } from './errors.ts';
 
@@ -34,6 +34,8 @@ export interface ChannelPlan {
   headers: Record<string, ParamSpec>;
   description?: string;
   services: ServicePlan[];
+  /** credentials the upgrader requires (AsyncAPI security scheme) */
+  auth?: AuthSpec;
 }
 
 /** A value a deployment can set through the environment; the flow's value is the default. */
@@ -163,6 +165,7 @@ export function planExport(flow: FlowDocument): ExportPlan {
     };
     const description = upgrader.description ?? upgrader.label;
     if (typeof description === 'string' && description !== '') channel.description = description;
+    if (upgrader.auth) channel.auth = upgrader.auth;
     channels.push(channel);
   });
   if (channels.length === 0) {

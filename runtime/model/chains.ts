@@ -12,7 +12,7 @@ import { HANDLER_EVENTS, isActionType, type ActionType } from './types.ts';
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-export type Report = (code: string, message: string, path: FieldPath, extra?: { nodeId?: string; inner?: { line: number; col: number } }) => void;
+export type Report = (code: string, message: string, path: FieldPath, extra?: { nodeId?: string; inner?: { line: number; col: number }; severity?: 'warning' }) => void;
 
 export interface ChainGraphNode {
   index: number;

@@ -7,6 +7,7 @@ import { MODEL_CODES as C } from './codes.ts';
 import { createLocator, type Locator } from './locate.ts';
 import type { FlowDocument, Problem } from './types.ts';
 import { validateStructure } from './validate.ts';
+import { duplicateKeyRanges, MAX_FLOW_BYTES, MAX_FLOW_DEPTH, tooDeepAt } from './input-bounds.ts';
 
 export interface ParsedFlow {
   /**
@@ -34,10 +35,17 @@ export interface ParsedYaml {
  * (flows, flow tests), so they all report syntax errors the same way.
  */
 export function readYaml(text: string, file?: string): ParsedYaml {
+  const refused = refuseUnbounded(text, file);
+  if (refused) return refused;
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  // Duplicate keys are found below in linear time (the library's own check is quadratic).
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: true });
   const locate = createLocator(document, lineCounter, text);
   const problems: Problem[] = [];
+  for (const range of duplicateKeyRanges(document)) {
+    const at = lineCounter.linePos(range[0]);
+    problems.push({ severity: 'error', code: C.YAML_DUPLICATE_KEY, message: duplicateKeyMessage(text, range), file, line: at.line, col: at.col });
+  }
   let syntaxBroken = false;
   const syntaxLines = new Set<number>();
   for (const error of document.errors) {
@@ -50,6 +58,10 @@ export function readYaml(text: string, file?: string): ParsedYaml {
     if (!duplicate) syntaxLines.add(at.line);
     if (unclosed) {
       problems.push({ severity: 'error', code: C.YAML_SYNTAX, message: unclosed.message, file, line: at.line, col: at.col });
+      continue;
+    }
+    if (/Maximum call stack/.test(error.message)) {
+      problems.push({ severity: 'error', code: C.DOC_TOO_DEEP, message: tooDeepMessage, file, line: at.line, col: at.col });
       continue;
     }
     problems.push({
@@ -91,6 +103,24 @@ export function parseFlow(text: string, file?: string): ParsedFlow {
   }
   problems.push(...validateStructure(flow, locate, file));
   return { flow, problems: sortProblems(problems), locate, document };
+}
+
+const tooDeepMessage = `The document is nested too deeply (more than ${MAX_FLOW_DEPTH} levels of lists and mappings); no flow needs that many.`;
+
+/** Size and depth are checked before the YAML parser sees the text (docs/security.md). */
+function refuseUnbounded(text: string, file?: string): ParsedYaml | undefined {
+  const empty = parseDocument('');
+  const locate = createLocator(empty, new LineCounter(), '');
+  if (text.length > MAX_FLOW_BYTES) {
+    const message = `The file is ${(text.length / 1048576).toFixed(1)} MiB; flow files are limited to ${MAX_FLOW_BYTES / 1048576} MiB.`;
+    return { problems: [{ severity: 'error', code: C.DOC_TOO_LARGE, message, file, line: 1, col: 1 }], locate, document: empty, syntaxBroken: true };
+  }
+  const deep = tooDeepAt(text);
+  if (deep === undefined) return undefined;
+  const lc = new LineCounter();
+  for (let i = text.indexOf('\n'); i >= 0 && i < deep; i = text.indexOf('\n', i + 1)) lc.addNewLine(i + 1);
+  const at = lc.linePos(deep);
+  return { problems: [{ severity: 'error', code: C.DOC_TOO_DEEP, message: tooDeepMessage, file, line: at.line, col: at.col }], locate, document: empty, syntaxBroken: true };
 }
 
 export function sortProblems(problems: Problem[]): Problem[] {

@@ -58,6 +58,46 @@ export interface MessageSpec {
   [extra: string]: unknown;
 }
 
+/**
+ * Credentials an upgrader requires (docs/security.md). String fields may hold `${env.NAME}`
+ * references, resolved from the environment when the flow starts.
+ */
+export interface AuthSpec {
+  type: 'jwt' | 'apiKey';
+  /** jwt: shared secret for HS256/384/512. */
+  secret?: string;
+  /** jwt: JSON Web Key Set URL for RS*, PS* and ES* tokens. */
+  jwksUrl?: string;
+  /** jwt: required `iss`, checked when given. */
+  issuer?: string;
+  /** jwt: required `aud`, checked when given. */
+  audience?: string;
+  /** jwt: tolerated clock difference for `exp`/`nbf`, in seconds (default 30). */
+  clockSkewSec?: number;
+  /** apiKey: accepted keys, comma-separated (usually `${env.API_KEYS}`). */
+  keys?: string;
+  /** apiKey: request header that carries the key (default `x-api-key`). */
+  header?: string;
+  [extra: string]: unknown;
+}
+
+/** Per-service limits; the defaults (docs/security.md) apply when a field is absent. */
+export interface LimitsSpec {
+  /** Open (and opening) connections of this service; more -> 503 before the upgrade. */
+  maxConnections?: number;
+  /** Connections of this service from one remote address; more -> 429 before the upgrade. */
+  maxConnectionsPerIp?: number;
+  /** Sustained messages per second per connection; over it -> close 1008. */
+  messagesPerSecond?: number;
+  /** Messages a connection may send at once above the rate (default = messagesPerSecond). */
+  burst?: number;
+  /** Unsent bytes queued for one connection (a slow reader); past it -> close 1008 (default 8 MiB). */
+  maxBufferedBytes?: number;
+  /** A frame a client started must be complete within this many ms (default 30000). */
+  frameTimeoutMs?: number;
+  [extra: string]: unknown;
+}
+
 interface NodeBase {
   id: string;
   position?: Position;
@@ -77,6 +117,10 @@ export interface UpgraderNode extends NodeBase {
   headers?: Record<string, ParamSpec>;
   /** Optional upgrade snippet (TypeScript): `export default function upgrade(req, ctx)`. */
   code?: string;
+  /** Credentials required for the upgrade (401 when missing or invalid). */
+  auth?: AuthSpec;
+  /** Browser origins allowed to open this path; another `Origin` gets 403. Absent = any. */
+  allowedOrigins?: string[];
 }
 
 export interface ServiceNode extends NodeBase {
@@ -97,6 +141,7 @@ export interface ServiceNode extends NodeBase {
   };
   /** Validate incoming JSON text frames against `messages.incoming` schemas (close 1007 if none matches). */
   validateIncoming?: boolean;
+  limits?: LimitsSpec;
 }
 
 export interface HandlerNode extends NodeBase {
@@ -140,6 +185,10 @@ export interface FlowDocument {
     handlerBudgetMs?: number;
     /** Drain time on SIGTERM before the process exits (default 5000 ms). */
     drainTimeoutMs?: number;
+    /** WebSocket connections of the whole listener (default: below the file-descriptor limit). */
+    maxConnections?: number;
+    /** Time a client has to send a complete upgrade request (default 10000 ms). */
+    handshakeTimeoutMs?: number;
     [extra: string]: unknown;
   };
   nodes: FlowNode[];

@@ -9,6 +9,7 @@ import { MODEL_CODES as C } from './codes.ts';
 import { edgeTypeRule } from './edges.ts';
 import type { FieldPath, Locator } from './locate.ts';
 import { normalizedRouteKey, scanPathTemplate } from './path-template.ts';
+import { serviceLimitRules, upgraderSecurityRules } from './security-rules.ts';
 import { FLOW_FORMAT_VERSION, HANDLER_EVENTS, NODE_TYPES, isActionType, type FlowDocument, type Problem } from './types.ts';
 
 type Obj = Record<string, unknown>;
@@ -28,7 +29,7 @@ export function validateStructure(flow: FlowDocument, locate: Locator, file?: st
     const at = locate(path, extra.inner) ?? locate([]);
     const nodeField = path[0] === 'nodes' && typeof path[1] === 'number';
     problems.push({
-      severity: 'error',
+      severity: extra.severity ?? 'error',
       code,
       message,
       file,
@@ -93,6 +94,8 @@ export function validateStructure(flow: FlowDocument, locate: Locator, file?: st
       }
     }
     if (type === 'upgrader') checkUpgrader(raw, base, id, report);
+    const fieldRules = type === 'upgrader' ? upgraderSecurityRules(raw, id ?? `#${index + 1}`) : type === 'service' ? serviceLimitRules(raw) : [];
+    for (const r of fieldRules) report(r.code, r.message, [...base, ...r.field], { nodeId: id, severity: r.severity === 'warning' ? 'warning' : undefined });
     if (isHandlerType(type) && (typeof raw.code !== 'string' || raw.code.trim() === '') && !(id && chainStarts.has(id))) {
       report(C.HANDLER_CODE_MISSING, `Handler '${id ?? `#${index + 1}`}' has no code; write its snippet under 'code: |' or wire it to a chain of action nodes.`, [...base, 'code'], { nodeId: id });
     }

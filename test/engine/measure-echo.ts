@@ -3,7 +3,10 @@
  * flow with and without a trace subscriber. Not part of the test run (it takes ~30 s and wants a
  * quiet machine):
  *
- *   node --import tsx test/engine/measure-echo.ts [--clients 64] [--seconds 5] [--rounds 1]
+ *   node --import tsx test/engine/measure-echo.ts [--clients 64] [--seconds 5] [--rounds 1] [--modes a,b]
+ *
+ * Modes: raw, engine-notrace, engine-trace, engine-secured (the same echo with an apiKey `auth`,
+ * `allowedOrigins` and every `limits` field set high enough never to trip: the cost of the checks).
  *
  * Three processes per measurement: this orchestrator, the server under test and a separate load
  * generator (so the server's CPU is its own). Each client keeps one 64-byte text in flight. CPU
@@ -45,6 +48,17 @@ const ECHO_FLOW = {
   ],
 };
 
+const SECURED_FLOW = {
+  ...ECHO_FLOW,
+  nodes: ECHO_FLOW.nodes.map((n) =>
+    n.type === 'upgrader'
+      ? { ...n, auth: { type: 'apiKey' as const, keys: '${env.BENCH_KEYS}' }, allowedOrigins: ['https://app.example.com'] }
+      : n.type === 'service'
+        ? { ...n, limits: { maxConnections: 10_000, maxConnectionsPerIp: 10_000, messagesPerSecond: 1_000_000, burst: 1_000_000, maxBufferedBytes: 8 * 1024 * 1024 } }
+        : n,
+  ),
+};
+
 async function server(mode: string): Promise<void> {
   // A clean exit on SIGINT lets --cpu-prof write its profiles.
   process.on('SIGINT', () => process.exit(0));
@@ -57,7 +71,13 @@ async function server(mode: string): Promise<void> {
     return;
   }
   const { compileFlow, startFlow } = await import('../../runtime/engine/index.ts');
-  const running = await startFlow(await compileFlow(ECHO_FLOW), { port: 0 });
+  const secured = mode === 'engine-secured';
+  const flow = secured ? SECURED_FLOW : ECHO_FLOW;
+  const running = await startFlow(await compileFlow(flow), { port: 0, env: { BENCH_KEYS: 'bench-key' } });
+  if (secured) {
+    process.stdout.write(`PORT ${running.port} /chat?api_key=bench-key\n`);
+    return;
+  }
   if (mode === 'engine-trace') {
     let n = 0;
     running.subscribe(() => n++);
@@ -167,10 +187,11 @@ else {
   const clients = opt('clients', 64);
   const seconds = opt('seconds', 5);
   const rounds = opt('rounds', 1);
-  const modes = ['raw', 'engine-notrace', 'engine-trace'];
+  const modesArg = args.indexOf('--modes');
+  const modes = modesArg >= 0 ? String(args[modesArg + 1]).split(',') : ['raw', 'engine-notrace', 'engine-trace'];
   const rows: Row[] = [];
   for (let r = 0; r < rounds; r++) for (const mode of modes) rows.push(await measure(mode, clients, seconds));
-  const rawUs = median(rows.filter((x) => x.mode === 'raw').map((x) => x.usPerMsg));
+  const rawUs = median(rows.filter((x) => x.mode === (modes.includes('raw') ? 'raw' : modes[0])).map((x) => x.usPerMsg));
   process.stdout.write(`clients=${clients} seconds=${seconds} rounds=${rounds}\n`);
   const show = (label: string, row: Row) =>
     process.stdout.write(

@@ -9,7 +9,7 @@ export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const WSFLOW_BIN = fileURLToPath(new URL('../../bin/wsflow.mjs', import.meta.url));
 
 export interface RunningProcess {
-  /** `ws://127.0.0.1:PORT` */
+  /** `ws://127.0.0.1:PORT` (`wss://` when the process serves TLS) */
   url: string;
   port: number;
   child: ChildProcess;
@@ -18,7 +18,7 @@ export interface RunningProcess {
   stop(graceMs?: number): Promise<number | null>;
 }
 
-const URL_LINE = /ws:\/\/127\.0\.0\.1:(\d+)/;
+const URL_LINE = /(wss?):\/\/127\.0\.0\.1:(\d+)/;
 
 /** Spawns `command args` and resolves once it prints a `ws://127.0.0.1:PORT` line. */
 export function startProcess(
@@ -56,8 +56,8 @@ export function startProcess(
         clearTimeout(timer);
         child.stdout?.off('data', onData);
         child.stdout?.on('data', (more: Buffer) => (output += more.toString('utf8')));
-        const port = Number(match[1]);
-        resolve({ url: `ws://127.0.0.1:${port}`, port, child, output: () => output, stop });
+        const port = Number(match[2]);
+        resolve({ url: `${match[1]}://127.0.0.1:${port}`, port, child, output: () => output, stop });
       }
     };
     child.stdout?.on('data', onData);

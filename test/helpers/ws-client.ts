@@ -66,9 +66,9 @@ export class TestClient {
   }
 
   /** Expects the handshake to be refused and returns its status and body. */
-  static async rejection(url: string): Promise<Rejection> {
+  static async rejection(url: string, options?: Parameters<typeof TestClient.connect>[1]): Promise<Rejection> {
     try {
-      const client = await TestClient.connect(url);
+      const client = await TestClient.connect(url, options);
       client.socket.terminate();
     } catch (error) {
       const rejected = error as Partial<Rejection>;

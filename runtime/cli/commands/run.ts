@@ -1,5 +1,6 @@
 /**
- * `wsflow run FILE [--port N] [--host H] [--budget MS] [--trace]`: serve a flow on the engine.
+ * `wsflow run FILE [--port N] [--host H] [--budget MS] [--trace] [--tls-cert F --tls-key F]`:
+ * serve a flow on the engine (`wss://` with TLS).
  * stdout gets exactly one line, with the URL, once connections are accepted. stderr gets snippet
  * failures as `nodeId:line: message`, snippet logs as `[nodeId] message`, and with --trace every
  * trace event as a JSON line. SIGINT/SIGTERM close every client with 1001 and exit 0.
@@ -11,12 +12,17 @@ import type { RunningFlow, TraceEvent } from '../../engine/contracts.ts';
 import { joinPath } from '../../model/paths.ts';
 import type { FlowDocument, UpgraderNode } from '../../model/types.ts';
 import { CliError, EXIT_BAD_INPUT, EXIT_OK } from '../errors.ts';
+import { AuthConfigError } from '../../engine/security/auth.ts';
+import { loadTls, TlsConfigError } from '../../engine/security/tls.ts';
+import type { TlsFiles } from '../../engine/security/tls.ts';
 
 export interface RunOptions {
   port?: string;
   host?: string;
   budget?: string;
   trace?: boolean;
+  tlsCert?: string;
+  tlsKey?: string;
 }
 
 function intOption(value: string | undefined, name: string, min: number, max: number): number | undefined {
@@ -56,6 +62,13 @@ export interface StartedFlow {
 export async function startFlowFile(file: string, options: RunOptions): Promise<StartedFlow | number> {
   const port = intOption(options.port, 'port', 0, 65535);
   const budget = intOption(options.budget, 'budget', 1, 3_600_000);
+  let tls: TlsFiles | undefined;
+  try {
+    tls = loadTls(options.tlsCert, options.tlsKey);
+  } catch (error) {
+    if (error instanceof TlsConfigError) throw new CliError(error.message, EXIT_BAD_INPUT);
+    throw error;
+  }
   const { flow, problems } = await validateFlowFile(file, { typecheck: false });
   for (const p of problems) process.stderr.write(`${formatProblem(p)}\n`);
   if (!flow || hasErrors(problems)) return EXIT_BAD_INPUT;
@@ -65,7 +78,7 @@ export async function startFlowFile(file: string, options: RunOptions): Promise<
     const compiled = await compileFlow(flow);
     // REDIS_URL (or settings.redisUrl) scales out through Redis; otherwise in-memory (docs/scale-out.md).
     const adapter = selectAdapter(flow, process.env);
-    running = await startFlow(compiled, { port, host: options.host ?? '127.0.0.1', handlerBudgetMs: budget, adapter });
+    running = await startFlow(compiled, { port, host: options.host ?? '127.0.0.1', handlerBudgetMs: budget, adapter, tls });
   } catch (error) {
     if (error instanceof SnippetCompileError) {
       for (const e of [error, ...error.others]) {
@@ -76,6 +89,7 @@ export async function startFlowFile(file: string, options: RunOptions): Promise<
     }
     if (error instanceof TopologyError) throw new CliError(`${file}: ${error.message}`, EXIT_BAD_INPUT);
     if (error instanceof RedisAdapterError) throw new CliError(error.message, EXIT_BAD_INPUT);
+    if (error instanceof AuthConfigError) throw new CliError(`${file}: ${error.message}`, EXIT_BAD_INPUT);
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new CliError(`port ${port ?? flow.listener.port} is already in use (try --port 0)`);
     if (code === 'EACCES') throw new CliError(`not allowed to listen on port ${port ?? flow.listener.port}`);

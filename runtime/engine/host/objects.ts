@@ -4,7 +4,7 @@
  * the main thread (which owns the sockets and the cluster adapter) carries it out.
  */
 import { ACT_BROADCAST, ACT_CLOSE, ACT_COUNT, ACT_SEND, ACT_SENDTO, ACT_STATE } from './protocol.ts';
-import type { ConnInfo, LogEntry, StateOp } from './protocol.ts';
+import type { ConnAuthInfo, ConnInfo, LogEntry, StateOp } from './protocol.ts';
 import { describe } from './snippets.ts';
 
 /** What the objects need from the worker loop. */
@@ -49,6 +49,15 @@ function attributesProxy(markDirty: () => void, target: Record<string, unknown>)
   });
 }
 
+/** Claims are the client's word checked by a signature: a snippet may read them, never change them. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
 export class HostConnection {
   readonly id: string;
   readonly service: string;
@@ -58,6 +67,8 @@ export class HostConnection {
   readonly path: string;
   readonly protocol: string;
   readonly remoteAddress: string;
+  /** set when the upgrader checks credentials */
+  readonly auth: ConnAuthInfo | undefined;
   #attributes: Record<string, unknown>;
   #raw: Record<string, unknown>;
   // Private: snippets see only the Connection API.
@@ -79,6 +90,7 @@ export class HostConnection {
     this.path = info.path;
     this.protocol = info.protocol;
     this.remoteAddress = info.remoteAddress;
+    this.auth = info.auth ? deepFreeze(info.auth) : undefined;
     this.#raw = info.attrs ? (JSON.parse(info.attrs) as Record<string, unknown>) : {};
     this.#attributes = attributesProxy(this.#markDirty, this.#raw);
   }

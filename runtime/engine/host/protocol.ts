@@ -98,6 +98,15 @@ export interface ConnInfo {
   remoteAddress: string;
   /** attributes as JSON text */
   attrs: string;
+  /** who the upgrader's `auth` said the client is (absent without auth) */
+  auth?: ConnAuthInfo;
+}
+
+/** `conn.auth`: the result of the upgrader's credential check. */
+export interface ConnAuthInfo {
+  type: 'jwt' | 'apiKey';
+  subject?: string;
+  claims?: Record<string, unknown>;
 }
 
 export interface UpgradeInfo {
@@ -107,6 +116,7 @@ export interface UpgradeInfo {
   headers: Record<string, string>;
   remoteAddress: string;
   protocols: string[];
+  auth?: ConnAuthInfo;
 }
 
 export type UpgradeResult =

@@ -8,6 +8,8 @@ import { selectAdapter } from '../../engine/adapters/select.ts';
 import { startFlow } from '../../engine/index.ts';
 import { applyEnv } from '../env.ts';
 import { embedded } from './embedded.ts';
+import { loadTls, TLS_CERT_ENV, TLS_KEY_ENV } from '../../engine/security/tls.ts';
+import type { TlsFiles } from '../../engine/security/tls.ts';
 
 function fail(message: string, code: number): never {
   process.stderr.write(`${message}\n`);
@@ -18,6 +20,13 @@ async function serve(compiled: CompiledFlow): Promise<void> {
   const config = applyEnv(compiled.flow, process.env);
   if (config.errors.length > 0) fail(`${compiled.flow.name}: ${config.errors.join('; ')}`, 2);
   const flow = config.flow;
+  let tls: TlsFiles | undefined;
+  try {
+    // WSFLOW_TLS_CERT / WSFLOW_TLS_KEY (file paths) serve wss://; on Kubernetes, TLS ends at the Ingress.
+    tls = loadTls(process.env[TLS_CERT_ENV], process.env[TLS_KEY_ENV], { cert: TLS_CERT_ENV, key: TLS_KEY_ENV });
+  } catch (error) {
+    fail(`${flow.name}: ${error instanceof Error ? error.message : String(error)}`, 2);
+  }
   let adapter;
   try {
     // REDIS_URL (or settings.redisUrl) shares broadcasts and state with other instances.
@@ -31,6 +40,7 @@ async function serve(compiled: CompiledFlow): Promise<void> {
       port: config.port,
       host: config.host,
       adapter,
+      tls,
       hostWorkerUrl: new URL('./handler-host.mjs', import.meta.url),
     },
   );
@@ -73,5 +83,7 @@ async function serve(compiled: CompiledFlow): Promise<void> {
 const compiled = embedded ?? fail('this entry runs only inside the bundle written by `wsflow export`', 1);
 serve(compiled).catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
-  fail(`${compiled.flow.name}: could not start: ${message}`, 1);
+  // A missing ${env.NAME} for auth is bad configuration (2), like a bad setting.
+  const badInput = (error as { code?: unknown }).code === 'WSF_AUTH_CONFIG';
+  fail(`${compiled.flow.name}: could not start: ${message}`, badInput ? 2 : 1);
 });
