@@ -209,7 +209,8 @@ function makeContext(
 ): EmitContext {
   const text = (field: string) => {
     const v = raw[field];
-    return typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v);
+    // A number or boolean from YAML reads as its text; an object as JSON, never "[object Object]".
+    return typeof v === 'string' ? v : v === undefined || v === null ? '' : JSON.stringify(v);
   };
   const has = (field: string) => raw[field] !== undefined && raw[field] !== null;
   return {
