@@ -48,6 +48,8 @@ export interface BridgeOptions {
   program: HostProgram;
   budgetMs: number;
   sampleRate: number;
+  /** the worker ships per-node statistics for /metrics even without a trace subscriber */
+  metrics?: boolean;
   sink: BridgeSink;
 }
 
@@ -161,7 +163,7 @@ export class HostBridge {
     host.worker.on('message', (msg: unknown[]) => this.onMessage(host, msg));
     host.worker.on('error', (error) => this.onDeath(host, error.message));
     host.worker.on('exit', (code) => this.onDeath(host, `exited with code ${code}`));
-    const init: HostControl = { type: 'init', program: this.program, slots: host.slots.buffer as SharedArrayBuffer, tracing: this.tracing, sampleRate: this.options.sampleRate };
+    const init: HostControl = { type: 'init', program: this.program, slots: host.slots.buffer as SharedArrayBuffer, tracing: this.tracing, metrics: this.options.metrics === true, sampleRate: this.options.sampleRate };
     host.worker.postMessage(init);
     return host;
   }

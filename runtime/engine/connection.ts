@@ -7,6 +7,7 @@ import type { WebSocket, WebSocketServer } from 'ws';
 import type { ServiceSpec } from './topology.ts';
 import type { ConnInfo } from './host/protocol.ts';
 import type { IncomingCheck } from './incoming.ts';
+import type { ServiceCounts } from './metrics/engine-metrics.ts';
 
 export interface ServiceRt {
   spec: ServiceSpec;
@@ -17,6 +18,8 @@ export interface ServiceRt {
   idleMs: number;
   heartbeatMs: number;
   timers: NodeJS.Timeout[];
+  /** messages in and out, read by /metrics (plain increments; kept across reloads) */
+  counts: ServiceCounts;
 }
 
 export interface ConnRecord {

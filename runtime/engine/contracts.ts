@@ -117,7 +117,8 @@ export type TraceEvent =
       messagesOut: number;
       /** Invocations that happened but were not sent as individual `invoke` events. */
       sampledOut: number;
-      perNode: Record<string, { count: number; errors: number; totalMs: number; maxMs: number }>;
+      /** `buckets`: invocations per duration bucket, upper bounds in BUCKET_BOUNDS_MS (engine/metrics/buckets.ts) */
+      perNode: Record<string, { count: number; errors: number; totalMs: number; maxMs: number; buckets?: number[] }>;
     }
   | { kind: 'engine'; t: number; level: 'info' | 'warn' | 'error'; code: string; message: string; nodeId?: string };
 
@@ -137,6 +138,11 @@ export interface EngineOptions {
   hostWorkerUrl?: URL;
   /** Max individual `invoke` trace events per second (default 200); summaries every 250 ms. */
   traceSampleRate?: number;
+  /**
+   * Serve Prometheus metrics at `GET /metrics` on the listener port (default off here; `wsflow run`
+   * and the exported service turn it on unless `WSFLOW_METRICS=off`, see metrics/settings.ts).
+   */
+  metrics?: boolean;
 }
 
 export interface RunningFlow {

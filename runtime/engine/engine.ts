@@ -22,6 +22,7 @@ import { handleUpgrade } from './upgrade.ts';
 import { BINARY, TEXT, callState, createService, decidedProtocol, deliverLocal, updateService } from './services.ts';
 import type { Acceptance, PendingUpgrade, UpgradeHost } from './upgrade.ts';
 import { createMemoryAdapter } from './adapters/memory.ts';
+import { EngineMetrics } from './metrics/engine-metrics.ts';
 
 /** Unfinished events (3 slots each) per connection before its socket is no longer read, and again. */
 const PAUSE_AT = 3 * 256;
@@ -47,6 +48,8 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
   private readonly adapter: ClusterAdapter;
   private readonly bridge: HostBridge;
   private readonly trace: TraceHub;
+  /** Prometheus metrics, when `options.metrics` (GET /metrics on this port) */
+  private readonly metrics: EngineMetrics | undefined;
   private drained: (() => void) | undefined;
   private stopPromise: Promise<void> | undefined;
 
@@ -62,15 +65,26 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
       (on) => this.bridge?.setTracing(on),
     );
     for (const spec of this.topology.services) this.addService(spec);
+    this.metrics = options.metrics
+      ? new EngineMetrics({
+          services: () => this.services.map((s) => ({ id: s.spec.id, open: s.conns.size, counts: s.counts })),
+          adapterStats: () => this.adapter.stats(),
+        })
+      : undefined;
+    this.metrics?.seedNodes(Object.keys(this.topology.program.snippets));
     const budgetMs = options.handlerBudgetMs ?? compiled.flow.settings?.handlerBudgetMs ?? 1000;
     this.bridge = new HostBridge({
       workerUrl,
       program: this.topology.program,
       budgetMs,
       sampleRate: options.traceSampleRate ?? 200,
+      metrics: this.metrics !== undefined,
       sink: this,
     });
-    this.server = createServer((req, res) => answerPlainRequest(req, res, (p) => this.topology.routes.some((r) => r.path.match(p))));
+    this.server = createServer((req, res) => {
+      if (this.metrics?.handle(req, res)) return;
+      answerPlainRequest(req, res, (p) => this.topology.routes.some((r) => r.path.match(p)));
+    });
     this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => handleUpgrade(this, req, socket, head));
   }
 
@@ -140,6 +154,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
   }
 
   rejected(path: string, status: number, reason: string, upgraderId?: string): void {
+    this.metrics?.upgrade(upgraderId ?? '', status);
     if (this.trace.active) this.trace.emit({ kind: 'connection', t: Date.now(), state: 'rejected', connectionId: '', upgraderId, path, status, reason });
   }
 
@@ -166,6 +181,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
       this.byId.set(rec.id, rec);
       svc.conns.add(rec);
       this.openCount++;
+      this.metrics?.upgrade(route.upgrader.id, 101);
       this.adapter.connectionOpened(svc.spec.id, rec.id);
       this.wire(rec);
       if (acceptance.firstMessage !== undefined) this.sendTo1(rec, acceptance.firstMessage);
@@ -188,6 +204,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     const svc = rec.svc;
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       this.messagesIn++;
+      svc.counts.received++;
       if (svc.idleMs > 0) rec.lastSeen = Date.now();
       if (rec.quarantined) return;
       if (isBinary) {
@@ -236,6 +253,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
   private sendTo1(rec: ConnRecord, data: string | Uint8Array): void {
     if (!rec.open) return;
     this.messagesOut++;
+    rec.svc.counts.sent++;
     rec.ws.send(data, typeof data === 'string' ? TEXT : BINARY);
   }
 
@@ -250,6 +268,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     const rec = this.byNum.get(connNum);
     if (rec && rec.open) {
       this.messagesOut++;
+      rec.svc.counts.sent++;
       rec.ws.send(data, typeof data === 'string' ? TEXT : BINARY);
     }
   }
@@ -279,7 +298,10 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
   }
 
   private deliverLocal(d: Delivery): void {
-    this.messagesOut += deliverLocal(d, this.byId, this.byService);
+    const sent = deliverLocal(d, this.byId, this.byService);
+    this.messagesOut += sent;
+    const svc = this.byService.get(d.service);
+    if (svc) svc.counts.sent += sent;
   }
 
   close(connNum: number, code: number, reason: string): void {
@@ -311,6 +333,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
   }
 
   workerStats(delta: StatsDelta): void {
+    this.metrics?.addStats(delta);
     if (this.trace.active) this.trace.addStats(delta);
   }
 
@@ -319,6 +342,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
   }
 
   private reportFailure(error: SnippetFailure, connectionId: string, event: TraceEvent & { kind: 'invoke' } extends { event: infer E } ? E : never): void {
+    if (error.nodeId) this.metrics?.handlerError(error.nodeId);
     if (this.trace.active) this.trace.emit({ kind: 'invoke', t: Date.now(), nodeId: error.nodeId, connectionId, event, durationMs: 0, logs: [], error });
   }
 
@@ -398,6 +422,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
       for (const rec of gone.conns) rec.ws.close(1001, 'service removed');
     }
     for (const rec of this.byNum.values()) rec.info.serviceIdx = rec.svc.spec.idx;
+    this.metrics?.seedNodes(Object.keys(topology.program.snippets));
     this.bridge.reload(topology.program);
   }
 

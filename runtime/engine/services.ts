@@ -42,6 +42,7 @@ export function createService(spec: ServiceSpec): ServiceRt {
     idleMs: node.idleTimeoutMs ?? 0,
     heartbeatMs: node.heartbeatMs ?? 0,
     timers: [],
+    counts: { received: 0, sent: 0 },
   };
   startSweeps(svc);
   return svc;

@@ -7,6 +7,7 @@
 import { formatProblem, hasErrors, validateFlowFile } from '../../check/index.ts';
 import { compileFlow, SnippetCompileError, startFlow, TopologyError } from '../../engine/index.ts';
 import { RedisAdapterError, selectAdapter } from '../../engine/adapters/select.ts';
+import { metricsEnabled } from '../../engine/metrics/settings.ts';
 import type { RunningFlow, TraceEvent } from '../../engine/contracts.ts';
 import { joinPath } from '../../model/paths.ts';
 import type { FlowDocument, UpgraderNode } from '../../model/types.ts';
@@ -56,7 +57,7 @@ export async function run(file: string, options: RunOptions): Promise<number> {
     const compiled = await compileFlow(flow);
     // REDIS_URL (or settings.redisUrl) scales out through Redis; otherwise in-memory (docs/scale-out.md).
     const adapter = selectAdapter(flow, process.env);
-    running = await startFlow(compiled, { port, host: options.host ?? '127.0.0.1', handlerBudgetMs: budget, adapter });
+    running = await startFlow(compiled, { port, host: options.host ?? '127.0.0.1', handlerBudgetMs: budget, adapter, metrics: metricsEnabled(process.env) });
   } catch (error) {
     if (error instanceof SnippetCompileError) {
       for (const e of [error, ...error.others]) {

@@ -9,6 +9,7 @@ import type { InvokeRecord } from './protocol.ts';
 import { toFailure } from './snippets.ts';
 import { record } from './outbox.ts';
 import { H } from './state.ts';
+import { bucketOf } from '../metrics/buckets.ts';
 import type { Inv, NodeRt } from './state.ts';
 
 const pending: Inv[] = [];
@@ -63,6 +64,7 @@ function finish(inv: Inv, failure: SnippetFailure | null, event: EngineEvent): S
   stat.count++;
   stat.totalMs += ms;
   if (ms > stat.maxMs) stat.maxMs = ms;
+  (stat.buckets[bucketOf(ms)] as number)++;
   if (failure) stat.errors++;
   if (failure || inv.logs || (H.tracing && takeToken(now))) {
     const rec: InvokeRecord = { t: Date.now(), nodeId: inv.node.id, connectionId: inv.connId, event, durationMs: ms, logs: inv.logs ?? [] };

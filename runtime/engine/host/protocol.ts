@@ -136,6 +136,8 @@ export interface HostInit {
   program: HostProgram;
   slots: SharedArrayBuffer;
   tracing: boolean;
+  /** ship per-node statistics (StatsDelta) even without a trace subscriber */
+  metrics: boolean;
   sampleRate: number;
 }
 
@@ -148,9 +150,12 @@ export type HostControl =
 export type InvokeRecord = Omit<Extract<TraceEvent, { kind: 'invoke' }>, 'kind'>;
 
 export interface StatsDelta {
-  perNode: Record<string, { count: number; errors: number; totalMs: number; maxMs: number }>;
+  perNode: Record<string, NodeStats>;
   sampledOut: number;
 }
+
+/** Invocations of one node in a window; `buckets` counts them per duration bucket (metrics/buckets.ts). */
+export type NodeStats = { count: number; errors: number; totalMs: number; maxMs: number; buckets?: number[] };
 
 export interface EngineNote {
   level: 'info' | 'warn' | 'error';

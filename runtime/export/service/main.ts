@@ -7,6 +7,7 @@ import type { CompiledFlow, RunningFlow } from '../../engine/contracts.ts';
 import { selectAdapter } from '../../engine/adapters/select.ts';
 import { startFlow } from '../../engine/index.ts';
 import { applyEnv } from '../env.ts';
+import { metricsEnabled } from '../../engine/metrics/settings.ts';
 import { embedded } from './embedded.ts';
 
 function fail(message: string, code: number): never {
@@ -32,6 +33,7 @@ async function serve(compiled: CompiledFlow): Promise<void> {
       host: config.host,
       adapter,
       hostWorkerUrl: new URL('./handler-host.mjs', import.meta.url),
+      metrics: metricsEnabled(process.env),
     },
   );
   // Snippet failures and engine warnings go to stderr as JSON lines (container logs); the
