@@ -9,6 +9,7 @@ import type { StudioEvent } from '../../runtime/studio/protocol.ts';
 import { errorMessage, StudioCallError, StudioClient } from './client.ts';
 import { emptyFlow } from './model/flow-ops.ts';
 import { snippetLineOf } from './model/snippets.ts';
+import { recordRunStats, resetRunMetrics } from './run/run-metrics.ts';
 import { isDirty, useStudio } from './store.ts';
 
 export const client = StudioClient.fromLocation(window.location);
@@ -87,9 +88,11 @@ function onEvent(event: StudioEvent): void {
       const firing = { ...state.firing };
       for (const [nodeId, counts] of Object.entries(event.stats.perNode)) if (counts.count > 0) firing[nodeId] = now;
       state.set({ stats: event.stats, firing });
+      recordRunStats(event.stats);
       break;
     }
     case 'run':
+      resetRunMetrics(event.state === 'running');
       if (event.state === 'running') state.set({ run: event.run });
       else {
         state.set({ run: undefined, stats: undefined, firing: {} });

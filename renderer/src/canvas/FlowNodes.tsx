@@ -7,6 +7,7 @@ import { memo } from 'react';
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import type { FlowNode, ServiceNode, UpgraderNode } from '../../../runtime/model/types.ts';
 import { firstCodeLine } from '../model/snippets.ts';
+import { NodeRunCounts } from '../run/NodeRunCounts.tsx';
 
 export interface CardData extends Record<string, unknown> {
   node: FlowNode;
@@ -72,6 +73,7 @@ export const UpgraderCard = memo(function UpgraderCard({ data, selected }: NodeP
           {node.code && <span className="chip chip--code">upgrade snippet</span>}
         </div>
       )}
+      {node.code && <NodeRunCounts nodeId={node.id} />}
       <Handle type="source" position={Position.Right} className="handle handle--source" />
     </div>
   );
@@ -118,6 +120,7 @@ export const HandlerCard = memo(function HandlerCard({ data, selected }: NodePro
         <Badge data={data} />
       </div>
       <code className="card__code" title={line}>{line || '—'}</code>
+      <NodeRunCounts nodeId={node.id} />
     </div>
   );
 });

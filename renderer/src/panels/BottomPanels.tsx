@@ -7,6 +7,7 @@ import type { TraceEvent } from '../../../runtime/studio/protocol.ts';
 import { jumpToProblem } from '../services.ts';
 import { useStudio, type BottomTab, type TraceRow } from '../store.ts';
 import { ClientsPanel } from './ClientsPanel.tsx';
+import { RunCharts } from '../run/RunCharts.tsx';
 
 const TRACE_SHOWN = 300;
 
@@ -22,6 +23,7 @@ export function BottomPanels() {
     { id: 'problems', label: 'Problems', count: problems.length, alert: errors > 0 },
     { id: 'trace', label: 'Trace', count: traceCount || undefined },
     { id: 'clients', label: 'Test clients', count: clients || undefined },
+    { id: 'metrics', label: 'Metrics' },
   ];
   return (
     <section className={`dock ${open ? '' : 'dock--closed'}`}>
@@ -49,6 +51,7 @@ export function BottomPanels() {
           {tab === 'problems' && <ProblemsList />}
           {tab === 'trace' && <TraceList />}
           {tab === 'clients' && <ClientsPanel />}
+          {tab === 'metrics' && <RunCharts />}
         </div>
       )}
     </section>
