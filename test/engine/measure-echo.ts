@@ -6,7 +6,7 @@
  *   node --import tsx test/engine/measure-echo.ts [--clients 64] [--seconds 5] [--rounds 1] [--modes a,b]
  *
  * Modes: raw, engine-notrace, engine-trace (default), engine-metrics-off, engine-metrics-on (the
- * /metrics A/B: metrics on, scraped every 5 s). Ratios are against the first mode listed.
+ * /metrics A/B: metrics on, scraped every 5 s), engine-metrics-on-noscrape (on, never scraped). Ratios are against the first mode listed.
  *
  * Three processes per measurement: this orchestrator, the server under test and a separate load
  * generator (so the server's CPU is its own). Each client keeps one 64-byte text in flight. CPU
@@ -61,7 +61,7 @@ async function server(mode: string): Promise<void> {
   }
   const { compileFlow, startFlow } = await import('../../runtime/engine/index.ts');
   // engine-metrics-on / -off: the A/B of GET /metrics (docs/observability.md); the others run without.
-  const running = await startFlow(await compileFlow(ECHO_FLOW), { port: 0, metrics: mode === 'engine-metrics-on' });
+  const running = await startFlow(await compileFlow(ECHO_FLOW), { port: 0, metrics: mode.startsWith('engine-metrics-on') });
   if (mode === 'engine-trace') {
     let n = 0;
     running.subscribe(() => n++);

@@ -28,6 +28,7 @@ function cssColor(name: string, fallback: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
 }
 
+const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 const last = <T,>(values: T[]): T | undefined => values[values.length - 1];
 const ms = (v: number | null | undefined) => (v === null || v === undefined ? '–' : v < 1 ? `${v.toFixed(2)} ms` : `${v.toFixed(1)} ms`);
 
@@ -78,7 +79,10 @@ function Chart({ spec, series }: { spec: ChartSpec; series: RunSeries }) {
       legend: { show: false },
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.15 : 1] } },
-      axes: [axis, { ...axis, size: 46, values: (_u, ticks) => ticks.map((v) => `${+v.toFixed(2)}${spec.unit}`) }],
+      axes: [
+        { ...axis, values: (_u, ticks) => ticks.map((t) => clock.format(new Date(t * 1000))) },
+        { ...axis, size: 46, values: (_u, ticks) => ticks.map((v) => `${+v.toFixed(2)}${spec.unit}`) },
+      ],
       series: [{}, ...spec.lines.map((l) => ({ label: l.label, stroke: cssColor(l.color, '#4f46e5'), width: 1.5, spanGaps: false, points: { show: false } }))],
     };
     const u = new uPlot(options, data(useRunMetrics.getState().series), el);
