@@ -13,7 +13,7 @@ import type { Telemetry } from '../../engine/telemetry/otel.ts';
 import type { RunningFlow, TraceEvent } from '../../engine/contracts.ts';
 import { joinPath } from '../../model/paths.ts';
 import type { FlowDocument, UpgraderNode } from '../../model/types.ts';
-import { CliError, EXIT_BAD_INPUT, EXIT_OK } from '../main.ts';
+import { CliError, EXIT_BAD_INPUT, EXIT_OK } from '../errors.ts';
 
 export interface RunOptions {
   port?: string;
