@@ -8,10 +8,16 @@ import * as P from './protocol.ts';
 import { toFailure } from './snippets.ts';
 import { record } from './outbox.ts';
 import { H } from './state.ts';
-import { bucketOf } from '../metrics/buckets.ts';
 import type { Inv, NodeRt } from './state.ts';
 
 const pending: Inv[] = [];
+
+/** Index of the first duration bucket whose upper bound holds `ms` (the first one, usually). */
+function bucketOf(ms: number): number {
+  const bounds = P.BUCKET_BOUNDS_MS;
+  for (let i = 0; i < bounds.length; i++) if (ms <= (bounds[i] as number)) return i;
+  return bounds.length;
+}
 let tokens = 0;
 let lastRefill = 0;
 

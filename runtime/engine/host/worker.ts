@@ -15,7 +15,6 @@ import { loadSnippet, nodeOfStack, toFailure, describe } from './snippets.ts';
 import { HostConnection, makeLogger, nodeContext, normalizeData, serviceBase } from './objects.ts';
 import type { ServiceRuntime } from './objects.ts';
 import { H } from './state.ts';
-import { BUCKET_SLOTS } from '../metrics/buckets.ts';
 import type { NodeRt } from './state.ts';
 import { flush, forgetDirty, note, push1, record, scheduleFlush, setLastSeq, settleRequest, sink } from './outbox.ts';
 import { invoke } from './invoke.ts';
@@ -71,7 +70,7 @@ function loadProgram(program: HostProgram): void {
     if (!source) return undefined;
     const logger = makeLogger(nodeId, sink);
     let stat = H.stats.get(nodeId);
-    if (!stat) H.stats.set(nodeId, (stat = { count: 0, errors: 0, totalMs: 0, maxMs: 0, buckets: new Array<number>(BUCKET_SLOTS).fill(0) }));
+    if (!stat) H.stats.set(nodeId, (stat = { count: 0, errors: 0, totalMs: 0, maxMs: 0, buckets: new Array<number>(P.BUCKET_SLOTS).fill(0) }));
     const idx = program.nodeIds.indexOf(nodeId);
     // Module code runs now: if it never finishes, the watchdog must know whose it is.
     const slots = H.slots;

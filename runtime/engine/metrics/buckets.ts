@@ -1,20 +1,11 @@
 /**
- * Handler-duration buckets, shared by the handler host (which counts each invocation into one)
- * and the main thread (which turns the counts into `wsflow_handler_duration_seconds` and the
- * designer's p50/p99). Upper bounds in milliseconds; one more slot counts everything above.
- * Snippets usually take microseconds, so the scale starts at 0.1 ms.
+ * Handler-duration buckets on the main thread: the handler host counts each invocation into one
+ * (bounds in host/protocol.ts, the contract between the two threads); these helpers add windows
+ * up and estimate quantiles for the designer.
  */
-export const BUCKET_BOUNDS_MS: readonly number[] = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000];
+import { BUCKET_BOUNDS_MS } from '../host/protocol.ts';
 
-/** Slots per node: one per bound plus the overflow slot. */
-export const BUCKET_SLOTS = BUCKET_BOUNDS_MS.length + 1;
-
-/** Index of the first bucket whose upper bound holds `ms` (linear: the first one usually does). */
-export function bucketOf(ms: number): number {
-  const bounds = BUCKET_BOUNDS_MS;
-  for (let i = 0; i < bounds.length; i++) if (ms <= (bounds[i] as number)) return i;
-  return bounds.length;
-}
+export { BUCKET_BOUNDS_MS } from '../host/protocol.ts';
 
 /** Add `from` into `into` slot by slot. */
 export function addBuckets(into: number[], from: readonly number[]): void {
