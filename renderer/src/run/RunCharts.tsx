@@ -81,7 +81,7 @@ function Chart({ spec, series }: { spec: ChartSpec; series: RunSeries }) {
       scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.15 : 1] } },
       axes: [
         { ...axis, values: (_u, ticks) => ticks.map((t) => clock.format(new Date(t * 1000))) },
-        { ...axis, size: 46, values: (_u, ticks) => ticks.map((v) => `${+v.toFixed(2)}${spec.unit}`) },
+        { ...axis, size: 58, values: (_u, ticks) => ticks.map((v) => `${+v.toFixed(2)}${spec.unit}`) },
       ],
       series: [{}, ...spec.lines.map((l) => ({ label: l.label, stroke: cssColor(l.color, '#4f46e5'), width: 1.5, spanGaps: false, points: { show: false } }))],
     };
