@@ -18,6 +18,8 @@ const LAYERS = [
   ['export', 'runtime/export/**'],
   ['import', 'runtime/import/**'],
   ['lowcode', 'runtime/lowcode/**'],
+  // Flow-test types the studio protocol (and so the designer) shares; no code.
+  ['flowtest-contracts', 'runtime/flowtest/types.ts'],
   ['flowtest', 'runtime/flowtest/**'],
   ['connectors', 'runtime/connectors/**'],
   ['studio-protocol', 'runtime/studio/protocol.ts'],
@@ -36,7 +38,7 @@ const LAYERS = [
 export const ELEMENTS = LAYERS.map(([type, pattern]) => ({ type, pattern, mode: 'full' }));
 
 const ENGINE = ['engine', 'engine-contracts', 'engine-protocol'];
-const RUNTIME = ['model', 'api', 'check', 'export', 'import', 'lowcode', 'flowtest', 'connectors', 'engine', 'engine-contracts', 'studio-protocol'];
+const RUNTIME = ['model', 'api', 'check', 'export', 'import', 'lowcode', 'flowtest', 'flowtest-contracts', 'connectors', 'engine', 'engine-contracts', 'studio-protocol'];
 
 /** Layer -> the layers it may import (besides itself). */
 export const ALLOWED = {
@@ -45,18 +47,21 @@ export const ALLOWED = {
   'engine-contracts': ['model'],
   'engine-protocol': ['engine-contracts'],
   'engine-host': ['engine-protocol', 'model'],
-  engine: ['model', 'engine-contracts', 'engine-protocol'],
-  export: ['model', ...ENGINE],
+  // The chain compiler is pure (model only): chains become snippets before the engine sees them.
+  engine: ['model', 'lowcode', 'engine-contracts', 'engine-protocol'],
+  export: ['model', 'lowcode', ...ENGINE],
   import: ['model'],
-  check: ['model', 'api'],
+  check: ['model', 'api', 'lowcode'],
   lowcode: ['model'],
-  flowtest: ['model', 'check', ...ENGINE],
+  'flowtest-contracts': [],
+  flowtest: ['model', 'check', 'flowtest-contracts', ...ENGINE],
   connectors: ['model', ...ENGINE],
-  'studio-protocol': ['model', 'engine-contracts'],
+  'studio-protocol': ['model', 'engine-contracts', 'flowtest-contracts'],
   'studio-server': ['studio', ...RUNTIME],
   studio: ['studio-server', ...RUNTIME],
   cli: [...RUNTIME, 'studio', 'studio-server'],
-  renderer: ['model', 'api', 'studio-protocol'],
+  // lowcode: "View code" and "Convert to code" run the same pure compiler as the engine.
+  renderer: ['model', 'api', 'lowcode', 'studio-protocol'],
   electron: ['studio-protocol', 'electron-main'],
   'electron-main': ['electron', 'studio-protocol', 'studio-server'],
   tools: LAYERS.map(([type]) => type),

@@ -311,7 +311,7 @@ export async function exportTo(outDir: string, asyncapi: '2.6' | '3.0', force: b
   return client.call('export', { text: currentText(), outDir, asyncapi, force, ...(state.path ? { path: state.path } : {}) });
 }
 
-export async function importAsyncApi(source: { text: string; name: string } | { path: string }): Promise<void> {
+export async function importAsyncApi(source: ({ text: string; name: string } | { path: string }) & { allowUrls?: boolean }): Promise<void> {
   const result = await client.call('importAsyncApi', source);
   const parsed = parseFlow(result.yaml, result.suggestedPath);
   if (!parsed.flow) throw new Error('the importer produced a flow the designer cannot read');

@@ -11,7 +11,7 @@ import { emptyHistory, record, redo, undo, type History } from './model/history.
 
 export type Theme = 'light' | 'dark';
 export type Dialog = 'open' | 'saveAs' | 'export' | 'import' | 'newConfirm';
-export type BottomTab = 'problems' | 'trace' | 'clients' | 'metrics';
+export type BottomTab = 'problems' | 'trace' | 'clients' | 'tests' | 'metrics';
 
 export interface Toast {
   id: number;

@@ -12,7 +12,12 @@ import { startStudio, type StudioHandle } from '../../runtime/studio/server.ts';
 import { REPO } from '../../runtime/studio/renderer-build.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
-export const SCREENSHOTS = path.join(REPO, 'docs/screenshots');
+/**
+ * Where `shot()` writes: docs/screenshots/ (tracked, shown in the README and docs) only when
+ * `npm run screenshots` asks for it; otherwise a temp folder, so `npm test` changes nothing git
+ * tracks. The test still gets a real PNG to look at either way.
+ */
+export const SCREENSHOTS = process.env.WSFLOW_SCREENSHOTS === '1' ? path.join(REPO, 'docs/screenshots') : path.join(os.tmpdir(), 'wsflow-screenshots');
 
 export interface Harness {
   dir: string;

@@ -7,8 +7,10 @@ import { REPO_ROOT } from '../helpers/cli.ts';
 
 export const SAMPLES = ['chat', 'echo', 'choreo-chat', 'notifications'] as const;
 export type Sample = (typeof SAMPLES)[number];
+/** The samples plus their low-code twins (which share the samples' checks, not their goldens). */
+export type AnySample = Sample | 'chat-lowcode' | 'echo-lowcode';
 
-export function samplePath(sample: Sample): string {
+export function samplePath(sample: AnySample): string {
   return join(REPO_ROOT, 'samples', `${sample}.wsflow.yaml`);
 }
 
@@ -19,7 +21,13 @@ export function loadFlow(path: string): FlowDocument {
   return parsed.flow;
 }
 
-export function loadSample(sample: Sample): FlowDocument {
+/** The sample's tests (samples/NAME.wsflow.test.yaml), as the export copies them. */
+export function sampleTests(sample: AnySample): { fileName: string; content: string } {
+  const fileName = `${sample}.wsflow.test.yaml`;
+  return { fileName, content: readFileSync(join(REPO_ROOT, 'samples', fileName), 'utf8') };
+}
+
+export function loadSample(sample: AnySample): FlowDocument {
   return loadFlow(samplePath(sample));
 }
 

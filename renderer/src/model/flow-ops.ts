@@ -5,7 +5,7 @@
  */
 import { canConnect } from '../../../runtime/model/edges.ts';
 import type { FlowDocument, FlowEdge, FlowNode, HandlerEvent, NodeType, Position } from '../../../runtime/model/types.ts';
-import { HANDLER_EVENTS } from '../../../runtime/model/types.ts';
+import { HANDLER_EVENTS, isActionType } from '../../../runtime/model/types.ts';
 import { defaultSnippet } from './snippets.ts';
 
 export type ConnectOutcome = { ok: true; flow: FlowDocument } | { ok: false; reason: string };
@@ -14,7 +14,8 @@ export function emptyFlow(name = 'my-service'): FlowDocument {
   return { wsflow: 1, name, listener: { port: 9090 }, nodes: [], edges: [] };
 }
 
-const BASE_IDS: Record<NodeType, string> = {
+// Action nodes use their type as the base id (`reply`, `reply-2`, ...).
+const BASE_IDS: Partial<Record<NodeType, string>> = {
   upgrader: 'upgrader',
   service: 'service',
   onOpen: 'on-open',
@@ -36,10 +37,11 @@ export function freshId(flow: FlowDocument, base: string): string {
 }
 
 export function newNode(flow: FlowDocument, type: NodeType, position: Position): FlowNode {
-  const id = freshId(flow, BASE_IDS[type]);
+  const id = freshId(flow, BASE_IDS[type] ?? type);
   const at = { x: Math.round(position.x), y: Math.round(position.y) };
   if (type === 'upgrader') return { id, type, position: at, basePath: '/', upgradePath: '/' };
   if (type === 'service') return { id, type, position: at };
+  if (isActionType(type)) return { id, type, position: at };
   return { id, type, position: at, code: defaultSnippet(type) };
 }
 
@@ -57,14 +59,28 @@ export function removeElements(flow: FlowDocument, nodeIds: readonly string[], e
   return { ...flow, nodes, edges };
 }
 
-export function edgeKey(edge: Pick<FlowEdge, 'from' | 'to'>): string {
-  return `${edge.from}->${edge.to}`;
+export function edgeKey(edge: Pick<FlowEdge, 'from' | 'to' | 'port'>): string {
+  return edge.port ? `${edge.from}:${edge.port}->${edge.to}` : `${edge.from}->${edge.to}`;
 }
 
-export function connect(flow: FlowDocument, from: string, to: string): ConnectOutcome {
-  const verdict = canConnect(flow, from, to);
+/** Add an edge; `port` is the output of a branching action node (`then`, a switch case, ...). */
+export function connect(flow: FlowDocument, from: string, to: string, port?: string): ConnectOutcome {
+  const verdict = canConnect(flow, from, to, port);
   if (!verdict.ok) return verdict;
-  return { ok: true, flow: { ...flow, edges: [...flow.edges, { from, to }] } };
+  const edges = [...flow.edges, port ? { from, to, port } : { from, to }];
+  // Wiring a handler to its first action replaces the starter snippet it was created with
+  // (only when untouched: an edited snippet stays, and validation says to keep one of the two).
+  const source = flow.nodes.find((n) => n.id === from);
+  const target = flow.nodes.find((n) => n.id === to);
+  if (source && target && isActionType(target.type) && isHandlerType(source.type) && source.code === defaultSnippet(source.type)) {
+    const nodes = flow.nodes.map((n) => {
+      if (n.id !== from) return n;
+      const { code: _starter, ...rest } = n;
+      return rest as FlowNode;
+    });
+    return { ok: true, flow: { ...flow, nodes, edges } };
+  }
+  return { ok: true, flow: { ...flow, edges } };
 }
 
 export function moveNodes(flow: FlowDocument, positions: Readonly<Record<string, Position>>): FlowDocument {

@@ -6,6 +6,7 @@ import { useMemo, useState } from 'react';
 import type { TraceEvent } from '../../../runtime/studio/protocol.ts';
 import { jumpToProblem } from '../services.ts';
 import { useStudio, type BottomTab, type TraceRow } from '../store.ts';
+import { TestMarks, TestsPanel } from '../tests/TestsPanel.tsx';
 import { ClientsPanel } from './ClientsPanel.tsx';
 import { RunCharts } from '../run/RunCharts.tsx';
 
@@ -23,6 +24,7 @@ export function BottomPanels() {
     { id: 'problems', label: 'Problems', count: problems.length, alert: errors > 0 },
     { id: 'trace', label: 'Trace', count: traceCount || undefined },
     { id: 'clients', label: 'Test clients', count: clients || undefined },
+    { id: 'tests', label: 'Tests' },
     { id: 'metrics', label: 'Metrics' },
   ];
   return (
@@ -51,9 +53,11 @@ export function BottomPanels() {
           {tab === 'problems' && <ProblemsList />}
           {tab === 'trace' && <TraceList />}
           {tab === 'clients' && <ClientsPanel />}
+          {tab === 'tests' && <TestsPanel />}
           {tab === 'metrics' && <RunCharts />}
         </div>
       )}
+      <TestMarks />
     </section>
   );
 }

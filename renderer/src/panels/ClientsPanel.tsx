@@ -8,6 +8,7 @@ import type { UpgraderNode } from '../../../runtime/model/types.ts';
 import type { ClientEntry } from '../../../runtime/studio/protocol.ts';
 import { closeClient, openClient, sendClient } from '../services.ts';
 import { useStudio, type ClientView } from '../store.ts';
+import { RecordButton } from '../tests/RecordPanel.tsx';
 
 function fullPath(node: UpgraderNode): string {
   const a = (node.basePath ?? '/').replace(/\/+$/, '');
@@ -80,6 +81,7 @@ export function ClientsPanel() {
         </button>
         <span className="muted small mono">{run ? `${run.url}${concrete}` : 'Start the flow (F5) to connect clients.'}</span>
       </form>
+      <RecordButton />
       <div className="clients__list">
         {clients.map((c) => <ClientCard key={c.id} client={c} />)}
         {clients.length === 0 && <div className="empty-note">No clients yet. Open two to see a broadcast.</div>}
