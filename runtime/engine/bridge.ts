@@ -57,6 +57,8 @@ export interface BridgeOptions {
   /** how long an event may wait for its handler's promise before its connection is closed (ms) */
   settleMs: number;
   sampleRate: number;
+  /** the worker ships per-node statistics for /metrics even without a trace subscriber */
+  metrics?: boolean;
   sink: BridgeSink;
 }
 
@@ -159,7 +161,7 @@ export class HostBridge {
 
   // ---- worker lifecycle ----
   private createHost(): Host {
-    const init: HostControl = { type: 'init', program: this.program, slots: new SharedArrayBuffer(P.SLOTS_LENGTH * 4), tracing: this.tracing, sampleRate: this.options.sampleRate, settleMs: this.options.settleMs };
+    const init: HostControl = { type: 'init', program: this.program, slots: new SharedArrayBuffer(P.SLOTS_LENGTH * 4), tracing: this.tracing, metrics: this.options.metrics === true, sampleRate: this.options.sampleRate, settleMs: this.options.settleMs };
     return spawnHost(this.options.workerUrl, this.options.memoryMb, init, {
       message: (host, msg) => this.onMessage(host, msg),
       death: (host, why) => this.onDeath(host, why),

@@ -10,6 +10,7 @@ import type { IncomingCheck } from './incoming.ts';
 import type { FrameWatch, ServiceAdmission } from './security/limits.ts';
 import { closeForPolicy, frameOverdue } from './security/limits.ts';
 import type { TokenBucket } from './security/token-bucket.ts';
+import type { ServiceCounts } from './metrics/engine-metrics.ts';
 
 export interface ServiceRt {
   spec: ServiceSpec;
@@ -24,6 +25,8 @@ export interface ServiceRt {
   admission: ServiceAdmission;
   /** engine notes (trace) for connections closed by a limit */
   report(code: string, message: string): void;
+  /** messages in and out, read by /metrics (plain increments; kept across reloads) */
+  counts: ServiceCounts;
 }
 
 export interface ConnRecord {

@@ -117,7 +117,8 @@ export type TraceEvent =
       messagesOut: number;
       /** Invocations that happened but were not sent as individual `invoke` events. */
       sampledOut: number;
-      perNode: Record<string, { count: number; errors: number; totalMs: number; maxMs: number }>;
+      /** `buckets`: invocations per duration bucket, upper bounds in BUCKET_BOUNDS_MS (engine/metrics/buckets.ts) */
+      perNode: Record<string, { count: number; errors: number; totalMs: number; maxMs: number; buckets?: number[] }>;
     }
   | { kind: 'engine'; t: number; level: 'info' | 'warn' | 'error'; code: string; message: string; nodeId?: string };
 
@@ -142,9 +143,14 @@ export interface EngineOptions {
   /** Max individual `invoke` trace events per second (default 200); summaries every 250 ms. */
   traceSampleRate?: number;
   /** Serve `wss://` with this certificate chain and private key (PEM). */
-  tls?: { cert: string | Buffer; key: string | Buffer };
+  tls?: { cert: string | Uint8Array; key: string | Uint8Array };
   /** Where `${env.NAME}` in auth fields is read from (default `process.env`). */
   env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Serve Prometheus metrics at `GET /metrics` on the listener port (default off here; `wsflow run`
+   * and the exported service turn it on unless `WSFLOW_METRICS=off`, see metrics/settings.ts).
+   */
+  metrics?: boolean;
 }
 
 export interface RunningFlow {

@@ -31,6 +31,12 @@ import { Admission, connectionBucket, DEFAULT_HANDSHAKE_TIMEOUT_MS } from './sec
 import { defaultConnectionCap } from './security/fd-limit.ts';
 import { isCredentialMarker } from './security/credentials.ts';
 import { take } from './security/token-bucket.ts';
+import { EngineMetrics } from './metrics/engine-metrics.ts';
+
+/** PEM text or bytes (EngineOptions speaks Uint8Array so the renderer can read the contract without Node types). */
+function pem(value: string | Uint8Array): string | Buffer {
+  return typeof value === 'string' ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+}
 
 /** Unfinished events (3 slots each) per connection before its socket is no longer read, and again. */
 const PAUSE_AT = 3 * 256;
@@ -59,6 +65,8 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
   private readonly adapter: ClusterAdapter;
   private readonly bridge: HostBridge;
   private readonly trace: TraceHub;
+  /** Prometheus metrics, when `options.metrics` (GET /metrics on this port) */
+  private readonly metrics: EngineMetrics | undefined;
   private drained: (() => void) | undefined;
   private guards: (RouteGuard | undefined)[];
   readonly admission: Admission;
@@ -78,6 +86,13 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
       (on) => this.bridge?.setTracing(on),
     );
     for (const spec of this.topology.services) this.addService(spec);
+    this.metrics = options.metrics
+      ? new EngineMetrics({
+          services: () => this.services.map((s) => ({ id: s.spec.id, open: s.conns.size, counts: s.counts })),
+          adapterStats: () => this.adapter.stats(),
+        })
+      : undefined;
+    this.metrics?.seedNodes(Object.keys(this.topology.program.snippets));
     const budgetMs = options.handlerBudgetMs ?? compiled.flow.settings?.handlerBudgetMs ?? 1000;
     this.bridge = new HostBridge({
       workerUrl,
@@ -86,13 +101,17 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
       memoryMb: options.handlerMemoryMb ?? DEFAULT_HANDLER_MEMORY_MB,
       settleMs: options.handlerSettleMs ?? DEFAULT_SETTLE_MS,
       sampleRate: options.traceSampleRate ?? 200,
+      metrics: this.metrics !== undefined,
       sink: this,
     });
     // Node drops a client that has not sent a complete request (upgrade or plain) in time: slowloris.
     const handshakeMs = compiled.flow.settings?.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS;
     const serverOptions = { headersTimeout: handshakeMs, requestTimeout: handshakeMs, connectionsCheckingInterval: Math.min(1000, Math.max(50, Math.floor(handshakeMs / 4))) };
-    const onRequest = (req: IncomingMessage, res: import('node:http').ServerResponse) => answerPlainRequest(req, res, (p) => this.topology.routes.some((r) => r.path.match(p)));
-    this.server = options.tls ? createTlsServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key }, onRequest) : createServer(serverOptions, onRequest);
+    const onRequest = (req: IncomingMessage, res: import('node:http').ServerResponse) => {
+      if (this.metrics?.handle(req, res)) return;
+      answerPlainRequest(req, res, (p) => this.topology.routes.some((r) => r.path.match(p)));
+    };
+    this.server = options.tls ? createTlsServer({ ...serverOptions, cert: pem(options.tls.cert), key: pem(options.tls.key) }, onRequest) : createServer(serverOptions, onRequest);
     this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => handleUpgrade(this, req, socket, head));
   }
 
@@ -166,6 +185,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
   }
 
   rejected(path: string, status: number, reason: string, upgraderId?: string): void {
+    this.metrics?.upgrade(upgraderId ?? '', status);
     if (this.trace.active) this.trace.emit({ kind: 'connection', t: Date.now(), state: 'rejected', connectionId: '', upgraderId, path, status, reason });
   }
 
@@ -209,6 +229,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
       this.byId.set(rec.id, rec);
       svc.conns.add(rec);
       this.openCount++;
+      this.metrics?.upgrade(route.upgrader.id, 101);
       this.adapter.connectionOpened(svc.spec.id, rec.id);
       this.wire(rec);
       if (acceptance.firstMessage !== undefined) this.sendTo1(rec, acceptance.firstMessage);
@@ -232,6 +253,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       this.messagesIn++;
       rec.frame.frames++;
+      svc.counts.received++;
       if (svc.idleMs > 0) rec.lastSeen = Date.now();
       if (rec.quarantined || rec.cut) return;
       if (rec.bucket && !take(rec.bucket, Date.now())) return this.overRate(rec);
@@ -288,7 +310,10 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
   }
 
   private sendTo1(rec: ConnRecord, data: string | Uint8Array): void {
-    if (rec.open && sendChecked(rec, data, typeof data === 'string' ? TEXT : BINARY)) this.messagesOut++;
+    if (rec.open && sendChecked(rec, data, typeof data === 'string' ? TEXT : BINARY)) {
+      this.messagesOut++;
+      rec.svc.counts.sent++;
+    }
   }
 
   private forget(rec: ConnRecord): void {
@@ -300,7 +325,10 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
   // ---------------------------------------------------------------- BridgeSink
   send(connNum: number, data: string | Uint8Array): void {
     const rec = this.byNum.get(connNum);
-    if (rec && rec.open && sendChecked(rec, data, typeof data === 'string' ? TEXT : BINARY)) this.messagesOut++;
+    if (rec && rec.open && sendChecked(rec, data, typeof data === 'string' ? TEXT : BINARY)) {
+      this.messagesOut++;
+      rec.svc.counts.sent++;
+    }
   }
 
   done(connNum: number): void {
@@ -328,7 +356,10 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
   }
 
   private deliverLocal(d: Delivery): void {
-    this.messagesOut += deliverLocal(d, this.byId, this.byService);
+    const sent = deliverLocal(d, this.byId, this.byService);
+    this.messagesOut += sent;
+    const svc = this.byService.get(d.service);
+    if (svc) svc.counts.sent += sent;
   }
 
   close(connNum: number, code: number, reason: string): void {
@@ -360,6 +391,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
   }
 
   workerStats(delta: StatsDelta): void {
+    this.metrics?.addStats(delta);
     if (this.trace.active) this.trace.addStats(delta);
   }
 
@@ -368,6 +400,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
   }
 
   private reportFailure(error: SnippetFailure, connectionId: string, event: TraceEvent & { kind: 'invoke' } extends { event: infer E } ? E : never): void {
+    if (error.nodeId) this.metrics?.handlerError(error.nodeId);
     if (this.trace.active) this.trace.emit({ kind: 'invoke', t: Date.now(), nodeId: error.nodeId, connectionId, event, durationMs: 0, logs: [], error });
   }
 
@@ -454,6 +487,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
       for (const rec of gone.conns) rec.ws.close(1001, 'service removed');
     }
     for (const rec of this.byNum.values()) rec.info.serviceIdx = rec.svc.spec.idx;
+    this.metrics?.seedNodes(Object.keys(topology.program.snippets));
     this.bridge.reload(topology.program);
   }
 

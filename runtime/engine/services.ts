@@ -45,6 +45,7 @@ export function createService(spec: ServiceSpec, report: ServiceRt['report'] = (
     timers: [],
     admission: newAdmission(node),
     report,
+    counts: { received: 0, sent: 0 },
   };
   startSweeps(svc);
   return svc;

@@ -4,6 +4,7 @@
  */
 import type { TraceEvent, TraceSubscription } from './contracts.ts';
 import type { StatsDelta } from './host/protocol.ts';
+import { addBuckets } from './metrics/buckets.ts';
 
 export const SUMMARY_INTERVAL_MS = 250;
 
@@ -51,12 +52,13 @@ export class TraceHub {
     this.sampledOut += delta.sampledOut;
     for (const [id, s] of Object.entries(delta.perNode)) {
       const acc = this.perNode[id];
-      if (!acc) this.perNode[id] = { ...s };
+      if (!acc) this.perNode[id] = { ...s, buckets: s.buckets?.slice() };
       else {
         acc.count += s.count;
         acc.errors += s.errors;
         acc.totalMs += s.totalMs;
         acc.maxMs = Math.max(acc.maxMs, s.maxMs);
+        if (s.buckets) addBuckets((acc.buckets ??= []), s.buckets);
       }
     }
   }

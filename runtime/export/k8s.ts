@@ -35,7 +35,12 @@ export function k8sManifests(plan: ExportPlan): string {
       replicas: 1,
       selector: { matchLabels: selector },
       template: {
-        metadata: { labels },
+        metadata: {
+          labels,
+          // The common Prometheus pod-discovery convention; the service serves GET /metrics on its
+          // listener port unless WSFLOW_METRICS=off (docs/observability.md).
+          annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(port), 'prometheus.io/path': '/metrics' },
+        },
         spec: {
           // Longer than the engine's drain, so clients get their 1001 close before SIGKILL.
           terminationGracePeriodSeconds: gracePeriodSeconds(plan),

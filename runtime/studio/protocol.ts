@@ -169,6 +169,11 @@ export interface RunStats {
   outPerSec: number;
   /** Nodes that ran in the last window (for canvas highlights), with counts and errors. */
   perNode: Record<string, { count: number; errors: number }>;
+  /**
+   * Handler duration over the last window, all nodes together, from the engine's duration
+   * buckets (so approximate within a bucket); null when nothing ran.
+   */
+  latency?: { p50Ms: number; p99Ms: number } | null;
 }
 
 export type StudioEvent =

@@ -9,6 +9,7 @@
  */
 import type { RunningFlow, TraceEvent } from '../engine/contracts.ts';
 import type { RunStats, StudioEvent } from './protocol.ts';
+import { addBuckets, quantileMs } from '../engine/metrics/buckets.ts';
 
 const FLUSH_MS = 150;
 const STATS_MS = 500;
@@ -20,6 +21,8 @@ export class TraceRelay {
   private plainInBatch = 0;
   private dropped = 0;
   private perNode: RunStats['perNode'] = {};
+  /** handler durations of the current stats window, per bucket (engine/metrics/buckets.ts) */
+  private buckets: number[] = [];
   private lastStats: { t: number; messagesIn: number; messagesOut: number };
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly subscription: { unsubscribe(): void };
@@ -41,6 +44,7 @@ export class TraceRelay {
         const entry = (this.perNode[nodeId] ??= { count: 0, errors: 0 });
         entry.count += counts.count;
         entry.errors += counts.errors;
+        if (counts.buckets) addBuckets(this.buckets, counts.buckets);
       }
       return;
     }
@@ -79,8 +83,10 @@ export class TraceRelay {
       inPerSec: Math.round((stats.messagesIn - this.lastStats.messagesIn) / seconds),
       outPerSec: Math.round((stats.messagesOut - this.lastStats.messagesOut) / seconds),
       perNode: this.perNode,
+      latency: latencyOf(this.buckets),
     };
     this.perNode = {};
+    this.buckets = [];
     this.lastStats = { t: now, messagesIn: stats.messagesIn, messagesOut: stats.messagesOut };
     this.emit({ event: 'stats', stats: out });
   }
@@ -90,4 +96,10 @@ export class TraceRelay {
     for (const timer of this.timers) clearInterval(timer);
     this.subscription.unsubscribe();
   }
+}
+
+function latencyOf(buckets: readonly number[]): RunStats['latency'] {
+  const p50 = quantileMs(buckets, 0.5);
+  const p99 = quantileMs(buckets, 0.99);
+  return p50 === undefined || p99 === undefined ? null : { p50Ms: p50, p99Ms: p99 };
 }

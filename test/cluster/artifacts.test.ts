@@ -30,6 +30,7 @@ describe('clusterArtifacts', () => {
     expect(first.map((f) => f.path)).toEqual([
       'cluster/docker-compose.yml',
       'cluster/nginx.conf',
+      'cluster/prometheus.yml',
       'k8s/cluster/chat-app.yaml',
       'k8s/cluster/redis-secret.yaml',
       'k8s/cluster/redis.yaml',
@@ -40,7 +41,7 @@ describe('clusterArtifacts', () => {
   it('composes redis, two replicas sharing it and a proxy', () => {
     const compose = parse(files().get('cluster/docker-compose.yml')!) as Obj;
     const names = Object.keys(compose.services);
-    expect(names).toEqual(['redis', 'chat-app-1', 'chat-app-2', 'proxy']);
+    expect(names).toEqual(['redis', 'chat-app-1', 'chat-app-2', 'proxy', 'prometheus']);
     for (const replica of ['chat-app-1', 'chat-app-2']) {
       const service = compose.services[replica];
       expect(service.environment.REDIS_URL).toBe('redis://redis:6379');
@@ -52,6 +53,11 @@ describe('clusterArtifacts', () => {
     expect(compose.services.redis.image).toMatch(/^redis:\d+\.\d+\.\d+-alpine$/);
     expect(compose.services.proxy.ports).toEqual(['9090:9090']);
     expect(compose.services.proxy.volumes).toEqual(['./nginx.conf:/etc/nginx/nginx.conf:ro']);
+    // Prometheus only on request (compose profile), on a host port the flow does not use.
+    expect(compose.services.prometheus.profiles).toEqual(['metrics']);
+    expect(compose.services.prometheus.ports).toEqual(['9091:9090']);
+    const prometheus = parse(files().get('cluster/prometheus.yml')!) as Obj;
+    expect(prometheus.scrape_configs[0].static_configs[0].targets).toEqual(['chat-app-1:9090', 'chat-app-2:9090']);
   });
 
   it('proxies WebSocket upgrades to both replicas', () => {

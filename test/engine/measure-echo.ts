@@ -5,8 +5,10 @@
  *
  *   node --import tsx test/engine/measure-echo.ts [--clients 64] [--seconds 5] [--rounds 1] [--modes a,b]
  *
- * Modes: raw, engine-notrace, engine-trace, engine-secured (the same echo with an apiKey `auth`,
- * `allowedOrigins` and every `limits` field set high enough never to trip: the cost of the checks).
+ * Modes: raw, engine-notrace, engine-trace (default), engine-secured (the same echo with an apiKey
+ * `auth`, `allowedOrigins` and every `limits` field set high enough never to trip: the cost of the
+ * checks), engine-metrics-off, engine-metrics-on (the /metrics A/B: metrics on, scraped every 5 s),
+ * engine-metrics-on-noscrape (on, never scraped). Ratios are against the first mode listed.
  *
  * Three processes per measurement: this orchestrator, the server under test and a separate load
  * generator (so the server's CPU is its own). Each client keeps one 64-byte text in flight. CPU
@@ -73,7 +75,8 @@ async function server(mode: string): Promise<void> {
   const { compileFlow, startFlow } = await import('../../runtime/engine/index.ts');
   const secured = mode === 'engine-secured';
   const flow = secured ? SECURED_FLOW : ECHO_FLOW;
-  const running = await startFlow(await compileFlow(flow), { port: 0, env: { BENCH_KEYS: 'bench-key' } });
+  // engine-metrics-on / -off: the A/B of GET /metrics (docs/observability.md); the others run without.
+  const running = await startFlow(await compileFlow(flow), { port: 0, env: { BENCH_KEYS: 'bench-key' }, metrics: mode.startsWith('engine-metrics-on') });
   if (secured) {
     process.stdout.write(`PORT ${running.port} /chat?api_key=bench-key\n`);
     return;
@@ -106,6 +109,8 @@ async function load(port: number, path: string, clients: number, seconds: number
     ),
   );
   for (const ws of sockets) ws.send(payload);
+  // With metrics on, scrape every 5 s (3x Prometheus' default 15 s) so that rendering counts too.
+  if (process.env.SCRAPE === '1') setInterval(() => void fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text()), 5000).unref();
   await new Promise((r) => setTimeout(r, 1000));
   const c0 = count;
   process.stdout.write('START\n');
@@ -155,7 +160,10 @@ async function measure(mode: string, clients: number, seconds: number): Promise<
       if (m) resolve([Number(m[1]), m[2] as string]);
     }),
   );
-  const gen = spawn(process.execPath, ['--import', 'tsx', SELF, 'load', String(port), path, String(clients), String(seconds)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const gen = spawn(process.execPath, ['--import', 'tsx', SELF, 'load', String(port), path, String(clients), String(seconds)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, SCRAPE: mode === 'engine-metrics-on' ? '1' : '0' },
+  });
   const ticksPerSecond = 100;
   let t0 = { all: 0, main: 0 };
   const result = await new Promise<{ msgs: number; ms: number; ticks: number; mainTicks: number }>((resolve) =>
@@ -188,14 +196,15 @@ else {
   const seconds = opt('seconds', 5);
   const rounds = opt('rounds', 1);
   const modesArg = args.indexOf('--modes');
-  const modes = modesArg >= 0 ? String(args[modesArg + 1]).split(',') : ['raw', 'engine-notrace', 'engine-trace'];
+  const modes = modesArg >= 0 ? (args[modesArg + 1] ?? '').split(',') : ['raw', 'engine-notrace', 'engine-trace'];
   const rows: Row[] = [];
   for (let r = 0; r < rounds; r++) for (const mode of modes) rows.push(await measure(mode, clients, seconds));
-  const rawUs = median(rows.filter((x) => x.mode === (modes.includes('raw') ? 'raw' : modes[0])).map((x) => x.usPerMsg));
+  const base = modes[0] as string;
+  const rawUs = median(rows.filter((x) => x.mode === base).map((x) => x.usPerMsg));
   process.stdout.write(`clients=${clients} seconds=${seconds} rounds=${rounds}\n`);
   const show = (label: string, row: Row) =>
     process.stdout.write(
-      `${label.padEnd(22)} ${row.rate.toFixed(0).padStart(8)} msg/s  ${row.usPerMsg.toFixed(1).padStart(6)} us CPU/msg (main thread ${row.mainUsPerMsg.toFixed(1)})  ${(row.usPerMsg / rawUs).toFixed(2)}x raw\n`,
+      `${label.padEnd(22)} ${row.rate.toFixed(0).padStart(8)} msg/s  ${row.usPerMsg.toFixed(1).padStart(6)} us CPU/msg (main thread ${row.mainUsPerMsg.toFixed(1)})  ${(row.usPerMsg / rawUs).toFixed(3)}x ${base}\n`,
     );
   for (const row of rows) show(row.mode, row);
   for (const mode of modes) {

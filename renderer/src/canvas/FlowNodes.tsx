@@ -8,6 +8,7 @@ import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import type { FlowNode, ServiceNode, UpgraderNode } from '../../../runtime/model/types.ts';
 import { ActionCard } from '../lowcode/ActionCard.tsx';
 import { firstCodeLine } from '../model/snippets.ts';
+import { NodeRunCounts } from '../run/NodeRunCounts.tsx';
 
 export interface CardData extends Record<string, unknown> {
   node: FlowNode;
@@ -85,6 +86,7 @@ export const UpgraderCard = memo(function UpgraderCard({ data, selected }: NodeP
           {node.code && <span className="chip chip--code">upgrade snippet</span>}
         </div>
       )}
+      {node.code && <NodeRunCounts nodeId={node.id} />}
       <Handle type="source" position={Position.Right} className="handle handle--source" />
     </div>
   );
@@ -131,6 +133,7 @@ export const HandlerCard = memo(function HandlerCard({ data, selected }: NodePro
         <Badge data={data} />
       </div>
       <code className="card__code" title={line}>{line || (data.chained ? 'chain of action nodes →' : '—')}</code>
+      <NodeRunCounts nodeId={node.id} />
       {/* A handler may start a chain of action nodes. */}
       <Handle type="source" position={Position.Right} className="handle handle--source" />
     </div>

@@ -6,6 +6,7 @@ import { useCommands } from '../app-context.tsx';
 import { useStudio, type BottomTab } from '../store.ts';
 import { TestMarks, TestsPanel } from '../tests/TestsPanel.tsx';
 import { ClientsPanel } from './ClientsPanel.tsx';
+import { RunCharts } from '../run/RunCharts.tsx';
 import { ProblemsList } from './ProblemsList.tsx';
 import { TraceList } from './TraceList.tsx';
 
@@ -24,6 +25,7 @@ export function BottomPanels({ height }: { height: number }) {
     { id: 'trace', label: 'Trace', count: traceCount || undefined },
     { id: 'clients', label: 'Test clients', count: clients || undefined },
     { id: 'tests', label: 'Tests' },
+    { id: 'metrics', label: 'Metrics' },
   ];
   return (
     <section className={`dock nokey ${open ? '' : 'dock--closed'}`} style={open ? { height } : undefined} aria-label="Bottom panel">
@@ -61,6 +63,7 @@ export function BottomPanels({ height }: { height: number }) {
           {tab === 'trace' && <TraceList />}
           {tab === 'clients' && <ClientsPanel />}
           {tab === 'tests' && <TestsPanel />}
+          {tab === 'metrics' && <RunCharts />}
         </div>
       )}
       <TestMarks />

@@ -6,6 +6,7 @@ import type { FlowDocument } from '../../../runtime/model/types.ts';
 import type { StudioEvent } from '../../../runtime/studio/protocol.ts';
 import { errorMessage, StudioCallError } from '../client.ts';
 import { runtimeErrorsOf } from '../model/runtime-errors.ts';
+import { recordRunStats, resetRunMetrics } from '../run/run-metrics.ts';
 import type { ServiceDeps } from './deps.ts';
 
 const RELOAD_DELAY_MS = 400;
@@ -38,9 +39,11 @@ export function createRunService({ client, store }: ServiceDeps, currentText: ()
         const firing = { ...state.firing };
         for (const [nodeId, counts] of Object.entries(event.stats.perNode)) if (counts.count > 0) firing[nodeId] = now;
         state.set({ stats: event.stats, firing });
+        recordRunStats(event.stats);
         break;
       }
       case 'run':
+        resetRunMetrics(event.state === 'running');
         if (event.state === 'running') state.set({ run: event.run });
         else {
           state.set({ run: undefined, stats: undefined, firing: {} });

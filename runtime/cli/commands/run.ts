@@ -8,6 +8,9 @@
 import { formatProblem, hasErrors, validateFlowFile } from '../../check/index.ts';
 import { compileFlow, SnippetCompileError, startFlow, TopologyError } from '../../engine/index.ts';
 import { RedisAdapterError, selectAdapter } from '../../engine/adapters/select.ts';
+import { metricsEnabled } from '../../engine/metrics/settings.ts';
+import { startTelemetry } from '../../engine/telemetry/otel.ts';
+import type { Telemetry } from '../../engine/telemetry/otel.ts';
 import type { RunningFlow, TraceEvent } from '../../engine/contracts.ts';
 import { joinPath } from '../../model/paths.ts';
 import type { FlowDocument, UpgraderNode } from '../../model/types.ts';
@@ -78,7 +81,7 @@ export async function startFlowFile(file: string, options: RunOptions): Promise<
     const compiled = await compileFlow(flow);
     // REDIS_URL (or settings.redisUrl) scales out through Redis; otherwise in-memory (docs/scale-out.md).
     const adapter = selectAdapter(flow, process.env);
-    running = await startFlow(compiled, { port, host: options.host ?? '127.0.0.1', handlerBudgetMs: budget, adapter, tls });
+    running = await startFlow(compiled, { port, host: options.host ?? '127.0.0.1', handlerBudgetMs: budget, adapter, tls, metrics: metricsEnabled(process.env) });
   } catch (error) {
     if (error instanceof SnippetCompileError) {
       for (const e of [error, ...error.others]) {
@@ -107,6 +110,13 @@ export async function run(file: string, options: RunOptions): Promise<number> {
     if (options.trace) process.stderr.write(`${JSON.stringify(event)}\n`);
     for (const line of describeEvent(event)) process.stderr.write(`${line}\n`);
   });
+  // OpenTelemetry only when OTEL_EXPORTER_OTLP_ENDPOINT is set (docs/observability.md).
+  let telemetry: Telemetry | undefined;
+  try {
+    telemetry = await startTelemetry(running, flow, process.env);
+  } catch (error) {
+    process.stderr.write(`wsflow: OpenTelemetry is off: ${error instanceof Error ? error.message : String(error)}\n`);
+  }
   process.stdout.write(`${flow.name}: serving ${running.url} (${servedPaths(flow).join(', ')})\n`);
 
   return new Promise<number>((resolve) => {
@@ -114,13 +124,16 @@ export async function run(file: string, options: RunOptions): Promise<number> {
     const stop = () => {
       if (stopping) return;
       stopping = true;
-      running.stop().then(
-        () => resolve(EXIT_OK),
-        (error: unknown) => {
-          process.stderr.write(`wsflow: stop failed: ${error instanceof Error ? error.message : String(error)}\n`);
-          resolve(1);
-        },
-      );
+      running
+        .stop()
+        .then(() => telemetry?.shutdown().catch(() => undefined))
+        .then(
+          () => resolve(EXIT_OK),
+          (error: unknown) => {
+            process.stderr.write(`wsflow: stop failed: ${error instanceof Error ? error.message : String(error)}\n`);
+            resolve(1);
+          },
+        );
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

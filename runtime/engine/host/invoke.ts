@@ -11,6 +11,13 @@ import { H } from './state.ts';
 import type { Inv, NodeRt } from './state.ts';
 
 const pending: Inv[] = [];
+
+/** Index of the first duration bucket whose upper bound holds `ms` (the first one, usually). */
+function bucketOf(ms: number): number {
+  const bounds = P.BUCKET_BOUNDS_MS;
+  for (let i = 0; i < bounds.length; i++) if (ms <= (bounds[i] as number)) return i;
+  return bounds.length;
+}
 let tokens = 0;
 let lastRefill = 0;
 
@@ -62,6 +69,7 @@ function finish(inv: Inv, failure: SnippetFailure | null, event: EngineEvent): S
   stat.count++;
   stat.totalMs += ms;
   if (ms > stat.maxMs) stat.maxMs = ms;
+  (stat.buckets[bucketOf(ms)] as number)++;
   if (failure) stat.errors++;
   if (failure || inv.logs || (H.tracing && takeToken(now))) {
     const rec: InvokeRecord = { t: Date.now(), nodeId: inv.node.id, connectionId: inv.connId, event, durationMs: ms, logs: inv.logs ?? [] };

@@ -27,6 +27,12 @@ export function setLastSeq(seq: number): void {
 }
 let flushScheduled = false;
 let lastStats = performance.now();
+let statsTimer: NodeJS.Timeout | undefined;
+
+function hasUnshippedStats(): boolean {
+  for (const s of H.stats.values()) if (s.count > 0) return true;
+  return false;
+}
 
 export function scheduleFlush(): void {
   if (!flushScheduled) {
@@ -45,7 +51,7 @@ export function flush(): void {
     }
   }
   dirty.clear();
-  if (H.tracing) {
+  if (H.tracing || H.metrics) {
     const now = performance.now();
     if (now - lastStats >= 250) {
       lastStats = now;
@@ -53,12 +59,19 @@ export function flush(): void {
       let any = H.sampledOut > 0;
       for (const [id, s] of H.stats) {
         if (s.count === 0) continue;
-        perNode[id] = { count: s.count, errors: s.errors, totalMs: s.totalMs, maxMs: s.maxMs };
+        perNode[id] = { count: s.count, errors: s.errors, totalMs: s.totalMs, maxMs: s.maxMs, buckets: s.buckets.slice() };
         s.count = s.errors = s.totalMs = s.maxMs = 0;
+        s.buckets.fill(0);
         any = true;
       }
       if (any) out.push(P.ACT_STATS, { perNode, sampledOut: H.sampledOut } satisfies P.StatsDelta);
       H.sampledOut = 0;
+    } else if (!statsTimer && hasUnshippedStats()) {
+      // The last invocations before a quiet spell must reach /metrics too, not wait for traffic.
+      statsTimer = setTimeout(() => {
+        statsTimer = undefined;
+        scheduleFlush();
+      }, 250 - (now - lastStats));
     }
   }
   out[0] = lastSeq;

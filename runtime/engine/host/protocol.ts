@@ -155,6 +155,8 @@ export interface HostInit {
   program: HostProgram;
   slots: SharedArrayBuffer;
   tracing: boolean;
+  /** ship per-node statistics (StatsDelta) even without a trace subscriber */
+  metrics: boolean;
   sampleRate: number;
   /** how long an event may wait for its handler's promise (ms) */
   settleMs: number;
@@ -169,9 +171,20 @@ export type HostControl =
 export type InvokeRecord = Omit<Extract<TraceEvent, { kind: 'invoke' }>, 'kind'>;
 
 export interface StatsDelta {
-  perNode: Record<string, { count: number; errors: number; totalMs: number; maxMs: number }>;
+  perNode: Record<string, NodeStats>;
   sampledOut: number;
 }
+
+/**
+ * Handler-duration buckets of `NodeStats.buckets`: upper bounds in milliseconds, plus one slot
+ * above the last. Snippets usually take microseconds, so the scale starts at 0.1 ms. The main
+ * thread turns them into `wsflow_handler_duration_seconds` and the designer's p50/p99.
+ */
+export const BUCKET_BOUNDS_MS: readonly number[] = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000];
+export const BUCKET_SLOTS = BUCKET_BOUNDS_MS.length + 1;
+
+/** Invocations of one node in a window; `buckets` counts them per duration bucket (metrics/buckets.ts). */
+export type NodeStats = { count: number; errors: number; totalMs: number; maxMs: number; buckets?: number[] };
 
 export interface EngineNote {
   level: 'info' | 'warn' | 'error';

@@ -11,6 +11,8 @@ export interface Stat {
   errors: number;
   totalMs: number;
   maxMs: number;
+  /** invocations per duration bucket (metrics/buckets.ts) */
+  buckets: number[];
 }
 
 export interface NodeRt {
@@ -39,6 +41,8 @@ export const H = {
   /** blame slots shared with the main thread (replaced by the one `init` brings) */
   slots: new Int32Array(new SharedArrayBuffer(P.SLOTS_LENGTH * 4)),
   tracing: false,
+  /** per-node statistics go to the main thread also without a trace subscriber (for /metrics) */
+  metrics: false,
   sampleRate: 200,
   sampledOut: 0,
   /** the invocation whose synchronous part is running */

@@ -80,7 +80,7 @@ function loadProgram(program: HostProgram): void {
     if (!source) return undefined;
     const logger = makeLogger(nodeId, sink);
     let stat = H.stats.get(nodeId);
-    if (!stat) H.stats.set(nodeId, (stat = { count: 0, errors: 0, totalMs: 0, maxMs: 0 }));
+    if (!stat) H.stats.set(nodeId, (stat = { count: 0, errors: 0, totalMs: 0, maxMs: 0, buckets: new Array<number>(P.BUCKET_SLOTS).fill(0) }));
     const idx = program.nodeIds.indexOf(nodeId);
     // Module code runs now: if it never finishes, the watchdog must know whose it is.
     const slots = H.slots;
@@ -331,6 +331,7 @@ function control(msg: HostControl): void {
     case 'init':
       H.slots = new Int32Array(msg.slots);
       H.tracing = msg.tracing;
+      H.metrics = msg.metrics;
       H.sampleRate = msg.sampleRate;
       settleMs = msg.settleMs;
       sweeper ??= setInterval(sweepUnsettled, Math.max(50, Math.min(1000, settleMs / 4)));

@@ -7,16 +7,25 @@ import type { CompiledFlow, RunningFlow } from '../../engine/contracts.ts';
 import { selectAdapter } from '../../engine/adapters/select.ts';
 import { startFlow } from '../../engine/index.ts';
 import { applyEnv } from '../env.ts';
+import { metricsEnabled } from '../../engine/metrics/settings.ts';
+import { startTelemetry } from '../../engine/telemetry/otel.ts';
+import type { Telemetry } from '../../engine/telemetry/otel.ts';
 import { embedded } from './embedded.ts';
 import { loadTls, TLS_CERT_ENV, TLS_KEY_ENV } from '../../engine/security/tls.ts';
 import type { TlsFiles } from '../../engine/security/tls.ts';
+import { createLogger, logEvent } from './logger.ts';
+import type { Logger } from './logger.ts';
+
+const embeddedFlow = embedded;
+const log: Logger | undefined = embeddedFlow ? createLogger(embeddedFlow.flow.name) : undefined;
 
 function fail(message: string, code: number): never {
-  process.stderr.write(`${message}\n`);
+  if (log) log.fatal(message);
+  else process.stderr.write(`${message}\n`);
   process.exit(code);
 }
 
-async function serve(compiled: CompiledFlow): Promise<void> {
+async function serve(compiled: CompiledFlow, log: Logger): Promise<void> {
   const config = applyEnv(compiled.flow, process.env);
   if (config.errors.length > 0) fail(`${compiled.flow.name}: ${config.errors.join('; ')}`, 2);
   const flow = config.flow;
@@ -42,48 +51,45 @@ async function serve(compiled: CompiledFlow): Promise<void> {
       adapter,
       tls,
       hostWorkerUrl: new URL('./handler-host.mjs', import.meta.url),
+      metrics: metricsEnabled(process.env),
     },
   );
-  // Snippet failures and engine warnings go to stderr as JSON lines (container logs); the
-  // sampled invocation stream only with WSFLOW_TRACE=1.
+  // ctx.log lines, snippet failures and engine warnings as JSON lines (logger.ts); the sampled
+  // invocation stream only with WSFLOW_TRACE=1.
   const traceAll = process.env.WSFLOW_TRACE === '1';
-  running.subscribe((event) => {
-    if (traceAll) {
-      process.stderr.write(`${JSON.stringify(event)}\n`);
-      return;
-    }
-    if (event.kind === 'invoke') {
-      // ctx.log output of the snippets: info to stdout, warn/error to stderr, one JSON line each.
-      for (const log of event.logs) {
-        const line = `${JSON.stringify({ t: log.t, level: log.level, nodeId: event.nodeId, connectionId: event.connectionId, message: log.message })}\n`;
-        (log.level === 'info' ? process.stdout : process.stderr).write(line);
-      }
-      if (event.error) process.stderr.write(`${JSON.stringify({ t: event.t, level: 'error', ...event.error, connectionId: event.connectionId })}\n`);
-    } else if (event.kind === 'engine' && event.level !== 'info') {
-      process.stderr.write(`${JSON.stringify(event)}\n`);
-    }
-  });
-  process.stdout.write(`${flow.name} listening on ${running.url}\n`);
+  running.subscribe((event) => logEvent(log, event, traceAll));
+  // OpenTelemetry only when OTEL_EXPORTER_OTLP_ENDPOINT is set (docs/observability.md).
+  let telemetry: Telemetry | undefined;
+  try {
+    telemetry = await startTelemetry(running, flow, process.env);
+  } catch (error) {
+    log.warn(`OpenTelemetry is off: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  log.info({ url: running.url, metrics: metricsEnabled(process.env), tracing: telemetry !== undefined }, `${flow.name} listening on ${running.url}`);
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    process.stdout.write(`${signal}: closing connections\n`);
+    log.info(`${signal}: closing connections`);
     const drainTimeoutMs = flow.settings?.drainTimeoutMs;
-    running.stop(typeof drainTimeoutMs === 'number' ? { drainTimeoutMs } : undefined).then(
-      () => process.exit(0),
-      (error: unknown) => fail(`stop failed: ${error instanceof Error ? error.message : String(error)}`, 1),
-    );
+    running
+      .stop(typeof drainTimeoutMs === 'number' ? { drainTimeoutMs } : undefined)
+      .then(() => telemetry?.shutdown().catch(() => undefined))
+      .then(
+        () => process.exit(0),
+        (error: unknown) => fail(`stop failed: ${error instanceof Error ? error.message : String(error)}`, 1),
+      );
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 }
 
-const compiled = embedded ?? fail('this entry runs only inside the bundle written by `wsflow export`', 1);
-serve(compiled).catch((error: unknown) => {
+if (!embeddedFlow || !log) fail('this entry runs only inside the bundle written by `wsflow export`', 1);
+const flowName = embeddedFlow.flow.name;
+serve(embeddedFlow, log).catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
   // A missing ${env.NAME} for auth is bad configuration (2), like a bad setting.
   const badInput = (error as { code?: unknown }).code === 'WSF_AUTH_CONFIG';
-  fail(`${compiled.flow.name}: could not start: ${message}`, badInput ? 2 : 1);
+  fail(`${flowName}: could not start: ${message}`, badInput ? 2 : 1);
 });

@@ -1,0 +1,140 @@
+/**
+ * The engine's Prometheus metrics (names fixed by the design notes, "Metrics and traces"):
+ * `wsflow_connections{service}`, `wsflow_messages_received_total{service}`,
+ * `wsflow_messages_sent_total{service}`, `wsflow_handler_duration_seconds{node}`,
+ * `wsflow_handler_errors_total{node}`, `wsflow_upgrades_total{upgrader,status}`, the Redis
+ * adapter's `wsflow_redis_up` / `wsflow_redis_undelivered_total` when it is in use, and
+ * prom-client's default process metrics.
+ *
+ * Nothing here runs per message: the engine increments plain numbers on its service records and
+ * these gauges and counters read them when scraped; handler durations arrive as bucket counts
+ * from the handler host every 250 ms. Label values are service ids, node ids and status codes
+ * only (bounded by the flow), never connection ids or request paths.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { StatsDelta } from '../host/protocol.ts';
+import { BucketHistogram } from './histogram.ts';
+
+/** Plain counters kept on each service record (incremented on the hot path, nothing else). */
+export interface ServiceCounts {
+  received: number;
+  sent: number;
+}
+
+export interface MetricsSource {
+  /** the services served now */
+  services(): Iterable<{ id: string; open: number; counts: ServiceCounts }>;
+  /** the cluster adapter's counters (ClusterAdapter.stats) */
+  adapterStats(): Record<string, number>;
+}
+
+export const METRICS_PATH = '/metrics';
+
+export class EngineMetrics {
+  readonly registry = new Registry();
+  private readonly upgrades: Counter<'upgrader' | 'status'>;
+  private readonly errors: Counter<'node'>;
+  private readonly durations: BucketHistogram;
+
+  constructor(source: MetricsSource) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry });
+    new Gauge({
+      name: 'wsflow_connections',
+      help: 'Open WebSocket connections per service on this instance.',
+      labelNames: ['service'],
+      registers,
+      collect() {
+        this.reset();
+        for (const s of source.services()) this.set({ service: s.id }, s.open);
+      },
+    });
+    const perService = (name: string, help: string, pick: (c: ServiceCounts) => number) =>
+      new Counter({
+        name,
+        help,
+        labelNames: ['service'],
+        registers,
+        collect() {
+          this.reset();
+          for (const s of source.services()) this.inc({ service: s.id }, pick(s.counts));
+        },
+      });
+    perService('wsflow_messages_received_total', 'Messages (text and binary frames) received from clients per service.', (c) => c.received);
+    perService('wsflow_messages_sent_total', 'Messages sent to clients per service (replies, broadcasts and targeted sends, one per recipient).', (c) => c.sent);
+    this.durations = new BucketHistogram('wsflow_handler_duration_seconds', 'Duration of handler and upgrade snippet invocations per node.', this.registry);
+    this.errors = new Counter({ name: 'wsflow_handler_errors_total', help: 'Failed invocations per node (thrown, rejected, timed out, crashed).', labelNames: ['node'], registers });
+    this.upgrades = new Counter({
+      name: 'wsflow_upgrades_total',
+      help: 'WebSocket upgrade requests by upgrader node and HTTP status (101 = accepted; upgrader is empty when no route matched).',
+      labelNames: ['upgrader', 'status'],
+      registers,
+    });
+    if ('redisUp' in source.adapterStats()) this.redis(source, registers);
+  }
+
+  private redis(source: MetricsSource, registers: Registry[]): void {
+    new Gauge({
+      name: 'wsflow_redis_up',
+      help: '1 while the Redis cluster adapter is connected (publish and subscribe), else 0.',
+      registers,
+      collect() {
+        this.set(source.adapterStats().redisUp ?? 0);
+      },
+    });
+    new Counter({
+      name: 'wsflow_redis_undelivered_total',
+      help: 'Broadcasts and targeted sends that could not reach other instances (Redis unreachable).',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(source.adapterStats().undelivered ?? 0);
+      },
+    });
+  }
+
+  upgrade(upgrader: string, status: number): void {
+    this.upgrades.inc({ upgrader, status: String(status) });
+  }
+
+  handlerError(node: string): void {
+    this.errors.inc({ node });
+  }
+
+  /** Statistics of the handler host since its last delta. */
+  addStats(delta: StatsDelta): void {
+    for (const [node, stats] of Object.entries(delta.perNode)) {
+      this.durations.add(node, stats);
+      if (stats.errors > 0) this.errors.inc({ node }, stats.errors);
+    }
+  }
+
+  /** Nodes with a snippet appear with zero counts before they first run. */
+  seedNodes(nodeIds: readonly string[]): void {
+    for (const node of nodeIds) {
+      this.durations.seed(node);
+      this.errors.inc({ node }, 0);
+    }
+  }
+
+  /** Answers `GET|HEAD /metrics`; false for every other request. */
+  handle(req: IncomingMessage, res: ServerResponse): boolean {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    if ((q < 0 ? url : url.slice(0, q)) !== METRICS_PATH) return false;
+    this.registry.metrics().then(
+      (text) => {
+        res.writeHead(200, { 'content-type': this.registry.contentType, 'content-length': Buffer.byteLength(text) });
+        res.end(req.method === 'HEAD' ? undefined : text);
+      },
+      (error: unknown) => {
+        const body = `metrics unavailable: ${error instanceof Error ? error.message : String(error)}\n`;
+        res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+        res.end(body);
+      },
+    );
+    return true;
+  }
+}

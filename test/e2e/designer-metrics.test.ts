@@ -1,0 +1,96 @@
+/**
+ * The run panel's charts in real Chromium: the echo sample runs, a test client outside the
+ * browser sends messages over a real socket, and the Metrics tab's charts move (more points,
+ * different pixels, non-zero rates and a latency), while the onText card counts its runs.
+ * The screenshot goes to a temp folder; WSFLOW_SCREENSHOTS=1 saves it as
+ * docs/screenshots/designer-metrics.png instead (an explicit opt-in, never in a plain test run).
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureRendererBuilt } from '../../runtime/studio/renderer-build.ts';
+import { TestClient } from '../helpers/ws-client.ts';
+import { SCREENSHOTS, startHarness, type Harness } from './harness.ts';
+import { node } from './ui.ts';
+
+const ECHO = readFileSync(new URL('../../samples/echo.wsflow.yaml', import.meta.url), 'utf8');
+
+let h: Harness;
+const shots = process.env.WSFLOW_SCREENSHOTS === '1' ? SCREENSHOTS : mkdtempSync(path.join(tmpdir(), 'wsflow-shots-'));
+
+beforeAll(async () => {
+  await ensureRendererBuilt();
+  h = await startHarness({ files: { 'echo.wsflow.yaml': ECHO }, open: 'echo.wsflow.yaml' });
+}, 300_000);
+
+afterAll(async () => {
+  await h?.close();
+  if (shots !== SCREENSHOTS) rmSync(shots, { recursive: true, force: true });
+});
+
+async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, ms = 20_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  let value = await read();
+  for (let i = 0; i < 400 && !ok(value); i++) {
+    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value)} after ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+    value = await read();
+  }
+  if (!ok(value)) throw new Error(`${what}: still ${JSON.stringify(value)}`);
+  return value;
+}
+
+describe('designer run charts', () => {
+  it('charts connections, messages/s and latency while a client sends, and counts runs on the node card', async () => {
+    const { page } = h;
+    await page.locator('[data-testid="problems-empty"]', { hasText: 'No problems' }).waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid="tab-metrics"]').click();
+    await page.locator('[data-testid="charts-empty"]').waitFor({ timeout: 5_000 });
+
+    const port = page.locator('[data-testid="run-port"]');
+    await port.click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('0');
+    await page.keyboard.press('F5');
+    const status = await page.locator('[data-testid="run-status"]').textContent({ timeout: 30_000 });
+    const url = /ws:\/\/127\.0\.0\.1:\d+/.exec(status ?? '')?.[0];
+    expect(url, `run status: ${status}`).toBeTruthy();
+    // Starting a run shows the test clients; the charts are one click away.
+    await page.locator('[data-testid="tab-metrics"]').click();
+    await page.locator('[data-testid="run-charts"]').waitFor({ timeout: 10_000 });
+
+    const client = await TestClient.connect(`${url}/chat`);
+    let sent = 0;
+    // A steady trickle over real sockets, every message answered by the echo handler.
+    const sender = setInterval(() => {
+      client.send(`tick ${++sent}`);
+    }, 40);
+    try {
+      const chart = page.locator('[data-testid="chart-messages"]');
+      const points = async () => Number(await chart.getAttribute('data-points'));
+      const first = await until('messages chart points', points, (n) => n >= 2);
+      await until('incoming rate', () => page.locator('[data-testid="chart-messages-value"]').textContent(), (t) => /^[1-9][\d,]* in · [1-9][\d,]* out$/.test(t ?? ''));
+      await until('connections', () => page.locator('[data-testid="chart-connections-value"]').textContent(), (t) => t === '1 open');
+      await until('latency', () => page.locator('[data-testid="chart-latency-value"]').textContent(), (t) => /^p50 \d[\d.]* ms · p99 \d[\d.]* ms$/.test(t ?? ''));
+      const before = await chart.locator('canvas').screenshot();
+      await until('more points', points, (n) => n >= first + 3);
+      const after = await chart.locator('canvas').screenshot();
+      expect(Buffer.compare(before, after)).not.toBe(0);
+
+      const runs = node(page, 'on-text').locator('[data-testid="node-run-counts"]');
+      const runsText = await until('runs on the onText card', () => runs.textContent(), (t) => /^[1-9][\d,]* runs?0 errors$/.test(t ?? ''));
+      const count = Number((runsText ?? '').replace(/,/g, '').split(' ')[0]);
+      await until('runs go up', async () => Number(((await runs.textContent()) ?? '').replace(/,/g, '').split(' ')[0]), (n) => n > count);
+
+      await page.mouse.move(0, 0);
+      const file = path.join(shots, 'designer-metrics.png');
+      await page.screenshot({ path: file });
+    } finally {
+      clearInterval(sender);
+      await client.close();
+    }
+    expect(h.consoleErrors).toEqual([]);
+    expect(h.requests.filter((r) => !r.startsWith(`http://127.0.0.1:${h.studio.port}/`) && !r.startsWith('data:') && !r.startsWith('blob:'))).toEqual([]);
+  }, 120_000);
+});
