@@ -10,6 +10,7 @@
  *   --out DIR            write latest.json, latest.md and bench.svg into DIR instead of
  *                        bench/results/ and docs/
  *   --setup              only install Node-RED into the scratch folder, then exit
+ *   --no-install         never install Node-RED: without it, that contender is skipped (npm test)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -36,10 +37,11 @@ interface Args {
   contenders: ContenderId[];
   out?: string;
   setup: boolean;
+  install: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { quick: false, rounds: 0, scenarios: SCENARIO_IDS, contenders: [...CONTENDER_IDS], setup: false };
+  const args: Args = { quick: false, rounds: 0, scenarios: SCENARIO_IDS, contenders: [...CONTENDER_IDS], setup: false, install: true };
   const list = (value: string | undefined, allowed: readonly string[], flag: string) => {
     const items = (value ?? '').split(',').filter(Boolean);
     const bad = items.filter((i) => !allowed.includes(i));
@@ -50,6 +52,7 @@ function parseArgs(argv: string[]): Args {
     const a = argv[i]!;
     if (a === '--quick') args.quick = true;
     else if (a === '--setup') args.setup = true;
+    else if (a === '--no-install') args.install = false;
     else if (a === '--rounds') {
       args.rounds = Number(argv[++i]);
       if (!Number.isInteger(args.rounds) || args.rounds < 1 || args.rounds > 20) throw new Error('--rounds: expected an integer from 1 to 20');
@@ -85,7 +88,7 @@ export async function main(argv: string[]): Promise<number> {
   const contenders = allContenders().filter((c) => args.contenders.includes(c.id));
   log(`wsflow bench${args.quick ? ' --quick' : ''}: ${args.rounds} round(s), ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), load average ${loadavg()[0]!.toFixed(2)}`);
   for (const c of contenders) {
-    await c.prepare(log);
+    await c.prepare(log, { install: args.install });
     log(`  ${c.label.padEnd(14)} ${c.unavailable ? `skipped: ${c.unavailable}` : c.version}`);
   }
 

@@ -2,7 +2,7 @@
  * Native open / save / export-folder dialogs, over an injected Electron `dialog`.
  */
 import { basename, dirname, join } from 'node:path';
-import type { BrowserWindow, Dialog, FileFilter } from './electron-types.ts';
+import type { BrowserWindow, Dialog, FileFilter } from 'electron';
 import { isFlowFileName } from './argv.ts';
 
 const FLOW_FILTERS: FileFilter[] = [

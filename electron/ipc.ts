@@ -3,7 +3,7 @@
  * checked twice: the sender frame must be the app's top frame, and the payload must have the
  * expected shape (the renderer shows user content, so treat it as untrusted).
  */
-import type { IpcMain, WebFrameMain } from './electron-types.ts';
+import type { IpcMain, WebFrameMain } from 'electron';
 import { DESKTOP_CHANNELS, type DocumentState } from './desktop-api.ts';
 import { isAcceptablePath } from './recent-files.ts';
 

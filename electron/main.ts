@@ -7,7 +7,10 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { startStudio, type StudioHandle } from '../runtime/studio/server.ts';
-import type { BrowserWindow, ElectronMain, Rectangle } from './electron-types.ts';
+import type { BrowserWindow, MenuItemConstructorOptions, Rectangle } from 'electron';
+
+/** What `import('electron')` gives the main process (entry.mjs passes it in; tests pass a stand-in). */
+export type ElectronMain = typeof import('electron/main');
 import { DESKTOP_CHANNELS, type DesktopMenuCommand } from './desktop-api.ts';
 import { findFlowFileArg } from './argv.ts';
 import { createDialogs } from './dialogs.ts';
@@ -118,7 +121,8 @@ export async function startDesktop(electron: ElectronMain, options: DesktopOptio
       recentFiles: recent.get(),
       developerTools: !app.isPackaged,
     });
-    Menu.setApplicationMenu(Menu.buildFromTemplate(toElectronTemplate(entries, onMenuAction)));
+    // menu.ts still names roles as plain strings (see electron-types.ts).
+    Menu.setApplicationMenu(Menu.buildFromTemplate(toElectronTemplate(entries, onMenuAction) as MenuItemConstructorOptions[]));
   };
   const onMenuAction = (action: MenuAction) => {
     switch (action.kind) {

@@ -5,7 +5,7 @@
  * Security: the renderer never sees the IPC event objects (they expose `sender`), only validated
  * payloads; every result from main is checked before it is handed on.
  */
-import type { IpcRenderer, IpcRendererEvent } from './electron-types.ts';
+import type { IpcRenderer, IpcRendererEvent } from 'electron';
 import {
   DESKTOP_CHANNELS,
   isDesktopMenuCommand,
@@ -38,7 +38,7 @@ export function createDesktopApi(ipc: IpcRenderer, platform: string): DesktopApi
     onOpenFile: (listener: (path: string) => void) => subscribe(DESKTOP_CHANNELS.openFile, isPath, listener),
     showOpenDialog: async () => optionalPath(await ipc.invoke(DESKTOP_CHANNELS.showOpenDialog)),
     openAsyncApiFile: async () => {
-      const result = await ipc.invoke(DESKTOP_CHANNELS.openAsyncApiFile);
+      const result: unknown = await ipc.invoke(DESKTOP_CHANNELS.openAsyncApiFile);
       if (typeof result !== 'object' || result === null) return undefined;
       const { path, text } = result as { path?: unknown; text?: unknown };
       return isPath(path) && typeof text === 'string' ? { path, text } : undefined;
@@ -48,7 +48,7 @@ export function createDesktopApi(ipc: IpcRenderer, platform: string): DesktopApi
     showExportFolderDialog: async (options?: { defaultPath?: string }) =>
       optionalPath(await ipc.invoke(DESKTOP_CHANNELS.showExportFolderDialog, { defaultPath: options?.defaultPath })),
     getRecentFiles: async () => {
-      const list = await ipc.invoke(DESKTOP_CHANNELS.getRecentFiles);
+      const list: unknown = await ipc.invoke(DESKTOP_CHANNELS.getRecentFiles);
       return Array.isArray(list) ? list.filter(isPath) : [];
     },
     addRecentFile: async (path: string) => {
@@ -58,7 +58,7 @@ export function createDesktopApi(ipc: IpcRenderer, platform: string): DesktopApi
       ipc.send(DESKTOP_CHANNELS.setDocumentState, { dirty: state.dirty === true, path: optionalPath(state.path) });
     },
     appVersion: async () => {
-      const version = await ipc.invoke(DESKTOP_CHANNELS.appVersion);
+      const version: unknown = await ipc.invoke(DESKTOP_CHANNELS.appVersion);
       return typeof version === 'string' ? version : '';
     },
   };

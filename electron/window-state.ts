@@ -3,7 +3,7 @@
  * Loading validates the file and clamps the bounds to the displays that exist now, so a window
  * saved on an unplugged monitor comes back visible.
  */
-import type { Rectangle } from './electron-types.ts';
+import type { Rectangle } from 'electron';
 import { readJsonFile, writeFileAtomic, writeFileAtomicSync } from './atomic-file.ts';
 
 export interface WindowState {

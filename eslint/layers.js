@@ -18,6 +18,8 @@ const LAYERS = [
   ['export', 'runtime/export/**'],
   ['import', 'runtime/import/**'],
   ['lowcode', 'runtime/lowcode/**'],
+  // Flow-test types the studio protocol (and so the designer) shares; no code.
+  ['flowtest-contracts', 'runtime/flowtest/types.ts'],
   ['flowtest', 'runtime/flowtest/**'],
   ['connectors', 'runtime/connectors/**'],
   // The protocol and the command table it re-exports (menu ids the desktop shell sends).
@@ -37,7 +39,7 @@ const LAYERS = [
 export const ELEMENTS = LAYERS.map(([type, pattern]) => ({ type, pattern, mode: 'full' }));
 
 const ENGINE = ['engine', 'engine-contracts', 'engine-protocol'];
-const RUNTIME = ['model', 'api', 'check', 'export', 'import', 'lowcode', 'flowtest', 'connectors', 'engine', 'engine-contracts', 'studio-protocol'];
+const RUNTIME = ['model', 'api', 'check', 'export', 'import', 'lowcode', 'flowtest', 'flowtest-contracts', 'connectors', 'engine', 'engine-contracts', 'studio-protocol'];
 
 /** Layer -> the layers it may import (besides itself). */
 export const ALLOWED = {
@@ -52,9 +54,10 @@ export const ALLOWED = {
   import: ['model'],
   check: ['model', 'api', 'lowcode'],
   lowcode: ['model'],
-  flowtest: ['model', 'check', ...ENGINE],
+  'flowtest-contracts': [],
+  flowtest: ['model', 'check', 'flowtest-contracts', ...ENGINE],
   connectors: ['model', ...ENGINE],
-  'studio-protocol': ['model', 'engine-contracts'],
+  'studio-protocol': ['model', 'engine-contracts', 'flowtest-contracts'],
   'studio-server': ['studio', ...RUNTIME],
   studio: ['studio-server', ...RUNTIME],
   cli: [...RUNTIME, 'studio', 'studio-server'],

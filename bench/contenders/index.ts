@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { FlowDocument } from '../../runtime/model/types.ts';
 import { freePort, REPO_ROOT, sleep, spawnTracked, tsNodeArgs, type Spawned } from '../lib/proc.ts';
-import { ensureNodeRed, nodeRedCommand, writeNodeRedUserDir } from './nodered.ts';
+import { ensureNodeRed, installedNodeRedVersion, nodeRedCommand, writeNodeRedUserDir } from './nodered.ts';
 
 export type ContenderId = 'raw' | 'engine' | 'export' | 'nodered' | 'lowcode';
 export const CONTENDER_IDS: readonly ContenderId[] = ['raw', 'engine', 'export', 'nodered', 'lowcode'];
@@ -46,7 +46,8 @@ export interface Contender {
   /** Set by prepare(): a version string, or why this contender cannot run. */
   version?: string;
   unavailable?: string;
-  prepare(log: (line: string) => void): Promise<void>;
+  /** `install: false` (bench --no-install): never fetch a contender from the network. */
+  prepare(log: (line: string) => void, options: { install: boolean }): Promise<void>;
   start(flow: FlowKey, options?: StartOptions): Promise<RunningServer>;
   /** Why this contender cannot serve `flow` (absent: it can). */
   cannotServe?(flow: FlowKey): string | undefined;
@@ -177,7 +178,11 @@ const exported: Contender = {
 const nodeRed: Contender = {
   id: 'nodered',
   label: 'Node-RED',
-  async prepare(log) {
+  async prepare(log, options) {
+    if (!options.install && !installedNodeRedVersion()) {
+      this.unavailable = 'Node-RED is not installed (`npm run bench -- --setup` installs it; --no-install skips it)';
+      return;
+    }
     try {
       this.version = `Node-RED ${await ensureNodeRed(log)}`;
     } catch (error) {

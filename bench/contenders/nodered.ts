@@ -14,7 +14,8 @@ export const NODE_RED_HOME = process.env.WSFLOW_BENCH_NODE_RED_DIR ?? join(homed
 
 const run = promisify(execFile);
 
-function installedVersion(): string | undefined {
+/** The version installed in the scratch folder, if any. */
+export function installedNodeRedVersion(): string | undefined {
   const pkg = join(NODE_RED_HOME, 'node_modules', 'node-red', 'package.json');
   if (!existsSync(pkg)) return undefined;
   return (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
@@ -22,7 +23,7 @@ function installedVersion(): string | undefined {
 
 /** Install node-red@4 once into the scratch folder; returns its version. */
 export async function ensureNodeRed(log: (line: string) => void): Promise<string> {
-  const have = installedVersion();
+  const have = installedNodeRedVersion();
   if (have) return have;
   mkdirSync(NODE_RED_HOME, { recursive: true });
   const pkg = join(NODE_RED_HOME, 'package.json');
@@ -33,7 +34,7 @@ export async function ensureNodeRed(log: (line: string) => void): Promise<string
     timeout: 300_000,
     maxBuffer: 16 * 1024 * 1024,
   });
-  const version = installedVersion();
+  const version = installedNodeRedVersion();
   if (!version) throw new Error(`npm install node-red@${NODE_RED_VERSION_RANGE} finished but node-red is missing`);
   return version;
 }

@@ -12,7 +12,7 @@ import type { RuntimeError } from './model/runtime-errors.ts';
 
 export type Theme = 'light' | 'dark';
 export type Dialog = 'open' | 'saveAs' | 'export' | 'import' | 'newConfirm';
-export type BottomTab = 'problems' | 'trace' | 'clients';
+export type BottomTab = 'problems' | 'trace' | 'clients' | 'tests';
 /** Overlays over the canvas (not modal dialogs): quick-add, connect-to, the shortcuts sheet, a context menu. */
 export type Overlay = 'quickAdd' | 'connect' | 'shortcuts' | 'contextMenu';
 

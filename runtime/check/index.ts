@@ -7,6 +7,7 @@ import { MODEL_CODES as C } from '../model/codes.ts';
 import { parseFlow, sortProblems } from '../model/parse.ts';
 import { isActionType, type FlowDocument, type Problem } from '../model/types.ts';
 import { checkSchema } from './schema.ts';
+import { checkMessageSchemas } from './messages.ts';
 
 export interface ValidationResult {
   flow?: FlowDocument;
@@ -28,6 +29,7 @@ export async function validateFlowText(text: string, file: string, options: Vali
   for (const p of checkSchema(parsed.flow, parsed.locate, file)) {
     if (!covered.has(coverKey(p))) problems.push(p);
   }
+  problems.push(...checkMessageSchemas(parsed.flow, parsed.locate, file));
   if (options.typecheck !== false) {
     // Loaded on demand: the TypeScript compiler costs about a second to load, and `wsflow run`
     // and the exporter's quick checks skip type checks.

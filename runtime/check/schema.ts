@@ -13,41 +13,47 @@ export const SCHEMA_URL = new URL('../model/wsflow.schema.json', import.meta.url
 
 let compiled: ValidateFunction | undefined;
 function validator(): ValidateFunction {
-  if (!compiled) {
-    const schema = JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as Record<string, unknown>;
-    // Strict, so a mistake in the schema itself fails loudly; `patternErrorMessage` is the
-    // yaml-language-server's friendly pattern message, which we show too.
-    const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
-    ajv.addKeyword('patternErrorMessage');
-    compiled = ajv.compile(schema);
-  }
-  return compiled;
+  // Strict, so a mistake in the schema itself fails loudly; `patternErrorMessage` is the
+  // yaml-language-server's friendly pattern message, which we show too.
+  return (compiled ??= compileSchemaFile(SCHEMA_URL));
 }
 
 export function checkSchema(flow: FlowDocument, locate: Locator, file?: string): Problem[] {
-  const validate = validator();
-  // Through `unknown`: ajv's type guard would otherwise narrow `flow` to never below.
-  const data: unknown = flow;
+  return schemaProblems(validator(), flow, locate, file, C.SCHEMA, (path) => {
+    const nodeIndex = path[0] === 'nodes' && typeof path[1] === 'number' ? path[1] : undefined;
+    const node = nodeIndex === undefined ? undefined : flow.nodes[nodeIndex];
+    const nodeId = node && typeof node === 'object' && typeof node.id === 'string' ? node.id : undefined;
+    return { nodeId, field: (nodeIndex === undefined ? path : path.slice(2)).join('.') };
+  });
+}
+
+/** Where a schema error points: the node it belongs to and the field name shown to the user. */
+export type SchemaScope = (path: FieldPath) => { nodeId?: string; field: string };
+
+/**
+ * Runs a compiled JSON Schema over `data` and turns each error into a located problem with a
+ * plain sentence. Shared by every schema-backed YAML file (flows, flow tests).
+ */
+export function schemaProblems(validate: ValidateFunction, data: unknown, locate: Locator, file: string | undefined, code: string, scope: SchemaScope = (path) => ({ field: path.join('.') })): Problem[] {
   if (validate(data)) return [];
   const problems: Problem[] = [];
   const seen = new Set<string>();
   for (const error of validate.errors ?? []) {
     // `if` only says "the then-branch failed"; the branch's own errors say what is wrong.
     if (error.keyword === 'if') continue;
-    const path = pointerToPath(error.instancePath, flow);
+    const path = pointerToPath(error.instancePath, data);
     const missing = error.keyword === 'required' ? String((error.params as { missingProperty?: string }).missingProperty) : undefined;
     const fullPath = missing ? [...path, missing] : path;
     const key = `${fullPath.join('/')}|${error.keyword}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const nodeIndex = path[0] === 'nodes' && typeof path[1] === 'number' ? path[1] : undefined;
-    const node = nodeIndex === undefined ? undefined : flow.nodes[nodeIndex];
-    const nodeId = node && typeof node === 'object' && typeof node.id === 'string' ? node.id : undefined;
-    const field = (nodeIndex === undefined ? fullPath : fullPath.slice(2)).join('.');
-    const at = locate(path) ?? locate([]);
+    const { nodeId, field } = scope(fullPath);
+    // An unknown key: point at it, not at the mapping that holds it.
+    const extra = error.keyword === 'additionalProperties' ? (error.params as { additionalProperty?: string }).additionalProperty : undefined;
+    const at = (extra === undefined ? undefined : locate([...path, extra])) ?? locate(path) ?? locate([]);
     problems.push({
       severity: 'error',
-      code: C.SCHEMA,
+      code,
       message: describeError(error, field),
       file,
       line: at?.line,
@@ -57,6 +63,14 @@ export function checkSchema(flow: FlowDocument, locate: Locator, file?: string):
     });
   }
   return problems;
+}
+
+/** Compiles a schema file the way the flow's schema is compiled (strict, all errors). */
+export function compileSchemaFile(url: URL): ValidateFunction {
+  const schema = JSON.parse(readFileSync(url, 'utf8')) as Record<string, unknown>;
+  const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
+  ajv.addKeyword('patternErrorMessage');
+  return ajv.compile(schema);
 }
 
 function pointerToPath(pointer: string, root: unknown): FieldPath {
@@ -114,6 +128,8 @@ function describeError(error: ErrorObject, field: string): string {
       const custom = (error.parentSchema as { patternErrorMessage?: string } | undefined)?.patternErrorMessage;
       return `${name} ${custom ?? `must match the pattern ${String(params.pattern)}`}, not ${found}.`;
     }
+    case 'additionalProperties':
+      return `${field ? `'${field}' has` : 'The document has'} an unknown key '${String(params.additionalProperty)}'.`;
     case 'minLength':
       return `${name} must not be empty.`;
     case 'maxLength':

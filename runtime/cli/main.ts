@@ -11,6 +11,7 @@ import type { ExportCommandOptions } from './commands/export.ts';
 import type { importCommand } from './commands/import.ts';
 import type { RunOptions } from './commands/run.ts';
 import type { studio } from './commands/studio.ts';
+import type { TestOptions } from './commands/test.ts';
 import type { ValidateCommandOptions } from './commands/validate.ts';
 
 export async function main(argv: string[]): Promise<number> {
@@ -57,6 +58,17 @@ export async function main(argv: string[]): Promise<number> {
     .requiredOption('-o, --out <file>', 'flow document to write')
     .option('-f, --force', 'overwrite an existing file')
     .action(async (file: string, options: Parameters<typeof importCommand>[1]) => setExit(await (await import('./commands/import.ts')).importCommand(file, options)));
+
+  program
+    .command('test')
+    .description('run the flow tests of a flow (NAME.wsflow.test.yaml) against the flow or a running service')
+    .argument('<file>', 'flow (NAME.wsflow.yaml, tests beside it) or test file (NAME.wsflow.test.yaml)')
+    .option('-g, --grep <regex>', 'run only the tests whose name matches')
+    .option('--url <url>', 'test a running or deployed service (ws://host:port) instead of starting the flow')
+    .option('--reporter <name>', 'text or junit', 'text')
+    .option('-o, --out <file>', 'where --reporter junit writes its XML (default stdout)')
+    .option('--budget <ms>', 'time budget of one synchronous snippet run (when the flow is started)')
+    .action(async (file: string, options: TestOptions) => setExit(await (await import('./commands/test.ts')).testCommand(file, options)));
 
   program
     .command('studio')

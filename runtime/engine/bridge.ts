@@ -3,10 +3,12 @@
  * per event-loop turn), dispatches the actions that come back, and replaces the worker when the
  * watchdog finds it stuck in a snippet.
  */
-import { Worker } from 'node:worker_threads';
 import * as P from './host/protocol.ts';
 import type { ConnInfo, HostControl, HostProgram, InvokeRecord, StateOp, StatsDelta, EngineNote, UpgradeInfo, UpgradeResult } from './host/protocol.ts';
-import { Watchdog } from './watchdog.ts';
+import { TIMER_SHARE, Watchdog } from './watchdog.ts';
+import { retire, spawnHost } from './host-worker.ts';
+import type { Host } from './host-worker.ts';
+import { dispatchActions } from './actions.ts';
 
 export interface Culprit {
   /** `load`: the module code of a snippet never finished (that snippet is left out from now on) */
@@ -15,6 +17,9 @@ export interface Culprit {
   id: number;
   nodeId?: string;
 }
+
+/** Why a worker was replaced: a snippet that did not return, a dead worker (how), or timers over their share. */
+export type StuckCause = { kind: 'timeout' } | { kind: 'crash'; why: string } | { kind: 'timer' };
 
 export interface Survivor {
   num: number;
@@ -37,8 +42,8 @@ export interface BridgeSink {
   traceRecord(record: InvokeRecord): void;
   workerStats(delta: StatsDelta): void;
   note(note: EngineNote): void;
-  /** The worker was stuck (or died: `crashed` says how) and is replaced: report, close the culprits' connections. */
-  stuck(culprits: Culprit[], budgetMs: number, crashed?: string): void;
+  /** The worker was stuck, died or was hogged by timers (`cause`) and is replaced: report, close the culprits' connections. */
+  stuck(culprits: Culprit[], budgetMs: number, cause: StuckCause): void;
   /** For a fresh worker: connections to restore (culprits excluded) and upgrades to redo. */
   survivors(): { connections: Survivor[]; upgrades: { reqId: number; upgraderIdx: number; info: UpgradeInfo }[] };
 }
@@ -47,17 +52,17 @@ export interface BridgeOptions {
   workerUrl: URL;
   program: HostProgram;
   budgetMs: number;
+  /** heap limit of each handler-host worker (MiB): a snippet that allocates past it ends only its worker */
+  memoryMb: number;
+  /** how long an event may wait for its handler's promise before its connection is closed (ms) */
+  settleMs: number;
   sampleRate: number;
   sink: BridgeSink;
 }
 
-interface Host {
-  worker: Worker;
-  slots: Int32Array;
-  /** generation once promoted to the serving host (replies of older generations are dropped) */
-  gen: number;
-  ready: boolean;
-}
+/** Spare workers are not refilled faster than this when hosts keep crashing (ms, doubling up to the cap). */
+const REFILL_BACKOFF_BASE = 250;
+const REFILL_BACKOFF_CAP = 2000;
 
 export class HostBridge {
   /** the worker serving events */
@@ -75,6 +80,7 @@ export class HostBridge {
   private closed = false;
   private promotedAt = 0;
   private crashes = 0;
+  private refillTimer: NodeJS.Timeout | undefined;
   private readyWaiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
   private readonly flushBound = () => this.flush();
 
@@ -86,6 +92,8 @@ export class HostBridge {
       busy: () => this.host.ready && this.seq > this.acked,
       ping: () => this.ping(),
       stuck: () => this.onStuck(),
+      timerUs: () => Atomics.load(this.host.slots, P.SLOT_TIMER_US),
+      hog: () => this.onTimerHog(),
     });
     this.promote(this.createHost());
     this.watchdog.start();
@@ -117,13 +125,13 @@ export class HostBridge {
     this.flushScheduled = false;
     if (this.closed || this.out.length === 1 || this.seq > this.acked) return;
     this.out[0] = ++this.seq;
-    this.host.worker.postMessage(this.out);
+    this.host.port.postMessage(this.out);
     this.out.length = 1;
   }
 
   private ping(): void {
     if (this.closed) return;
-    this.host.worker.postMessage([++this.seq]);
+    this.host.port.postMessage([++this.seq]);
   }
 
   setTracing(on: boolean): void {
@@ -140,8 +148,8 @@ export class HostBridge {
   /** Control messages go to the spare too, so that it is ready to take over as it is. */
   private control(msg: HostControl): void {
     if (this.closed) return;
-    this.host.worker.postMessage(msg);
-    this.spare?.worker.postMessage(msg);
+    this.host.port.postMessage(msg);
+    this.spare?.port.postMessage(msg);
   }
 
   /** node id for a node index of the current program */
@@ -151,19 +159,11 @@ export class HostBridge {
 
   // ---- worker lifecycle ----
   private createHost(): Host {
-    const host: Host = {
-      worker: new Worker(this.options.workerUrl, { stdout: false, stderr: false }),
-      slots: new Int32Array(new SharedArrayBuffer(P.SLOTS_LENGTH * 4)),
-      gen: 0,
-      ready: false,
-    };
-    host.worker.unref();
-    host.worker.on('message', (msg: unknown[]) => this.onMessage(host, msg));
-    host.worker.on('error', (error) => this.onDeath(host, error.message));
-    host.worker.on('exit', (code) => this.onDeath(host, `exited with code ${code}`));
-    const init: HostControl = { type: 'init', program: this.program, slots: host.slots.buffer as SharedArrayBuffer, tracing: this.tracing, sampleRate: this.options.sampleRate };
-    host.worker.postMessage(init);
-    return host;
+    const init: HostControl = { type: 'init', program: this.program, slots: new SharedArrayBuffer(P.SLOTS_LENGTH * 4), tracing: this.tracing, sampleRate: this.options.sampleRate, settleMs: this.options.settleMs };
+    return spawnHost(this.options.workerUrl, this.options.memoryMb, init, {
+      message: (host, msg) => this.onMessage(host, msg),
+      death: (host, why) => this.onDeath(host, why),
+    });
   }
 
   private promote(host: Host): void {
@@ -173,15 +173,16 @@ export class HostBridge {
     this.seq = 0;
     this.acked = 0;
     // Something outstanding from the start, so that a host that never finishes loading is judged.
-    host.worker.postMessage([++this.seq]);
+    host.port.postMessage([++this.seq]);
   }
 
   private onMessage(host: Host, msg: unknown[]): void {
+    if (!host.ready) host.port.unref();
     if (host === this.host) {
       if (!host.ready) {
         host.ready = true;
         for (const w of this.readyWaiters.splice(0)) w.resolve();
-        if (!this.spare && !this.closed) this.spare = this.createHost();
+        this.refillSpare();
       }
       this.dispatch(msg, host.gen);
     } else if (host === this.spare) {
@@ -189,6 +190,7 @@ export class HostBridge {
     }
   }
 
+  /** Called once per worker that died by itself (retired ones are not reported). */
   private onDeath(host: Host, why: string): void {
     if (this.closed) return;
     if (host === this.spare) {
@@ -203,10 +205,27 @@ export class HostBridge {
     this.options.sink.note({ level: 'error', code: 'WSF_HOST_CRASHED', message: `the handler host ${why}; restarting it`, nodeId: culprits[0]?.nodeId });
     const quick = performance.now() - this.promotedAt < 2000;
     this.crashes = quick ? this.crashes + 1 : 1;
-    // Crashing again right after each restart: back off instead of burning the CPU.
-    const delay = this.crashes >= 3 ? Math.min(10_000, 250 * 2 ** (this.crashes - 3)) : 0;
-    if (delay === 0) this.respawn(culprits, why);
-    else setTimeout(() => !this.closed && host === this.host && this.respawn(culprits, why), delay).unref();
+    // The healthy connections never wait for a back-off: the spare (or a fresh worker) serves
+    // them at once. Only refilling the spare slows down while hosts keep crashing, so that a
+    // crash loop does not burn the CPU starting workers.
+    this.respawn(culprits, { kind: 'crash', why });
+  }
+
+  private refillDelay(): number {
+    return this.crashes >= 3 ? Math.min(REFILL_BACKOFF_CAP, REFILL_BACKOFF_BASE * 2 ** (this.crashes - 3)) : 0;
+  }
+
+  private refillSpare(): void {
+    if (this.spare || this.closed) return;
+    const delay = this.refillDelay();
+    if (delay === 0) this.spare = this.createHost();
+    else if (!this.refillTimer) {
+      this.refillTimer = setTimeout(() => {
+        this.refillTimer = undefined;
+        if (!this.spare && !this.closed) this.spare = this.createHost();
+      }, delay);
+      this.refillTimer.unref();
+    }
   }
 
   /** A worker that dies before it ever answered would die again: give up and tell the starter. */
@@ -218,24 +237,23 @@ export class HostBridge {
     return true;
   }
 
-  private respawn(culprits: Culprit[], crashed?: string): void {
-    const old = this.host;
-    void old.worker.terminate();
+  private respawn(culprits: Culprit[], cause: StuckCause): void {
+    retire(this.host);
     this.out.length = 1;
-    this.options.sink.stuck(culprits, this.options.budgetMs, crashed);
+    this.options.sink.stuck(culprits, this.options.budgetMs, cause);
     const broken = culprits.filter((c) => c.kind === 'load' && c.nodeId).map((c) => c.nodeId as string);
     if (broken.length > 0) {
       // Loading it again would hang again: serve without it (its events find no handler).
       const snippets = { ...this.program.snippets };
       for (const id of broken) delete snippets[id];
       this.program = { ...this.program, snippets };
-      void this.spare?.worker.terminate();
+      if (this.spare) retire(this.spare);
       this.spare = undefined;
     }
     const next = this.spare ?? this.createHost();
     this.spare = undefined;
     this.promote(next); // bumps the generation: anything the old worker still says is dropped
-    if (next.ready && !this.closed) this.spare = this.createHost();
+    if (next.ready) this.refillSpare();
     const { connections, upgrades } = this.options.sink.survivors();
     for (const s of connections) {
       // A connection whose onOpen never finished is opened again by replaying EV_OPEN.
@@ -252,7 +270,18 @@ export class HostBridge {
 
   private onStuck(): void {
     if (this.closed) return;
-    this.respawn(this.culprits(this.host));
+    this.respawn(this.culprits(this.host), { kind: 'timeout' });
+  }
+
+  /** Snippet timers took more than their share of the host: replace it, blaming the timer's owner. */
+  private onTimerHog(): void {
+    if (this.closed || !this.host.ready) return;
+    const s = this.host.slots;
+    const kind = Atomics.load(s, P.SLOT_HOG_KIND);
+    const nodeId = this.nodeId(s[P.SLOT_HOG_NODE] as number);
+    const culprits: Culprit[] = kind >= 1 && kind <= 3 ? [{ kind: kind === 3 ? 'load' : kind === 2 ? 'upgrade' : 'connection', id: s[P.SLOT_HOG_ID] as number, nodeId }] : [];
+    this.options.sink.note({ level: 'error', code: 'WSF_SNIPPET_TIMER_HOG', message: `snippet timers kept the handler host busy more than ${TIMER_SHARE * 100}% of the time; restarting it`, nodeId });
+    this.respawn(culprits, { kind: 'timer' });
   }
 
   /** Who was running when the host stopped answering (or died), from the shared slots. */
@@ -283,76 +312,12 @@ export class HostBridge {
   private dispatch(batch: unknown[], gen: number): void {
     this.acked = batch[0] as number;
     try {
-      this.dispatchActions(batch, gen);
+      dispatchActions(batch, this.options.sink, (reqId, result) => this.reply(gen, reqId, result));
     } finally {
       // The worker is free: send what accumulated meanwhile (and what these actions produced).
       if (this.seq === this.acked && this.out.length > 1 && !this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(this.flushBound);
-      }
-    }
-  }
-
-  private dispatchActions(batch: unknown[], gen: number): void {
-    const sink = this.options.sink;
-    const n = batch.length;
-    let i = 1;
-    while (i < n) {
-      const op = batch[i] as number;
-      switch (op) {
-        case P.ACT_SEND:
-          sink.send(batch[i + 1] as number, batch[i + 2] as string | Uint8Array);
-          i += 3;
-          break;
-        case P.ACT_DONE:
-          sink.done(batch[i + 1] as number);
-          i += 2;
-          break;
-        case P.ACT_BROADCAST:
-          sink.broadcast(batch[i + 1] as number, batch[i + 2] as string | Uint8Array, batch[i + 3] as string[] | null);
-          i += 4;
-          break;
-        case P.ACT_SENDTO:
-          sink.sendTo(batch[i + 1] as number, batch[i + 2] as string[], batch[i + 3] as string | Uint8Array);
-          i += 4;
-          break;
-        case P.ACT_CLOSE:
-          sink.close(batch[i + 1] as number, batch[i + 2] as number, batch[i + 3] as string);
-          i += 4;
-          break;
-        case P.ACT_UPGRADE_RESULT:
-          sink.upgradeResult(batch[i + 1] as number, batch[i + 2] as UpgradeResult);
-          i += 3;
-          break;
-        case P.ACT_STATE: {
-          const reqId = batch[i + 1] as number;
-          this.reply(gen, reqId, sink.state(batch[i + 2] as number, batch[i + 3] as StateOp, batch[i + 4] as string, batch[i + 5]));
-          i += 6;
-          break;
-        }
-        case P.ACT_COUNT:
-          this.reply(gen, batch[i + 1] as number, sink.count(batch[i + 2] as number));
-          i += 3;
-          break;
-        case P.ACT_ATTRS:
-          sink.attrs(batch[i + 1] as number, batch[i + 2] as string);
-          i += 3;
-          break;
-        case P.ACT_TRACE:
-          sink.traceRecord(batch[i + 1] as InvokeRecord);
-          i += 2;
-          break;
-        case P.ACT_STATS:
-          sink.workerStats(batch[i + 1] as StatsDelta);
-          i += 2;
-          break;
-        case P.ACT_NOTE:
-          sink.note(batch[i + 1] as EngineNote);
-          i += 2;
-          break;
-        default:
-          sink.note({ level: 'error', code: 'WSF_HOST_PROTOCOL', message: `unknown action ${String(op)} from the handler host` });
-          i = n;
       }
     }
   }
@@ -371,9 +336,12 @@ export class HostBridge {
   async close(): Promise<void> {
     this.closed = true;
     this.watchdog.stop();
+    if (this.refillTimer) clearTimeout(this.refillTimer);
     this.generation++;
     const spare = this.spare;
     this.spare = undefined;
+    this.host.port.close();
+    spare?.port.close();
     await Promise.all([this.host.worker.terminate(), spare?.worker.terminate()]);
   }
 }

@@ -133,6 +133,10 @@ export interface EngineOptions {
   adapter?: ClusterAdapter;
   /** Overrides `flow.settings.handlerBudgetMs`. */
   handlerBudgetMs?: number;
+  /** Heap limit of the handler-host worker in MiB (default 512): a snippet that allocates past it ends only the worker. */
+  handlerMemoryMb?: number;
+  /** How long one event of a connection may wait for its handler's promise before the connection is closed with 1011 (ms, default 30000). */
+  handlerSettleMs?: number;
   /** Where the handler-host worker script is (the exported bundle passes its own). */
   hostWorkerUrl?: URL;
   /** Max individual `invoke` trace events per second (default 200); summaries every 250 ms. */

@@ -11,7 +11,7 @@ import type { ClusterAdapter, CompiledFlow, Delivery, EngineOptions, RunningFlow
 import { buildTopology } from './topology.ts';
 import type { RouteSpec, Topology } from './topology.ts';
 import { HostBridge } from './bridge.ts';
-import type { BridgeSink, Culprit, Survivor } from './bridge.ts';
+import type { BridgeSink, Culprit, StuckCause, Survivor } from './bridge.ts';
 import * as P from './host/protocol.ts';
 import type { ConnInfo, EngineNote, InvokeRecord, StateOp, StatsDelta, UpgradeResult } from './host/protocol.ts';
 import { TraceHub } from './trace.ts';
@@ -26,6 +26,9 @@ import { createMemoryAdapter } from './adapters/memory.ts';
 /** Unfinished events (3 slots each) per connection before its socket is no longer read, and again. */
 const PAUSE_AT = 3 * 256;
 const RESUME_AT = 3 * 64;
+/** Heap of the handler-host worker (MiB) and how long an event may wait for a handler's promise: docs/security.md. */
+const DEFAULT_HANDLER_MEMORY_MB = 512;
+const DEFAULT_SETTLE_MS = 30_000;
 
 export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
   port = 0;
@@ -67,6 +70,8 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
       workerUrl,
       program: this.topology.program,
       budgetMs,
+      memoryMb: options.handlerMemoryMb ?? DEFAULT_HANDLER_MEMORY_MB,
+      settleMs: options.handlerSettleMs ?? DEFAULT_SETTLE_MS,
       sampleRate: options.traceSampleRate ?? 200,
       sink: this,
     });
@@ -322,10 +327,16 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     if (this.trace.active) this.trace.emit({ kind: 'invoke', t: Date.now(), nodeId: error.nodeId, connectionId, event, durationMs: 0, logs: [], error });
   }
 
-  stuck(culprits: Culprit[], budgetMs: number, crashed?: string): void {
-    const message = crashed ? `the handler host ${crashed} while this snippet ran` : `the snippet did not return within ${budgetMs} ms and was stopped`;
-    const code = crashed ? 'WSF_HOST_CRASHED' : 'WSF_SNIPPET_TIMEOUT';
-    if (crashed) {
+  stuck(culprits: Culprit[], budgetMs: number, cause: StuckCause): void {
+    const crashed = cause.kind === 'crash' ? cause.why : undefined;
+    const timer = cause.kind === 'timer';
+    const message = crashed
+      ? `the handler host ${crashed} while this snippet ran`
+      : timer
+        ? `timers of this snippet kept the handler host busy more than half of the time and were stopped`
+        : `the snippet did not return within ${budgetMs} ms and was stopped`;
+    const code = crashed ? 'WSF_HOST_CRASHED' : timer ? 'WSF_SNIPPET_TIMER_HOG' : 'WSF_SNIPPET_TIMEOUT';
+    if (crashed || timer) {
       // already reported as an engine event by the bridge
     } else if (culprits.length === 0) {
       this.note({ level: 'error', code: 'WSF_SNIPPET_TIMEOUT', message: `${message} (it ran outside any handler, e.g. in a timer)` });
@@ -333,7 +344,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     for (const c of culprits) {
       const failure: SnippetFailure = { code, nodeId: c.nodeId ?? '', message };
       if (c.kind === 'load') {
-        const what = crashed ? `stopped the handler host (${crashed})` : `did not finish within ${budgetMs} ms`;
+        const what = crashed ? `stopped the handler host (${crashed})` : timer ? 'started timers that hogged the handler host' : `did not finish within ${budgetMs} ms`;
         this.note({ level: 'error', code, nodeId: c.nodeId, message: `the module code of the snippet ${what}; the snippet is disabled until the next reload` });
         continue;
       }
@@ -341,7 +352,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
         const pending = this.upgrades.get(c.id);
         this.upgrades.delete(c.id);
         this.reportFailure(failure, '', 'upgrade');
-        if (pending) this.refuse(pending, 500, `upgrade refused: the upgrade snippet ${crashed ? 'crashed' : 'timed out'}`, pending.route.upgrader.id);
+        if (pending) this.refuse(pending, 500, `upgrade refused: the upgrade snippet ${crashed ? 'crashed' : timer ? 'hogged the handler host' : 'timed out'}`, pending.route.upgrader.id);
         continue;
       }
       const rec = this.byNum.get(c.id);
@@ -353,7 +364,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
       rec.events.length = 0;
       rec.head = 0;
       if (rec.ws.isPaused) rec.ws.resume(); // the close handshake needs reading
-      if (rec.open) rec.ws.close(1011, crashed ? 'handler crashed' : 'handler timed out');
+      if (rec.open) rec.ws.close(1011, crashed ? 'handler crashed' : timer ? 'handler timers hogged the server' : 'handler timed out');
       else this.forget(rec);
     }
   }

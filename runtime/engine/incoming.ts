@@ -3,9 +3,9 @@
  * JSON messages are parsed and validated; `text/plain` ones validate the raw string. A frame
  * that matches no shape is refused (the connection closes with 1007 and the returned reason).
  */
-import { Ajv } from 'ajv';
 import type { ValidateFunction } from 'ajv';
 import type { ServiceNode } from '../model/types.ts';
+import { newMessageAjv } from '../model/message-schemas.ts';
 
 /** Returns null when the text is acceptable, else a close reason (at most 123 bytes). */
 export type IncomingCheck = (text: string) => string | null;
@@ -25,7 +25,7 @@ function clip(reason: string): string {
 export function incomingCheck(service: ServiceNode): IncomingCheck | undefined {
   const specs = service.messages?.incoming;
   if (!service.validateIncoming || !specs || specs.length === 0) return undefined;
-  const ajv = new Ajv({ allErrors: false, strict: false });
+  const ajv = newMessageAjv();
   const shapes: Shape[] = specs.map((spec) => ({
     name: spec.name,
     plain: typeof spec.contentType === 'string' && spec.contentType.startsWith('text/'),

@@ -9,6 +9,7 @@ import { coerceParams } from '../model/params.ts';
 import { matchRoute } from './topology.ts';
 import type { RouteSpec } from './topology.ts';
 import { flatHeaders, refuseUpgrade } from './http.ts';
+import { badParam, requestUrl } from './request-path.ts';
 import type { UpgradeInfo } from './host/protocol.ts';
 import type { ServiceRt } from './connection.ts';
 
@@ -51,18 +52,15 @@ export function handleUpgrade(host: UpgradeHost, req: IncomingMessage, socket: D
     refuseUpgrade(socket, status, reason);
     host.rejected(path, status, reason, upgraderId);
   };
-  let url: URL;
-  try {
-    url = new URL(req.url ?? '/', 'http://localhost');
-  } catch {
-    url = new URL('http://localhost/');
-  }
+  const url = requestUrl(req.url);
   const path = url.pathname;
   if (host.stopping) return refuse(503, 'the service is shutting down');
   const found = matchRoute(host.routes(), path);
   if (!found) return refuse(404, `no WebSocket service at ${path}`);
   const { route, params } = found;
   const up = route.upgrader;
+  const badPath = badParam(params);
+  if (badPath) return refuse(400, badPath, up.id);
 
   const rawQuery: Record<string, string> = {};
   for (const [k, v] of url.searchParams) if (!(k in rawQuery)) rawQuery[k] = v;

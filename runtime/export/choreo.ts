@@ -1,6 +1,6 @@
 /**
  * `.choreo/component.yaml` (schemaVersion 1.2): one `WS` endpoint for the flow's listener,
- * pointing at `asyncapi.yaml`. Every rule DESIGN.md lists is checked here, before anything is
+ * pointing at `asyncapi.yaml`. Every rule in CHOREO_RULES (docs/export.md) is checked here, before anything is
  * written, so an export never produces a file Choreo would reject.
  *
  * Base path: Choreo has one base path per endpoint, while a flow may have several upgraders.

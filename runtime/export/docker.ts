@@ -6,10 +6,11 @@ import type { ExportPlan } from './plan.ts';
 import { toYaml } from './yaml.ts';
 
 /**
- * Pinned base image. The exact version is the Node.js the export tests run on, so what is tested
- * here is what the image runs; bump it together with the test machines.
+ * Pinned base image: a supported Node.js LTS line (Node 20 reached its end of life in April 2026).
+ * The bundle is built for Node 20 and up (see bundle.ts), so it runs on this line unchanged; bump
+ * the patch release here when Node publishes a security release.
  */
-export const NODE_IMAGE = 'node:20.20.2-bookworm-slim';
+export const NODE_IMAGE = 'node:24.11.1-bookworm-slim';
 
 /** Files of the bundle; the Dockerfile copies exactly these. */
 export const BUNDLE_FILES = ['server.mjs', 'handler-host.mjs', 'package.json'] as const;

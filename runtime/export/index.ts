@@ -15,21 +15,26 @@ import { ExportError } from './errors.ts';
 import { k8sManifests, k8sPath } from './k8s.ts';
 import { planExport } from './plan.ts';
 import { readme } from './readme.ts';
+import { testArtifact, testsReadme, type ExportTests } from './tests.ts';
 import { writeOutput, type OutputFile } from './write.ts';
 
 export { ExportError } from './errors.ts';
 export type { OutputFile } from './write.ts';
+export type { ExportTests } from './tests.ts';
 
 export interface ExportOptions {
   outDir: string;
   asyncapi?: AsyncApiVersion;
   force?: boolean;
+  /** The flow's tests, copied to tests/ (wsflow test --url runs them against the deployment). */
+  tests?: ExportTests;
 }
 
 export interface ArtifactOptions {
   asyncapi?: AsyncApiVersion;
   /** Leave out server.mjs/handler-host.mjs (faster; for checks of the descriptive files). */
   bundle?: boolean;
+  tests?: ExportTests;
 }
 
 /** Image, Kubernetes object and compose names all come from `name`: DNS-1123 label rules. */
@@ -67,7 +72,9 @@ export async function exportArtifacts(flow: FlowDocument, options: ArtifactOptio
   const clash = extra.find((f) => files.some((g) => g.path === f.path));
   if (clash) throw new Error(`internal: cluster artifact ${clash.path} would replace a single-instance file`);
   files.push(...extra);
-  files.push({ path: 'README.md', content: readme(plan, extra.map((f) => f.path)) });
+  const tests = options.tests ? testArtifact(options.tests) : undefined;
+  if (tests) files.push(tests);
+  files.push({ path: 'README.md', content: readme(plan, extra.map((f) => f.path), tests ? testsReadme(plan, tests) : []) });
   if (options.bundle !== false) {
     const compiled = await compileFlow(flow).catch((error: unknown) => {
       if (!(error instanceof SnippetCompileError)) throw error;
@@ -81,7 +88,7 @@ export async function exportArtifacts(flow: FlowDocument, options: ArtifactOptio
 }
 
 export async function exportFlow(flow: FlowDocument, options: ExportOptions): Promise<{ files: string[] }> {
-  const files = await exportArtifacts(flow, { asyncapi: options.asyncapi });
+  const files = await exportArtifacts(flow, { asyncapi: options.asyncapi, tests: options.tests });
   const written = await writeOutput(options.outDir, files, options.force === true);
   return { files: written.map((p) => join(options.outDir, p)) };
 }

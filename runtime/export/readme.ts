@@ -4,7 +4,7 @@ import { gracePeriodSeconds, NODE_IMAGE } from './docker.ts';
 import { k8sPath } from './k8s.ts';
 import type { ExportPlan } from './plan.ts';
 
-export function readme(plan: ExportPlan, extraFiles: string[]): string {
+export function readme(plan: ExportPlan, extraFiles: string[], testsSection: string[] = []): string {
   const flow = plan.flow;
   const port = flow.listener.port;
   const tag = `${flow.name}:${flow.version ?? 'latest'}`;
@@ -87,6 +87,6 @@ export function readme(plan: ExportPlan, extraFiles: string[]): string {
       ...extraFiles.map((f) => `- \`${f}\``),
     );
   }
-  lines.push('');
+  lines.push(...testsSection, '');
   return lines.join('\n');
 }

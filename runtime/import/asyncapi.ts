@@ -138,9 +138,40 @@ function listenerPort(doc: AsyncAPIDocumentInterface): number {
   return 8080;
 }
 
-async function parseDocument(text: string, file: string): Promise<AsyncAPIDocumentInterface> {
-  const parser = new Parser();
-  const { document, diagnostics } = await parser.parse(text);
+/** A `$ref` the parser wants to follow: `file` (an absolute path) or an http(s) URL. */
+export interface RefRequest {
+  scheme: 'file' | 'http' | 'https';
+  href: string;
+}
+
+/**
+ * With `readRef`, every external `$ref` is read by it and by nothing else. The parser's own
+ * readers come after a custom one and run whenever it throws, so a refusal is kept aside, the
+ * parser gets an empty document, and the refusal is thrown once parsing ends.
+ */
+function confinedParser(readRef: (ref: RefRequest) => Promise<string>): { parser: Parser; refused: () => Error | undefined } {
+  let refusal: Error | undefined;
+  const resolvers = (['file', 'http', 'https'] as const).map((scheme) => ({
+    schema: scheme,
+    order: 1,
+    read: async (uri: { toString(): string }) => {
+      try {
+        return await readRef({ scheme, href: uri.toString() });
+      } catch (error) {
+        refusal ??= error instanceof Error ? error : new Error(String(error));
+        return '{}';
+      }
+    },
+  }));
+  return { parser: new Parser({ __unstable: { resolver: { resolvers } } }), refused: () => refusal };
+}
+
+async function parseDocument(text: string, file: string, options: ImportOptions): Promise<AsyncAPIDocumentInterface> {
+  const confined = options.readRef ? confinedParser(options.readRef) : undefined;
+  const parser = confined?.parser ?? new Parser();
+  const { document, diagnostics } = await parser.parse(text, options.source ? { source: options.source } : {});
+  const refusal = confined?.refused();
+  if (refusal) throw refusal;
   // 0 is DiagnosticSeverity.Error; the parser's diagnostics use a nested copy of that enum's type.
   const errors = diagnostics.filter((d) => (d.severity as number) === 0);
   if (errors.length > 0 || !document) {
@@ -158,10 +189,14 @@ async function parseDocument(text: string, file: string): Promise<AsyncAPIDocume
 export interface ImportOptions {
   /** `$schema` reference written on the first line of the YAML, relative to where it is saved. */
   schemaRef?: string;
+  /** Absolute path of the document: relative `$ref`s resolve against its folder. */
+  source?: string;
+  /** Reads every external `$ref` (the studio confines them to the document's folder); throwing refuses the import. */
+  readRef?: (ref: RefRequest) => Promise<string>;
 }
 
 export async function importAsyncApi(text: string, file: string, options: ImportOptions = {}): Promise<ImportResult> {
-  const doc = await parseDocument(text, file);
+  const doc = await parseDocument(text, file, options);
   const warnings: string[] = [];
   const info = doc.info();
   const idMatch = /^urn:wsflow:([a-z0-9-]+)$/.exec(info.id() ?? '');

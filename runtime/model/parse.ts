@@ -20,7 +20,20 @@ export interface ParsedFlow {
   document: Document;
 }
 
-export function parseFlow(text: string, file?: string): ParsedFlow {
+export interface ParsedYaml {
+  document: Document;
+  locate: Locator;
+  /** YAML syntax errors and warnings, located; duplicate keys are errors too. */
+  problems: Problem[];
+  /** True when the text is not YAML at all (beyond duplicate keys): nothing else can be checked. */
+  syntaxBroken: boolean;
+}
+
+/**
+ * YAML with a locator and clear, located syntax problems. Shared by every YAML file wsflow reads
+ * (flows, flow tests), so they all report syntax errors the same way.
+ */
+export function readYaml(text: string, file?: string): ParsedYaml {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
   const locate = createLocator(document, lineCounter, text);
@@ -52,6 +65,11 @@ export function parseFlow(text: string, file?: string): ParsedFlow {
     const at = lineCounter.linePos(warning.pos[0]);
     problems.push({ severity: 'warning', code: C.YAML_WARNING, message: yamlMessage(warning.message, warning.code), file, line: at.line, col: at.col });
   }
+  return { document, locate, problems, syntaxBroken };
+}
+
+export function parseFlow(text: string, file?: string): ParsedFlow {
+  const { document, locate, problems, syntaxBroken } = readYaml(text, file);
   if (syntaxBroken) return { problems: sortProblems(problems), locate, document };
 
   if (document.contents === null || document.contents === undefined) {

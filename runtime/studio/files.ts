@@ -3,7 +3,8 @@
  *
  * The backend runs user code and listens on a port, so every path from the renderer is treated as
  * hostile: `..` segments, NUL bytes, absolute paths outside the root and symlinks that resolve
- * outside the root are refused with `WSF_STUDIO_PATH`.
+ * outside the root are refused with `WSF_STUDIO_PATH`. Every write (save, recovery copies, each
+ * exported file) goes through `resolve`, and documents are written only as flow or flow-test files.
  */
 import { randomBytes } from 'node:crypto';
 import { constants as fsConstants, promises as fs } from 'node:fs';
@@ -21,6 +22,8 @@ export class StudioFileError extends Error {
 
 const SKIP_DIRS = new Set(['node_modules', '.git', RECOVERY_DIR, 'dist', 'out']);
 const MAX_LIST = 500;
+/** The only files `write` creates or replaces: flows and their tests (never `.git/hooks/...`). */
+const DOCUMENT_NAME = /\.wsflow(\.test)?\.ya?ml$/i;
 
 export class RootFolder {
   private realRoot: string | undefined;
@@ -83,6 +86,9 @@ export class RootFolder {
     text: string,
     options: { overwrite: boolean; expectedMtimeMs?: number },
   ): Promise<{ rel: string; mtimeMs: number }> {
+    if (typeof userPath === 'string' && !DOCUMENT_NAME.test(userPath)) {
+      throw pathError(userPath, 'is not a flow file: the studio writes only *.wsflow.yaml and *.wsflow.test.yaml');
+    }
     const { abs, rel } = await this.resolve(userPath);
     await fs.mkdir(path.dirname(abs), { recursive: true });
     const existing = await fs.stat(abs).catch(() => undefined);
@@ -124,14 +130,15 @@ export class RootFolder {
 
   // -- recovery copies ------------------------------------------------------------------------
 
-  private recoveryFile(rel: string | undefined): string {
+  /** Where the recovery copy of a document lives; resolved like any path (the folder may be a symlink). */
+  private async recoveryFile(rel: string | undefined): Promise<string> {
     const name = rel ? rel.replace(/[/\\]/g, '__') : 'untitled.wsflow.yaml';
-    return path.join(this.root, RECOVERY_DIR, `${name}.recovery`);
+    return (await this.resolve(`${RECOVERY_DIR}/${name}.recovery`)).abs;
   }
 
   async autosave(userPath: string | undefined, text: string): Promise<number> {
     const rel = userPath ? (await this.resolve(userPath)).rel : undefined;
-    const file = this.recoveryFile(rel);
+    const file = await this.recoveryFile(rel);
     await fs.mkdir(path.dirname(file), { recursive: true });
     await atomicWrite(file, text);
     return Date.now();
@@ -139,7 +146,7 @@ export class RootFolder {
 
   /** A recovery copy worth offering: newer than the file and different from it. */
   async recovery(rel: string | undefined, current?: { text: string; mtimeMs: number }): Promise<RecoveryOffer | undefined> {
-    const file = this.recoveryFile(rel);
+    const file = await this.recoveryFile(rel);
     const stat = await fs.stat(file).catch(() => undefined);
     if (!stat) return undefined;
     const text = await fs.readFile(file, 'utf8');
@@ -150,7 +157,7 @@ export class RootFolder {
 
   async discardRecovery(userPath: string | undefined): Promise<void> {
     const rel = userPath ? (await this.resolve(userPath)).rel : undefined;
-    await fs.rm(this.recoveryFile(rel), { force: true });
+    await fs.rm(await this.recoveryFile(rel), { force: true });
   }
 }
 
@@ -161,7 +168,7 @@ function classify(name: string): FileEntry['kind'] {
   return 'other';
 }
 
-function pathError(userPath: unknown, why: string): StudioFileError {
+export function pathError(userPath: unknown, why: string): StudioFileError {
   return new StudioFileError('WSF_STUDIO_PATH', `path ${JSON.stringify(String(userPath))} ${why}`);
 }
 

@@ -12,6 +12,7 @@
  */
 import type { Problem } from '../model/types.ts';
 import type { TraceEvent } from '../engine/contracts.ts';
+import type { RecordedTest, TestResult } from '../flowtest/types.ts';
 
 // The renderer may import only this file from runtime/studio (test/architecture), so the engine
 // types it shows are re-exported here.
@@ -20,6 +21,22 @@ export type { EngineEvent, LogEntry, SnippetFailure, TraceEvent } from '../engin
 import { COMMAND_IDS, type CommandId } from './command-table.ts';
 export { acceleratorOf, acceleratorToKey, COMMAND_IDS, COMMAND_TABLE, commandSpec, MENU_NAMES } from './command-table.ts';
 export type { CommandId, CommandSpec, MenuName } from './command-table.ts';
+export type { ExpectMode, RecordedClient, RecordedStep, RecordedTest, StepResult, TestFailure, TestResult } from '../flowtest/types.ts';
+
+/** The flow tests beside a flow (`NAME.wsflow.test.yaml`), as the Tests panel lists them. */
+export interface FlowTestsInfo {
+  /** The test file, relative to the root. */
+  path: string;
+  exists: boolean;
+  text: string;
+  tests: { name: string; steps: string[] }[];
+  problems: Problem[];
+}
+
+/** One test run against the live run, with the nodes that ran while it did. */
+export interface FlowTestRun extends TestResult {
+  nodes: string[];
+}
 
 export const STUDIO_PROTOCOL_VERSION = 1;
 /** Path of the single WebSocket endpoint; the token rides in the query (`?token=`). */
@@ -98,7 +115,8 @@ export interface StudioMethods {
   };
   /** Turn an AsyncAPI document (a file in the root, or uploaded text) into a flow. */
   importAsyncApi: {
-    params: { path?: string; text?: string; name?: string };
+    /** `allowUrls`: the user confirmed that http(s) `$ref`s may be fetched (refused with WSF_STUDIO_PATH otherwise). */
+    params: { path?: string; text?: string; name?: string; allowUrls?: boolean };
     result: { yaml: string; suggestedPath: string; warnings?: string[] };
   };
   /** Built-in test client, run by the backend against the running flow. */
@@ -107,6 +125,12 @@ export interface StudioMethods {
     result: { clientId: string; url: string };
   };
   clientSend: { params: { clientId: string; data: string }; result: Record<string, never> };
+  /** Flow tests of the flow at `path` (the test file beside it). */
+  testsRead: { params: { path?: string }; result: FlowTestsInfo };
+  /** Adds a test recorded from the test clients to the flow's test file (created if missing). */
+  testsRecord: { params: { path?: string; test: RecordedTest }; result: FlowTestsInfo & { name: string } };
+  /** Runs the named tests (all when absent) against the live run. */
+  testsRun: { params: { path?: string; names?: string[] }; result: { results: FlowTestRun[]; problems: Problem[] } };
   clientClose: { params: { clientId: string; code?: number; reason?: string }; result: Record<string, never> };
 }
 

@@ -39,6 +39,18 @@ export class Runner {
     return this.running?.url;
   }
 
+  /** Nodes that run from now until the returned function is called (flow tests mark them). */
+  watchNodes(): () => string[] {
+    const nodes = new Set<string>();
+    const subscription = this.running?.subscribe((event) => {
+      if (event.kind === 'invoke') nodes.add(event.nodeId);
+    });
+    return () => {
+      subscription?.unsubscribe();
+      return [...nodes].sort();
+    };
+  }
+
   /** Start, stop and reload are serialized so a double click cannot start two engines. */
   private serial<T>(job: () => Promise<T>): Promise<T> {
     const next = this.busy.then(job, job);

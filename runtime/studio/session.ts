@@ -4,12 +4,15 @@
  */
 import path from 'node:path';
 import { validateFlowText } from '../check/index.ts';
-import { exportFlow } from '../export/index.ts';
+import { exportArtifacts } from '../export/index.ts';
+import { writeOutput } from '../export/write.ts';
 import { importAsyncApi } from '../import/asyncapi.ts';
+import { checkDocumentRefs, confinedRefReader } from './asyncapi-refs.ts';
 import type { RootFolder } from './files.ts';
 import type { ParamsOf, ResultOf, StudioError, StudioEvent, StudioMethod, StudioServerMessage } from './protocol.ts';
 import { STUDIO_PROTOCOL_VERSION } from './protocol.ts';
 import { compileChecked, FlowProblemsError, type Runner } from './runner.ts';
+import { FlowTests } from './flow-tests.ts';
 import { TestClients } from './test-clients.ts';
 import type { Validator } from './validator.ts';
 
@@ -27,6 +30,7 @@ type Handlers = { [M in StudioMethod]: (params: ParamsOf<M>) => Promise<ResultOf
 
 export class Session {
   private readonly clients: TestClients;
+  private readonly tests: FlowTests;
   private readonly handlers: Handlers;
 
   constructor(
@@ -34,6 +38,7 @@ export class Session {
     private readonly send: (message: StudioServerMessage) => void,
   ) {
     this.clients = new TestClients((event) => this.push(event));
+    this.tests = new FlowTests(ctx.folder, ctx.runner);
     this.handlers = this.createHandlers();
   }
 
@@ -137,22 +142,31 @@ export class Session {
         const { flow, problems } = await validateFlowText(requireString(text, 'text', true), this.fileName(rel), { typecheck: false });
         const errors = problems.filter((p) => p.severity === 'error');
         if (!flow || errors.length > 0) throw new FlowProblemsError(`the flow has ${errors.length} problem(s); fix them before exporting`, errors);
-        const result = await exportFlow(flow, { outDir: out.abs, ...(asyncapi ? { asyncapi } : {}), ...(force ? { force } : {}) });
-        const files = result.files.map((f) => toRel(out.rel, out.abs, f));
-        return { outDir: out.rel, files };
+        const artifacts = await exportArtifacts(flow, asyncapi ? { asyncapi } : {});
+        // Each file's real location must stay in the folder (a symlinked subfolder of the output
+        // folder would lead out of it), checked before anything is written.
+        for (const file of artifacts) await folder.resolve(`${out.rel}/${file.path}`);
+        const written = await writeOutput(out.abs, artifacts, force === true);
+        return { outDir: out.rel, files: written.map((f) => `${out.rel}/${f}`) };
       },
-      importAsyncApi: async ({ path: userPath, text, name }) => {
+      importAsyncApi: async ({ path: userPath, text, name, allowUrls }) => {
         let source: string;
         let file: string;
+        // `$ref`s resolve against the document's folder (an uploaded text: the studio folder) and stay in it.
+        let docFolder: string;
         if (typeof userPath === 'string' && userPath) {
           const read = await folder.read(userPath);
           source = read.text;
           file = read.rel;
+          docFolder = path.dirname((await folder.resolve(read.rel)).abs);
         } else {
           source = requireString(text, 'text');
           file = typeof name === 'string' && name ? path.basename(name) : 'asyncapi.yaml';
+          docFolder = path.resolve(folder.root);
         }
-        const imported = await importAsyncApi(source, file);
+        checkDocumentRefs(source, allowUrls === true);
+        const readRef = confinedRefReader(docFolder, allowUrls === true);
+        const imported = await importAsyncApi(source, file, { source: path.join(docFolder, path.basename(file)), readRef });
         return { yaml: imported.yaml, suggestedPath: `${imported.flow.name || 'imported'}.wsflow.yaml`, warnings: imported.warnings ?? [] };
       },
       clientOpen: async (params) => {
@@ -168,17 +182,15 @@ export class Session {
         this.clients.close(requireString(clientId, 'clientId'), code, reason);
         return {};
       },
+      testsRead: async ({ path: rel }) => this.tests.read(rel),
+      testsRecord: async ({ path: rel, test }) => this.tests.record(rel, test),
+      testsRun: async ({ path: rel, names }) => this.tests.run(rel, Array.isArray(names) ? names.filter((n): n is string => typeof n === 'string') : undefined),
     };
   }
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
-}
-
-function toRel(outRel: string, outAbs: string, file: string): string {
-  const inside = path.isAbsolute(file) ? path.relative(outAbs, file) : file;
-  return `${outRel}/${inside.split(path.sep).join('/')}`;
 }
 
 function requireString(value: unknown, name: string, allowEmpty = false): string {

@@ -9,6 +9,20 @@ const MAX_CLIENTS = 20;
 /** Keep timelines readable: long frames are cut in the event (the socket still gets it whole). */
 const MAX_SHOWN = 16 * 1024;
 
+/**
+ * The URL of `path` on the running flow, and never anywhere else: `//host:port/x` or a full URL
+ * would make `new URL` leave the flow's origin (the test clients are not a general proxy).
+ */
+export function runningFlowUrl(baseUrl: string, path: string): URL {
+  const base = new URL(baseUrl);
+  const refuse = (why: string) =>
+    Object.assign(new Error(`path ${JSON.stringify(path)} ${why}: test clients only connect to the running flow`), { code: 'WSF_STUDIO_PATH' });
+  if (path.startsWith('//') || path.includes('\\') || /^[a-z][a-z0-9+.-]*:/i.test(path)) throw refuse('names another server');
+  const url = new URL(path.startsWith('/') ? path : `/${path}`, base);
+  if (url.origin !== base.origin) throw refuse('leaves the running flow');
+  return url;
+}
+
 export class TestClients {
   private readonly clients = new Map<string, WebSocket>();
   private next = 1;
@@ -20,8 +34,7 @@ export class TestClients {
     params: { path: string; query?: Record<string, string>; headers?: Record<string, string>; protocols?: string[] },
   ): { clientId: string; url: string } {
     if (this.clients.size >= MAX_CLIENTS) throw Object.assign(new Error(`at most ${MAX_CLIENTS} test clients`), { code: 'WSF_STUDIO_CLIENTS' });
-    const pathPart = params.path.startsWith('/') ? params.path : `/${params.path}`;
-    const url = new URL(pathPart, baseUrl);
+    const url = runningFlowUrl(baseUrl, params.path);
     for (const [key, value] of Object.entries(params.query ?? {})) if (key) url.searchParams.set(key, value);
     const clientId = `c${this.next++}`;
     const socket = new WebSocket(url, params.protocols ?? [], { headers: params.headers ?? {}, handshakeTimeout: 5000 });

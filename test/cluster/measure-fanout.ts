@@ -17,6 +17,7 @@ import { createRedisAdapter } from '../../runtime/engine/adapters/redis.ts';
 import type { RunningProcess } from '../helpers/cli.ts';
 import { startInstance } from './instances.ts';
 import { startRedis } from './redis-server.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 export const FANOUT_FLOW = fileURLToPath(new URL('./fixtures/fanout.wsflow.yaml', import.meta.url));
 
@@ -54,13 +55,6 @@ function connect(url: string): Promise<WebSocket> {
   });
 }
 
-async function until(what: string, check: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(5);
-  }
-}
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -86,14 +80,14 @@ export async function driveFanout(urls: string[], clients: number, messages: num
 
     // Warm-up: until every client gets a broadcast, the cross-instance path is not proven ready.
     sender.send('w');
-    await until('warm-up broadcast at every client', () => receivers.every((r) => r.count >= 1), 15_000);
+    await waitFor('warm-up broadcast at every client', () => receivers.every((r) => r.count >= 1), 15_000);
     for (let i = 0; i < 50; i++) sender.send('w');
-    await until('warm-up deliveries', () => total() === clients * 51, 30_000);
+    await waitFor('warm-up deliveries', () => total() === clients * 51, 30_000);
     for (const r of receivers) r.count = 0;
 
     const started = performance.now();
     for (let i = 0; i < messages; i++) sender.send(`b${i}`);
-    await until('every burst delivery', () => total() === clients * messages, 120_000);
+    await waitFor('every burst delivery', () => total() === clients * messages, 120_000);
     const burstSeconds = (performance.now() - started) / 1000;
 
     const paced = 100;
@@ -103,7 +97,7 @@ export async function driveFanout(urls: string[], clients: number, messages: num
       sender.send(`p${i}`);
       await sleep(20);
     }
-    await until('every paced delivery', () => receivers.every((r) => r.seen.size === paced), 30_000);
+    await waitFor('every paced delivery', () => receivers.every((r) => r.seen.size === paced), 30_000);
     const timeToAll = sentAt.map((t, i) => Math.max(...receivers.map((r) => r.seen.get(i)!)) - t).sort((x, y) => x - y);
     return {
       clients,
@@ -138,7 +132,7 @@ export async function measureAdapterPath(count = 20_000): Promise<{ deliveries: 
     const payload = 'x'.repeat(64);
     const started = performance.now();
     for (let i = 0; i < count; i++) adapters[0].publish({ service: 'fan', data: payload });
-    await until('every delivery across Redis', () => received === count, 60_000);
+    await waitFor('every delivery across Redis', () => received === count, 60_000);
     const seconds = (performance.now() - started) / 1000;
     return { deliveries: count, seconds: round(seconds, 3), perSec: Math.round(count / seconds) };
   } finally {

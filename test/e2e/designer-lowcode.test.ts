@@ -53,7 +53,11 @@ describe('designer: a flow from action nodes only', () => {
     await typeInto('[data-testid="upgrader-basePath"]', '/chat');
     await selectNode(page, 'reply');
     await typeInto('[data-testid="action-value"]', 'text');
+    await expect(node(page, 'reply').locator('.card__code').textContent()).resolves.toBe('text');
     await selectNode(page, 'reply-2');
+    await typeInto('[data-testid="action-value"]', 'dta');
+    // The backend's type check puts a located message under the field; fixing it clears it.
+    await page.locator('.field__error', { hasText: "Cannot find name 'dta'" }).waitFor({ timeout: 60_000 });
     await typeInto('[data-testid="action-value"]', 'data');
     await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
     await typeInto('[data-testid="flow-name"]', 'echo-lowcode');

@@ -13,8 +13,9 @@ import { REPO } from '../../runtime/studio/renderer-build.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 /**
- * Screenshots go to a temp folder, so `npm test` writes nothing git tracks; `npm run screenshots`
- * (WSFLOW_SCREENSHOTS=1) writes them to docs/screenshots for the README and docs.
+ * Where `shot()` writes: docs/screenshots/ (tracked, shown in the README and docs) only when
+ * `npm run screenshots` asks for it; otherwise a temp folder, so `npm test` changes nothing git
+ * tracks. The test still gets a real PNG to look at either way.
  */
 export const SCREENSHOTS = process.env.WSFLOW_SCREENSHOTS === '1' ? path.join(REPO, 'docs/screenshots') : path.join(os.tmpdir(), 'wsflow-screenshots');
 

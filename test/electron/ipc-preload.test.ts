@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import type { IpcMain, IpcMainEvent, IpcMainInvokeEvent, IpcRenderer, IpcRendererEvent, WebContents, WebFrameMain } from '../../electron/electron-types.ts';
+import type { IpcMain, IpcMainEvent, IpcMainInvokeEvent, IpcRenderer, IpcRendererEvent, WebContents, WebFrameMain } from 'electron';
 import { DESKTOP_CHANNELS, type DesktopMenuCommand, type DocumentState } from '../../electron/desktop-api.ts';
 import { registerDesktopIpc, type DesktopServices } from '../../electron/ipc.ts';
 import { isTrustedSender } from '../../electron/policy.ts';
@@ -13,45 +13,51 @@ import { createDesktopApi } from '../../electron/preload-api.ts';
 
 const APP = 'http://127.0.0.1:40001';
 
+/** A frame as the sender check reads it: its URL and its parent. */
+function frameAt(url: string, parent: WebFrameMain | null = null): WebFrameMain {
+  return { url, parent } as unknown as WebFrameMain;
+}
+
 function channelPair(frame: { current: WebFrameMain }) {
   const handlers = new Map<string, (event: IpcMainInvokeEvent, ...args: unknown[]) => unknown>();
   const mainBus = new EventEmitter();
   const rendererBus = new EventEmitter();
   const sender = { send: (channel: string, ...args: unknown[]) => rendererBus.emit(channel, {}, ...structuredClone(args)) } as unknown as WebContents;
-  const eventFor = (): IpcMainEvent => ({ senderFrame: frame.current, sender, preventDefault() {}, returnValue: undefined });
-  const ipcMain: IpcMain = {
-    handle(channel, listener) {
+  // Partial Electron objects: only what the shell's handlers read.
+  const eventFor = (): IpcMainEvent => ({ senderFrame: frame.current, sender, preventDefault() {}, returnValue: undefined }) as unknown as IpcMainEvent;
+  const ipcMain = {
+    handle(channel: string, listener: (event: IpcMainInvokeEvent, ...args: unknown[]) => unknown) {
       if (handlers.has(channel)) throw new Error(`second handler for ${channel}`);
       handlers.set(channel, listener);
     },
-    on(channel, listener) {
+    on(channel: string, listener: (event: IpcMainEvent, ...args: unknown[]) => void) {
       mainBus.on(channel, listener);
       return this;
     },
-  };
-  const ipcRenderer: IpcRenderer = {
-    async invoke(channel, ...args) {
+  } as unknown as IpcMain;
+  const ipcRenderer = {
+    async invoke(channel: string, ...args: unknown[]) {
       const handler = handlers.get(channel);
       if (!handler) throw new Error(`No handler registered for '${channel}'`);
       return structuredClone(await handler(eventFor(), ...structuredClone(args)));
     },
-    send(channel, ...args) {
+    send(channel: string, ...args: unknown[]) {
       mainBus.emit(channel, eventFor(), ...structuredClone(args));
     },
-    on(channel, listener: (event: IpcRendererEvent, ...args: unknown[]) => void) {
+    on(channel: string, listener: (event: IpcRendererEvent, ...args: unknown[]) => void) {
       rendererBus.on(channel, listener);
       return this;
     },
-    removeListener(channel, listener: (event: IpcRendererEvent, ...args: unknown[]) => void) {
+    removeListener(channel: string, listener: (event: IpcRendererEvent, ...args: unknown[]) => void) {
       rendererBus.off(channel, listener);
       return this;
     },
-  };
+  } as unknown as IpcRenderer;
   return { ipcMain, ipcRenderer, sender, handlers };
 }
 
 function setup() {
-  const frame = { current: { url: `${APP}/?token=t`, parent: null } as WebFrameMain };
+  const frame = { current: frameAt(`${APP}/?token=t`) };
   const calls: string[] = [];
   const states: DocumentState[] = [];
   const recent: string[] = ['/home/a/chat.wsflow.yaml'];
@@ -143,10 +149,10 @@ describe('DesktopApi over IPC', () => {
 
   it('refuses every channel from a frame that is not the app (navigated away or an iframe)', async () => {
     const { api, frame, calls, states } = setup();
-    frame.current = { url: 'https://evil.example/', parent: null };
+    frame.current = frameAt('https://evil.example/');
     await expect(api.showOpenDialog()).rejects.toThrow(/refused wsflow:show-open-dialog from a frame outside the app/);
     await expect(api.getRecentFiles()).rejects.toThrow(/refused/);
-    frame.current = { url: `${APP}/inner`, parent: { url: `${APP}/`, parent: null } };
+    frame.current = frameAt(`${APP}/inner`, frameAt(`${APP}/`));
     await expect(api.appVersion()).rejects.toThrow(/refused/);
     api.setDocumentState({ dirty: true });
     expect(calls).toEqual([]);

@@ -11,16 +11,10 @@ import { DESKTOP_CHANNELS } from '../../electron/desktop-api.ts';
 import { startDesktop } from '../../electron/main.ts';
 import { CONTENT_SECURITY_POLICY } from '../../electron/policy.ts';
 import { StandInElectron, type StandInWindow } from './stand-in-electron.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 
-async function waitFor(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 describe('electron/main.ts wiring', () => {
   let dir: string;
@@ -94,7 +88,7 @@ describe('electron/main.ts wiring', () => {
   it('opens a file given to a second launch: inside the studio folder, in the running page', async () => {
     const file = join(documents, 'echo.wsflow.yaml');
     electron.appEvents.emit('second-instance', { preventDefault() {} }, ['/opt/wsflow/wsflow', '--flag', 'echo.wsflow.yaml'], documents);
-    await waitFor(() => win.sent.some((s) => s.channel === DESKTOP_CHANNELS.openFile), 'open-file message');
+    await waitFor('open-file message', () => win.sent.some((s) => s.channel === DESKTOP_CHANNELS.openFile), 20_000);
     expect(win.sent.find((s) => s.channel === DESKTOP_CHANNELS.openFile)?.args).toEqual([file]);
     expect(await electron.invoke(DESKTOP_CHANNELS.getRecentFiles, win.loaded.at(-1)!)).toEqual([file]);
     expect(electron.recentDocuments).toEqual([file]);
@@ -109,7 +103,7 @@ describe('electron/main.ts wiring', () => {
     // The page would veto leaving (beforeunload); the shell's own reload overrides it.
     win.pageBlocksUnload = true;
     electron.appEvents.emit('second-instance', { preventDefault() {} }, ['wsflow', join(elsewhere, 'chat.wsflow.yaml')], '/');
-    await waitFor(() => win.finishedLoads === 2, 'a reload on the new studio');
+    await waitFor('a reload on the new studio', () => win.finishedLoads === 2, 20_000);
     const after = win.loaded.at(-1)!;
     expect(new URL(after).port).not.toBe(new URL(before).port);
     await expect(fetch(before)).rejects.toThrow();
@@ -135,13 +129,13 @@ describe('electron/main.ts wiring', () => {
     expect(win.title).toBe('● chat.wsflow.yaml — wsflow');
     electron.messageBoxAnswers.push(2); // Cancel
     win.close();
-    await waitFor(() => electron.messageBoxes.length === 1, 'the prompt');
+    await waitFor('the prompt', () => electron.messageBoxes.length === 1, 20_000);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(win.destroyed).toBe(false);
     expect(electron.messageBoxes[0]).toBe('Do you want to save the changes you made to chat.wsflow.yaml?');
     electron.messageBoxAnswers.push(1); // Don't Save
     win.close(); // the page still vetoes (pageBlocksUnload): the answer above overrides it
-    await waitFor(() => win.destroyed, 'the window to close');
+    await waitFor('the window to close', () => win.destroyed, 20_000);
     expect(electron.quitCalls).toBe(1);
     const state = JSON.parse(await readFile(join(dir, 'userData', 'window-state.json'), 'utf8')) as { bounds: { width: number } };
     expect(state.bounds.width).toBe(win.options.width);

@@ -1,24 +1,26 @@
 /**
  * A scripted stand-in for the Electron main-process API (the binary cannot be installed here),
- * implementing exactly the `ElectronMain` surface that electron/main.ts uses. It records what the
+ * implementing the part of Electron's API (its real electron.d.ts types) that electron/main.ts
+ * uses; the rest of that large surface is absent, hence the casts where the pieces are handed over. It records what the
  * shell does (windows, menus, messages sent, dialogs shown) and lets a test play the user and
  * the renderer. Everything else in the wiring test is real: the studio backend, HTTP, files.
  */
 import { EventEmitter } from 'node:events';
 import type {
-  BrowserWindowOptions,
-  Dialog,
-  ElectronMain,
+  BrowserWindowConstructorOptions as BrowserWindowOptions,
   HandlerDetails,
   HeadersReceivedResponse,
+  IpcMainEvent,
   IpcMainInvokeEvent,
-  MenuItemOptions,
-  OnHeadersReceivedDetails,
+  MessageBoxOptions,
+  MenuItemConstructorOptions as MenuItemOptions,
+  OnHeadersReceivedListenerDetails as OnHeadersReceivedDetails,
   Rectangle,
   WebContents,
   WebFrameMain,
   WindowOpenHandlerResponse,
-} from '../../electron/electron-types.ts';
+} from 'electron';
+import type { ElectronMain } from '../../electron/main.ts';
 
 export interface Sent {
   channel: string;
@@ -31,7 +33,7 @@ export class StandInElectron {
   menu: MenuItemOptions[] = [];
   readonly handlers = new Map<string, (event: IpcMainInvokeEvent, ...args: unknown[]) => unknown>();
   readonly listeners = new EventEmitter();
-  headersListener?: (details: OnHeadersReceivedDetails, callback: (response: HeadersReceivedResponse) => void) => void;
+  headersListener?: (details: Pick<OnHeadersReceivedDetails, 'url' | 'responseHeaders'>, callback: (response: HeadersReceivedResponse) => void) => void;
   permissionRequest?: (contents: WebContents, permission: string, callback: (granted: boolean) => void) => void;
   permissionCheck?: (contents: WebContents | null, permission: string) => boolean;
   readonly messageBoxes: string[] = [];
@@ -46,18 +48,18 @@ export class StandInElectron {
   get api(): ElectronMain {
     const self = this;
     const events = this.appEvents;
-    const dialog: Dialog = {
+    const dialog = {
       showOpenDialog: async () => ({ canceled: true, filePaths: [] }),
       showSaveDialog: async () => ({ canceled: true }),
-      showMessageBox: async (_window, options) => {
+      showMessageBox: async (_window: unknown, options: MessageBoxOptions) => {
         self.messageBoxes.push(options.message);
         return { response: self.messageBoxAnswers.shift() ?? options.cancelId ?? 0 };
       },
-      showMessageBoxSync: (_window, options) => {
+      showMessageBoxSync: (_window: unknown, options: MessageBoxOptions) => {
         self.messageBoxes.push(options.message);
         return self.messageBoxAnswers.shift() ?? options.cancelId ?? 0;
       },
-      showErrorBox: (title, content) => {
+      showErrorBox: (title: string, content: string) => {
         self.errors.push(`${title}: ${content}`);
       },
     };
@@ -90,21 +92,21 @@ export class StandInElectron {
       },
       setAboutPanelOptions: () => {},
     });
-    return {
-      app: app as unknown as ElectronMain['app'],
+    const api = {
+      app,
       BrowserWindow: Window,
       Menu: {
-        buildFromTemplate: (template) => ({ items: template }),
-        setApplicationMenu: (menu) => {
-          self.menu = (menu?.items ?? []) as MenuItemOptions[];
+        buildFromTemplate: (template: MenuItemOptions[]) => ({ items: template }),
+        setApplicationMenu: (menu: { items: MenuItemOptions[] } | null) => {
+          self.menu = menu?.items ?? [];
         },
       },
       dialog,
       ipcMain: {
-        handle: (channel, listener) => {
+        handle: (channel: string, listener: (event: IpcMainInvokeEvent, ...args: unknown[]) => unknown) => {
           self.handlers.set(channel, listener);
         },
-        on(channel, listener) {
+        on(channel: string, listener: (event: IpcMainEvent, ...args: unknown[]) => void) {
           self.listeners.on(channel, listener);
           return this;
         },
@@ -116,44 +118,46 @@ export class StandInElectron {
       session: {
         defaultSession: {
           webRequest: {
-            onHeadersReceived: (listener) => {
+            onHeadersReceived: (listener: StandInElectron['headersListener']) => {
               self.headersListener = listener;
             },
           },
-          setPermissionRequestHandler: (handler) => {
+          setPermissionRequestHandler: (handler: StandInElectron['permissionRequest'] | null) => {
             self.permissionRequest = handler ?? undefined;
           },
-          setPermissionCheckHandler: (handler) => {
+          setPermissionCheckHandler: (handler: StandInElectron['permissionCheck'] | null) => {
             self.permissionCheck = handler ?? undefined;
           },
         },
       },
     };
+    return api as unknown as ElectronMain;
   }
 
   /** Click the menu item with this label (searching submenus). */
   click(label: string): void {
     const find = (items: MenuItemOptions[]): MenuItemOptions | undefined =>
-      items.map((i) => (i.label === label ? i : i.submenu ? find(i.submenu) : undefined)).find((i) => i);
+      items.map((i) => (i.label === label ? i : Array.isArray(i.submenu) ? find(i.submenu) : undefined)).find((i) => i);
     const item = find(this.menu);
     if (!item?.click) throw new Error(`no menu item ${label}`);
-    item.click();
+    // The shell's actions take none of Electron's (menuItem, window, event) arguments.
+    (item.click as () => void)();
   }
 
   /** The renderer calling `ipcRenderer.invoke` from a frame at `url`. */
   async invoke(channel: string, url: string, ...args: unknown[]): Promise<unknown> {
     const handler = this.handlers.get(channel);
     if (!handler) throw new Error(`no handler for ${channel}`);
-    const frame: WebFrameMain = { url, parent: null };
+    const frame = { url, parent: null } as unknown as WebFrameMain;
     const window = this.windows[0];
     if (!window) throw new Error('no window');
-    return handler({ senderFrame: frame, sender: window.webContents, preventDefault() {} }, ...args);
+    return handler({ senderFrame: frame, sender: window.webContents, preventDefault() {} } as unknown as IpcMainInvokeEvent, ...args);
   }
 
   /** The renderer calling `ipcRenderer.send`. */
   send(channel: string, url: string, ...args: unknown[]): void {
     const window = this.windows[0];
-    this.listeners.emit(channel, { senderFrame: { url, parent: null }, sender: window?.webContents, preventDefault() {}, returnValue: undefined }, ...args);
+    this.listeners.emit(channel, { senderFrame: { url, parent: null } as unknown as WebFrameMain, sender: window?.webContents, preventDefault() {}, returnValue: undefined }, ...args);
   }
 }
 
@@ -164,7 +168,7 @@ export class StandInWindow {
   finishedLoads = 0;
   readonly events = new EventEmitter();
   readonly contentsEvents = new EventEmitter();
-  windowOpenHandler?: (details: HandlerDetails) => WindowOpenHandlerResponse;
+  windowOpenHandler?: (details: Pick<HandlerDetails, 'url'>) => WindowOpenHandlerResponse;
   /** The page has a `beforeunload` handler that vetoes leaving (the designer does while dirty). */
   pageBlocksUnload = false;
   destroyed = false;
@@ -183,7 +187,7 @@ export class StandInWindow {
         self.sent.push({ channel, args });
       },
       getURL: () => self.loaded.at(-1) ?? '',
-      setWindowOpenHandler: (handler: (details: HandlerDetails) => WindowOpenHandlerResponse) => {
+      setWindowOpenHandler: (handler: (details: Pick<HandlerDetails, 'url'>) => WindowOpenHandlerResponse) => {
         self.windowOpenHandler = handler;
       },
     }) as unknown as WebContents;
@@ -227,7 +231,7 @@ export class StandInWindow {
     return false;
   }
   getNormalBounds(): Rectangle {
-    return { x: this.options.x ?? 0, y: this.options.y ?? 0, width: this.options.width, height: this.options.height };
+    return { x: this.options.x ?? 0, y: this.options.y ?? 0, width: this.options.width ?? 0, height: this.options.height ?? 0 };
   }
   on(event: string, listener: (event: { preventDefault(): void }) => void): this {
     this.events.on(event, listener);

@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runFlow, WSFLOW_BIN } from '../helpers/cli.ts';
+import { waitFor } from '../helpers/wait.ts';
 import { connect } from './helpers.ts';
 
 const FLOW = `wsflow: 1
@@ -54,8 +55,7 @@ describe('wsflow run', () => {
     c.ws.send('fail');
     c.ws.send('after');
     expect(await c.next()).toBe('after');
-    const deadline = Date.now() + 5000;
-    while (!cli.output().includes('failing on purpose') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await waitFor('the failure on stderr', () => cli.output().includes('failing on purpose'), 5000);
     expect(cli.output()).toMatch(/^on-text:3: failing on purpose/m);
     expect(cli.output()).toContain('[on-text] got hi');
     const exitCode = cli.stop();

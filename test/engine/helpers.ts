@@ -4,6 +4,7 @@ import WebSocket from 'ws';
 import type { FlowDocument } from '../../runtime/model/types.ts';
 import { compileFlow, startFlow } from '../../runtime/engine/index.ts';
 import type { EngineOptions, RunningFlow, TraceEvent } from '../../runtime/engine/contracts.ts';
+import { waitFor as sharedWaitFor } from '../helpers/wait.ts';
 
 export function flowFrom(yaml: string): FlowDocument {
   return parse(yaml) as FlowDocument;
@@ -85,14 +86,9 @@ export function collect(flow: RunningFlow): { events: TraceEvent[]; stop(): void
   return { events, stop: () => sub.unsubscribe() };
 }
 
-export async function waitFor<T>(probe: () => T | undefined | false, ms = 5000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+/** test/helpers/wait.ts's waitFor, in the argument order the engine tests use. */
+export function waitFor<T>(probe: () => T | undefined | false, ms = 5000, what = 'condition'): Promise<T> {
+  return sharedWaitFor(what, probe, ms) as Promise<T>;
 }
 
 export const ECHO = `

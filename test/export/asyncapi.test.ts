@@ -1,4 +1,4 @@
-/** asyncapi.yaml against the real @asyncapi/parser and the rules of DESIGN.md, for every sample. */
+/** asyncapi.yaml against the real @asyncapi/parser and the rules of docs/export.md, for every sample. */
 import { Parser } from '@asyncapi/parser';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';

@@ -1,4 +1,4 @@
-/** .choreo/component.yaml checked against every rule DESIGN.md lists, and the export errors. */
+/** .choreo/component.yaml checked against every Choreo rule (CHOREO_RULES, docs/export.md), and the export errors. */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';

@@ -19,9 +19,13 @@ export function nodeModulesAbove(dir: string): string[] {
   }
 }
 
-export async function exportToTemp(flow: FlowDocument, prefix: string): Promise<string> {
+export async function exportToTemp(
+  flow: FlowDocument,
+  prefix: string,
+  write: (flow: FlowDocument, outDir: string) => Promise<unknown> = (f, outDir) => exportFlow(f, { outDir }),
+): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), `wsflow-${prefix}-`));
-  await exportFlow(flow, { outDir: dir });
+  await write(flow, dir);
   return dir;
 }
 

@@ -21,6 +21,12 @@ export function loadFlow(path: string): FlowDocument {
   return parsed.flow;
 }
 
+/** The sample's tests (samples/NAME.wsflow.test.yaml), as the export copies them. */
+export function sampleTests(sample: AnySample): { fileName: string; content: string } {
+  const fileName = `${sample}.wsflow.test.yaml`;
+  return { fileName, content: readFileSync(join(REPO_ROOT, 'samples', fileName), 'utf8') };
+}
+
 export function loadSample(sample: AnySample): FlowDocument {
   return loadFlow(samplePath(sample));
 }

@@ -9,7 +9,7 @@ import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exportArtifacts } from '../../runtime/export/index.ts';
 import { REPO_ROOT } from '../helpers/cli.ts';
-import { loadSample, SAMPLES } from './fixtures.ts';
+import { loadSample, sampleTests, SAMPLES } from './fixtures.ts';
 
 const GOLDEN = join(REPO_ROOT, 'test/golden');
 const BUNDLE = new Set(['server.mjs', 'handler-host.mjs']);
@@ -31,7 +31,7 @@ describe('golden files', () => {
     for (const version of ['2.6', '3.0'] as const) {
       const dir = join(GOLDEN, version === '2.6' ? sample : `${sample}-asyncapi-3.0`);
       it(`${sample} (AsyncAPI ${version}) matches ${relative(REPO_ROOT, dir)}`, async () => {
-        const files = (await exportArtifacts(loadSample(sample), { asyncapi: version, bundle: false })).filter((f) => !BUNDLE.has(f.path));
+        const files = (await exportArtifacts(loadSample(sample), { asyncapi: version, bundle: false, tests: sampleTests(sample) })).filter((f) => !BUNDLE.has(f.path));
         // 3.0 differs from 2.6 in asyncapi.yaml only; its golden folder holds just that file.
         const compared = version === '2.6' ? files : files.filter((f) => f.path === 'asyncapi.yaml');
         if (update) {

@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/net.ts';
+import { waitFor } from '../helpers/wait.ts';
 import { TestClient } from '../helpers/ws-client.ts';
 import { containerEnv, exportToTemp, nodeModulesAbove, removeExport, startExported } from './exported.ts';
 import { loadSample, variant } from './fixtures.ts';
@@ -149,8 +150,7 @@ describe('exported service logs', () => {
       client.send('boom');
       client.send('hi');
       expect(await client.nextText()).toBe('hi');
-      const deadline = Date.now() + 5000;
-      while (!service.output().includes('"message":"got hi"') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await waitFor('the log line', () => service.output().includes('"message":"got hi"'), 5000);
       const lines = service
         .output()
         .split('\n')

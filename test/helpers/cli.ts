@@ -2,7 +2,7 @@
  * Starts the real `wsflow` CLI as a child process, the way a user (or a Dockerfile) would, and
  * waits for the line that says it accepts connections.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -72,4 +72,25 @@ export function startProcess(
 /** `wsflow run FILE --port 0` from the repository. */
 export function runFlow(file: string, extraArgs: string[] = [], env?: NodeJS.ProcessEnv): Promise<RunningProcess> {
   return startProcess(process.execPath, [WSFLOW_BIN, 'run', file, '--port', '0', ...extraArgs], { env });
+}
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `wsflow ARGS` to completion (bounded) and returns its exit code and output. */
+export function execCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliRun> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [WSFLOW_BIN, ...args],
+      { cwd: options.cwd ?? REPO_ROOT, env: { ...process.env, ...options.env }, timeout: options.timeoutMs ?? 120_000, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
 }

@@ -1,4 +1,4 @@
-/** The Ballerina chat room (samples/chat.wsflow.yaml), as DESIGN.md specifies it. */
+/** The Ballerina chat room (samples/chat.wsflow.yaml), as the README's sample table describes it. */
 import { describe, expect, it } from 'vitest';
 import { TestClient } from '../helpers/ws-client.ts';
 import { freshService, type StartTarget } from './target.ts';

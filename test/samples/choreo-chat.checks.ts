@@ -1,4 +1,4 @@
-/** Choreo's Node.js chat service (samples/choreo-chat.wsflow.yaml), as DESIGN.md specifies it. */
+/** Choreo's Node.js chat service (samples/choreo-chat.wsflow.yaml), as the README's sample table describes it. */
 import { describe, expect, it } from 'vitest';
 import type { TestClient } from '../helpers/ws-client.ts';
 import { freshService, type StartTarget } from './target.ts';

@@ -4,6 +4,7 @@
  */
 import { useCommands } from '../app-context.tsx';
 import { useStudio, type BottomTab } from '../store.ts';
+import { TestMarks, TestsPanel } from '../tests/TestsPanel.tsx';
 import { ClientsPanel } from './ClientsPanel.tsx';
 import { ProblemsList } from './ProblemsList.tsx';
 import { TraceList } from './TraceList.tsx';
@@ -22,6 +23,7 @@ export function BottomPanels({ height }: { height: number }) {
     { id: 'problems', label: 'Problems', count: problems.length + runtime, alert: errors > 0 },
     { id: 'trace', label: 'Trace', count: traceCount || undefined },
     { id: 'clients', label: 'Test clients', count: clients || undefined },
+    { id: 'tests', label: 'Tests' },
   ];
   return (
     <section className={`dock nokey ${open ? '' : 'dock--closed'}`} style={open ? { height } : undefined} aria-label="Bottom panel">
@@ -58,8 +60,10 @@ export function BottomPanels({ height }: { height: number }) {
           {tab === 'problems' && <ProblemsList />}
           {tab === 'trace' && <TraceList />}
           {tab === 'clients' && <ClientsPanel />}
+          {tab === 'tests' && <TestsPanel />}
         </div>
       )}
+      <TestMarks />
     </section>
   );
 }

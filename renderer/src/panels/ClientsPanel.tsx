@@ -8,6 +8,7 @@ import type { UpgraderNode } from '../../../runtime/model/types.ts';
 import type { ClientEntry } from '../../../runtime/studio/protocol.ts';
 import { useServices } from '../app-context.tsx';
 import { useStudio, type ClientView } from '../store.ts';
+import { RecordButton } from '../tests/RecordPanel.tsx';
 
 /** `Name: value` lines (blank lines ignored) plus `Authorization: Bearer TOKEN` when a token is given. */
 export function headersOf(text: string, token: string): { headers: Record<string, string>; error?: string } {
@@ -119,6 +120,7 @@ export function ClientsPanel() {
           {optionsError && <span className="field__error" role="alert">{optionsError}</span>}
         </details>
       </form>
+      <RecordButton />
       <div className="clients__list">
         {clients.map((c) => <ClientCard key={c.id} client={c} />)}
         {clients.length === 0 && <div className="empty-note">No clients yet. Open two to see a broadcast.</div>}

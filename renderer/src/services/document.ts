@@ -129,7 +129,7 @@ export function createDocumentService({ client, store }: ServiceDeps) {
     return client.call('export', { text: currentText(), outDir, asyncapi, force, ...(state.path ? { path: state.path } : {}) });
   }
 
-  async function importAsyncApi(source: { text: string; name: string } | { path: string }): Promise<void> {
+  async function importAsyncApi(source: ({ text: string; name: string } | { path: string }) & { allowUrls?: boolean }): Promise<void> {
     const result = await client.call('importAsyncApi', source);
     const parsed = parseFlow(result.yaml, result.suggestedPath);
     if (!parsed.flow) throw new Error('the importer produced a flow the designer cannot read');

@@ -47,7 +47,8 @@ export function createServices(deps: ServiceDeps) {
     };
   }
 
-  return { ...document, ...checks, ...run, start, isDirty: () => isDirty(store.getState()) };
+  // `client`: for panels with their own backend calls (the Tests panel).
+  return { ...document, ...checks, ...run, start, client, isDirty: () => isDirty(store.getState()) };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -225,8 +225,10 @@ function ImportDialog({ onClose }: { onClose: () => void }) {
   const services = useServices();
   const { entries } = useEntries();
   const [error, setError] = useState<string>();
+  // $refs to http(s) URLs are fetched by the studio only when the user says so.
+  const [allowUrls, setAllowUrls] = useState(false);
   const candidates = entries?.filter((e) => e.kind === 'asyncapi') ?? [];
-  const run = (source: { text: string; name: string } | { path: string }) => services.importAsyncApi(source).catch((e: unknown) => setError(errorMessage(e)));
+  const run = (source: { text: string; name: string } | { path: string }) => services.importAsyncApi({ ...source, allowUrls }).catch((e: unknown) => setError(errorMessage(e)));
   return (
     <Modal title="Import an AsyncAPI document" onClose={onClose} testId="dialog-import">
       <p className="muted small">Creates a flow with an upgrader per channel, a service, and handler stubs. AsyncAPI 2.x and 3.0, YAML or JSON.</p>
@@ -241,6 +243,9 @@ function ImportDialog({ onClose }: { onClose: () => void }) {
             if (file) await run({ text: await file.text(), name: file.name });
           }}
         />
+      </label>
+      <label className="check">
+        <input type="checkbox" checked={allowUrls} onChange={(e) => setAllowUrls(e.target.checked)} data-testid="import-allow-urls" /> Also fetch $refs that are http(s) URLs
       </label>
       {candidates.length > 0 && (
         <>

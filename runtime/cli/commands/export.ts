@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { formatProblem, hasErrors, validateFlowFile } from '../../check/index.ts';
 import { ExportError, exportFlow } from '../../export/index.ts';
 import type { AsyncApiVersion } from '../../export/asyncapi.ts';
+import { testsBeside } from '../../flowtest/load.ts';
 import { parseFlow } from '../../model/parse.ts';
 import { CliError, EXIT_BAD_INPUT, EXIT_OK } from '../errors.ts';
 
@@ -54,8 +55,15 @@ export async function exportCommand(file: string, options: ExportCommandOptions)
     process.stderr.write(`wsflow export: ${file} is not valid; nothing was written\n`);
     return EXIT_BAD_INPUT;
   }
+  // The flow's tests travel with it (tests/), checked first: broken tests are bad input too.
+  const tests = await testsBeside(file);
+  for (const p of tests?.problems ?? []) process.stderr.write(`${formatProblem(p)}\n`);
+  if (tests && hasErrors(tests.problems)) {
+    process.stderr.write(`wsflow export: the tests of ${file} are not valid; nothing was written\n`);
+    return EXIT_BAD_INPUT;
+  }
   try {
-    const { files } = await exportFlow(flow, { outDir: options.out, asyncapi, force: options.force === true });
+    const { files } = await exportFlow(flow, { outDir: options.out, asyncapi, force: options.force === true, ...(tests ? { tests: { fileName: tests.fileName, content: tests.content } } : {}) });
     for (const f of files) process.stdout.write(`wrote ${f}\n`);
     return EXIT_OK;
   } catch (error) {

@@ -32,7 +32,7 @@ function servedPaths(flow: FlowDocument): string[] {
   return flow.nodes.filter((n): n is UpgraderNode => n.type === 'upgrader').map((u) => joinPath(u.basePath, u.upgradePath));
 }
 
-function describeEvent(event: TraceEvent): string[] {
+export function describeEvent(event: TraceEvent): string[] {
   const lines: string[] = [];
   if (event.kind === 'invoke') {
     for (const log of event.logs) lines.push(`[${event.nodeId}] ${log.level === 'info' ? '' : `${log.level}: `}${log.message}`);
@@ -44,7 +44,16 @@ function describeEvent(event: TraceEvent): string[] {
   return lines;
 }
 
-export async function run(file: string, options: RunOptions): Promise<number> {
+export interface StartedFlow {
+  flow: FlowDocument;
+  running: RunningFlow;
+}
+
+/**
+ * Validates, compiles and starts a flow the way `wsflow run` does (also used by `wsflow test`).
+ * Problems go to stderr; a number is the exit code when the flow cannot start.
+ */
+export async function startFlowFile(file: string, options: RunOptions): Promise<StartedFlow | number> {
   const port = intOption(options.port, 'port', 0, 65535);
   const budget = intOption(options.budget, 'budget', 1, 3_600_000);
   const { flow, problems } = await validateFlowFile(file, { typecheck: false });
@@ -72,6 +81,13 @@ export async function run(file: string, options: RunOptions): Promise<number> {
     if (code === 'EACCES') throw new CliError(`not allowed to listen on port ${port ?? flow.listener.port}`);
     throw error;
   }
+  return { flow, running };
+}
+
+export async function run(file: string, options: RunOptions): Promise<number> {
+  const started = await startFlowFile(file, options);
+  if (typeof started === 'number') return started;
+  const { flow, running } = started;
 
   running.subscribe((event) => {
     if (options.trace) process.stderr.write(`${JSON.stringify(event)}\n`);

@@ -2,8 +2,10 @@
  * The handler host's outgoing batch: `[ackSeq, op, args..., op, args...]`, flushed once per
  * event-loop turn; and the `HostSink` through which snippet-facing objects add to it.
  */
-import { parentPort } from 'node:worker_threads';
+import { port } from './port.ts';
 import { performance } from 'node:perf_hooks';
+// The engine's own timers: the globals are the snippets' (timers.ts wraps them).
+import { setImmediate } from 'node:timers';
 import * as P from './protocol.ts';
 import type { InvokeRecord } from './protocol.ts';
 import { describe } from './snippets.ts';
@@ -11,8 +13,6 @@ import type { HostConnection, HostSink } from './objects.ts';
 import { H } from './state.ts';
 import type { Inv } from './state.ts';
 
-if (!parentPort) throw new Error('the wsflow handler host must run in a worker thread');
-const port = parentPort;
 
 const dirty = new Set<HostConnection>();
 const requests = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; owner: Inv | null }>();

@@ -60,7 +60,7 @@ export const ACT_NOTE = 12;
 export const WORKER_OP_ARITY: Record<number, number> = { 1: 2, 2: 3, 3: 3, 4: 3, 5: 1, 6: 2, 7: 5, 8: 2, 9: 2, 10: 1, 11: 1, 12: 1 };
 
 // ---- shared blame slots (Int32Array over a SharedArrayBuffer written by the worker) ----
-/** 0 = idle, 1 = connection handler, 2 = upgrade snippet, 3 = loading a snippet module */
+/** 0 = idle, 1 = connection handler, 2 = upgrade snippet, 3 = loading a snippet module, 4 = a timer of unknown origin */
 export const SLOT_KIND = 0;
 /** connNum or reqId of the running invocation */
 export const SLOT_ID = 1;
@@ -72,7 +72,13 @@ export const SLOT_PROGRESS = 3;
 export const SLOT_PENDING_COUNT = 4;
 /** number of entries in the resumed table (pending invocations woken by the batch being processed) */
 export const SLOT_RESUMED_COUNT = 5;
-export const PENDING_BASE = 8;
+/** microseconds spent in snippet timer callbacks, ever (wraps; the watchdog reads differences) */
+export const SLOT_TIMER_US = 6;
+/** kind, id, node of the owner of the last long timer callback (the one to blame for a timer hog) */
+export const SLOT_HOG_KIND = 7;
+export const SLOT_HOG_ID = 8;
+export const SLOT_HOG_NODE = 9;
+export const PENDING_BASE = 12;
 export const MAX_PENDING = 256;
 export const RESUMED_BASE = PENDING_BASE + 3 * MAX_PENDING;
 export const MAX_RESUMED = 64;
@@ -140,6 +146,8 @@ export interface HostInit {
   slots: SharedArrayBuffer;
   tracing: boolean;
   sampleRate: number;
+  /** how long an event may wait for its handler's promise (ms) */
+  settleMs: number;
 }
 
 export type HostControl =

@@ -8,20 +8,25 @@
  * Int32Array so that the main thread can blame the right node when this thread stops answering
  * and has to be terminated.
  */
-import { parentPort } from 'node:worker_threads';
+import { performance } from 'node:perf_hooks';
+import { setInterval } from 'node:timers';
+import { attributeTimers } from './timers.ts';
+import { port } from './port.ts';
+import { confineProcess } from './confine.ts';
 import type { ConnInfo, EngineEvent, HostControl, HostProgram, SnippetFailure, UpgradeInfo } from './protocol.ts';
 import * as P from './protocol.ts';
 import { loadSnippet, nodeOfStack, toFailure, describe } from './snippets.ts';
-import { HostConnection, makeLogger, nodeContext, normalizeData, serviceBase } from './objects.ts';
+import { HostConnection, makeLogger, nodeContext, serviceBase } from './objects.ts';
 import type { ServiceRuntime } from './objects.ts';
 import { H } from './state.ts';
 import type { NodeRt } from './state.ts';
 import { flush, forgetDirty, note, push1, record, scheduleFlush, setLastSeq, settleRequest, sink } from './outbox.ts';
 import { invoke } from './invoke.ts';
+import { runUpgrade } from './upgrade.ts';
 import type { Outcome } from './invoke.ts';
 
-if (!parentPort) throw new Error('the wsflow handler host must run in a worker thread');
-const port = parentPort;
+confineProcess();
+attributeTimers();
 
 type Handlers = Partial<Record<'onOpen' | 'onText' | 'onBinary' | 'onClose' | 'onError', NodeRt>>;
 
@@ -36,6 +41,11 @@ interface Conn {
   queue: unknown[];
   qHead: number;
   busy: boolean;
+  /** the event whose handler's promise is awaited, and since when (performance.now) */
+  busyOp: number;
+  busySince: number;
+  /** bumped when an event ends: a late settle of an abandoned promise must not end the next one */
+  turn: number;
 }
 
 const EVENT_OF: Record<string, EngineEvent> = { onOpen: 'open', onText: 'text', onBinary: 'binary', onClose: 'close', onError: 'error' };
@@ -161,6 +171,7 @@ function startEvent(c: Conn, op: number, a: unknown, b: unknown): Promise<void> 
 }
 
 function endEvent(c: Conn, op: number): void {
+  c.turn++;
   push1(P.ACT_DONE, c.num);
   if (op === P.EV_CLOSE) {
     conns.delete(c.num);
@@ -173,7 +184,11 @@ function run(c: Conn, op: number, a: unknown, b: unknown): void {
     const p = startEvent(c, op, a, b);
     if (p) {
       c.busy = true;
+      c.busyOp = op;
+      c.busySince = performance.now();
+      const turn = c.turn;
       const finished = () => {
+        if (c.turn !== turn) return; // abandoned by sweepUnsettled
         c.busy = false;
         endEvent(c, op);
         next(c);
@@ -216,7 +231,7 @@ function addConnection(num: number, info: ConnInfo): Conn | undefined {
   const svc = services[info.serviceIdx];
   if (!svc) return undefined;
   const hc = new HostConnection(num, svc.id, info, sink);
-  const c: Conn = { num, hc, svc, queue: [], qHead: 0, busy: false };
+  const c: Conn = { num, hc, svc, queue: [], qHead: 0, busy: false, busyOp: 0, busySince: 0, turn: 0 };
   conns.set(num, c);
   svc.connections.push(hc);
   return c;
@@ -228,51 +243,27 @@ function dropFromService(c: Conn): void {
   if (i >= 0) list.splice(i, 1);
 }
 
-// ---------------------------------------------------------------------------------------------
-// Upgrade snippets.
+const HANDLER_OF: Record<number, keyof Handlers> = { [P.EV_OPEN]: 'onOpen', [P.EV_TEXT]: 'onText', [P.EV_BINARY]: 'onBinary', [P.EV_CLOSE]: 'onClose', [P.EV_SOCKERR]: 'onError' };
+let settleMs = 30_000;
+let sweeper: NodeJS.Timeout | undefined;
 
-function sanitizeDecision(value: unknown): unknown {
-  if (value === undefined || value === null) return { accept: true };
-  if (typeof value !== 'object') throw new TypeError('an upgrade snippet must return { accept: true, ... } or { accept: false, ... }');
-  const d = value as Record<string, unknown>;
-  if (d.accept === false) {
-    return { accept: false, status: typeof d.status === 'number' ? d.status : undefined, reason: d.reason === undefined ? undefined : typeof d.reason === 'string' ? d.reason : JSON.stringify(d.reason) };
+/**
+ * A handler whose promise never settles would hold its connection's later events forever: after
+ * `settleMs` the event is given up (reported as WSF_SNIPPET_UNSETTLED), the connection is closed
+ * with 1011 and its close event runs as usual. Other connections never waited for it.
+ */
+function sweepUnsettled(): void {
+  const now = performance.now();
+  for (const c of conns.values()) {
+    if (!c.busy || now - c.busySince < settleMs) continue;
+    const node = c.svc.handlers[HANDLER_OF[c.busyOp] ?? 'onError'];
+    const message = `the handler's promise did not settle within ${settleMs} ms; the connection is closed`;
+    record({ t: Date.now(), nodeId: node?.id ?? '', connectionId: c.hc.id, event: node?.event ?? 'error', durationMs: now - c.busySince, logs: [], error: { code: 'WSF_SNIPPET_UNSETTLED', nodeId: node?.id ?? '', message } });
+    sink.push3(P.ACT_CLOSE, c.num, 1011, 'handler did not settle');
+    c.busy = false;
+    endEvent(c, c.busyOp);
+    next(c);
   }
-  if (d.accept !== true && d.accept !== undefined) throw new TypeError('`accept` must be true or false');
-  const attrs = d.attributes === undefined ? undefined : JSON.stringify(d.attributes);
-  return {
-    accept: true,
-    attrs,
-    protocol: typeof d.protocol === 'string' ? d.protocol : undefined,
-    firstMessage: d.firstMessage === undefined ? undefined : normalizeData(d.firstMessage),
-  };
-}
-
-function runUpgrade(reqId: number, upgraderIdx: number, info: UpgradeInfo): void {
-  const up = upgraders[upgraderIdx];
-  const node = up?.node;
-  if (!node) {
-    sink.push2(P.ACT_UPGRADE_RESULT, reqId, { ok: true, decision: { accept: true } } satisfies P.UpgradeResult);
-    return;
-  }
-  const req = Object.freeze({ ...info, protocols: Object.freeze(info.protocols) });
-  let decision: unknown;
-  let badDecision: SnippetFailure | null = null;
-  const capture = (value: unknown) => {
-    try {
-      decision = sanitizeDecision(value);
-    } catch (error) {
-      badDecision = { code: 'WSF_UPGRADE_DECISION', nodeId: node.id, message: (error as Error).message };
-    }
-  };
-  const reply = (failure: SnippetFailure | null) => {
-    const fail = failure ?? badDecision;
-    if (!failure && badDecision) record({ t: Date.now(), nodeId: node.id, connectionId: '', event: 'upgrade', durationMs: 0, logs: [], error: badDecision });
-    sink.push2(P.ACT_UPGRADE_RESULT, reqId, (fail ? { ok: false, error: fail } : { ok: true, decision }) satisfies P.UpgradeResult);
-  };
-  const outcome = invoke(node, 2, reqId, '', 2, req, node.ctx, undefined, undefined, capture);
-  if (outcome instanceof Promise) void outcome.then(reply);
-  else reply(outcome);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -319,7 +310,7 @@ function processBatch(batch: unknown[]): void {
         break;
       }
       case P.EV_UPGRADE:
-        runUpgrade(batch[i + 1] as number, batch[i + 2] as number, batch[i + 3] as UpgradeInfo);
+        runUpgrade(upgraders[batch[i + 2] as number]?.node, batch[i + 1] as number, batch[i + 3] as UpgradeInfo);
         i += 4;
         break;
       case P.EV_REPLY:
@@ -341,6 +332,8 @@ function control(msg: HostControl): void {
       H.slots = new Int32Array(msg.slots);
       H.tracing = msg.tracing;
       H.sampleRate = msg.sampleRate;
+      settleMs = msg.settleMs;
+      sweeper ??= setInterval(sweepUnsettled, Math.max(50, Math.min(1000, settleMs / 4)));
       // Answer before loading the snippets: the main thread now knows this thread runs, and
       // judges the loading (module code of a snippet may loop too).
       flush();

@@ -1,0 +1,20 @@
+/**
+ * Stable problem codes of flow test files and `wsflow test` (docs/errors/flow-tests.md). Syntax
+ * errors reuse the flow's YAML codes (WSF_YAML_*), since they come from the same reader.
+ */
+export const FLOWTEST_CODES = {
+  DOC: 'WSF_TEST_DOC',
+  SCHEMA: 'WSF_TEST_SCHEMA',
+  STEP_ACTION: 'WSF_TEST_STEP_ACTION',
+  STEP_OPTION: 'WSF_TEST_STEP_OPTION',
+  MATCHER: 'WSF_TEST_MATCHER',
+  PAYLOAD: 'WSF_TEST_PAYLOAD',
+  REGEX: 'WSF_TEST_REGEX',
+  BINARY: 'WSF_TEST_BINARY',
+  CLIENT_UNKNOWN: 'WSF_TEST_CLIENT_UNKNOWN',
+  CLIENT_STATE: 'WSF_TEST_CLIENT_STATE',
+  NAME_DUPLICATE: 'WSF_TEST_NAME_DUPLICATE',
+  ENV_MISSING: 'WSF_TEST_ENV_MISSING',
+  FLOW_NOT_FOUND: 'WSF_TEST_FLOW_NOT_FOUND',
+  FILE_NOT_FOUND: 'WSF_TEST_FILE_NOT_FOUND',
+} as const;
