@@ -22,7 +22,8 @@ const LAYERS = [
   ['flowtest-contracts', 'runtime/flowtest/types.ts'],
   ['flowtest', 'runtime/flowtest/**'],
   ['connectors', 'runtime/connectors/**'],
-  ['studio-protocol', 'runtime/studio/protocol.ts'],
+  // The protocol and the command table it re-exports (menu ids the desktop shell sends).
+  ['studio-protocol', ['runtime/studio/protocol.ts', 'runtime/studio/command-table.ts']],
   // The studio's one entry point (startStudio), for the CLI and the desktop shell.
   ['studio-server', 'runtime/studio/server.ts'],
   ['studio', 'runtime/studio/**'],

@@ -44,7 +44,7 @@ let h: Harness;
 beforeAll(async () => {
   await ensureRendererBuilt();
   h = await startHarness({ files: { 'chat.wsflow.yaml': CHAT }, open: 'chat.wsflow.yaml', bypassCSP: true });
-  await h.page.locator('[data-testid="problems-empty"]', { hasText: 'No problems' }).waitFor({ timeout: 60_000 });
+  await h.page.locator('[data-testid="problems-empty"]', { hasText: 'No problems' }).waitFor({ timeout: 120_000 });
 }, 300_000);
 
 afterAll(async () => {

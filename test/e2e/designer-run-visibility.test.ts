@@ -59,7 +59,7 @@ const timeline = (client: string) => h.page.locator(`[data-testid="client-${clie
 describe('run visibility', () => {
   it('connects a test client with a subprotocol, a bearer token and a header', async () => {
     const { page } = h;
-    await page.locator('[data-testid="problems-empty"]', { hasText: 'No problems' }).waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="problems-empty"]', { hasText: 'No problems' }).waitFor({ timeout: 120_000 });
     await page.locator('[data-testid="run-port"]').fill('0');
     await page.keyboard.press('F5');
     await page.locator('[data-testid="run-status"]').waitFor({ timeout: 30_000 });
