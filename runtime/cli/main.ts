@@ -39,6 +39,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--host <host>', 'interface to bind', '127.0.0.1')
     .option('--budget <ms>', 'time budget of one synchronous snippet run')
     .option('--trace', 'print trace events as JSON lines on stderr')
+    .option('--env-file <file>', 'dotenv file with the variables ${env.NAME} fields use (the real environment wins)')
     .action(async (file: string, options) => setExit(await (await import('./commands/run.ts')).run(file, options)));
 
   program
@@ -46,6 +47,7 @@ export async function main(argv: string[]): Promise<number> {
     .description('check a flow and report every problem with file:line:col')
     .argument('<files...>', 'flow documents')
     .option('--json', 'print problems as JSON')
+    .option('--env-file <file>', 'check ${env.NAME} references against this dotenv file (unset ones become errors)')
     .action(async (files: string[], options) => setExit(await (await import('./commands/validate.ts')).validate(files, options)));
 
   program

@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import * as P from './host/protocol.ts';
 import type { ConnInfo, HostControl, HostProgram, InvokeRecord, StateOp, StatsDelta, EngineNote, UpgradeInfo, UpgradeResult } from './host/protocol.ts';
 import { Watchdog } from './watchdog.ts';
+import type { ConnectorCall } from './contracts.ts';
 
 export interface Culprit {
   /** `load`: the module code of a snippet never finished (that snippet is left out from now on) */
@@ -33,6 +34,7 @@ export interface BridgeSink {
   upgradeResult(reqId: number, result: UpgradeResult): void;
   state(serviceIdx: number, op: StateOp, key: string, arg: unknown): Promise<unknown>;
   count(serviceIdx: number): Promise<number>;
+  connector(serviceIdx: number, connNum: number, call: ConnectorCall): Promise<unknown>;
   attrs(connNum: number, json: string): void;
   traceRecord(record: InvokeRecord): void;
   workerStats(delta: StatsDelta): void;
@@ -330,6 +332,10 @@ export class HostBridge {
           i += 6;
           break;
         }
+        case P.ACT_CONNECTOR:
+          this.reply(gen, batch[i + 1] as number, sink.connector(batch[i + 2] as number, batch[i + 3] as number, batch[i + 4] as ConnectorCall));
+          i += 5;
+          break;
         case P.ACT_COUNT:
           this.reply(gen, batch[i + 1] as number, sink.count(batch[i + 2] as number));
           i += 3;

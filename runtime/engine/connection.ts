@@ -7,6 +7,7 @@ import type { WebSocket, WebSocketServer } from 'ws';
 import type { ServiceSpec } from './topology.ts';
 import type { ConnInfo } from './host/protocol.ts';
 import type { IncomingCheck } from './incoming.ts';
+import type { ClientLink } from './contracts.ts';
 
 export interface ServiceRt {
   spec: ServiceSpec;
@@ -33,6 +34,10 @@ export interface ConnRecord {
   quarantined: boolean;
   alive: boolean;
   lastSeen: number;
+  /** a connector stopped reading this socket (its other side is slow) */
+  held?: boolean;
+  /** what connectors see of this connection (only when the engine has connectors) */
+  link?: ClientLink;
 }
 
 export function pushEvent(rec: ConnRecord, op: number, a: unknown, b: unknown): void {

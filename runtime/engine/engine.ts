@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { randomBytes } from 'node:crypto';
-import type { ClusterAdapter, CompiledFlow, Delivery, EngineOptions, RunningFlow, SnippetFailure, TraceEvent, TraceSubscription } from './contracts.ts';
+import type { ClusterAdapter, CompiledFlow, ConnectorCall, ConnectorHost, Delivery, EngineOptions, RunningFlow, SnippetFailure, TraceEvent, TraceSubscription } from './contracts.ts';
 import { buildTopology } from './topology.ts';
 import type { RouteSpec, Topology } from './topology.ts';
 import { HostBridge } from './bridge.ts';
@@ -22,6 +22,7 @@ import { handleUpgrade } from './upgrade.ts';
 import { BINARY, TEXT, callState, createService, decidedProtocol, deliverLocal, updateService } from './services.ts';
 import type { Acceptance, PendingUpgrade, UpgradeHost } from './upgrade.ts';
 import { createMemoryAdapter } from './adapters/memory.ts';
+import { clientLink } from './client-link.ts';
 
 /** Unfinished events (3 slots each) per connection before its socket is no longer read, and again. */
 const PAUSE_AT = 3 * 256;
@@ -47,6 +48,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
   private readonly adapter: ClusterAdapter;
   private readonly bridge: HostBridge;
   private readonly trace: TraceHub;
+  private readonly connectors: ConnectorHost | undefined;
   private drained: (() => void) | undefined;
   private stopPromise: Promise<void> | undefined;
 
@@ -62,6 +64,14 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
       (on) => this.bridge?.setTracing(on),
     );
     for (const spec of this.topology.services) this.addService(spec);
+    this.connectors = options.connectors?.({
+      flow: compiled.flow,
+      env: process.env,
+      emit: (event) => {
+        if (this.trace.active) this.trace.emit(event);
+      },
+      delivered: (count) => (this.messagesOut += count),
+    });
     const budgetMs = options.handlerBudgetMs ?? compiled.flow.settings?.handlerBudgetMs ?? 1000;
     this.bridge = new HostBridge({
       workerUrl,
@@ -169,6 +179,10 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
       this.adapter.connectionOpened(svc.spec.id, rec.id);
       this.wire(rec);
       if (acceptance.firstMessage !== undefined) this.sendTo1(rec, acceptance.firstMessage);
+      if (this.connectors) {
+        rec.link = clientLink(rec, () => this.messagesOut++, (r) => r.events.length - r.head < RESUME_AT);
+        this.connectors.opened(rec.link);
+      }
       if (this.trace.active) {
         this.trace.emit({ kind: 'connection', t: Date.now(), state: 'open', connectionId: rec.id, serviceId: svc.spec.id, upgraderId: route.upgrader.id, path: info.path });
       }
@@ -190,6 +204,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
       this.messagesIn++;
       if (svc.idleMs > 0) rec.lastSeen = Date.now();
       if (rec.quarantined) return;
+      this.connectors?.fromClient(rec.num, data, isBinary);
       if (isBinary) {
         this.forward(rec, P.EV_BINARY, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
         return;
@@ -222,6 +237,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
       this.openCount--;
       this.adapter.connectionClosed(svc.spec.id, rec.id);
       const why = reason.toString();
+      this.connectors?.closed(rec.num, code, why);
       if (this.trace.active) {
         this.trace.emit({ kind: 'connection', t: Date.now(), state: 'close', connectionId: rec.id, serviceId: svc.spec.id, path: rec.info.path, code, reason: why });
       }
@@ -259,8 +275,8 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     if (!rec) return;
     if (completeEvent(rec)) {
       if (!rec.open) this.forget(rec);
-      else if (rec.ws.isPaused) rec.ws.resume();
-    } else if (rec.ws.isPaused && rec.events.length - rec.head < RESUME_AT) rec.ws.resume();
+      else if (rec.ws.isPaused && !rec.held) rec.ws.resume();
+    } else if (rec.ws.isPaused && !rec.held && rec.events.length - rec.head < RESUME_AT) rec.ws.resume();
   }
 
   broadcast(serviceIdx: number, data: string | Uint8Array, except: string[] | null): void {
@@ -299,6 +315,12 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
 
   count(serviceIdx: number): Promise<number> {
     return this.adapter.connectionCount(this.services[serviceIdx]?.spec.id ?? '');
+  }
+
+  connector(serviceIdx: number, connNum: number, call: ConnectorCall): Promise<unknown> {
+    if (!this.connectors) return Promise.reject(new Error('connectors are not available in this engine (started without them)'));
+    const rec = connNum > 0 ? this.byNum.get(connNum) : undefined;
+    return this.connectors.call(call, this.services[serviceIdx]?.spec.id ?? '', rec?.link, rec?.id ?? '');
   }
 
   attrs(connNum: number, json: string): void {
@@ -399,6 +421,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     }
     for (const rec of this.byNum.values()) rec.info.serviceIdx = rec.svc.spec.idx;
     this.bridge.reload(topology.program);
+    this.connectors?.reload(next.flow);
   }
 
   stats(): { connections: number; messagesIn: number; messagesOut: number } {
@@ -433,6 +456,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     this.server.closeAllConnections();
     await serverClosed;
     await this.bridge.close();
+    await this.connectors?.close();
     this.trace.close();
     await this.adapter.close();
   }

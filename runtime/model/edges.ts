@@ -4,6 +4,7 @@
  * of the flow, and returns a sentence the canvas shows when it refuses a connection.
  */
 import { HANDLER_EVENTS, type FlowDocument, type FlowNode } from './types.ts';
+import { BINDING_TYPES, isBindingType, isConnectorType } from './connectors.ts';
 
 export type ConnectResult = { ok: true } | { ok: false; reason: string };
 
@@ -18,11 +19,13 @@ export function edgeTypeRule(from: { id: string; type: unknown }, to: { id: stri
   const t = String(to.type);
   if (f === 'upgrader' && t === 'service') return undefined;
   if (f === 'service' && isHandlerType(t)) return undefined;
+  // A connector wired from a service is bound to each of its connections (connectors.ts).
+  if (f === 'service' && isBindingType(t)) return undefined;
   if (f === 'upgrader') {
     return `An upgrader connects only to a service, but '${to.id}' is ${describe(t)}.`;
   }
   if (f === 'service') {
-    return `A service connects only to handlers (${HANDLER_EVENTS.join(', ')}), but '${to.id}' is ${describe(t)}.`;
+    return `A service connects only to handlers (${HANDLER_EVENTS.join(', ')}) and connectors (${BINDING_TYPES.join(', ')}), but '${to.id}' is ${describe(t)}.`;
   }
   if (isHandlerType(f)) {
     return `A handler ('${from.id}', ${f}) is the end of a flow and cannot connect to anything; connect its service to it instead.`;
@@ -34,6 +37,7 @@ function describe(type: string): string {
   if (type === 'upgrader') return 'an upgrader';
   if (type === 'service') return 'a service';
   if (isHandlerType(type)) return `a handler (${type})`;
+  if (isConnectorType(type)) return `a connector (${type})`;
   return `of type '${type}'`;
 }
 
@@ -63,7 +67,10 @@ export function canConnect(flow: FlowDocument, fromId: string, toId: string): Co
       return { ok: false, reason: `A handler belongs to one service; '${toId}' already belongs to '${owner.from}'.` };
     }
     const same = edges.find((e) => e.from === fromId && e.to !== toId && byId.get(e.to)?.type === to.type);
-    if (same) {
+    if (same && to.type === 'wsBackend') {
+      return { ok: false, reason: `Service '${fromId}' already fronts a backend ('${same.to}'); a connection has one wsBackend.` };
+    }
+    if (same && isHandlerType(to.type)) {
       return { ok: false, reason: `Service '${fromId}' already has an ${to.type} handler ('${same.to}'); a service has at most one handler per event.` };
     }
   }

@@ -7,13 +7,16 @@
  * where a person might add their own notes.
  */
 
+import { CONNECTOR_TYPES } from './connectors.ts';
+import type { ConnectorNode, ConnectorType } from './connectors.ts';
+
 export const FLOW_FORMAT_VERSION = 1;
 
 export type HandlerEvent = 'onOpen' | 'onText' | 'onBinary' | 'onClose' | 'onError';
 export const HANDLER_EVENTS: readonly HandlerEvent[] = ['onOpen', 'onText', 'onBinary', 'onClose', 'onError'];
 
-export type NodeType = 'upgrader' | 'service' | HandlerEvent;
-export const NODE_TYPES: readonly NodeType[] = ['upgrader', 'service', ...HANDLER_EVENTS];
+export type NodeType = 'upgrader' | 'service' | HandlerEvent | ConnectorType;
+export const NODE_TYPES: readonly NodeType[] = ['upgrader', 'service', ...HANDLER_EVENTS, ...CONNECTOR_TYPES];
 
 export interface Position {
   x: number;
@@ -88,7 +91,8 @@ export interface HandlerNode extends NodeBase {
   code: string;
 }
 
-export type FlowNode = UpgraderNode | ServiceNode | HandlerNode;
+/** Integration nodes (http, wsBackend, mqttIn/Out, redisIn/Out) are defined in connectors.ts. */
+export type FlowNode = UpgraderNode | ServiceNode | HandlerNode | ConnectorNode;
 
 export interface FlowEdge {
   from: string;

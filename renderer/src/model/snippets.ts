@@ -4,8 +4,12 @@
  * (where Monaco shows them).
  */
 import type { FlowDocument, NodeType } from '../../../runtime/model/types.ts';
+import type { ConnectorType } from '../../../runtime/model/connectors.ts';
 
-const SIGNATURES: Record<Exclude<NodeType, 'service'>, { head: string; body: string }> = {
+/** Node types that hold a snippet. */
+type SnippetNodeType = Exclude<NodeType, 'service' | ConnectorType>;
+
+const SIGNATURES: Record<SnippetNodeType, { head: string; body: string }> = {
   upgrader: {
     head: 'export default function upgrade(req: UpgradeRequest, ctx: ServiceContext): UpgradeDecision | void {',
     body: '  return { accept: true };',
@@ -32,7 +36,7 @@ const SIGNATURES: Record<Exclude<NodeType, 'service'>, { head: string; body: str
   },
 };
 
-export function defaultSnippet(type: Exclude<NodeType, 'service'>): string {
+export function defaultSnippet(type: SnippetNodeType): string {
   const { head, body } = SIGNATURES[type];
   return `${head}\n${body}\n}\n`;
 }

@@ -1,5 +1,5 @@
 /**
- * `wsflow run FILE [--port N] [--host H] [--budget MS] [--trace]`: serve a flow on the engine.
+ * `wsflow run FILE [--port N] [--host H] [--budget MS] [--trace] [--env-file F]`: serve a flow on the engine.
  * stdout gets exactly one line, with the URL, once connections are accepted. stderr gets snippet
  * failures as `nodeId:line: message`, snippet logs as `[nodeId] message`, and with --trace every
  * trace event as a JSON line. SIGINT/SIGTERM close every client with 1001 and exit 0.
@@ -11,12 +11,15 @@ import type { RunningFlow, TraceEvent } from '../../engine/contracts.ts';
 import { joinPath } from '../../model/paths.ts';
 import type { FlowDocument, UpgraderNode } from '../../model/types.ts';
 import { CliError, EXIT_BAD_INPUT, EXIT_OK } from '../main.ts';
+import { applyEnvFile } from '../env-file.ts';
+import { createConnectors } from '../../connectors/index.ts';
 
 export interface RunOptions {
   port?: string;
   host?: string;
   budget?: string;
   trace?: boolean;
+  envFile?: string;
 }
 
 function intOption(value: string | undefined, name: string, min: number, max: number): number | undefined {
@@ -47,7 +50,9 @@ function describeEvent(event: TraceEvent): string[] {
 export async function run(file: string, options: RunOptions): Promise<number> {
   const port = intOption(options.port, 'port', 0, 65535);
   const budget = intOption(options.budget, 'budget', 1, 3_600_000);
-  const { flow, problems } = await validateFlowFile(file, { typecheck: false });
+  applyEnvFile(options.envFile);
+  // Every ${env.NAME} a connector needs must be set before anything is served.
+  const { flow, problems } = await validateFlowFile(file, { typecheck: false, env: process.env });
   for (const p of problems) process.stderr.write(`${formatProblem(p)}\n`);
   if (!flow || hasErrors(problems)) return EXIT_BAD_INPUT;
 
@@ -56,7 +61,7 @@ export async function run(file: string, options: RunOptions): Promise<number> {
     const compiled = await compileFlow(flow);
     // REDIS_URL (or settings.redisUrl) scales out through Redis; otherwise in-memory (docs/scale-out.md).
     const adapter = selectAdapter(flow, process.env);
-    running = await startFlow(compiled, { port, host: options.host ?? '127.0.0.1', handlerBudgetMs: budget, adapter });
+    running = await startFlow(compiled, { port, host: options.host ?? '127.0.0.1', handlerBudgetMs: budget, adapter, connectors: createConnectors });
   } catch (error) {
     if (error instanceof SnippetCompileError) {
       for (const e of [error, ...error.others]) {

@@ -8,6 +8,8 @@ import { selectAdapter } from '../../engine/adapters/select.ts';
 import { startFlow } from '../../engine/index.ts';
 import { applyEnv } from '../env.ts';
 import { embedded } from './embedded.ts';
+import { createConnectors } from '../../connectors/index.ts';
+import { envVariables } from '../../model/connectors.ts';
 
 function fail(message: string, code: number): never {
   process.stderr.write(`${message}\n`);
@@ -18,6 +20,9 @@ async function serve(compiled: CompiledFlow): Promise<void> {
   const config = applyEnv(compiled.flow, process.env);
   if (config.errors.length > 0) fail(`${compiled.flow.name}: ${config.errors.join('; ')}`, 2);
   const flow = config.flow;
+  // Connector fields read ${env.NAME}: refuse to start without them rather than fail per connection.
+  const unset = envVariables(flow).filter((name) => !process.env[name]);
+  if (unset.length > 0) fail(`${flow.name}: environment variable${unset.length > 1 ? 's' : ''} ${unset.join(', ')} not set`, 2);
   let adapter;
   try {
     // REDIS_URL (or settings.redisUrl) shares broadcasts and state with other instances.
@@ -31,6 +36,7 @@ async function serve(compiled: CompiledFlow): Promise<void> {
       port: config.port,
       host: config.host,
       adapter,
+      connectors: createConnectors,
       hostWorkerUrl: new URL('./handler-host.mjs', import.meta.url),
     },
   );
