@@ -205,8 +205,10 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
       if (svc.idleMs > 0) rec.lastSeen = Date.now();
       if (rec.quarantined) return;
       this.connectors?.fromClient(rec.num, data, isBinary);
+      // No handler for this frame type (a pure proxy or bridge): nothing to run, no thread hop.
+      const handlers = svc.spec.handlers;
       if (isBinary) {
-        this.forward(rec, P.EV_BINARY, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+        if (handlers.onBinary) this.forward(rec, P.EV_BINARY, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
         return;
       }
       const text = data.toString();
@@ -217,6 +219,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
           return;
         }
       }
+      if (!handlers.onText) return;
       rec.events.push(P.EV_TEXT, text, undefined);
       this.bridge.push2(P.EV_TEXT, rec.num, text);
       // Backpressure: a peer that sends faster than its handler runs stops being read.
