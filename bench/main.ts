@@ -5,7 +5,8 @@
  *   --quick              each scenario briefly, one round (CI keeps the harness tested)
  *   --rounds N           rounds per scenario (default 3; 1 with --quick)
  *   --scenarios a,b      echo, fanout, connections, snippet, cluster (default: all)
- *   --contenders a,b     raw, engine, export, nodered (default: all)
+ *   --contenders a,b     raw, engine, export, nodered, lowcode (default: all; lowcode serves
+ *                        the low-code twin of a flow, so far echo only)
  *   --out DIR            write latest.json, latest.md and bench.svg into DIR instead of
  *                        bench/results/ and docs/
  *   --setup              only install Node-RED into the scratch folder, then exit

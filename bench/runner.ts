@@ -38,8 +38,9 @@ export async function runScenario(def: ScenarioDef, contenders: Contender[], rou
   const result: ScenarioResult = { id: def.id, title: def.title, metrics: def.metrics, rounds, contenders: {}, skipped: {}, notes: [] };
   const servers = new Map<ContenderId, RunningServer>();
   const active = contenders.filter((c) => {
-    if (c.unavailable) result.skipped[c.id] = c.unavailable;
-    return !c.unavailable;
+    const why = c.unavailable ?? c.cannotServe?.(def.flow);
+    if (why) result.skipped[c.id] = why;
+    return !why;
   });
   for (const c of active) result.contenders[c.id] = { label: c.label, version: c.version, runs: [], errors: [], median: {} };
 

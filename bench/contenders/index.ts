@@ -11,8 +11,8 @@ import type { FlowDocument } from '../../runtime/model/types.ts';
 import { freePort, REPO_ROOT, sleep, spawnTracked, tsNodeArgs, type Spawned } from '../lib/proc.ts';
 import { ensureNodeRed, nodeRedCommand, writeNodeRedUserDir } from './nodered.ts';
 
-export type ContenderId = 'raw' | 'engine' | 'export' | 'nodered';
-export const CONTENDER_IDS: readonly ContenderId[] = ['raw', 'engine', 'export', 'nodered'];
+export type ContenderId = 'raw' | 'engine' | 'export' | 'nodered' | 'lowcode';
+export const CONTENDER_IDS: readonly ContenderId[] = ['raw', 'engine', 'export', 'nodered', 'lowcode'];
 
 /** Which flow a scenario runs and at which path it is served. */
 export type FlowKey = 'echo' | 'fanout' | 'snippet';
@@ -20,6 +20,11 @@ export const FLOWS: Record<FlowKey, { file: string; path: string }> = {
   echo: { file: 'samples/echo.wsflow.yaml', path: '/chat' },
   fanout: { file: 'bench/flows/fanout.wsflow.yaml', path: '/fan' },
   snippet: { file: 'bench/flows/snippet.wsflow.yaml', path: '/json' },
+};
+
+/** Low-code twins (action nodes only, no snippet) of the scenario flows that have one. */
+export const LOWCODE_FLOWS: Partial<Record<FlowKey, string>> = {
+  echo: 'samples/echo-lowcode.wsflow.yaml',
 };
 
 export interface RunningServer {
@@ -43,6 +48,8 @@ export interface Contender {
   unavailable?: string;
   prepare(log: (line: string) => void): Promise<void>;
   start(flow: FlowKey, options?: StartOptions): Promise<RunningServer>;
+  /** Why this contender cannot serve `flow` (absent: it can). */
+  cannotServe?(flow: FlowKey): string | undefined;
 }
 
 const START_TIMEOUT_MS = 30_000;
@@ -194,6 +201,23 @@ const nodeRed: Contender = {
   },
 };
 
+// The engine in the live-run configuration, serving the flow built from action nodes: the chain
+// compiles to a snippet, so its CPU per message should match the snippet flow's (issue 10).
+const lowcode: Contender = {
+  id: 'lowcode',
+  label: 'wsflow low-code',
+  async prepare() {
+    if (!existsSync(join(REPO_ROOT, 'runtime', 'lowcode', 'index.ts'))) {
+      this.unavailable = 'the chain compiler (runtime/lowcode) is not in this checkout yet';
+      return;
+    }
+    this.version = `wsflow ${repoVersion()} (live run, action nodes)`;
+  },
+  cannotServe: (flow) => (LOWCODE_FLOWS[flow] ? undefined : `no low-code twin of the ${flow} flow`),
+  start: (flow, options) =>
+    startPrinting(process.execPath, tsNodeArgs(join(REPO_ROOT, 'bench', 'servers', 'engine-server.ts'), [join(REPO_ROOT, LOWCODE_FLOWS[flow] ?? FLOWS[flow].file)]), flow, 'wsflow engine (low-code)', options?.env),
+};
+
 export function allContenders(): Contender[] {
-  return [raw, engine, exported, nodeRed];
+  return [raw, engine, exported, nodeRed, lowcode];
 }

@@ -5,9 +5,9 @@
 import type { ContenderId } from '../contenders/index.ts';
 import { formatValue, type ScenarioResult } from '../runner.ts';
 
-const COLORS: Record<ContenderId, string> = { raw: '#6b7280', engine: '#2563eb', export: '#0891b2', nodered: '#b91c1c' };
-const LABELS: Record<ContenderId, string> = { raw: 'raw ws', engine: 'wsflow run', export: 'wsflow export', nodered: 'Node-RED' };
-const ORDER: ContenderId[] = ['raw', 'engine', 'export', 'nodered'];
+const COLORS: Record<ContenderId, string> = { raw: '#6b7280', engine: '#2563eb', lowcode: '#7c3aed', export: '#0891b2', nodered: '#b91c1c' };
+const LABELS: Record<ContenderId, string> = { raw: 'raw ws', engine: 'wsflow run', lowcode: 'wsflow low-code', export: 'wsflow export', nodered: 'Node-RED' };
+const ORDER: ContenderId[] = ['raw', 'engine', 'lowcode', 'export', 'nodered'];
 
 interface Panel {
   title: string;

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { MODEL_CODES as C } from '../model/codes.ts';
 import { parseFlow, sortProblems } from '../model/parse.ts';
-import type { FlowDocument, Problem } from '../model/types.ts';
+import { isActionType, type FlowDocument, type Problem } from '../model/types.ts';
 import { checkSchema } from './schema.ts';
 import { unsetEnvProblems } from '../model/connectors.ts';
 
@@ -37,8 +37,10 @@ export async function validateFlowText(text: string, file: string, options: Vali
   if (options.typecheck !== false) {
     // Loaded on demand: the TypeScript compiler costs about a second to load, and `wsflow run`
     // and the exporter's quick checks skip type checks.
-    const { checkSnippets } = await import('./typecheck.ts');
-    problems.push(...checkSnippets(parsed.flow, parsed.locate, file));
+    const [{ checkSnippets }, { incomingTypes }] = await Promise.all([import('./typecheck.ts'), import('./incoming-types.ts')]);
+    // Types for `json` only matter to chains that use it.
+    const usesJson = parsed.flow.nodes.some((n) => n && isActionType(n.type) && Object.values(n).some((v) => typeof v === 'string' && /\bjson\b/.test(v)));
+    problems.push(...checkSnippets(parsed.flow, parsed.locate, file, { incomingTypes: usesJson ? await incomingTypes(parsed.flow) : undefined }));
   }
   return { flow: parsed.flow, problems: sortProblems(problems) };
 }

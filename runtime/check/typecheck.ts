@@ -14,6 +14,8 @@ import type TS from 'typescript';
 import { MODEL_CODES as C } from '../model/codes.ts';
 import type { Locator } from '../model/locate.ts';
 import type { FlowDocument, Problem } from '../model/types.ts';
+import { lowerFlow, type ChainOptions, type CompiledChain } from '../lowcode/index.ts';
+import { chainProblem, checkChainFields } from './chain-diagnostics.ts';
 
 export const HANDLER_API_PATH = fileURLToPath(new URL('../api/wsflow-handler-api.d.ts', import.meta.url));
 const LIGHT_GLOBALS_PATH = fileURLToPath(new URL('./snippet-globals.d.ts', import.meta.url));
@@ -59,10 +61,19 @@ interface SnippetInfo {
   type: string;
   fileName: string;
   checkName?: string;
+  /** Set when the snippet was generated from a chain of action nodes. */
+  chain?: CompiledChain;
 }
 
-export function checkSnippets(flow: FlowDocument, locate: Locator, file?: string): Problem[] {
-  const nodes = Array.isArray(flow.nodes) ? flow.nodes : [];
+/**
+ * Chains are checked as the snippets they compile to (with `json` typed from the service's
+ * incoming messages when `options.incomingTypes` is given); their diagnostics are located on the
+ * action node and field they come from.
+ */
+export function checkSnippets(flow: FlowDocument, locate: Locator, file?: string, options: ChainOptions = {}): Problem[] {
+  const lowered = lowerFlow(flow, options);
+  const chains = new Map(lowered.chains.map((c) => [c.eventIndex, c]));
+  const nodes = Array.isArray(lowered.flow.nodes) ? lowered.flow.nodes : [];
   const texts = new Map<string, string>();
   const snippets: SnippetInfo[] = [];
   const problems: Problem[] = [];
@@ -74,9 +85,16 @@ export function checkSnippets(flow: FlowDocument, locate: Locator, file?: string
     const safe = nodeId.replace(/[^A-Za-z0-9_-]/g, '_');
     const fileName = `${VROOT}snippets/n${nodeIndex}_${safe}.ts`;
     texts.set(fileName, node.code);
-    snippets.push({ nodeIndex, nodeId, type: String(node.type), fileName });
+    snippets.push({ nodeIndex, nodeId, type: String(node.type), fileName, chain: chains.get(nodeIndex) });
   });
   if (snippets.length === 0) return problems;
+  // A field that is not one expression (or one template) would change the generated code's shape.
+  const broken = new Set<CompiledChain>();
+  for (const chain of chains.values()) {
+    const found = checkChainFields(chain, locate, file);
+    if (found.length > 0) broken.add(chain);
+    problems.push(...found);
+  }
 
   // Snippets without a default export get a located error instead of a check file.
   for (const snippet of snippets) {
@@ -114,6 +132,17 @@ export function checkSnippets(flow: FlowDocument, locate: Locator, file?: string
     if (!source) continue;
     const syntactic = program.getSyntacticDiagnostics(source);
     const syntax = syntactic.length > 0;
+    if (snippet.chain) {
+      if (broken.has(snippet.chain)) continue;
+      const seen = new Set<string>();
+      for (const d of syntax ? syntactic : program.getSemanticDiagnostics(source)) {
+        const p = chainProblem(snippet.chain, d.start ?? 0, syntax, d.category === ts.DiagnosticCategory.Error, flatten(d.messageText), locate, file);
+        const key = `${p.line}:${p.col}:${p.message}`;
+        if (!seen.has(key)) problems.push(p);
+        seen.add(key);
+      }
+      continue;
+    }
     for (const d of syntax ? syntactic : program.getSemanticDiagnostics(source)) {
       const { line, character } = source.getLineAndCharacterOfPosition(d.start ?? 0);
       const at = locate(['nodes', snippet.nodeIndex, 'code'], { line: line + 1, col: character + 1 });

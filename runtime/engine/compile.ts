@@ -3,7 +3,9 @@
  * located in the snippet: node id, 1-based line and column.
  */
 import { transform } from 'esbuild';
+import { CHAIN_EVENTS } from '../model/actions.ts';
 import type { FlowDocument } from '../model/types.ts';
+import { lowerFlow } from '../lowcode/compile.ts';
 import type { CompiledFlow, CompiledSnippet } from './contracts.ts';
 
 export class SnippetCompileError extends Error {
@@ -51,10 +53,15 @@ export async function compileSnippet(nodeId: string, code: string): Promise<Comp
   }
 }
 
-/** Compile every snippet of the flow (upgrade snippets and handlers). Throws the first error, with all of them in `others`. */
-export async function compileFlow(flow: FlowDocument): Promise<CompiledFlow> {
+/**
+ * Compile every snippet of the flow (upgrade snippets and handlers), after turning each chain of
+ * action nodes into the snippet of its event node, so chains take exactly the snippets' path.
+ * Throws the first error, with all of them in `others`.
+ */
+export async function compileFlow(source: FlowDocument): Promise<CompiledFlow> {
+  const { flow } = lowerFlow(source);
   const jobs = flow.nodes
-    .filter((n) => typeof n.code === 'string' && n.code.trim() !== '')
+    .filter((n) => (CHAIN_EVENTS as readonly string[]).includes(n.type) && typeof n.code === 'string' && n.code.trim() !== '')
     .map((n) => compileSnippet(n.id, n.code as string).then(
       (s) => s,
       (e: unknown) => (e instanceof SnippetCompileError ? e : new SnippetCompileError(n.id, String(e))),

@@ -16,6 +16,9 @@ import type { FlowDocument, Problem } from './types.ts';
 export const CONNECTOR_TYPES = ['http', 'wsBackend', 'mqttIn', 'mqttOut', 'redisIn', 'redisOut'] as const;
 export type ConnectorType = (typeof CONNECTOR_TYPES)[number];
 
+/** Connectors that are also low-code chain steps (ACTION_SPECS in actions.ts). */
+export const CHAIN_STEP_TYPES: readonly ConnectorType[] = ['http', 'mqttOut', 'redisOut'];
+
 /** Connectors a service can bind to each of its connections. */
 export const BINDING_TYPES: readonly ConnectorType[] = ['wsBackend', 'mqttIn', 'mqttOut', 'redisIn', 'redisOut'];
 
@@ -234,6 +237,9 @@ export function validateConnectors(flow: FlowDocument, locate: Locator, file?: s
     const type = raw.type;
     const base: FieldPath = ['nodes', index];
     const service = serviceOf.get(id);
+    // As a chain step (http, mqttOut, redisOut after an event node) its fields are chain fields,
+    // checked with the chain (model/actions.ts); here only bindings and the subscribing connectors.
+    if (service === undefined && CHAIN_STEP_TYPES.includes(type)) return;
     const params = service !== undefined ? pathParams?.get(service) : undefined;
     for (const field of CONNECTOR_FIELDS[type]) {
       const value = raw[field.name];

@@ -15,8 +15,29 @@ export const FLOW_FORMAT_VERSION = 1;
 export type HandlerEvent = 'onOpen' | 'onText' | 'onBinary' | 'onClose' | 'onError';
 export const HANDLER_EVENTS: readonly HandlerEvent[] = ['onOpen', 'onText', 'onBinary', 'onClose', 'onError'];
 
-export type NodeType = 'upgrader' | 'service' | HandlerEvent | ConnectorType;
-export const NODE_TYPES: readonly NodeType[] = ['upgrader', 'service', ...HANDLER_EVENTS, ...CONNECTOR_TYPES];
+/** Low-code action node types (see actions.ts for their fields and ports). */
+export type ActionType =
+  | 'if'
+  | 'switch'
+  | 'reply'
+  | 'broadcast'
+  | 'sendTo'
+  | 'set'
+  | 'close'
+  | 'log'
+  | 'delay'
+  | 'code'
+  | 'accept'
+  | 'reject'
+  // Integration steps (connectors.ts): also connector types.
+  | 'http'
+  | 'mqttOut'
+  | 'redisOut';
+export const ACTION_TYPES: readonly ActionType[] = ['if', 'switch', 'reply', 'broadcast', 'sendTo', 'set', 'close', 'log', 'delay', 'code', 'accept', 'reject', 'http', 'mqttOut', 'redisOut'];
+
+export type NodeType = 'upgrader' | 'service' | HandlerEvent | ActionType | ConnectorType;
+/** Chain-step connectors (http, mqttOut, redisOut) are action types too: listed once. */
+export const NODE_TYPES: readonly NodeType[] = [...new Set<NodeType>(['upgrader', 'service', ...HANDLER_EVENTS, ...ACTION_TYPES, ...CONNECTOR_TYPES])];
 
 export interface Position {
   x: number;
@@ -88,15 +109,26 @@ export interface ServiceNode extends NodeBase {
 
 export interface HandlerNode extends NodeBase {
   type: HandlerEvent;
-  code: string;
+  /** The handler snippet; absent when the handler is wired to a chain of action nodes instead. */
+  code?: string;
+}
+
+/**
+ * A low-code action node. Its fields (expressions, templates, names, ...) depend on the type and
+ * are described by ACTION_SPECS in actions.ts; the values are kept as written in the YAML.
+ */
+export interface ActionNode extends NodeBase {
+  type: ActionType;
 }
 
 /** Integration nodes (http, wsBackend, mqttIn/Out, redisIn/Out) are defined in connectors.ts. */
-export type FlowNode = UpgraderNode | ServiceNode | HandlerNode | ConnectorNode;
+export type FlowNode = UpgraderNode | ServiceNode | HandlerNode | ActionNode | ConnectorNode;
 
 export interface FlowEdge {
   from: string;
   to: string;
+  /** Output port of a branching action node (`then`/`else` of `if`, a case of `switch`). */
+  port?: string;
   [extra: string]: unknown;
 }
 
@@ -140,4 +172,12 @@ export interface Problem {
 
 export function isHandlerNode(node: FlowNode): node is HandlerNode {
   return (HANDLER_EVENTS as readonly string[]).includes(node.type);
+}
+
+export function isActionType(type: unknown): type is ActionType {
+  return typeof type === 'string' && (ACTION_TYPES as readonly string[]).includes(type);
+}
+
+export function isActionNode(node: FlowNode): node is ActionNode {
+  return isActionType(node.type);
 }

@@ -4,12 +4,13 @@
  * it is being edited), so every field is checked before use. Reports every problem, never stops
  * at the first.
  */
+import { validateChains, type ChainGraphNode, type Report } from './chains.ts';
 import { MODEL_CODES as C } from './codes.ts';
 import { edgeTypeRule } from './edges.ts';
 import type { FieldPath, Locator } from './locate.ts';
 import { normalizedRouteKey, scanPathTemplate } from './path-template.ts';
 import { CONNECTOR_CODES, isBindingType, isConnectorType, validateConnectors } from './connectors.ts';
-import { FLOW_FORMAT_VERSION, HANDLER_EVENTS, NODE_TYPES, type FlowDocument, type Problem } from './types.ts';
+import { FLOW_FORMAT_VERSION, HANDLER_EVENTS, NODE_TYPES, isActionType, type FlowDocument, type Problem } from './types.ts';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -24,7 +25,7 @@ interface GraphNode {
 export function validateStructure(flow: FlowDocument, locate: Locator, file?: string): Problem[] {
   const problems: Problem[] = [];
   const doc = flow as unknown as Obj;
-  const report = (code: string, message: string, path: FieldPath, extra: { nodeId?: string; inner?: { line: number; col: number } } = {}) => {
+  const report: Report = (code, message, path, extra = {}) => {
     const at = locate(path, extra.inner) ?? locate([]);
     const nodeField = path[0] === 'nodes' && typeof path[1] === 'number';
     problems.push({
@@ -53,6 +54,13 @@ export function validateStructure(flow: FlowDocument, locate: Locator, file?: st
   // Nodes: ids, types and per-type fields.
   const rawNodes = Array.isArray(doc.nodes) ? doc.nodes : [];
   const byId = new Map<string, GraphNode>();
+  const chainNodes = new Map<string, ChainGraphNode>();
+  // Handlers wired to a chain need no code: find them before the per-node checks.
+  const chainStarts = new Set<string>();
+  if (Array.isArray(doc.edges)) {
+    const types = new Map(rawNodes.filter(isObj).map((n) => [n.id, n.type] as const));
+    for (const e of doc.edges) if (isObj(e) && typeof e.from === 'string' && isActionType(types.get(e.to))) chainStarts.add(e.from);
+  }
   rawNodes.forEach((raw, index) => {
     const base: FieldPath = ['nodes', index];
     if (!isObj(raw)) {
@@ -82,11 +90,12 @@ export function validateStructure(flow: FlowDocument, locate: Locator, file?: st
         report(C.NODE_ID_DUPLICATE, `Node id '${id}' is used twice (first at line ${firstAt?.line ?? '?'}); ids must be unique.`, [...base, 'id'], { nodeId: id });
       } else {
         byId.set(id, { index, id, type: known ? (type as string) : '?' });
+        if (known) chainNodes.set(id, { index, id, type: type as string, raw });
       }
     }
     if (type === 'upgrader') checkUpgrader(raw, base, id, report);
-    if (isHandlerType(type) && (typeof raw.code !== 'string' || raw.code.trim() === '')) {
-      report(C.HANDLER_CODE_MISSING, `Handler '${id ?? `#${index + 1}`}' has no code; write its snippet under 'code: |'.`, [...base, 'code'], { nodeId: id });
+    if (isHandlerType(type) && (typeof raw.code !== 'string' || raw.code.trim() === '') && !(id && chainStarts.has(id))) {
+      report(C.HANDLER_CODE_MISSING, `Handler '${id ?? `#${index + 1}`}' has no code; write its snippet under 'code: |' or wire it to a chain of action nodes.`, [...base, 'code'], { nodeId: id });
     }
   });
 
@@ -119,7 +128,7 @@ export function validateStructure(flow: FlowDocument, locate: Locator, file?: st
     }
     const { from, to } = ends;
     if (!from || !to || from.type === '?' || to.type === '?') return;
-    const key = `${from.id}\u0000${to.id}`;
+    const key = `${from.id}\u0000${to.id}\u0000${typeof raw.port === 'string' ? raw.port : ''}`;
     if (seen.has(key)) {
       report(C.EDGE_DUPLICATE, `The edge from '${from.id}' to '${to.id}' is listed twice.`, base, { nodeId: from.id });
       return;
@@ -130,6 +139,7 @@ export function validateStructure(flow: FlowDocument, locate: Locator, file?: st
       report(C.EDGE_ILLEGAL, rule, base, { nodeId: from.id });
       return;
     }
+    if (isActionType(to.type) && from.type !== 'service') return; // a chain edge: validateChains below
     if (from.type === 'upgrader') {
       push(upgraderServices, from.id, { service: to.id, edge: index });
       push(serviceUpgraders, to.id, from.id);
@@ -176,6 +186,8 @@ export function validateStructure(flow: FlowDocument, locate: Locator, file?: st
     }
   }
 
+  validateChains(chainNodes, rawEdges, report);
+
   // Two upgraders on one route.
   const routes = new Map<string, string>();
   for (const node of byId.values()) {
@@ -213,8 +225,6 @@ function servicePathParams(rawNodes: unknown[], upgraderServices: Map<string, { 
   }
   return result;
 }
-
-type Report = (code: string, message: string, path: FieldPath, extra?: { nodeId?: string; inner?: { line: number; col: number } }) => void;
 
 function checkUpgrader(raw: Obj, base: FieldPath, id: string | undefined, report: Report) {
   const pathParams = new Map<string, string>();

@@ -85,6 +85,12 @@ describe('import directions', () => {
     ).toEqual([]);
   });
 
+  it('runtime/lowcode (the chain compiler) is pure and uses only the model', () => {
+    expect(
+      violations('runtime/lowcode', (site, to) => !site.specifier.startsWith('.') || !(to.startsWith('runtime/model') || to.startsWith('runtime/lowcode'))),
+    ).toEqual([]);
+  });
+
   it('the renderer never reaches the engine, the file system or Electron directly', () => {
     expect(
       violations('renderer', (site, to) => {

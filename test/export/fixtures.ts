@@ -7,8 +7,10 @@ import { REPO_ROOT } from '../helpers/cli.ts';
 
 export const SAMPLES = ['chat', 'echo', 'choreo-chat', 'notifications'] as const;
 export type Sample = (typeof SAMPLES)[number];
+/** The samples plus their low-code twins (which share the samples' checks, not their goldens). */
+export type AnySample = Sample | 'chat-lowcode' | 'echo-lowcode';
 
-export function samplePath(sample: Sample): string {
+export function samplePath(sample: AnySample): string {
   return join(REPO_ROOT, 'samples', `${sample}.wsflow.yaml`);
 }
 
@@ -19,7 +21,7 @@ export function loadFlow(path: string): FlowDocument {
   return parsed.flow;
 }
 
-export function loadSample(sample: Sample): FlowDocument {
+export function loadSample(sample: AnySample): FlowDocument {
   return loadFlow(samplePath(sample));
 }
 

@@ -6,7 +6,7 @@ import { afterEach } from 'vitest';
 import { runFlow, type RunningProcess } from '../helpers/cli.ts';
 import { ClientPool } from '../helpers/ws-client.ts';
 
-export type SampleName = 'chat' | 'echo' | 'choreo-chat' | 'notifications';
+export type SampleName = 'chat' | 'echo' | 'choreo-chat' | 'notifications' | 'chat-lowcode' | 'echo-lowcode';
 
 export type SampleTarget = Pick<RunningProcess, 'url' | 'port' | 'stop' | 'output'>;
 
@@ -14,6 +14,14 @@ export type SampleTarget = Pick<RunningProcess, 'url' | 'port' | 'stop' | 'outpu
 export type StartTarget = (sample: SampleName) => Promise<SampleTarget>;
 
 export const startWithCli: StartTarget = (sample) => runFlow(`samples/${sample}.wsflow.yaml`);
+
+/**
+ * The low-code twin of a sample (`chat` -> `chat-lowcode`): the same checks run against the flow
+ * built from action nodes, so both must behave identically.
+ */
+export function lowcodeTwin(start: StartTarget): StartTarget {
+  return (sample) => start(sample === 'chat' || sample === 'echo' ? `${sample}-lowcode` : sample);
+}
 
 /**
  * One fresh service per test, so that a test never sees joins or leaves from another test; both

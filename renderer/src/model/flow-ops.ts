@@ -5,7 +5,7 @@
  */
 import { canConnect } from '../../../runtime/model/edges.ts';
 import type { FlowDocument, FlowEdge, FlowNode, HandlerEvent, NodeType, Position } from '../../../runtime/model/types.ts';
-import { HANDLER_EVENTS } from '../../../runtime/model/types.ts';
+import { HANDLER_EVENTS, isActionType } from '../../../runtime/model/types.ts';
 import { defaultSnippet } from './snippets.ts';
 import { connectorDefaults, isConnectorType } from '../../../runtime/model/connectors.ts';
 
@@ -15,7 +15,8 @@ export function emptyFlow(name = 'my-service'): FlowDocument {
   return { wsflow: 1, name, listener: { port: 9090 }, nodes: [], edges: [] };
 }
 
-const BASE_IDS: Record<NodeType, string> = {
+// Action nodes use their type as the base id (`reply`, `reply-2`, ...).
+const BASE_IDS: Partial<Record<NodeType, string>> = {
   upgrader: 'upgrader',
   service: 'service',
   onOpen: 'on-open',
@@ -43,11 +44,12 @@ export function freshId(flow: FlowDocument, base: string): string {
 }
 
 export function newNode(flow: FlowDocument, type: NodeType, position: Position): FlowNode {
-  const id = freshId(flow, BASE_IDS[type]);
+  const id = freshId(flow, BASE_IDS[type] ?? type);
   const at = { x: Math.round(position.x), y: Math.round(position.y) };
   if (type === 'upgrader') return { id, type, position: at, basePath: '/', upgradePath: '/' };
   if (type === 'service') return { id, type, position: at };
   if (isConnectorType(type)) return { id, position: at, ...connectorDefaults(type) } as FlowNode;
+  if (isActionType(type)) return { id, type, position: at };
   return { id, type, position: at, code: defaultSnippet(type) };
 }
 

@@ -3,13 +3,9 @@
  * between a line in the YAML file (where validation reports problems) and a line in a snippet
  * (where Monaco shows them).
  */
-import type { FlowDocument, NodeType } from '../../../runtime/model/types.ts';
-import type { ConnectorType } from '../../../runtime/model/connectors.ts';
+import type { FlowDocument, HandlerEvent } from '../../../runtime/model/types.ts';
 
-/** Node types that hold a snippet. */
-type SnippetNodeType = Exclude<NodeType, 'service' | ConnectorType>;
-
-const SIGNATURES: Record<SnippetNodeType, { head: string; body: string }> = {
+const SIGNATURES: Record<HandlerEvent | 'upgrader', { head: string; body: string }> = {
   upgrader: {
     head: 'export default function upgrade(req: UpgradeRequest, ctx: ServiceContext): UpgradeDecision | void {',
     body: '  return { accept: true };',
@@ -36,7 +32,7 @@ const SIGNATURES: Record<SnippetNodeType, { head: string; body: string }> = {
   },
 };
 
-export function defaultSnippet(type: SnippetNodeType): string {
+export function defaultSnippet(type: HandlerEvent | 'upgrader'): string {
   const { head, body } = SIGNATURES[type];
   return `${head}\n${body}\n}\n`;
 }

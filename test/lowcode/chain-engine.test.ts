@@ -1,0 +1,82 @@
+/**
+ * Chains run where snippets run: in the handler-host worker, under its watchdog. A chain whose
+ * expression never finishes is stopped after the budget like a snippet (its connection closed
+ * with 1011) while every other connection keeps being served; hot reload swaps a chain's code.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compileFlow } from '../../runtime/engine/index.ts';
+import type { RunningFlow, TraceEvent } from '../../runtime/engine/contracts.ts';
+import { collect, connect, flowFrom, start, waitFor } from '../engine/helpers.ts';
+
+const FLOW = (reply: string) => `
+wsflow: 1
+name: chains
+listener: { port: 0 }
+nodes:
+  - { id: up, type: upgrader, basePath: /c }
+  - { id: svc, type: service }
+  - { id: on-text, type: onText }
+  - { id: route, type: switch, value: text, cases: [spin, throw] }
+  - { id: spin, type: reply, value: "(() => { for (;;) {} })()" }
+  - { id: boom, type: code, code: "throw new TypeError('thrown on purpose');" }
+  - { id: back, type: reply, message: "${reply}" }
+edges:
+  - { from: up, to: svc }
+  - { from: svc, to: on-text }
+  - { from: on-text, to: route }
+  - { from: route, to: spin, port: spin }
+  - { from: route, to: boom, port: throw }
+  - { from: route, to: back, port: default }
+`;
+
+const BUDGET = 300;
+let flow: RunningFlow;
+beforeAll(async () => {
+  flow = await start(FLOW('echo ${text}'), { handlerBudgetMs: BUDGET });
+});
+afterAll(async () => {
+  await flow.stop({ drainTimeoutMs: 1000 });
+});
+
+const failures = (events: TraceEvent[], code: string) =>
+  events.filter((e): e is Extract<TraceEvent, { kind: 'invoke' }> => e.kind === 'invoke' && e.error?.code === code);
+
+describe('chains in the engine', () => {
+  it('stops a chain whose expression never ends after the budget and keeps serving the others', async () => {
+    const trace = collect(flow);
+    const victim = await connect(`${flow.url}/c`);
+    const other = await connect(`${flow.url}/c`);
+    other.ws.send('before');
+    expect(await other.next()).toBe('echo before');
+    victim.ws.send('spin');
+    expect(await victim.closed).toEqual({ code: 1011, reason: 'handler timed out' });
+    other.ws.send('after');
+    expect(await other.next(15_000)).toBe('echo after');
+    const [timeout] = await waitFor(() => failures(trace.events, 'WSF_SNIPPET_TIMEOUT').length > 0 && failures(trace.events, 'WSF_SNIPPET_TIMEOUT'));
+    expect(timeout).toMatchObject({ nodeId: 'on-text', event: 'text' });
+    trace.stop();
+    other.ws.close();
+  });
+
+  it('reports an error thrown in a chain on its event node and keeps the connection', async () => {
+    const trace = collect(flow);
+    const client = await connect(`${flow.url}/c`);
+    client.ws.send('throw');
+    const [failure] = await waitFor(() => failures(trace.events, 'WSF_SNIPPET_THROW').length > 0 && failures(trace.events, 'WSF_SNIPPET_THROW'));
+    expect(failure?.error).toMatchObject({ nodeId: 'on-text', message: 'thrown on purpose' });
+    client.ws.send('still here');
+    expect(await client.next()).toBe('echo still here');
+    trace.stop();
+    client.ws.close();
+  });
+
+  it('hot-reloads a changed chain: the next message uses the new template, the connection stays open', async () => {
+    const client = await connect(`${flow.url}/c`);
+    client.ws.send('one');
+    expect(await client.next()).toBe('echo one');
+    await flow.reload(await compileFlow(flowFrom(FLOW('you said: ${text}'))));
+    client.ws.send('two');
+    expect(await client.next()).toBe('you said: two');
+    client.ws.close();
+  });
+});
