@@ -29,6 +29,26 @@ export interface Broker {
   close(): Promise<void>;
 }
 
+/** How long a publish waits for a broker connection that is (re)connecting before it fails. */
+export const PUBLISH_WAIT_MS = 2000;
+
+/** Resolves true once `ready()` holds (checked on `event`), false after `ms`. */
+export function waitUntil(ready: () => boolean, on: (listener: () => void) => () => void, ms: number): Promise<boolean> {
+  if (ready()) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const off = on(() => {
+      if (!ready()) return;
+      clearTimeout(timer);
+      off();
+      resolve(true);
+    });
+    const timer = setTimeout(() => {
+      off();
+      resolve(ready());
+    }, ms);
+  });
+}
+
 /** Listeners per subscribed topic; the first listener subscribes on the broker, the last one unsubscribes. */
 export class Subscriptions {
   readonly byKey = new Map<string, { topic: string; pattern: boolean; listeners: Set<Listener> }>();

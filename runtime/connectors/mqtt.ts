@@ -7,7 +7,7 @@
 import mqtt from 'mqtt';
 import type { MqttClient } from 'mqtt';
 import { RECONNECT, backoffDelay, redactUrl } from './backoff.ts';
-import { Subscriptions } from './broker.ts';
+import { PUBLISH_WAIT_MS, Subscriptions, waitUntil } from './broker.ts';
 import type { Broker, Listener, PublishOptions, StatusListener, SubscribeOptions } from './broker.ts';
 import { filterProblem, topicMatches } from './topic-match.ts';
 import { ConnectorError } from './errors.ts';
@@ -59,9 +59,11 @@ export function mqttBroker(url: string, status: StatusListener): Broker {
       if (problem) throw new ConnectorError('WSF_MQTT_TOPIC', problem);
       return subs.add(topic, options, listener);
     },
-    publish(topic: string, payload: string | Uint8Array, options: PublishOptions) {
-      if (topic === '' || /[+#]/.test(topic)) return Promise.reject(new ConnectorError('WSF_MQTT_TOPIC', `cannot publish on '${topic}': a topic is not empty and has no wildcards`));
-      if (!client.connected) return Promise.reject(new ConnectorError('WSF_MQTT_UNAVAILABLE', `the MQTT broker ${shown} is not connected`));
+    async publish(topic: string, payload: string | Uint8Array, options: PublishOptions) {
+      if (topic === '' || /[+#]/.test(topic)) throw new ConnectorError('WSF_MQTT_TOPIC', `cannot publish on '${topic}': a topic is not empty and has no wildcards`);
+      // A broker that is (re)connecting gets a short grace; then the publish fails (nothing queues without bound).
+      const up = await waitUntil(() => client.connected, (l) => (client.on('connect', l), () => client.off('connect', l)), PUBLISH_WAIT_MS);
+      if (!up) throw new ConnectorError('WSF_MQTT_UNAVAILABLE', `the MQTT broker ${shown} is not connected`);
       const body = typeof payload === 'string' ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
       return new Promise<void>((resolve, reject) => {
         client.publish(topic, body, { qos: QOS(options.qos), retain: options.retain === true }, (error) => {

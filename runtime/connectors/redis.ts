@@ -6,7 +6,7 @@
  */
 import { Redis } from 'ioredis';
 import { RECONNECT, backoffDelay, redactUrl } from './backoff.ts';
-import { Subscriptions } from './broker.ts';
+import { PUBLISH_WAIT_MS, Subscriptions, waitUntil } from './broker.ts';
 import type { Broker, Listener, PublishOptions, StatusListener, SubscribeOptions } from './broker.ts';
 import { ConnectorError } from './errors.ts';
 
@@ -50,7 +50,8 @@ export function redisBroker(url: string, status: StatusListener): Broker {
       return subs.add(topic, options, listener);
     },
     async publish(topic: string, payload: string | Uint8Array, _options: PublishOptions) {
-      if (pub.status !== 'ready') throw new ConnectorError('WSF_REDIS_UNAVAILABLE', `Redis ${shown} is not connected`);
+      const up = await waitUntil(() => pub.status === 'ready', (l) => (pub.on('ready', l), () => pub.off('ready', l)), PUBLISH_WAIT_MS);
+      if (!up) throw new ConnectorError('WSF_REDIS_UNAVAILABLE', `Redis ${shown} is not connected`);
       const body = typeof payload === 'string' ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
       try {
         await pub.publish(topic, body);
