@@ -133,7 +133,7 @@ const exported: Contender = {
     // In-process `exportFlow` (what `wsflow export` calls after validating): the bench flows are
     // known-good, and skipping the TypeScript check and a CLI process per flow saves CPU here.
     const { exportFlow } = (await import(pathToFileURL(join(REPO_ROOT, 'runtime', 'export', 'index.ts')).href)) as {
-      exportFlow(flow: FlowDocument, options: { outDir: string; force?: boolean }): Promise<{ files: string[] }>;
+      exportFlow: (flow: FlowDocument, options: { outDir: string; force?: boolean }) => Promise<{ files: string[] }>;
     };
     const { parseFlow } = await import('../../runtime/model/parse.ts');
     for (const key of Object.keys(FLOWS) as FlowKey[]) {

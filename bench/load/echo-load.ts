@@ -87,7 +87,7 @@ async function main(): Promise<void> {
         count++;
         rtts.push((now - sentAt) / 1e6);
         // Checking every reply would make the load generator the bottleneck; sample 1 in 64.
-        if ((count & 63) === 0 && !checkReply(data.toString(), seq)) bad++;
+        if ((count & 63) === 0 && !checkReply((data as Buffer).toString(), seq)) bad++;
       }
       sendNext();
     });

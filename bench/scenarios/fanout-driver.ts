@@ -16,7 +16,7 @@ export interface FanoutOptions {
   clients: number;
   serverPids: number[];
   quick: boolean;
-  log(line: string): void;
+  log: (line: string) => void;
 }
 
 interface Plan {

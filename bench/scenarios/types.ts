@@ -12,7 +12,7 @@ export interface Metric {
 
 export interface RunContext {
   quick: boolean;
-  log(line: string): void;
+  log: (line: string) => void;
 }
 
 export type Measurement = Record<string, number>;

@@ -262,7 +262,7 @@ function defaultExportLine(source: TS.SourceFile): { line: number; col: number }
 }
 
 function createHost(texts: Map<string, string>): TS.CompilerHost {
-  return {
+  const host: TS.CompilerHost = {
     getSourceFile(fileName, languageVersion) {
       const text = texts.get(fileName);
       if (text !== undefined) return sourceFor(fileName, text);
@@ -291,5 +291,15 @@ function createHost(texts: Map<string, string>): TS.CompilerHost {
     getCanonicalFileName: (fileName) => fileName,
     useCaseSensitiveFileNames: () => true,
     getNewLine: () => '\n',
+    // A snippet may import its virtual neighbours and Node built-ins (ambient modules of
+    // @types/node) only: whatever else happens to be installed here is shipped neither by the
+    // engine nor by the export, so it must not type-check.
+    resolveModuleNameLiterals: (literals, containingFile, redirectedReference, options) =>
+      literals.map((literal) =>
+        containingFile.startsWith(VROOT) && !literal.text.startsWith('.')
+          ? { resolvedModule: undefined }
+          : ts.resolveModuleName(literal.text, containingFile, options, host, undefined, redirectedReference),
+      ),
   };
+  return host;
 }

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse } from 'dotenv';
-import { CliError, EXIT_BAD_INPUT } from './main.ts';
+import { CliError, EXIT_BAD_INPUT } from './errors.ts';
 
 /** The process environment with the file's variables added; throws a CliError for a missing file. */
 export function loadEnvFile(file: string | undefined, base: NodeJS.ProcessEnv = process.env): Record<string, string | undefined> {

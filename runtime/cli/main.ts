@@ -2,23 +2,16 @@
  * `wsflow` command line. Each command lives in `commands/<name>.ts` and is loaded only when used,
  * so `wsflow validate` does not pay for the engine or the exporters.
  *
- * Exit codes (DESIGN.md): 0 success, 2 bad input (invalid flow, bad arguments), 1 failure.
+ * Exit codes: see errors.ts (0 success, 2 bad input, 1 failure).
  */
 import { Command, CommanderError } from 'commander';
-
-export const EXIT_OK = 0;
-export const EXIT_FAILURE = 1;
-export const EXIT_BAD_INPUT = 2;
-
-/** Thrown by commands for expected, user-facing failures: printed as one line, no stack. */
-export class CliError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: number = EXIT_FAILURE,
-  ) {
-    super(message);
-  }
-}
+import { CliError, EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK } from './errors.ts';
+// Types only: erased at build, so each command's code still loads only when it runs.
+import type { ExportCommandOptions } from './commands/export.ts';
+import type { importCommand } from './commands/import.ts';
+import type { RunOptions } from './commands/run.ts';
+import type { studio } from './commands/studio.ts';
+import type { ValidateCommandOptions } from './commands/validate.ts';
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode = EXIT_OK;
@@ -40,7 +33,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--budget <ms>', 'time budget of one synchronous snippet run')
     .option('--trace', 'print trace events as JSON lines on stderr')
     .option('--env-file <file>', 'dotenv file with the variables ${env.NAME} fields use (the real environment wins)')
-    .action(async (file: string, options) => setExit(await (await import('./commands/run.ts')).run(file, options)));
+    .action(async (file: string, options: RunOptions) => setExit(await (await import('./commands/run.ts')).run(file, options)));
 
   program
     .command('validate')
@@ -48,7 +41,7 @@ export async function main(argv: string[]): Promise<number> {
     .argument('<files...>', 'flow documents')
     .option('--json', 'print problems as JSON')
     .option('--env-file <file>', 'check ${env.NAME} references against this dotenv file (unset ones become errors)')
-    .action(async (files: string[], options) => setExit(await (await import('./commands/validate.ts')).validate(files, options)));
+    .action(async (files: string[], options: ValidateCommandOptions) => setExit(await (await import('./commands/validate.ts')).validate(files, options)));
 
   program
     .command('export')
@@ -57,7 +50,7 @@ export async function main(argv: string[]): Promise<number> {
     .requiredOption('-o, --out <dir>', 'output folder')
     .option('--asyncapi <version>', 'AsyncAPI version: 2.6 or 3.0', '2.6')
     .option('-f, --force', 'overwrite files that already exist in the output folder')
-    .action(async (file: string, options) => setExit(await (await import('./commands/export.ts')).exportCommand(file, options)));
+    .action(async (file: string, options: ExportCommandOptions) => setExit(await (await import('./commands/export.ts')).exportCommand(file, options)));
 
   program
     .command('import')
@@ -65,7 +58,7 @@ export async function main(argv: string[]): Promise<number> {
     .argument('<asyncapi>', 'AsyncAPI document (YAML or JSON)')
     .requiredOption('-o, --out <file>', 'flow document to write')
     .option('-f, --force', 'overwrite an existing file')
-    .action(async (file: string, options) => setExit(await (await import('./commands/import.ts')).importCommand(file, options)));
+    .action(async (file: string, options: Parameters<typeof importCommand>[1]) => setExit(await (await import('./commands/import.ts')).importCommand(file, options)));
 
   program
     .command('studio')
@@ -73,7 +66,7 @@ export async function main(argv: string[]): Promise<number> {
     .argument('[file]', 'flow document to open')
     .option('-p, --port <port>', 'port of the studio (0 picks a free port)', '0')
     .option('--no-open', 'do not try to open a browser')
-    .action(async (file: string | undefined, options) => setExit(await (await import('./commands/studio.ts')).studio(file, options)));
+    .action(async (file: string | undefined, options: Parameters<typeof studio>[1]) => setExit(await (await import('./commands/studio.ts')).studio(file, options)));
 
   try {
     await program.parseAsync(argv, { from: 'user' });

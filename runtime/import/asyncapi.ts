@@ -141,7 +141,8 @@ function listenerPort(doc: AsyncAPIDocumentInterface): number {
 async function parseDocument(text: string, file: string): Promise<AsyncAPIDocumentInterface> {
   const parser = new Parser();
   const { document, diagnostics } = await parser.parse(text);
-  const errors = diagnostics.filter((d) => d.severity === 0);
+  // 0 is DiagnosticSeverity.Error; the parser's diagnostics use a nested copy of that enum's type.
+  const errors = diagnostics.filter((d) => (d.severity as number) === 0);
   if (errors.length > 0 || !document) {
     const problems = errors.map((d) => {
       const at = d.range?.start ? `${file}:${d.range.start.line + 1}:${d.range.start.character + 1}` : file;
@@ -181,7 +182,7 @@ export async function importAsyncApi(text: string, file: string, options: Import
       continue;
     }
     const address = joinPath(identifierParams(rawAddress, warnings));
-    const ext = channel.extensions().get('x-wsflow-upgrader')?.value();
+    const ext: unknown = channel.extensions().get('x-wsflow-upgrader')?.value();
     const base = typeof ext === 'string' && /^[A-Za-z0-9_-]+$/.test(ext) ? ext : `${slug(address.replace(/[{}*]/g, ' '), 'channel')}-upgrader`;
     channels.push({
       channel,

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 export const RENDERER_INDEX = path.join(REPO, 'dist/renderer/index.html');
-const SOURCES = ['renderer', 'runtime/model', 'runtime/api', 'runtime/studio/protocol.ts'];
+const SOURCES = ['renderer', 'runtime/model', 'runtime/lowcode', 'runtime/api', 'runtime/studio/protocol.ts'];
 
 function newest(target: string): number {
   const stat = statSync(target, { throwIfNoEntry: false });

@@ -147,7 +147,8 @@ export async function startStudio(options: StudioOptions = {}): Promise<StudioHa
         session: new Session({ folder, runner, validator, log, ...(initialFile ? { initialFile } : {}) }, send),
       };
       sessions.add(entry);
-      ws.on('message', (data) => void entry.session.handle(data.toString()));
+      // The default binaryType ('nodebuffer') delivers each message as one Buffer.
+      ws.on('message', (data) => void entry.session.handle((data as Buffer).toString()));
       ws.on('close', () => {
         sessions.delete(entry);
         entry.session.close();

@@ -13,11 +13,13 @@ export interface ValidateJob {
   typecheck: boolean;
 }
 
-parentPort?.on('message', async (job: ValidateJob) => {
+async function check(job: ValidateJob): Promise<void> {
   try {
     const { problems } = await validateFlowText(job.text, job.file, { typecheck: job.typecheck });
     parentPort?.postMessage({ id: job.id, problems });
   } catch (error) {
     parentPort?.postMessage({ id: job.id, error: error instanceof Error ? error.message : String(error) });
   }
-});
+}
+
+parentPort?.on('message', (job: ValidateJob) => void check(job));

@@ -18,7 +18,7 @@ import { selectAdapter, redisUrlOf } from '../../runtime/engine/adapters/select.
 
 const chat = parse(readFileSync(fileURLToPath(new URL('../../samples/chat.wsflow.yaml', import.meta.url)), 'utf8')) as FlowDocument;
 
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- parsed YAML in a test
+type Obj = Record<string, any>;
 
 function files(flow: FlowDocument = chat): Map<string, string> {
   return new Map(clusterArtifacts(flow).map((f) => [f.path, f.content]));

@@ -38,7 +38,7 @@ class ApiClient {
   private readonly pending = new Map<number, (m: StudioServerMessage) => void>();
   private constructor(readonly socket: WebSocket) {
     socket.on('message', (data) => {
-      const message = JSON.parse(data.toString()) as StudioServerMessage;
+      const message = JSON.parse((data as Buffer).toString()) as StudioServerMessage;
       if ('event' in message) this.events.push(message);
       else this.pending.get(message.id)?.(message);
     });

@@ -10,7 +10,7 @@ const parser = new Parser();
 
 async function errorsOf(text: string): Promise<string[]> {
   const diagnostics = await parser.validate(text);
-  return diagnostics.filter((d) => d.severity === 0).map((d) => `${d.code} at ${d.path.join('.')}: ${d.message}`);
+  return diagnostics.filter((d) => (d.severity as number) === 0 /* DiagnosticSeverity.Error */).map((d) => `${d.code} at ${d.path.join('.')}: ${d.message}`);
 }
 
 type Json = Record<string, any>;

@@ -1,4 +1,5 @@
 /** .choreo/component.yaml checked against every rule DESIGN.md lists, and the export errors. */
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { CHOREO_RULES, componentYaml } from '../../runtime/export/choreo.ts';
@@ -135,7 +136,6 @@ describe('snippets that do not compile', () => {
 describe('writing', () => {
   it('an --out that is a file is a WSF_EXPORT_WRITE error, not a crash', async () => {
     const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
-    const { join } = await import('node:path');
     const { tmpdir } = await import('node:os');
     const { writeOutput } = await import('../../runtime/export/write.ts');
     const dir = mkdtempSync(join(tmpdir(), 'wsflow-write-'));

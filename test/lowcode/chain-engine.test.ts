@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileFlow } from '../../runtime/engine/index.ts';
 import type { RunningFlow, TraceEvent } from '../../runtime/engine/contracts.ts';
-import { collect, connect, flowFrom, start, waitFor } from '../engine/helpers.ts';
+import { collect, connect, flowFrom, refused, start, waitFor } from '../engine/helpers.ts';
 
 const FLOW = (reply: string) => `
 wsflow: 1
@@ -78,5 +78,46 @@ describe('chains in the engine', () => {
     client.ws.send('two');
     expect(await client.next()).toBe('you said: two');
     client.ws.close();
+  });
+});
+
+describe('an upgrader chain', () => {
+  const UPGRADE = `
+wsflow: 1
+name: gate
+listener: { port: 0 }
+nodes:
+  - { id: up, type: upgrader, basePath: /g, upgradePath: '/{name}' }
+  - { id: banned, type: if, condition: "conn.params.name === 'mallory'" }
+  - { id: refuse, type: reject, status: 401, reason: "no \${conn.params.name} here" }
+  - { id: welcome, type: accept, firstMessage: "welcome \${req.params.name}" }
+  - { id: svc, type: service }
+  - { id: on-text, type: onText }
+  - { id: back, type: reply, value: text }
+edges:
+  - { from: up, to: svc }
+  - { from: up, to: banned }
+  - { from: banned, to: refuse, port: then }
+  - { from: banned, to: welcome, port: else }
+  - { from: svc, to: on-text }
+  - { from: on-text, to: back }
+`;
+  let gate: RunningFlow;
+  beforeAll(async () => {
+    gate = await start(UPGRADE);
+  });
+  afterAll(async () => {
+    await gate.stop({ drainTimeoutMs: 1000 });
+  });
+
+  it('refuses with its status and accepts with a first message', async () => {
+    const refusal = await refused(`${gate.url}/g/mallory`);
+    expect(refusal.status).toBe(401);
+    expect(refusal.body).toContain('no mallory here');
+    const alice = await connect(`${gate.url}/g/alice`);
+    expect(await alice.next()).toBe('welcome alice');
+    alice.ws.send('hi');
+    expect(await alice.next()).toBe('hi');
+    alice.ws.close();
   });
 });

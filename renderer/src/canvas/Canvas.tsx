@@ -19,7 +19,8 @@ import {
   type NodeChange,
 } from '@xyflow/react';
 import { canConnect } from '../../../runtime/model/edges.ts';
-import type { FlowNode, NodeType, Position } from '../../../runtime/model/types.ts';
+import { isActionType, type FlowNode, type NodeType, type Position } from '../../../runtime/model/types.ts';
+import { chainOwners } from '../lowcode/chain-ops.ts';
 import { addNode, connect, edgeKey, isHandlerType, moveNodes, newNode } from '../model/flow-ops.ts';
 import { useStudio } from '../store.ts';
 import { NODE_TYPES, type CardData, type CardNode } from './FlowNodes.tsx';
@@ -27,7 +28,7 @@ import { NODE_TYPES, type CardData, type CardNode } from './FlowNodes.tsx';
 export const PALETTE_MIME = 'application/x-wsflow-node';
 const FIRING_MS = 1500;
 
-const kindOf = (node: FlowNode): CardNode['type'] => (node.type === 'upgrader' ? 'upgrader' : node.type === 'service' ? 'service' : 'handler');
+const kindOf = (node: FlowNode): CardNode['type'] => (node.type === 'upgrader' ? 'upgrader' : node.type === 'service' ? 'service' : isActionType(node.type) ? 'action' : 'handler');
 
 /** Add a node of `type` at a flow position and select it (palette drop, click and keyboard). */
 export function placeNode(type: NodeType, at: Position): void {
@@ -85,9 +86,12 @@ export function Canvas() {
       byNode.set(p.nodeId, entry);
     }
     const next = new Map<string, CardNode>();
+    // An action node lights up when the event node of its chain fires.
+    const owners = chainOwners(flow);
+    const chained = new Set(owners.values());
     const out = flow.nodes.map((node, index) => {
       const counts = byNode.get(node.id);
-      const isFiring = running && now - (firing[node.id] ?? 0) < FIRING_MS;
+      const isFiring = running && now - (firing[owners.get(node.id) ?? node.id] ?? 0) < FIRING_MS;
       const prev = cache.current.get(node.id);
       const position = node.position ?? { x: 40 + (index % 8) * 280, y: 40 + Math.floor(index / 8) * 120 };
       const size = measured[node.id];
@@ -99,12 +103,13 @@ export function Canvas() {
         prev.data.warnings === (counts?.warnings ?? 0) &&
         prev.data.firstError === counts?.first &&
         prev.data.firing === isFiring &&
+        prev.data.chained === chained.has(node.id) &&
         prev.measured === size
       ) {
         next.set(node.id, prev);
         return prev;
       }
-      const data: CardData = { node, errors: counts?.errors ?? 0, warnings: counts?.warnings ?? 0, firing: isFiring };
+      const data: CardData = { node, errors: counts?.errors ?? 0, warnings: counts?.warnings ?? 0, firing: isFiring, chained: chained.has(node.id) };
       if (counts?.first) data.firstError = counts.first;
       const card: CardNode = { id: node.id, type: kindOf(node), position, data, selected: selected.has(node.id), ...(size ? { measured: size } : {}) };
       next.set(node.id, card);
@@ -112,16 +117,25 @@ export function Canvas() {
     });
     cache.current = next;
     return out;
-  }, [flow.nodes, selectedNodes, problems, firing, running, now, measured]);
+  }, [flow, selectedNodes, problems, firing, running, now, measured]);
 
   const edges = useMemo<Edge[]>(() => {
     const selected = new Set(selectedEdges);
+    const owners = chainOwners(flow);
     return flow.edges.map((e) => {
       const key = edgeKey(e);
-      const live = running && now - (firing[e.to] ?? 0) < FIRING_MS;
-      return { id: key, source: e.from, target: e.to, selected: selected.has(key), animated: live, className: live ? 'edge--live' : '' };
+      const live = running && now - (firing[owners.get(e.to) ?? e.to] ?? 0) < FIRING_MS;
+      return {
+        id: key,
+        source: e.from,
+        target: e.to,
+        ...(e.port ? { sourceHandle: e.port, label: e.port } : {}),
+        selected: selected.has(key),
+        animated: live,
+        className: live ? 'edge--live' : '',
+      };
     });
-  }, [flow.edges, selectedEdges, running, firing, now]);
+  }, [flow, selectedEdges, running, firing, now]);
 
   const onNodesChange = useCallback((changes: NodeChange<CardNode>[]) => {
     const state = useStudio.getState();
@@ -158,12 +172,12 @@ export function Canvas() {
 
   const onConnect = useCallback((connection: Connection) => {
     const state = useStudio.getState();
-    const outcome = connect(state.flow, connection.source, connection.target);
+    const outcome = connect(state.flow, connection.source, connection.target, connection.sourceHandle ?? undefined);
     if (outcome.ok) state.change(() => outcome.flow);
     else state.toast('error', outcome.reason);
   }, []);
 
-  const isValidConnection = useCallback((connection: Connection | Edge) => canConnect(useStudio.getState().flow, connection.source, connection.target).ok, []);
+  const isValidConnection = useCallback((connection: Connection | Edge) => canConnect(useStudio.getState().flow, connection.source, connection.target, connection.sourceHandle ?? undefined).ok, []);
 
   const onConnectEnd = useCallback((_event: MouseEvent | TouchEvent, state: FinalConnectionState) => {
     if (!state.fromNode || !state.toNode || state.isValid !== false) return;
@@ -203,7 +217,7 @@ export function Canvas() {
   const onDrop = useCallback(
     (event: DragEvent) => {
       const type = event.dataTransfer.getData(PALETTE_MIME) as NodeType;
-      if (!type || !(type === 'upgrader' || type === 'service' || isHandlerType(type))) return;
+      if (!type || !(type === 'upgrader' || type === 'service' || isHandlerType(type) || isActionType(type))) return;
       event.preventDefault();
       const at = rf.screenToFlowPosition({ x: event.clientX, y: event.clientY });
       placeNode(type, { x: at.x - 110, y: at.y - 30 });

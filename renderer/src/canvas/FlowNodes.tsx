@@ -6,6 +6,7 @@
 import { memo } from 'react';
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import type { FlowNode, ServiceNode, UpgraderNode } from '../../../runtime/model/types.ts';
+import { ActionCard } from '../lowcode/ActionCard.tsx';
 import { firstCodeLine } from '../model/snippets.ts';
 
 export interface CardData extends Record<string, unknown> {
@@ -14,9 +15,11 @@ export interface CardData extends Record<string, unknown> {
   warnings: number;
   firstError?: string;
   firing: boolean;
+  /** An event node wired to a chain of action nodes (it has no snippet then). */
+  chained?: boolean;
 }
 
-export type CardNode = Node<CardData, 'upgrader' | 'service' | 'handler'>;
+export type CardNode = Node<CardData, 'upgrader' | 'service' | 'handler' | 'action'>;
 
 const EVENT_LABEL: Record<string, string> = {
   onOpen: 'on open',
@@ -117,9 +120,11 @@ export const HandlerCard = memo(function HandlerCard({ data, selected }: NodePro
         <span className="card__id">{node.label ?? node.id}</span>
         <Badge data={data} />
       </div>
-      <code className="card__code" title={line}>{line || '—'}</code>
+      <code className="card__code" title={line}>{line || (data.chained ? 'chain of action nodes →' : '—')}</code>
+      {/* A handler may start a chain of action nodes. */}
+      <Handle type="source" position={Position.Right} className="handle handle--source" />
     </div>
   );
 });
 
-export const NODE_TYPES = { upgrader: UpgraderCard, service: ServiceCard, handler: HandlerCard };
+export const NODE_TYPES = { upgrader: UpgraderCard, service: ServiceCard, handler: HandlerCard, action: ActionCard };

@@ -4,7 +4,8 @@
  */
 import type { DragEvent } from 'react';
 import { useReactFlow } from '@xyflow/react';
-import type { NodeType } from '../../../runtime/model/types.ts';
+import { isActionType, type NodeType } from '../../../runtime/model/types.ts';
+import { ACTION_PALETTE } from '../lowcode/palette-items.ts';
 import { PALETTE_MIME, placeNode } from './Canvas.tsx';
 
 const ITEMS: { type: NodeType; label: string; hint: string; group: string; icon: string }[] = [
@@ -15,6 +16,7 @@ const ITEMS: { type: NodeType; label: string; hint: string; group: string; icon:
   { type: 'onBinary', label: 'onBinary', hint: 'Runs for every binary message', group: 'Handlers', icon: 'ƒ' },
   { type: 'onClose', label: 'onClose', hint: 'Runs when a connection closes (code, reason)', group: 'Handlers', icon: 'ƒ' },
   { type: 'onError', label: 'onError', hint: 'Runs on a socket error or a failing handler', group: 'Handlers', icon: 'ƒ' },
+  ...ACTION_PALETTE,
 ];
 
 let placed = 0;
@@ -46,7 +48,7 @@ export function Palette() {
             {header}
             <button
               type="button"
-              className={`palette__item palette__item--${item.type === 'upgrader' || item.type === 'service' ? item.type : 'handler'}`}
+              className={`palette__item palette__item--${item.type === 'upgrader' || item.type === 'service' ? item.type : isActionType(item.type) ? 'action' : 'handler'}`}
               draggable
               data-testid={`palette-${item.type}`}
               title={`${item.hint}. Drag onto the canvas, or click to add.`}

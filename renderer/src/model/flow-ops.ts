@@ -67,14 +67,28 @@ export function removeElements(flow: FlowDocument, nodeIds: readonly string[], e
   return { ...flow, nodes, edges };
 }
 
-export function edgeKey(edge: Pick<FlowEdge, 'from' | 'to'>): string {
-  return `${edge.from}->${edge.to}`;
+export function edgeKey(edge: Pick<FlowEdge, 'from' | 'to' | 'port'>): string {
+  return edge.port ? `${edge.from}:${edge.port}->${edge.to}` : `${edge.from}->${edge.to}`;
 }
 
-export function connect(flow: FlowDocument, from: string, to: string): ConnectOutcome {
-  const verdict = canConnect(flow, from, to);
+/** Add an edge; `port` is the output of a branching action node (`then`, a switch case, ...). */
+export function connect(flow: FlowDocument, from: string, to: string, port?: string): ConnectOutcome {
+  const verdict = canConnect(flow, from, to, port);
   if (!verdict.ok) return verdict;
-  return { ok: true, flow: { ...flow, edges: [...flow.edges, { from, to }] } };
+  const edges = [...flow.edges, port ? { from, to, port } : { from, to }];
+  // Wiring a handler to its first action replaces the starter snippet it was created with
+  // (only when untouched: an edited snippet stays, and validation says to keep one of the two).
+  const source = flow.nodes.find((n) => n.id === from);
+  const target = flow.nodes.find((n) => n.id === to);
+  if (source && target && isActionType(target.type) && isHandlerType(source.type) && source.code === defaultSnippet(source.type)) {
+    const nodes = flow.nodes.map((n) => {
+      if (n.id !== from) return n;
+      const { code: _starter, ...rest } = n;
+      return rest as FlowNode;
+    });
+    return { ok: true, flow: { ...flow, nodes, edges } };
+  }
+  return { ok: true, flow: { ...flow, edges } };
 }
 
 export function moveNodes(flow: FlowDocument, positions: Readonly<Record<string, Position>>): FlowDocument {

@@ -4,7 +4,9 @@
  * editor for handlers and upgrade snippets.
  */
 import type { FlowNode, HandlerEvent, ParamSpec, Problem, ServiceNode, UpgraderNode } from '../../../runtime/model/types.ts';
-import { HANDLER_EVENTS } from '../../../runtime/model/types.ts';
+import { HANDLER_EVENTS, isActionNode } from '../../../runtime/model/types.ts';
+import { ActionFields, ChainTools } from '../lowcode/ActionFields.tsx';
+import { chainOf } from '../lowcode/chain-ops.ts';
 import { tooltip } from '../commands.ts';
 import { SnippetEditor } from '../editor/SnippetEditor.tsx';
 import { isHandlerType, removeElements, renameNode, updateFlowMeta, updateNode } from '../model/flow-ops.ts';
@@ -106,6 +108,7 @@ function cleanObject(value: Record<string, unknown>): Record<string, unknown> | 
 
 function NodeInspector({ node, problems }: { node: FlowNode; problems: Problem[] }) {
   const change = useStudio((s) => s.change);
+  const flow = useStudio((s) => s.flow);
   const set = (patch: Record<string, unknown>, key: string) => change((f) => updateNode(f, node.id, patch), { coalesce: `node:${node.id}:${key}` });
   const rename = (next: string) => {
     const outcome = renameNode(useStudio.getState().flow, node.id, next);
@@ -116,13 +119,15 @@ function NodeInspector({ node, problems }: { node: FlowNode; problems: Problem[]
   };
   const nodeProblems = problems.filter((p) => p.nodeId === node.id);
   const hasCode = typeof node.code === 'string';
-  const showEditor = isHandlerType(node.type) || (node.type === 'upgrader' && hasCode);
+  // A handler wired to a chain has no snippet: the chain is its code.
+  const chained = !hasCode && chainOf(flow, node.id) !== undefined;
+  const showEditor = (isHandlerType(node.type) && !chained) || (node.type === 'upgrader' && hasCode);
   return (
     <aside className={`inspector ${showEditor ? 'inspector--with-editor' : ''}`} data-testid="inspector">
       <div className="inspector__props">
         <h2 className="inspector__title">
-          <span className={`kind-dot kind-dot--${isHandlerType(node.type) ? 'handler' : node.type}`} />
-          {isHandlerType(node.type) ? 'Handler' : node.type === 'upgrader' ? 'Upgrader' : 'Service'}
+          <span className={`kind-dot kind-dot--${isHandlerType(node.type) ? 'handler' : isActionNode(node) ? 'action' : node.type}`} />
+          {isHandlerType(node.type) ? 'Handler' : node.type === 'upgrader' ? 'Upgrader' : isActionNode(node) ? `Action · ${node.type}` : 'Service'}
         </h2>
         <Field label="Id" error={fieldError(problems, node.id, 'id')}>
           <CommitInput value={node.id} onCommit={rename} testId="node-id" />
@@ -139,6 +144,8 @@ function NodeInspector({ node, problems }: { node: FlowNode; problems: Problem[]
             </select>
           </Field>
         )}
+        {isActionNode(node) && <ActionFields node={node} problems={problems} set={set} />}
+        {chained && <ChainTools node={node} />}
         {nodeProblems.length > 0 && (
           <ul className="inline-problems" data-testid="inline-problems">
             {nodeProblems.slice(0, 4).map((p, i) => (

@@ -8,7 +8,7 @@ import { formatProblem, hasErrors, validateFlowFile } from '../../check/index.ts
 import { ExportError, exportFlow } from '../../export/index.ts';
 import type { AsyncApiVersion } from '../../export/asyncapi.ts';
 import { parseFlow } from '../../model/parse.ts';
-import { CliError, EXIT_BAD_INPUT, EXIT_OK } from '../main.ts';
+import { CliError, EXIT_BAD_INPUT, EXIT_OK } from '../errors.ts';
 
 export interface ExportCommandOptions {
   out: string;

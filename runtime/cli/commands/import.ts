@@ -7,7 +7,7 @@ import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ImportError, importAsyncApi } from '../../import/asyncapi.ts';
-import { CliError, EXIT_BAD_INPUT, EXIT_OK } from '../main.ts';
+import { CliError, EXIT_BAD_INPUT, EXIT_OK } from '../errors.ts';
 
 const SCHEMA_PATH = fileURLToPath(new URL('../../model/wsflow.schema.json', import.meta.url));
 

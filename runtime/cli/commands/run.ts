@@ -10,7 +10,7 @@ import { RedisAdapterError, selectAdapter } from '../../engine/adapters/select.t
 import type { RunningFlow, TraceEvent } from '../../engine/contracts.ts';
 import { joinPath } from '../../model/paths.ts';
 import type { FlowDocument, UpgraderNode } from '../../model/types.ts';
-import { CliError, EXIT_BAD_INPUT, EXIT_OK } from '../main.ts';
+import { CliError, EXIT_BAD_INPUT, EXIT_OK } from '../errors.ts';
 import { applyEnvFile } from '../env-file.ts';
 import { createConnectors } from '../../connectors/index.ts';
 

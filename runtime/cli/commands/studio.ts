@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { ensureRendererBuilt } from '../../studio/renderer-build.ts';
 import { startStudio } from '../../studio/server.ts';
-import { CliError, EXIT_BAD_INPUT, EXIT_OK } from '../main.ts';
+import { CliError, EXIT_BAD_INPUT, EXIT_OK } from '../errors.ts';
 
 export async function studio(file: string | undefined, options: { port?: string; open?: boolean }): Promise<number> {
   const port = Number(options.port ?? '0');

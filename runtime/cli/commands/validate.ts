@@ -5,7 +5,7 @@
  */
 import { formatProblem, hasErrors, validateFlowFile } from '../../check/index.ts';
 import type { Problem } from '../../model/types.ts';
-import { EXIT_BAD_INPUT, EXIT_OK } from '../main.ts';
+import { EXIT_BAD_INPUT, EXIT_OK } from '../errors.ts';
 import { loadEnvFile } from '../env-file.ts';
 
 export interface ValidateCommandOptions {

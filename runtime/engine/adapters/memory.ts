@@ -13,7 +13,7 @@ export function createMemoryAdapter(): ClusterAdapter {
 
   const store = (service: string) => {
     let s = stores.get(service);
-    if (!s) stores.set(service, (s = new Map()));
+    if (!s) stores.set(service, (s = new Map<string, string>()));
     return s;
   };
 

@@ -3,9 +3,8 @@
  * sampled, failed or logging; the blame slots say what runs and what awaits.
  */
 import { performance } from 'node:perf_hooks';
-import type { EngineEvent, SnippetFailure } from '../contracts.ts';
+import type { EngineEvent, InvokeRecord, SnippetFailure } from './protocol.ts';
 import * as P from './protocol.ts';
-import type { InvokeRecord } from './protocol.ts';
 import { toFailure } from './snippets.ts';
 import { record } from './outbox.ts';
 import { H } from './state.ts';

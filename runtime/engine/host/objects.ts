@@ -4,8 +4,7 @@
  * the main thread (which owns the sockets and the cluster adapter) carries it out.
  */
 import { ACT_BROADCAST, ACT_CLOSE, ACT_COUNT, ACT_SEND, ACT_SENDTO, ACT_STATE } from './protocol.ts';
-import type { ConnInfo, StateOp } from './protocol.ts';
-import type { LogEntry } from '../contracts.ts';
+import type { ConnInfo, LogEntry, StateOp } from './protocol.ts';
 import { describe } from './snippets.ts';
 import { connectorApi } from './connector-api.ts';
 

@@ -5,8 +5,7 @@
 import vm from 'node:vm';
 import { createRequire, isBuiltin } from 'node:module';
 import { TraceMap, originalPositionFor } from '@jridgewell/trace-mapping';
-import type { SnippetFailure } from '../contracts.ts';
-import type { HostSnippet } from './protocol.ts';
+import type { HostSnippet, SnippetFailure } from './protocol.ts';
 
 const nodeRequire = createRequire(import.meta.url);
 
@@ -36,9 +35,10 @@ export function loadSnippet(nodeId: string, source: HostSnippet, console: Consol
   const loaded: LoadedSnippet = { nodeId, source };
   const module = { exports: {} as Record<string, unknown> };
   try {
+    // The parameters named here are the arguments passed below: a CommonJS module wrapper.
     const factory = vm.compileFunction(source.js, ['exports', 'require', 'module', 'console'], {
       filename: snippetFilename(nodeId),
-    });
+    }) as (exports: unknown, require: unknown, module: unknown, console: unknown) => void;
     factory(module.exports, snippetRequire, module, console);
   } catch (error) {
     loaded.loadError = toFailure(loaded, error, 'WSF_SNIPPET_LOAD');

@@ -2,7 +2,7 @@
  * State shared by the modules of the handler-host worker (one thread, so plain module state).
  * Fields that other modules reassign live on `H`.
  */
-import type { EngineEvent, LogEntry } from '../contracts.ts';
+import type { EngineEvent, LogEntry } from './protocol.ts';
 import * as P from './protocol.ts';
 import type { LoadedSnippet } from './snippets.ts';
 

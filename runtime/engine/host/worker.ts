@@ -9,9 +9,8 @@
  * and has to be terminated.
  */
 import { parentPort } from 'node:worker_threads';
-import type { EngineEvent, SnippetFailure } from '../contracts.ts';
+import type { ConnInfo, EngineEvent, HostControl, HostProgram, SnippetFailure, UpgradeInfo } from './protocol.ts';
 import * as P from './protocol.ts';
-import type { ConnInfo, HostControl, HostProgram, UpgradeInfo } from './protocol.ts';
 import { loadSnippet, nodeOfStack, toFailure, describe } from './snippets.ts';
 import { HostConnection, makeLogger, nodeContext, normalizeData, serviceBase } from './objects.ts';
 import type { ServiceRuntime } from './objects.ts';
@@ -237,7 +236,7 @@ function sanitizeDecision(value: unknown): unknown {
   if (typeof value !== 'object') throw new TypeError('an upgrade snippet must return { accept: true, ... } or { accept: false, ... }');
   const d = value as Record<string, unknown>;
   if (d.accept === false) {
-    return { accept: false, status: typeof d.status === 'number' ? d.status : undefined, reason: d.reason === undefined ? undefined : String(d.reason) };
+    return { accept: false, status: typeof d.status === 'number' ? d.status : undefined, reason: d.reason === undefined ? undefined : typeof d.reason === 'string' ? d.reason : JSON.stringify(d.reason) };
   }
   if (d.accept !== true && d.accept !== undefined) throw new TypeError('`accept` must be true or false');
   const attrs = d.attributes === undefined ? undefined : JSON.stringify(d.attributes);

@@ -1,0 +1,72 @@
+// The layers of the house, as lint rules (docs/architecture.md explains each one). Every file
+// under runtime/, renderer/ and electron/ must belong to exactly one layer below: a new folder is
+// declared here, and this is where its allowed imports are decided.
+
+/** Layer name -> the files it owns. The first match wins, so narrow patterns come first. */
+const LAYERS = [
+  // The engine's two sides meet only in the batch protocol.
+  ['engine-protocol', 'runtime/engine/host/protocol.ts'],
+  // locate.ts runs on the main thread: it only says where the worker script is.
+  ['engine', 'runtime/engine/host/locate.ts'],
+  ['engine-host', 'runtime/engine/host/**'],
+  // Types both the engine and its callers speak (events, failures, logs); no code of the engine.
+  ['engine-contracts', 'runtime/engine/contracts.ts'],
+  ['engine', 'runtime/engine/**'],
+  ['model', 'runtime/model/**'],
+  ['api', 'runtime/api/**'],
+  ['check', 'runtime/check/**'],
+  ['export', 'runtime/export/**'],
+  ['import', 'runtime/import/**'],
+  ['lowcode', 'runtime/lowcode/**'],
+  ['flowtest', 'runtime/flowtest/**'],
+  ['connectors', 'runtime/connectors/**'],
+  ['studio-protocol', 'runtime/studio/protocol.ts'],
+  // The studio's one entry point (startStudio), for the CLI and the desktop shell.
+  ['studio-server', 'runtime/studio/server.ts'],
+  ['studio', 'runtime/studio/**'],
+  ['cli', 'runtime/cli/**'],
+  ['renderer', 'renderer/**'],
+  // The shell's composition root: it hosts the studio in-process, so it alone may start it.
+  ['electron-main', 'electron/main.ts'],
+  ['electron', 'electron/**'],
+  // Composition roots and tooling may import any layer.
+  ['tools', ['test/**', 'bench/**', 'bin/**', 'build/**', 'eslint/**', '*.config.js', '*.config.ts']],
+];
+
+export const ELEMENTS = LAYERS.map(([type, pattern]) => ({ type, pattern, mode: 'full' }));
+
+const ENGINE = ['engine', 'engine-contracts', 'engine-protocol'];
+const RUNTIME = ['model', 'api', 'check', 'export', 'import', 'lowcode', 'flowtest', 'connectors', 'engine', 'engine-contracts', 'studio-protocol'];
+
+/** Layer -> the layers it may import (besides itself). */
+export const ALLOWED = {
+  model: [],
+  api: [],
+  'engine-contracts': ['model'],
+  'engine-protocol': ['engine-contracts'],
+  'engine-host': ['engine-protocol', 'model'],
+  // The chain compiler is pure (model only): chains become snippets before the engine sees them.
+  engine: ['model', 'lowcode', 'engine-contracts', 'engine-protocol'],
+  export: ['model', 'lowcode', ...ENGINE],
+  import: ['model'],
+  check: ['model', 'api', 'lowcode'],
+  lowcode: ['model'],
+  flowtest: ['model', 'check', ...ENGINE],
+  connectors: ['model', ...ENGINE],
+  'studio-protocol': ['model', 'engine-contracts'],
+  'studio-server': ['studio', ...RUNTIME],
+  studio: ['studio-server', ...RUNTIME],
+  cli: [...RUNTIME, 'studio', 'studio-server'],
+  // lowcode: "View code" and "Convert to code" run the same pure compiler as the engine.
+  renderer: ['model', 'api', 'lowcode', 'studio-protocol'],
+  electron: ['studio-protocol', 'electron-main'],
+  'electron-main': ['electron', 'studio-protocol', 'studio-server'],
+  tools: LAYERS.map(([type]) => type),
+};
+
+export const POLICIES = [
+  ...Object.entries(ALLOWED).map(([from, to]) => ({
+    from: { element: { type: from } },
+    allow: { to: { element: { types: { anyOf: [from, ...to] } } } },
+  })),
+];
