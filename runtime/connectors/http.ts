@@ -26,7 +26,7 @@ export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 async function readBody(response: Response): Promise<string> {
   if (!response.body) return '';
-  const reader = response.body.getReader();
+  const reader: ReadableStreamDefaultReader<Uint8Array> = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
@@ -56,7 +56,7 @@ async function attempt(spec: HttpCallSpec, method: string, timeoutMs: number): P
   const signal = AbortSignal.timeout(timeoutMs);
   let response: Response;
   try {
-    response = await fetch(spec.url, { method, headers: spec.headers, body: method === 'GET' || method === 'HEAD' ? undefined : spec.body, signal, redirect: 'follow' });
+    response = await fetch(spec.url, { method, headers: spec.headers, body: method === 'GET' || method === 'HEAD' || spec.body === undefined ? undefined : typeof spec.body === 'string' ? spec.body : new Uint8Array(spec.body), signal, redirect: 'follow' });
     const text = await readBody(response);
     const headers: Record<string, string> = {};
     response.headers.forEach((value, name) => (headers[name] = value));

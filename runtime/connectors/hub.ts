@@ -43,7 +43,7 @@ function bindingsOf(flow: FlowDocument): Map<string, ConnectorNode[]> {
   return result;
 }
 
-const noMqttWildcard = (v: string) => (/[+#\u0000]/.test(v) ? 'holds an MQTT wildcard (+ or #)' : undefined);
+const noMqttWildcard = (v: string) => (/[+#]/.test(v) || v.includes('\u0000') ? 'holds an MQTT wildcard (+ or #)' : undefined);
 const noRedisPattern = (v: string) => (/[*?[\]]/.test(v) ? 'holds a Redis pattern character (*, ? or [)' : undefined);
 
 function scopeOf(link: ClientLink, env: TemplateScope['env']): TemplateScope {
@@ -166,9 +166,10 @@ export function createConnectors(context: ConnectorContext): ConnectorHost {
       }
     },
 
-    fromClient(num, data, binary) {
+    fromClient(num, bytes, binary) {
       const p = conns.get(num);
       if (!p) return;
+      const data = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       p.pipe?.fromClient(data, binary);
       for (const out of p.outs) {
         out.broker.publish(out.topic, binary ? data : data.toString('utf8'), { qos: out.qos, retain: out.retain }).catch((error: unknown) => {

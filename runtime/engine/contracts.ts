@@ -184,7 +184,7 @@ export interface ConnectorHost {
   /** A connection opened: set up the service's bindings (backend, subscriptions). */
   opened(link: ClientLink): void;
   /** A frame from a client, before handlers see it (bindings forward it). */
-  fromClient(num: number, data: Buffer, binary: boolean): void;
+  fromClient(num: number, data: Uint8Array, binary: boolean): void;
   closed(num: number, code: number, reason: string): void;
   /** A snippet's call; `link` is the connection the call is about (subscribe), when any. */
   call(call: ConnectorCall, serviceId: string, link: ClientLink | undefined, connectionId: string): Promise<unknown>;

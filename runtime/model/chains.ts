@@ -39,7 +39,7 @@ export function chainEdges(rawEdges: readonly unknown[], byId: ReadonlyMap<strin
     const from = byId.get(raw.from);
     const to = byId.get(raw.to);
     if (!from || !to || !isActionType(to.type) || !(isActionType(from.type) || isEventType(from.type))) return;
-    out.push({ index, from: raw.from, to: raw.to, port: typeof raw.port === 'string' ? raw.port : raw.port === undefined ? undefined : String(raw.port) });
+    out.push({ index, from: raw.from, to: raw.to, port: typeof raw.port === 'string' ? raw.port : raw.port === undefined ? undefined : JSON.stringify(raw.port) });
   });
   return out;
 }

@@ -117,7 +117,7 @@ export function renderTemplate(text: string, scope: TemplateScope, checkValue?: 
     if (value === undefined || value === null) {
       throw new TemplateError(path[0] === 'env' ? `environment variable ${path[1]} is not set` : `${whole} has no value for this connection`);
     }
-    const filled = String(value);
+    const filled = typeof value === 'string' ? value : JSON.stringify(value);
     const refused = path[0] === 'conn' && checkValue ? checkValue(filled) : undefined;
     if (refused) throw new TemplateError(`${whole} of this connection ${refused}`, true);
     return filled;

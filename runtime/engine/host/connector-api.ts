@@ -5,8 +5,7 @@
  * instance and survive a replaced worker, and where subscriptions can reach the sockets directly.
  */
 import { ACT_CONNECTOR } from './protocol.ts';
-import type { ConnectorCall, HttpCallSpec } from '../contracts.ts';
-import { HostConnection } from './objects.ts';
+import type { ConnectorCall, HttpCallSpec } from './protocol.ts';
 import type { HostSink } from './objects.ts';
 import { H } from './state.ts';
 
@@ -35,13 +34,16 @@ function payloadOf(data: unknown): string | Uint8Array {
   return json;
 }
 
-function connNum(conn: unknown): number {
-  if (conn instanceof HostConnection) return conn.num;
-  throw new TypeError('subscribe() needs the connection (conn) that receives the messages');
-}
-
-/** Adds the connector API to a service's shared context object. */
-export function connectorApi(service: { idx: number }, sink: HostSink): object {
+/**
+ * Adds the connector API to a service's shared context object. `numOf` maps a snippet's `conn`
+ * to its connection number (undefined for anything that is not one of ours).
+ */
+export function connectorApi(service: { idx: number }, sink: HostSink, numOf: (conn: unknown) => number | undefined): object {
+  const connNum = (conn: unknown): number => {
+    const num = numOf(conn);
+    if (num === undefined) throw new TypeError('subscribe() needs the connection (conn) that receives the messages');
+    return num;
+  };
   const call = (num: number, c: ConnectorCall) => sink.request(ACT_CONNECTOR, service.idx, num, c);
   const broker = (kind: 'mqtt' | 'redis') => (url: string) => {
     if (typeof url !== 'string' || url === '') throw new TypeError(`ctx.${kind}(url) needs the broker URL, e.g. ctx.env.${kind === 'mqtt' ? 'MQTT_URL' : 'REDIS_URL'}`);

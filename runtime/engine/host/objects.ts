@@ -145,7 +145,7 @@ export function serviceBase(service: ServiceRuntime, sink: HostSink): object {
     keys: (prefix?: string) => sink.request(ACT_STATE, service.idx, 'keys' satisfies StateOp, prefix ?? '', undefined),
   };
   return {
-    ...connectorApi(service, sink),
+    ...connectorApi(service, sink, (conn) => (conn instanceof HostConnection ? conn.num : undefined)),
     service: service.id,
     get connections(): readonly HostConnection[] {
       return service.connections;

@@ -9,7 +9,7 @@
 import type { SnippetFailure, TraceEvent } from '../contracts.ts';
 
 // The engine's shared vocabulary, re-exported so the worker side depends on this file alone.
-export type { EngineEvent, LogEntry, SnippetFailure, TraceEvent } from '../contracts.ts';
+export type { ConnectorCall, EngineEvent, HttpCallSpec, LogEntry, SnippetFailure, TraceEvent } from '../contracts.ts';
 
 // ---- main -> worker batch ops (arity in the comment) ----
 /** connNum, text */
