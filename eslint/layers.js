@@ -50,7 +50,8 @@ export const ALLOWED = {
   'engine-host': ['engine-protocol', 'model'],
   // The chain compiler is pure (model only): chains become snippets before the engine sees them.
   engine: ['model', 'lowcode', 'engine-contracts', 'engine-protocol'],
-  export: ['model', 'lowcode', ...ENGINE],
+  // connectors: the exported service runs the same connectors as `wsflow run` (service/main.ts).
+  export: ['model', 'lowcode', 'connectors', ...ENGINE],
   import: ['model'],
   check: ['model', 'api', 'lowcode'],
   lowcode: ['model'],

@@ -87,6 +87,52 @@ interface ServiceContext {
   sendTo(ids: string | ReadonlyArray<string>, data: WsData): void;
   readonly state: StateStore;
   readonly log: Logger;
+  /** Environment variables of the service (`wsflow run --env-file F`, the container's environment). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /**
+   * An HTTP request, made by the engine's main thread. Resolves with any response (check
+   * `status`); rejects only when no attempt got one (network error, timeout) after the retries.
+   */
+  http(request: HttpRequest): Promise<HttpResponse>;
+  /** An MQTT broker; one shared connection per URL for the whole service instance. */
+  mqtt(url: string): PubSubBroker;
+  /** Redis pub/sub; one shared connection per URL for the whole service instance. */
+  redis(url: string): PubSubBroker;
+}
+
+interface HttpRequest {
+  /** Default GET. */
+  method?: string;
+  url: string;
+  headers?: Record<string, string>;
+  body?: string | Uint8Array;
+  /** Per attempt, default 10000. */
+  timeoutMs?: number;
+  /** Extra attempts with backoff on network errors, timeouts, 429, 502, 503, 504 (default 0, at most 10). */
+  retries?: number;
+}
+
+interface HttpResponse {
+  status: number;
+  ok: boolean;
+  statusText: string;
+  /** Lower-case header names. */
+  headers: Record<string, string>;
+  text: string;
+  /** The body parsed, when it is JSON. */
+  json?: unknown;
+  /** Attempts made (1 without retries). */
+  attempts: number;
+}
+
+interface PubSubBroker {
+  /** Publish on an MQTT topic or a Redis channel. Rejects at once while the broker is unreachable. */
+  publish(topic: string, payload: string | Uint8Array | Record<string, unknown> | unknown[], options?: { qos?: 0 | 1 | 2; retain?: boolean }): Promise<void>;
+  /**
+   * Deliver every message on `topic` (an MQTT filter with + and # wildcards, or a Redis channel;
+   * a Redis pattern with `pattern: true`) to `conn` until it closes, as text (default) or binary.
+   */
+  subscribe(conn: Connection, topic: string, options?: { qos?: 0 | 1 | 2; as?: 'text' | 'binary'; pattern?: boolean }): Promise<void>;
 }
 
 /** The HTTP upgrade request, as an upgrade snippet sees it. */

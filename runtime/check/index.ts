@@ -8,6 +8,7 @@ import { parseFlow, sortProblems } from '../model/parse.ts';
 import { isActionType, type FlowDocument, type Problem } from '../model/types.ts';
 import { checkSchema } from './schema.ts';
 import { checkMessageSchemas } from './messages.ts';
+import { unsetEnvProblems } from '../model/connectors.ts';
 
 export interface ValidationResult {
   flow?: FlowDocument;
@@ -17,6 +18,10 @@ export interface ValidationResult {
 export interface ValidateOptions {
   /** Type-check snippets with TypeScript (default true). */
   typecheck?: boolean;
+  /** Report `${env.NAME}` references this environment leaves unset (WSF_ENV_UNSET). */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** `error` where the flow is about to run (default), `warning` where the environment may differ later. */
+  envSeverity?: Problem['severity'];
 }
 
 export async function validateFlowText(text: string, file: string, options: ValidateOptions = {}): Promise<ValidationResult> {
@@ -30,6 +35,7 @@ export async function validateFlowText(text: string, file: string, options: Vali
     if (!covered.has(coverKey(p))) problems.push(p);
   }
   problems.push(...checkMessageSchemas(parsed.flow, parsed.locate, file));
+  if (options.env) problems.push(...unsetEnvProblems(parsed.flow, options.env, parsed.locate, file, options.envSeverity ?? 'error'));
   if (options.typecheck !== false) {
     // Loaded on demand: the TypeScript compiler costs about a second to load, and `wsflow run`
     // and the exporter's quick checks skip type checks.

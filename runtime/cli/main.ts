@@ -35,6 +35,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--trace', 'print trace events as JSON lines on stderr')
     .option('--tls-cert <file>', 'serve wss:// with this PEM certificate chain (with --tls-key)')
     .option('--tls-key <file>', 'PEM private key of --tls-cert')
+    .option('--env-file <file>', 'dotenv file with the variables ${env.NAME} fields use (the real environment wins)')
     .action(async (file: string, options: RunOptions) => setExit(await (await import('./commands/run.ts')).run(file, options)));
 
   program
@@ -42,6 +43,7 @@ export async function main(argv: string[]): Promise<number> {
     .description('check a flow and report every problem with file:line:col')
     .argument('<files...>', 'flow documents')
     .option('--json', 'print problems as JSON')
+    .option('--env-file <file>', 'check ${env.NAME} references against this dotenv file (unset ones become errors)')
     .action(async (files: string[], options: ValidateCommandOptions) => setExit(await (await import('./commands/validate.ts')).validate(files, options)));
 
   program

@@ -5,8 +5,9 @@
 import * as P from './host/protocol.ts';
 import type { EngineNote, InvokeRecord, StateOp, StatsDelta, UpgradeResult } from './host/protocol.ts';
 import type { BridgeSink } from './bridge.ts';
+import type { ConnectorCall } from './contracts.ts';
 
-/** `reply` answers a state or count request of the worker with the engine's promise. */
+/** `reply` answers a state, connector or count request of the worker with the engine's promise. */
 export function dispatchActions(batch: unknown[], sink: BridgeSink, reply: (reqId: number, result: Promise<unknown>) => void): void {
   const n = batch.length;
   let i = 1;
@@ -43,6 +44,10 @@ export function dispatchActions(batch: unknown[], sink: BridgeSink, reply: (reqI
         i += 6;
         break;
       }
+      case P.ACT_CONNECTOR:
+        reply(batch[i + 1] as number, sink.connector(batch[i + 2] as number, batch[i + 3] as number, batch[i + 4] as ConnectorCall));
+        i += 5;
+        break;
       case P.ACT_COUNT:
         reply(batch[i + 1] as number, sink.count(batch[i + 2] as number));
         i += 3;

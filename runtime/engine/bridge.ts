@@ -9,6 +9,7 @@ import { TIMER_SHARE, Watchdog } from './watchdog.ts';
 import { retire, spawnHost } from './host-worker.ts';
 import type { Host } from './host-worker.ts';
 import { dispatchActions } from './actions.ts';
+import type { ConnectorCall } from './contracts.ts';
 
 export interface Culprit {
   /** `load`: the module code of a snippet never finished (that snippet is left out from now on) */
@@ -38,6 +39,7 @@ export interface BridgeSink {
   upgradeResult(reqId: number, result: UpgradeResult): void;
   state(serviceIdx: number, op: StateOp, key: string, arg: unknown): Promise<unknown>;
   count(serviceIdx: number): Promise<number>;
+  connector(serviceIdx: number, connNum: number, call: ConnectorCall): Promise<unknown>;
   attrs(connNum: number, json: string): void;
   traceRecord(record: InvokeRecord): void;
   workerStats(delta: StatsDelta): void;

@@ -11,6 +11,7 @@ import type { FrameWatch, ServiceAdmission } from './security/limits.ts';
 import { closeForPolicy, frameOverdue } from './security/limits.ts';
 import type { TokenBucket } from './security/token-bucket.ts';
 import type { ServiceCounts } from './metrics/engine-metrics.ts';
+import type { ClientLink } from './contracts.ts';
 
 export interface ServiceRt {
   spec: ServiceSpec;
@@ -48,6 +49,10 @@ export interface ConnRecord {
   /** closed by a limit: nothing more is sent to it or read from it */
   cut: boolean;
   frame: FrameWatch;
+  /** a connector stopped reading this socket (its other side is slow) */
+  held?: boolean;
+  /** what connectors see of this connection (only when the engine has connectors) */
+  link?: ClientLink;
 }
 
 export function pushEvent(rec: ConnRecord, op: number, a: unknown, b: unknown): void {

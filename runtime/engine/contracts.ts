@@ -120,13 +120,93 @@ export type TraceEvent =
       /** `buckets`: invocations per duration bucket, upper bounds in BUCKET_BOUNDS_MS (engine/metrics/buckets.ts) */
       perNode: Record<string, { count: number; errors: number; totalMs: number; maxMs: number; buckets?: number[] }>;
     }
-  | { kind: 'engine'; t: number; level: 'info' | 'warn' | 'error'; code: string; message: string; nodeId?: string };
+  | { kind: 'engine'; t: number; level: 'info' | 'warn' | 'error'; code: string; message: string; nodeId?: string }
+  | OutboundEvent;
+
+/** One outbound call of a connector (an HTTP request, a broker publish, a backend handshake). */
+export interface OutboundEvent {
+  kind: 'outbound';
+  t: number;
+  nodeId: string;
+  /** `http`, `mqtt`, `redis`, `wsBackend` */
+  connector: string;
+  /** `GET https://api/x`, `publish sensors/a`, `connect ws://backend/` (never credentials) */
+  target: string;
+  connectionId?: string;
+  durationMs: number;
+  ok: boolean;
+  /** `200`, `published`, `open`, or the error */
+  result: string;
+}
 
 export interface TraceSubscription {
   unsubscribe(): void;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Connectors (runtime/connectors/): outbound integrations that run in this (main) thread, beside
+// the sockets. The engine only carries calls and socket events to them; it knows no broker.
+
+/** A call a snippet made through `ctx.http`, `ctx.mqtt(url)` or `ctx.redis(url)`. */
+export type ConnectorCall =
+  | { kind: 'http'; nodeId?: string; request: HttpCallSpec }
+  | { kind: 'publish'; nodeId?: string; broker: 'mqtt' | 'redis'; url: string; topic: string; payload: string | Uint8Array; qos?: number; retain?: boolean }
+  | { kind: 'subscribe'; nodeId?: string; broker: 'mqtt' | 'redis'; url: string; topic: string; qos?: number; as?: 'text' | 'binary'; pattern?: boolean };
+
+export interface HttpCallSpec {
+  method?: string;
+  url: string;
+  headers?: Record<string, string>;
+  body?: string | Uint8Array;
+  timeoutMs?: number;
+  retries?: number;
+}
+
+/** One client connection, as a connector drives it from the main thread. */
+export interface ClientLink {
+  readonly num: number;
+  readonly id: string;
+  readonly service: string;
+  readonly path: string;
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: Readonly<Record<string, string | number | boolean | undefined>>;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly isOpen: boolean;
+  /** Bytes queued on this socket and not yet handed to the OS. */
+  readonly bufferedAmount: number;
+  /** `sent` runs once the frame is handed to the OS (or failed): the way to bound what waits. */
+  send(data: string | Uint8Array, binary: boolean, sent?: (error?: Error) => void): void;
+  close(code: number, reason: string): void;
+  /** Stop (true) or start again (false) reading frames from this client. */
+  hold(on: boolean): void;
+}
+
+export interface ConnectorHost {
+  /** A connection opened: set up the service's bindings (backend, subscriptions). */
+  opened(link: ClientLink): void;
+  /** A frame from a client, before handlers see it (bindings forward it). */
+  fromClient(num: number, data: Uint8Array, binary: boolean): void;
+  closed(num: number, code: number, reason: string): void;
+  /** A snippet's call; `link` is the connection the call is about (subscribe), when any. */
+  call(call: ConnectorCall, serviceId: string, link: ClientLink | undefined, connectionId: string): Promise<unknown>;
+  reload(flow: FlowDocument): void;
+  close(): Promise<void>;
+}
+
+export interface ConnectorContext {
+  flow: FlowDocument;
+  env: Readonly<Record<string, string | undefined>>;
+  /** Outbound events and connector problems go into the engine's trace. */
+  emit(event: TraceEvent): void;
+  /** Counts a frame delivered to a client (the engine's messagesOut). */
+  delivered(count: number): void;
+}
+
+export type ConnectorHostFactory = (context: ConnectorContext) => ConnectorHost;
+
 export interface EngineOptions {
+  /** Outbound integrations (runtime/connectors: `createConnectors`); without it, connector calls fail. */
+  connectors?: ConnectorHostFactory;
   /** Overrides `flow.listener.port`; 0 picks a free port. */
   port?: number;
   /** Default 127.0.0.1. */

@@ -8,7 +8,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { randomBytes } from 'node:crypto';
-import type { ClusterAdapter, CompiledFlow, Delivery, EngineOptions, RunningFlow, SnippetFailure, TraceEvent, TraceSubscription } from './contracts.ts';
+import type { ClusterAdapter, CompiledFlow, ConnectorCall, ConnectorHost, Delivery, EngineOptions, RunningFlow, SnippetFailure, TraceEvent, TraceSubscription } from './contracts.ts';
 import { buildTopology } from './topology.ts';
 import type { RouteSpec, Topology } from './topology.ts';
 import { HostBridge } from './bridge.ts';
@@ -37,6 +37,7 @@ import { EngineMetrics } from './metrics/engine-metrics.ts';
 function pem(value: string | Uint8Array): string | Buffer {
   return typeof value === 'string' ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
 }
+import { clientLink } from './client-link.ts';
 
 /** Unfinished events (3 slots each) per connection before its socket is no longer read, and again. */
 const PAUSE_AT = 3 * 256;
@@ -67,6 +68,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
   private readonly trace: TraceHub;
   /** Prometheus metrics, when `options.metrics` (GET /metrics on this port) */
   private readonly metrics: EngineMetrics | undefined;
+  private readonly connectors: ConnectorHost | undefined;
   private drained: (() => void) | undefined;
   private guards: (RouteGuard | undefined)[];
   readonly admission: Admission;
@@ -93,6 +95,14 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
         })
       : undefined;
     this.metrics?.seedNodes(Object.keys(this.topology.program.snippets));
+    this.connectors = options.connectors?.({
+      flow: compiled.flow,
+      env: process.env,
+      emit: (event) => {
+        if (this.trace.active) this.trace.emit(event);
+      },
+      delivered: (count) => (this.messagesOut += count),
+    });
     const budgetMs = options.handlerBudgetMs ?? compiled.flow.settings?.handlerBudgetMs ?? 1000;
     this.bridge = new HostBridge({
       workerUrl,
@@ -233,6 +243,10 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
       this.adapter.connectionOpened(svc.spec.id, rec.id);
       this.wire(rec);
       if (acceptance.firstMessage !== undefined) this.sendTo1(rec, acceptance.firstMessage);
+      if (this.connectors) {
+        rec.link = clientLink(rec, () => this.messagesOut++, (r) => r.events.length - r.head < RESUME_AT);
+        this.connectors.opened(rec.link);
+      }
       if (this.trace.active) {
         this.trace.emit({ kind: 'connection', t: Date.now(), state: 'open', connectionId: rec.id, serviceId: svc.spec.id, upgraderId: route.upgrader.id, path: info.path });
       }
@@ -257,8 +271,11 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
       if (svc.idleMs > 0) rec.lastSeen = Date.now();
       if (rec.quarantined || rec.cut) return;
       if (rec.bucket && !take(rec.bucket, Date.now())) return this.overRate(rec);
+      this.connectors?.fromClient(rec.num, data, isBinary);
+      // No handler for this frame type (a pure proxy or bridge): nothing to run, no thread hop.
+      const handlers = svc.spec.handlers;
       if (isBinary) {
-        this.forward(rec, P.EV_BINARY, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+        if (handlers.onBinary) this.forward(rec, P.EV_BINARY, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
         return;
       }
       const text = data.toString();
@@ -269,6 +286,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
           return;
         }
       }
+      if (!handlers.onText) return;
       rec.events.push(P.EV_TEXT, text, undefined);
       this.bridge.push2(P.EV_TEXT, rec.num, text);
       // Backpressure: a peer that sends faster than its handler runs stops being read.
@@ -291,6 +309,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
       this.openCount--;
       this.adapter.connectionClosed(svc.spec.id, rec.id);
       const why = reason.toString();
+      this.connectors?.closed(rec.num, code, why);
       if (this.trace.active) {
         this.trace.emit({ kind: 'connection', t: Date.now(), state: 'close', connectionId: rec.id, serviceId: svc.spec.id, path: rec.info.path, code, reason: why });
       }
@@ -336,8 +355,8 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     if (!rec) return;
     if (completeEvent(rec)) {
       if (!rec.open) this.forget(rec);
-      else if (rec.ws.isPaused) rec.ws.resume();
-    } else if (rec.ws.isPaused && rec.events.length - rec.head < RESUME_AT) rec.ws.resume();
+      else if (rec.ws.isPaused && !rec.held) rec.ws.resume();
+    } else if (rec.ws.isPaused && !rec.held && rec.events.length - rec.head < RESUME_AT) rec.ws.resume();
   }
 
   broadcast(serviceIdx: number, data: string | Uint8Array, except: string[] | null): void {
@@ -379,6 +398,12 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
 
   count(serviceIdx: number): Promise<number> {
     return this.adapter.connectionCount(this.services[serviceIdx]?.spec.id ?? '');
+  }
+
+  connector(serviceIdx: number, connNum: number, call: ConnectorCall): Promise<unknown> {
+    if (!this.connectors) return Promise.reject(new Error('connectors are not available in this engine (started without them)'));
+    const rec = connNum > 0 ? this.byNum.get(connNum) : undefined;
+    return this.connectors.call(call, this.services[serviceIdx]?.spec.id ?? '', rec?.link, rec?.id ?? '');
   }
 
   attrs(connNum: number, json: string): void {
@@ -489,6 +514,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     for (const rec of this.byNum.values()) rec.info.serviceIdx = rec.svc.spec.idx;
     this.metrics?.seedNodes(Object.keys(topology.program.snippets));
     this.bridge.reload(topology.program);
+    this.connectors?.reload(next.flow);
   }
 
   stats(): { connections: number; messagesIn: number; messagesOut: number } {
@@ -523,6 +549,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     this.server.closeAllConnections();
     await serverClosed;
     await this.bridge.close();
+    await this.connectors?.close();
     this.trace.close();
     await this.adapter.close();
   }

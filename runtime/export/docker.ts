@@ -4,6 +4,7 @@
  */
 import type { ExportPlan } from './plan.ts';
 import { toYaml } from './yaml.ts';
+import { connectorEnv, localBrokers } from './connector-env.ts';
 
 /**
  * Pinned base image: a supported Node.js LTS line (Node 20 reached its end of life in April 2026).
@@ -58,19 +59,25 @@ export function dockerCompose(plan: ExportPlan): string {
   const port = plan.flow.listener.port;
   const environment: Record<string, string> = {};
   for (const setting of plan.env) if (setting.name !== 'HOST') environment[setting.name] = setting.defaultValue;
-  const doc = {
-    name,
-    services: {
-      [name]: {
-        build: '.',
-        image: `${name}:${plan.flow.version ?? 'latest'}`,
-        restart: 'unless-stopped',
-        ports: [`${port}:${port}`],
-        environment,
-        stop_grace_period: `${gracePeriodSeconds(plan)}s`,
-      },
-    },
+  const brokers = localBrokers(plan.flow);
+  // Connector variables come from the shell or an .env file beside this file, never from here;
+  // a broker this file starts is the default of the variable that names it.
+  for (const variable of connectorEnv(plan.flow)) {
+    const local = brokers.find((b) => b.variable === variable);
+    environment[variable] = local ? `\${${variable}:-${local.url}}` : `\${${variable}:?set ${variable} (see README.md)}`;
+  }
+  const app: Record<string, unknown> = {
+    build: '.',
+    image: `${name}:${plan.flow.version ?? 'latest'}`,
+    restart: 'unless-stopped',
+    ports: [`${port}:${port}`],
+    environment,
+    stop_grace_period: `${gracePeriodSeconds(plan)}s`,
   };
+  const services: Record<string, unknown> = { [name]: app };
+  if (brokers.length > 0) app.depends_on = brokers.map((b) => b.service);
+  for (const b of brokers) services[b.service] = { image: b.image, restart: 'unless-stopped', ...(b.command ? { command: b.command } : {}) };
+  const doc = { name, services };
   return `# docker compose up --build\n${toYaml(doc)}`;
 }
 

@@ -147,6 +147,8 @@ function compileOne(graph: Graph, eventId: string, eventIndex: number, event: Ch
   b.indent(1);
   if (event === 'upgrader' && mentions('conn')) b.line('const conn = req;');
   if (usesVars) b.line('const vars: Record<string, any> = {};');
+  // `${env.NAME}` in fields: the service's environment (integration nodes' URLs and secrets).
+  if (mentions('env')) b.line('const env = ctx.env;');
   if (useJson) b.line('let json: IncomingMessage | undefined;', '');
   if (useJson) b.line('try { json = JSON.parse(text) as IncomingMessage; } catch { json = undefined; }');
 
@@ -177,7 +179,7 @@ function compileOne(graph: Graph, eventId: string, eventIndex: number, event: Ch
     b.current = { id, index: entry.index };
     const spanStart = b.offset;
     b.line(`// ${type} '${id}'`);
-    const context = makeContext(b, raw, isAsync, `${order.indexOf(id)}`, follow, (port) => ports.has(port));
+    const context = makeContext(b, raw, isAsync, `${order.indexOf(id)}`, follow, (port) => ports.has(port), event);
     // A branching node's span contains its branches; locating picks the innermost span.
     EMITTERS[type].emit(context);
     b.spans.push({ nodeId: id, nodeIndex: entry.index, start: spanStart, end: b.offset });
@@ -206,6 +208,7 @@ function makeContext(
   uid: string,
   follow: (port: string) => void,
   wired: (port: string) => boolean,
+  event: ChainEvent,
 ): EmitContext {
   const text = (field: string) => {
     const v = raw[field];
@@ -215,6 +218,7 @@ function makeContext(
   const has = (field: string) => raw[field] !== undefined && raw[field] !== null;
   return {
     raw,
+    event,
     await: isAsync ? 'await ' : '',
     uid,
     has,

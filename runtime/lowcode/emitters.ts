@@ -5,10 +5,13 @@
  */
 import type { ActionType } from '../model/types.ts';
 import type { Part } from './builder.ts';
+import type { ChainEvent } from '../model/actions.ts';
 
 export interface EmitContext {
   /** The node's fields as written. */
   readonly raw: Readonly<Record<string, unknown>>;
+  /** The event whose chain this is. */
+  readonly event: ChainEvent;
   /** `'await '` in an async chain, else `''`. */
   readonly await: string;
   /** A unique suffix for local names of this node. */
@@ -40,6 +43,8 @@ export interface Emitter {
 
 /** `message` (template) or `value` (expression): what a send step sends. */
 const payload = (e: EmitContext): Part => (e.has('message') ? e.t('message') : e.x('value', 'undefined'));
+/** What a publish step sends by default: the event's text or bytes. */
+const eventPayload = (e: EmitContext): Part => (e.event === 'onText' ? 'text' : e.event === 'onBinary' ? 'data' : "''");
 const mentionsAwait = (value: unknown) => typeof value === 'string' && /\bawait\b/.test(value);
 
 export const EMITTERS: Readonly<Record<ActionType, Emitter>> = {
@@ -163,6 +168,32 @@ export const EMITTERS: Readonly<Record<ActionType, Emitter>> = {
       if (e.has('firstMessage')) parts.push(', firstMessage: ', e.t('firstMessage'));
       if (e.has('protocol')) parts.push(', protocol: ', e.x('protocol'));
       e.line(...parts, ' };');
+    },
+  },
+  http: {
+    isAsync: () => true,
+    emit(e) {
+      const parts: Part[] = [`vars.${e.str('as', 'response')} = ${e.await}ctx.http({ method: `, e.lit('method', e.str('method', 'GET')), ', url: ', e.t('url')];
+      if (e.has('headers')) parts.push(', headers: ', e.x('headers'));
+      if (e.has('body')) parts.push(', body: ', e.t('body'));
+      if (e.has('timeoutMs')) parts.push(', timeoutMs: ', e.x('timeoutMs'));
+      if (e.has('retries')) parts.push(', retries: ', e.x('retries'));
+      e.line(...parts, ' });');
+    },
+  },
+  mqttOut: {
+    isAsync: () => true,
+    emit(e) {
+      const options: Part[] = [];
+      if (e.has('qos')) options.push('qos: ', e.x('qos'));
+      if (e.raw.retain === true) options.push(options.length ? ', ' : '', 'retain: true');
+      e.line(`${e.await}ctx.mqtt(`, e.t('url'), ').publish(', e.t('topic'), ', ', e.has('payload') ? e.t('payload') : eventPayload(e), ...(options.length ? [', { ', ...options, ' }'] : []), ');');
+    },
+  },
+  redisOut: {
+    isAsync: () => true,
+    emit(e) {
+      e.line(`${e.await}ctx.redis(`, e.t('url'), ').publish(', e.t('channel'), ', ', e.has('message') ? e.t('message') : eventPayload(e), ');');
     },
   },
   reject: {

@@ -35,7 +35,7 @@ export const CHAIN_EVENTS: readonly ChainEvent[] = ['upgrader', 'onOpen', 'onTex
 export interface ActionSpec {
   title: string;
   /** Palette group. */
-  group: 'Flow' | 'Send' | 'Data' | 'Connection' | 'Advanced';
+  group: 'Flow' | 'Send' | 'Data' | 'Connection' | 'Integration' | 'Advanced';
   doc: string;
   fields: Readonly<Record<string, FieldSpec>>;
   /**
@@ -172,6 +172,46 @@ export const ACTION_SPECS: Readonly<Record<ActionType, ActionSpec>> = {
     },
     ports: [],
     events: ['upgrader'],
+  },
+  http: {
+    title: 'HTTP request',
+    group: 'Integration',
+    doc: 'Calls an HTTP API (on the engine main thread) and puts the response in `vars.AS` (`status`, `ok`, `headers`, `text`, `json`). Any status is a result; a network error or timeout after the retries fails the step.',
+    fields: {
+      method: { kind: 'enum', values: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'], default: 'GET', doc: 'HTTP method.' },
+      url: { kind: 'template', required: true, doc: 'URL, a template: `${env.API_URL}/users/${conn.params.name}`.' },
+      headers: { kind: 'expr', doc: 'Headers, an object expression: `{ authorization: `Bearer ${env.API_TOKEN}` }`.' },
+      body: { kind: 'template', doc: 'Request body, a template (`${JSON.stringify(json)}`).' },
+      timeoutMs: { kind: 'expr', default: 10000, doc: 'Timeout of one attempt in ms.' },
+      retries: { kind: 'expr', default: 0, doc: 'Extra attempts on network errors, timeouts, 429, 502, 503, 504 (with backoff).' },
+      as: { kind: 'name', default: 'response', doc: 'The chain variable that receives the response.' },
+    },
+    ports: [NEXT],
+    events: ALL_EVENTS,
+  },
+  mqttOut: {
+    title: 'MQTT publish',
+    group: 'Integration',
+    doc: 'Publishes on an MQTT topic (one shared broker connection per URL). Wired from a service instead of a chain, it publishes every message of every connection.',
+    fields: {
+      url: { kind: 'template', required: true, doc: 'Broker URL: `${env.MQTT_URL}`.' },
+      topic: { kind: 'template', required: true, doc: 'Topic, a template: `sensors/${conn.params.topic}` (no wildcards).' },
+      payload: { kind: 'template', doc: 'What to publish, a template (default: the text, or the bytes of a binary message).' },
+      qos: { kind: 'expr', default: 0, doc: 'QoS 0, 1 or 2.' },
+      retain: { kind: 'boolean', default: false, doc: 'Retain the message on the broker.' },
+    },
+    ports: [NEXT],
+  },
+  redisOut: {
+    title: 'Redis publish',
+    group: 'Integration',
+    doc: 'Publishes on a Redis pub/sub channel. Wired from a service instead of a chain, it publishes every message of every connection.',
+    fields: {
+      url: { kind: 'template', required: true, doc: 'Redis URL: `${env.REDIS_URL}`.' },
+      channel: { kind: 'template', required: true, doc: 'Channel, a template.' },
+      message: { kind: 'template', doc: 'What to publish, a template (default: the text, or the bytes of a binary message).' },
+    },
+    ports: [NEXT],
   },
   reject: {
     title: 'Reject',

@@ -123,8 +123,13 @@ export function validateChains(nodes: ReadonlyMap<string, ChainGraphNode>, rawEd
       }
     }
   }
+  // An integration node wired from a service is a connection binding (connectors.ts), not a chain step.
+  const bound = new Set<string>();
+  for (const e of rawEdges) {
+    if (isObj(e) && typeof e.from === 'string' && typeof e.to === 'string' && nodes.get(e.from)?.type === 'service') bound.add(e.to);
+  }
   for (const node of nodes.values()) {
-    if (isActionType(node.type) && !owner.has(node.id)) {
+    if (isActionType(node.type) && !owner.has(node.id) && !bound.has(node.id)) {
       report(C.CHAIN_UNREACHABLE, `Action '${node.id}' (${node.type}) is not reached from any handler or upgrader, so it never runs; wire it into a chain or delete it.`, ['nodes', node.index, 'id'], { nodeId: node.id });
     }
   }

@@ -6,6 +6,7 @@
  */
 import { isBranching } from './actions.ts';
 import { HANDLER_EVENTS, isActionType, type FlowDocument, type FlowNode } from './types.ts';
+import { BINDING_TYPES, isBindingType, isConnectorType } from './connectors.ts';
 
 export type ConnectResult = { ok: true } | { ok: false; reason: string };
 
@@ -20,13 +21,15 @@ export function edgeTypeRule(from: { id: string; type: unknown }, to: { id: stri
   const t = String(to.type);
   if (f === 'upgrader' && t === 'service') return undefined;
   if (f === 'service' && isHandlerType(t)) return undefined;
+  // A connector wired from a service is bound to each of its connections (connectors.ts).
+  if (f === 'service' && isBindingType(t)) return undefined;
   // A chain: from its event node (handler or upgrader) through action nodes.
   if ((f === 'upgrader' || isHandlerType(f) || isActionType(f)) && isActionType(t)) return undefined;
   if (f === 'upgrader') {
     return `An upgrader connects only to a service, but '${to.id}' is ${describe(t)} (besides its service, an upgrader may start a chain of action nodes).`;
   }
   if (f === 'service') {
-    return `A service connects only to handlers (${HANDLER_EVENTS.join(', ')}), but '${to.id}' is ${describe(t)}; wire action nodes after a handler.`;
+    return `A service connects only to handlers (${HANDLER_EVENTS.join(', ')}) and connectors (${BINDING_TYPES.join(', ')}), but '${to.id}' is ${describe(t)}; wire action nodes after a handler.`;
   }
   if (isHandlerType(f)) {
     return `A handler ('${from.id}', ${f}) is the end of a flow and cannot connect to anything but the first action node of its chain; '${to.id}' is ${describe(t)}.`;
@@ -41,6 +44,7 @@ function describe(type: string): string {
   if (type === 'upgrader') return 'an upgrader';
   if (type === 'service') return 'a service';
   if (isHandlerType(type)) return `a handler (${type})`;
+  if (isConnectorType(type)) return `a connector (${type})`;
   if (isActionType(type)) return `an action node (${type})`;
   return `of type '${type}'`;
 }
@@ -59,7 +63,7 @@ export function canConnect(flow: FlowDocument, fromId: string, toId: string, por
   if (!to) return { ok: false, reason: `There is no node '${toId}'.` };
   const rule = edgeTypeRule(from, to);
   if (rule) return { ok: false, reason: rule };
-  if (isActionType(to.type)) return canConnectChain(edges, byId, from, port);
+  if (isActionType(to.type) && from.type !== 'service') return canConnectChain(edges, byId, from, port);
   if (edges.some((e) => e.from === fromId && e.to === toId)) {
     return { ok: false, reason: `'${fromId}' is already connected to '${toId}'.` };
   }
@@ -75,7 +79,10 @@ export function canConnect(flow: FlowDocument, fromId: string, toId: string, por
       return { ok: false, reason: `A handler belongs to one service; '${toId}' already belongs to '${owner.from}'.` };
     }
     const same = edges.find((e) => e.from === fromId && e.to !== toId && byId.get(e.to)?.type === to.type);
-    if (same) {
+    if (same && to.type === 'wsBackend') {
+      return { ok: false, reason: `Service '${fromId}' already fronts a backend ('${same.to}'); a connection has one wsBackend.` };
+    }
+    if (same && isHandlerType(to.type)) {
       return { ok: false, reason: `Service '${fromId}' already has an ${to.type} handler ('${same.to}'); a service has at most one handler per event.` };
     }
   }

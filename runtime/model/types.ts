@@ -7,6 +7,9 @@
  * where a person might add their own notes.
  */
 
+import { CONNECTOR_TYPES } from './connectors.ts';
+import type { ConnectorNode, ConnectorType } from './connectors.ts';
+
 export const FLOW_FORMAT_VERSION = 1;
 
 export type HandlerEvent = 'onOpen' | 'onText' | 'onBinary' | 'onClose' | 'onError';
@@ -25,11 +28,16 @@ export type ActionType =
   | 'delay'
   | 'code'
   | 'accept'
-  | 'reject';
-export const ACTION_TYPES: readonly ActionType[] = ['if', 'switch', 'reply', 'broadcast', 'sendTo', 'set', 'close', 'log', 'delay', 'code', 'accept', 'reject'];
+  | 'reject'
+  // Integration steps (connectors.ts): also connector types.
+  | 'http'
+  | 'mqttOut'
+  | 'redisOut';
+export const ACTION_TYPES: readonly ActionType[] = ['if', 'switch', 'reply', 'broadcast', 'sendTo', 'set', 'close', 'log', 'delay', 'code', 'accept', 'reject', 'http', 'mqttOut', 'redisOut'];
 
-export type NodeType = 'upgrader' | 'service' | HandlerEvent | ActionType;
-export const NODE_TYPES: readonly NodeType[] = ['upgrader', 'service', ...HANDLER_EVENTS, ...ACTION_TYPES];
+export type NodeType = 'upgrader' | 'service' | HandlerEvent | ActionType | ConnectorType;
+/** Chain-step connectors (http, mqttOut, redisOut) are action types too: listed once. */
+export const NODE_TYPES: readonly NodeType[] = [...new Set<NodeType>(['upgrader', 'service', ...HANDLER_EVENTS, ...ACTION_TYPES, ...CONNECTOR_TYPES])];
 
 export interface Position {
   x: number;
@@ -158,7 +166,8 @@ export interface ActionNode extends NodeBase {
   type: ActionType;
 }
 
-export type FlowNode = UpgraderNode | ServiceNode | HandlerNode | ActionNode;
+/** Integration nodes (http, wsBackend, mqttIn/Out, redisIn/Out) are defined in connectors.ts. */
+export type FlowNode = UpgraderNode | ServiceNode | HandlerNode | ActionNode | ConnectorNode;
 
 export interface FlowEdge {
   from: string;

@@ -10,6 +10,7 @@ import { edgeTypeRule } from './edges.ts';
 import type { FieldPath, Locator } from './locate.ts';
 import { normalizedRouteKey, scanPathTemplate } from './path-template.ts';
 import { serviceLimitRules, upgraderSecurityRules } from './security-rules.ts';
+import { CONNECTOR_CODES, isBindingType, isConnectorType, validateConnectors } from './connectors.ts';
 import { FLOW_FORMAT_VERSION, HANDLER_EVENTS, NODE_TYPES, isActionType, type FlowDocument, type Problem } from './types.ts';
 
 type Obj = Record<string, unknown>;
@@ -141,10 +142,12 @@ export function validateStructure(flow: FlowDocument, locate: Locator, file?: st
       report(C.EDGE_ILLEGAL, rule, base, { nodeId: from.id });
       return;
     }
-    if (isActionType(to.type)) return; // a chain edge: validateChains below
+    if (isActionType(to.type) && from.type !== 'service') return; // a chain edge: validateChains below
     if (from.type === 'upgrader') {
       push(upgraderServices, from.id, { service: to.id, edge: index });
       push(serviceUpgraders, to.id, from.id);
+    } else if (isConnectorType(to.type)) {
+      push(handlerServices, to.id, { service: from.id, edge: index });
     } else {
       push(handlerServices, to.id, { service: from.id, edge: index });
       const events = serviceEvents.get(from.id) ?? new Map<string, string>();
@@ -169,6 +172,14 @@ export function validateStructure(flow: FlowDocument, locate: Locator, file?: st
       }
     } else if (node.type === 'service') {
       if (!serviceUpgraders.has(node.id)) report(C.SERVICE_NO_UPGRADER, `Service '${node.id}' has no upgrader, so no client can reach it; connect an upgrader to it.`, at, { nodeId: node.id });
+    } else if (isBindingType(node.type)) {
+      const services = handlerServices.get(node.id) ?? [];
+      if (services.length === 0 && !usedInChain(node.id, rawEdges)) {
+        report(CONNECTOR_CODES.NO_SERVICE, `Connector '${node.id}' (${node.type}) is wired to no service and no chain, so it never runs; connect a service to it.`, at, { nodeId: node.id });
+      }
+      for (const extra of services.slice(1)) {
+        report(C.HANDLER_MULTIPLE_SERVICES, `Connector '${node.id}' belongs to more than one service ('${services[0]?.service}' and '${extra.service}'); give each service its own node.`, ['edges', extra.edge], { nodeId: node.id });
+      }
     } else if (isHandlerType(node.type)) {
       const services = handlerServices.get(node.id) ?? [];
       if (services.length === 0) report(C.HANDLER_NO_SERVICE, `Handler '${node.id}' (${node.type}) is not connected to a service, so it never runs.`, at, { nodeId: node.id });
@@ -196,7 +207,26 @@ export function validateStructure(flow: FlowDocument, locate: Locator, file?: st
       routes.set(key, node.id);
     }
   }
+  problems.push(...validateConnectors(flow, locate, file, servicePathParams(rawNodes, upgraderServices)));
   return problems;
+}
+
+/** Per service, the path parameters every one of its upgrade paths declares (what a connector template may use). */
+function servicePathParams(rawNodes: unknown[], upgraderServices: Map<string, { service: string }[]>): Map<string, Set<string>> {
+  const result = new Map<string, Set<string>>();
+  for (const raw of rawNodes) {
+    if (!isObj(raw) || raw.type !== 'upgrader' || typeof raw.id !== 'string') continue;
+    const names = new Set<string>();
+    for (const field of ['basePath', 'upgradePath'] as const) {
+      const value = raw[field];
+      if (typeof value === 'string') for (const p of scanPathTemplate(value, field).params) names.add(p.name);
+    }
+    for (const { service } of upgraderServices.get(raw.id) ?? []) {
+      const known = result.get(service);
+      result.set(service, known ? new Set([...known].filter((n) => names.has(n))) : names);
+    }
+  }
+  return result;
 }
 
 function checkUpgrader(raw: Obj, base: FieldPath, id: string | undefined, report: Report) {
@@ -254,6 +284,11 @@ function defaultMatches(type: unknown, value: unknown): boolean {
 function otherEnd(edge: Obj, end: 'from' | 'to'): string | undefined {
   const other = edge[end === 'from' ? 'to' : 'from'];
   return typeof other === 'string' && other !== '' ? other : undefined;
+}
+
+/** A connector that some other node (an action chain) leads to is used there, not as a binding. */
+function usedInChain(id: string, edges: unknown[]): boolean {
+  return edges.some((e) => isObj(e) && e.to === id);
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V) {

@@ -5,6 +5,7 @@
 import { compileFlow, SnippetCompileError } from '../engine/compile.ts';
 import type { CompiledFlow, RunningFlow } from '../engine/contracts.ts';
 import { startFlow } from '../engine/index.ts';
+import { createConnectors } from '../connectors/index.ts';
 import { validateFlowText } from '../check/index.ts';
 import type { Locator } from '../model/locate.ts';
 import { parseFlow } from '../model/parse.ts';
@@ -62,7 +63,7 @@ export class Runner {
     return this.serial(async () => {
       if (this.running) await this.stopNow('restarted');
       const compiled = await compileChecked(text, file);
-      const running = await startFlow(compiled, { port: port ?? compiled.flow.listener.port, host: '127.0.0.1' });
+      const running = await startFlow(compiled, { port: port ?? compiled.flow.listener.port, host: '127.0.0.1', connectors: createConnectors });
       this.running = running;
       this.relay = new TraceRelay(running, this.emit);
       this.info = { url: running.url, port: running.port, startedAt: Date.now() };

@@ -23,6 +23,9 @@ const MAIN_FIELD: Record<ActionType, string[]> = {
   code: ['code'],
   accept: ['firstMessage'],
   reject: ['status'],
+  http: ['url'],
+  mqttOut: ['topic'],
+  redisOut: ['channel'],
 };
 
 export const ActionCard = memo(function ActionCard({ data, selected }: NodeProps<CardNode>) {

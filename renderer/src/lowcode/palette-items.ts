@@ -15,6 +15,9 @@ export const ACTION_ICONS: Record<ActionType, string> = {
   code: '{}',
   accept: '✓',
   reject: '⊘',
+  http: '⇄',
+  mqttOut: '⇡',
+  redisOut: '⇡',
 };
 
 export const ACTION_PALETTE = ACTION_TYPES.map((type) => ({

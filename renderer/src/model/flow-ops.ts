@@ -7,6 +7,7 @@ import { canConnect } from '../../../runtime/model/edges.ts';
 import type { FlowDocument, FlowEdge, FlowNode, HandlerEvent, NodeType, Position } from '../../../runtime/model/types.ts';
 import { HANDLER_EVENTS, isActionType } from '../../../runtime/model/types.ts';
 import { defaultSnippet } from './snippets.ts';
+import { connectorDefaults, isConnectorType } from '../../../runtime/model/connectors.ts';
 
 export type ConnectOutcome = { ok: true; flow: FlowDocument } | { ok: false; reason: string };
 
@@ -23,6 +24,12 @@ const BASE_IDS: Partial<Record<NodeType, string>> = {
   onBinary: 'on-binary',
   onClose: 'on-close',
   onError: 'on-error',
+  http: 'http',
+  wsBackend: 'ws-backend',
+  mqttIn: 'mqtt-in',
+  mqttOut: 'mqtt-out',
+  redisIn: 'redis-in',
+  redisOut: 'redis-out',
 };
 
 export function isHandlerType(type: string): type is HandlerEvent {
@@ -41,6 +48,7 @@ export function newNode(flow: FlowDocument, type: NodeType, position: Position):
   const at = { x: Math.round(position.x), y: Math.round(position.y) };
   if (type === 'upgrader') return { id, type, position: at, basePath: '/', upgradePath: '/' };
   if (type === 'service') return { id, type, position: at };
+  if (isConnectorType(type)) return { id, position: at, ...connectorDefaults(type) } as FlowNode;
   if (isActionType(type)) return { id, type, position: at };
   return { id, type, position: at, code: defaultSnippet(type) };
 }

@@ -24,6 +24,9 @@ function describe(event: TraceEvent): { node: string; text: string; level: 'info
       return { node: event.nodeId ?? 'engine', text: `${event.code} ${event.message}`, level: event.level };
     case 'summary':
       return { node: '', text: `summary: ${event.messagesIn} in, ${event.messagesOut} out`, level: 'info' };
+    case 'outbound':
+      // A connector's call: what, how long, and how it ended.
+      return { node: event.nodeId, text: `${event.connector} ${event.target} ${event.durationMs.toFixed(1)} ms → ${event.result}`, level: event.ok ? 'info' : 'error' };
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * `wsflow run FILE [--port N] [--host H] [--budget MS] [--trace] [--tls-cert F --tls-key F]`:
+ * `wsflow run FILE [--port N] [--host H] [--budget MS] [--trace] [--tls-cert F --tls-key F] [--env-file F]`:
  * serve a flow on the engine (`wss://` with TLS).
  * stdout gets exactly one line, with the URL, once connections are accepted. stderr gets snippet
  * failures as `nodeId:line: message`, snippet logs as `[nodeId] message`, and with --trace every
@@ -18,6 +18,8 @@ import { CliError, EXIT_BAD_INPUT, EXIT_OK } from '../errors.ts';
 import { AuthConfigError } from '../../engine/security/auth.ts';
 import { loadTls, TlsConfigError } from '../../engine/security/tls.ts';
 import type { TlsFiles } from '../../engine/security/tls.ts';
+import { applyEnvFile } from '../env-file.ts';
+import { createConnectors } from '../../connectors/index.ts';
 
 export interface RunOptions {
   port?: string;
@@ -26,6 +28,7 @@ export interface RunOptions {
   trace?: boolean;
   tlsCert?: string;
   tlsKey?: string;
+  envFile?: string;
 }
 
 function intOption(value: string | undefined, name: string, min: number, max: number): number | undefined {
@@ -72,7 +75,9 @@ export async function startFlowFile(file: string, options: RunOptions): Promise<
     if (error instanceof TlsConfigError) throw new CliError(error.message, EXIT_BAD_INPUT);
     throw error;
   }
-  const { flow, problems } = await validateFlowFile(file, { typecheck: false });
+  applyEnvFile(options.envFile);
+  // Every ${env.NAME} a connector needs must be set before anything is served.
+  const { flow, problems } = await validateFlowFile(file, { typecheck: false, env: process.env });
   for (const p of problems) process.stderr.write(`${formatProblem(p)}\n`);
   if (!flow || hasErrors(problems)) return EXIT_BAD_INPUT;
 
@@ -81,7 +86,7 @@ export async function startFlowFile(file: string, options: RunOptions): Promise<
     const compiled = await compileFlow(flow);
     // REDIS_URL (or settings.redisUrl) scales out through Redis; otherwise in-memory (docs/scale-out.md).
     const adapter = selectAdapter(flow, process.env);
-    running = await startFlow(compiled, { port, host: options.host ?? '127.0.0.1', handlerBudgetMs: budget, adapter, tls, metrics: metricsEnabled(process.env) });
+    running = await startFlow(compiled, { port, host: options.host ?? '127.0.0.1', handlerBudgetMs: budget, adapter, tls, metrics: metricsEnabled(process.env), connectors: createConnectors });
   } catch (error) {
     if (error instanceof SnippetCompileError) {
       for (const e of [error, ...error.others]) {

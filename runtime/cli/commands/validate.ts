@@ -6,15 +6,20 @@
 import { formatProblem, hasErrors, validateFlowFile } from '../../check/index.ts';
 import type { Problem } from '../../model/types.ts';
 import { EXIT_BAD_INPUT, EXIT_OK } from '../errors.ts';
+import { loadEnvFile } from '../env-file.ts';
 
 export interface ValidateCommandOptions {
   json?: boolean;
+  envFile?: string;
 }
 
 export async function validate(files: string[], options: ValidateCommandOptions = {}): Promise<number> {
   const results: { file: string; valid: boolean; problems: Problem[] }[] = [];
+  // Without --env-file the deployment's environment is unknown: unset variables are warnings.
+  const env = loadEnvFile(options.envFile);
+  const envSeverity = options.envFile === undefined ? 'warning' : 'error';
   for (const file of files) {
-    const { problems } = await validateFlowFile(file);
+    const { problems } = await validateFlowFile(file, { env, envSeverity });
     results.push({ file, valid: !hasErrors(problems), problems });
   }
   const valid = results.every((r) => r.valid);

@@ -6,6 +6,7 @@
 import { ACT_BROADCAST, ACT_CLOSE, ACT_COUNT, ACT_SEND, ACT_SENDTO, ACT_STATE } from './protocol.ts';
 import type { ConnAuthInfo, ConnInfo, LogEntry, StateOp } from './protocol.ts';
 import { describe } from './snippets.ts';
+import { connectorApi } from './connector-api.ts';
 
 /** What the objects need from the worker loop. */
 export interface HostSink {
@@ -156,6 +157,7 @@ export function serviceBase(service: ServiceRuntime, sink: HostSink): object {
     keys: (prefix?: string) => sink.request(ACT_STATE, service.idx, 'keys' satisfies StateOp, prefix ?? '', undefined),
   };
   return {
+    ...connectorApi(service, sink, (conn) => (conn instanceof HostConnection ? conn.num : undefined)),
     service: service.id,
     get connections(): readonly HostConnection[] {
       return service.connections;

@@ -9,7 +9,7 @@
 import type { SnippetFailure, TraceEvent } from '../contracts.ts';
 
 // The engine's shared vocabulary, re-exported so the worker side depends on this file alone.
-export type { EngineEvent, LogEntry, SnippetFailure, TraceEvent } from '../contracts.ts';
+export type { ConnectorCall, EngineEvent, HttpCallSpec, LogEntry, SnippetFailure, TraceEvent } from '../contracts.ts';
 
 // ---- main -> worker batch ops (arity in the comment) ----
 /** connNum, text */
@@ -57,7 +57,10 @@ export const ACT_STATS = 11;
 /** EngineNote (worker-level problems: load failures, uncaught errors in timers) */
 export const ACT_NOTE = 12;
 
-export const WORKER_OP_ARITY: Record<number, number> = { 1: 2, 2: 3, 3: 3, 4: 3, 5: 1, 6: 2, 7: 5, 8: 2, 9: 2, 10: 1, 11: 1, 12: 1 };
+/** reqId, serviceIdx, connNum (0 = none), ConnectorCall (ctx.http, ctx.mqtt(url)..., answered by EV_REPLY) */
+export const ACT_CONNECTOR = 13;
+
+export const WORKER_OP_ARITY: Record<number, number> = { 1: 2, 2: 3, 3: 3, 4: 3, 5: 1, 6: 2, 7: 5, 8: 2, 9: 2, 10: 1, 11: 1, 12: 1, 13: 4 };
 
 // ---- shared blame slots (Int32Array over a SharedArrayBuffer written by the worker) ----
 /** 0 = idle, 1 = connection handler, 2 = upgrade snippet, 3 = loading a snippet module, 4 = a timer of unknown origin */

@@ -18,6 +18,8 @@ import type { Logger } from './logger.ts';
 
 const embeddedFlow = embedded;
 const log: Logger | undefined = embeddedFlow ? createLogger(embeddedFlow.flow.name) : undefined;
+import { createConnectors } from '../../connectors/index.ts';
+import { envVariables } from '../../model/connectors.ts';
 
 function fail(message: string, code: number): never {
   if (log) log.fatal(message);
@@ -36,6 +38,9 @@ async function serve(compiled: CompiledFlow, log: Logger): Promise<void> {
   } catch (error) {
     fail(`${flow.name}: ${error instanceof Error ? error.message : String(error)}`, 2);
   }
+  // Connector fields read ${env.NAME}: refuse to start without them rather than fail per connection.
+  const unset = envVariables(flow).filter((name) => !process.env[name]);
+  if (unset.length > 0) fail(`${flow.name}: environment variable${unset.length > 1 ? 's' : ''} ${unset.join(', ')} not set`, 2);
   let adapter;
   try {
     // REDIS_URL (or settings.redisUrl) shares broadcasts and state with other instances.
@@ -50,6 +55,7 @@ async function serve(compiled: CompiledFlow, log: Logger): Promise<void> {
       host: config.host,
       adapter,
       tls,
+      connectors: createConnectors,
       hostWorkerUrl: new URL('./handler-host.mjs', import.meta.url),
       metrics: metricsEnabled(process.env),
     },

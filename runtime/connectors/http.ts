@@ -1,0 +1,98 @@
+/**
+ * The `http` connector: one request with Node's fetch (undici), a timeout per attempt, and
+ * retries with backoff on what is worth retrying (network errors, timeouts, 429, 502, 503, 504).
+ * Any HTTP status is a result, not an error: the chain decides what a 404 means.
+ */
+import type { HttpCallSpec } from '../engine/contracts.ts';
+import { RETRY, backoffDelay, redactUrl } from './backoff.ts';
+import { ConnectorError } from './errors.ts';
+
+export interface HttpResult {
+  status: number;
+  ok: boolean;
+  statusText: string;
+  /** lower-case names */
+  headers: Record<string, string>;
+  text: string;
+  /** The body parsed, when it is JSON (by content type or by shape). */
+  json?: unknown;
+  attempts: number;
+}
+
+const RETRY_STATUS = new Set([429, 502, 503, 504]);
+const DEFAULT_TIMEOUT_MS = 10_000;
+/** A response body larger than this fails the call instead of filling the memory. */
+export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+async function readBody(response: Response): Promise<string> {
+  if (!response.body) return '';
+  const reader: ReadableStreamDefaultReader<Uint8Array> = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel();
+      throw new ConnectorError('WSF_HTTP_BODY_TOO_LARGE', `the response body is larger than ${MAX_BODY_BYTES} bytes`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseJson(text: string, contentType: string): unknown {
+  const looksJson = /json/i.test(contentType) || /^\s*[[{]/.test(text);
+  if (!looksJson) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+async function attempt(spec: HttpCallSpec, method: string, timeoutMs: number): Promise<Omit<HttpResult, 'attempts'>> {
+  const signal = AbortSignal.timeout(timeoutMs);
+  let response: Response;
+  try {
+    response = await fetch(spec.url, { method, headers: spec.headers, body: method === 'GET' || method === 'HEAD' || spec.body === undefined ? undefined : typeof spec.body === 'string' ? spec.body : new Uint8Array(spec.body), signal, redirect: 'follow' });
+    const text = await readBody(response);
+    const headers: Record<string, string> = {};
+    response.headers.forEach((value, name) => (headers[name] = value));
+    return { status: response.status, ok: response.ok, statusText: response.statusText, headers, text, json: parseJson(text, headers['content-type'] ?? '') };
+  } catch (error) {
+    if (error instanceof ConnectorError) throw error;
+    if (signal.aborted) throw new ConnectorError('WSF_HTTP_TIMEOUT', `no complete response within ${timeoutMs} ms`);
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    throw new ConnectorError('WSF_HTTP_FAILED', cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error)));
+  }
+}
+
+/** Runs the request; resolves with the last response, rejects only when no attempt got one. */
+export async function httpCall(spec: HttpCallSpec, sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms))): Promise<HttpResult> {
+  let url: URL;
+  try {
+    url = new URL(spec.url);
+  } catch {
+    throw new ConnectorError('WSF_HTTP_URL', `'${spec.url}' is not a URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConnectorError('WSF_HTTP_URL', `'${redactUrl(spec.url)}' is not an http:// or https:// URL`);
+  const method = (spec.method ?? 'GET').toUpperCase();
+  const timeoutMs = spec.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const attempts = 1 + Math.max(0, Math.min(10, Math.floor(spec.retries ?? 0)));
+  let lastError: ConnectorError | undefined;
+  for (let n = 1; n <= attempts; n++) {
+    if (n > 1) await sleep(backoffDelay(n - 1, RETRY));
+    try {
+      const result = await attempt(spec, method, timeoutMs);
+      if (n < attempts && RETRY_STATUS.has(result.status)) continue;
+      return { ...result, attempts: n };
+    } catch (error) {
+      if (!(error instanceof ConnectorError) || error.code === 'WSF_HTTP_BODY_TOO_LARGE') throw error;
+      lastError = error;
+    }
+  }
+  const e = lastError as ConnectorError;
+  throw new ConnectorError(e.code, `${method} ${redactUrl(spec.url)}: ${e.message.replace(/ \(WSF_[A-Z_]+\)$/, '')}${attempts > 1 ? ` after ${attempts} attempts` : ''}`);
+}

@@ -1,0 +1,79 @@
+/**
+ * MQTT with MQTT.js: one client per broker URL for the flow instance. It reconnects by itself
+ * with exponential backoff (MQTT.js reads `reconnectPeriod` before every attempt, so the period
+ * is raised after each failure and reset once connected) and re-subscribes every filter on
+ * reconnect. Publishing while the broker is away fails at once instead of queueing without bound.
+ */
+import mqtt from 'mqtt';
+import type { MqttClient } from 'mqtt';
+import { RECONNECT, backoffDelay, redactUrl } from './backoff.ts';
+import { PUBLISH_WAIT_MS, Subscriptions, waitUntil } from './broker.ts';
+import type { Broker, Listener, PublishOptions, StatusListener, SubscribeOptions } from './broker.ts';
+import { filterProblem, topicMatches } from './topic-match.ts';
+import { ConnectorError } from './errors.ts';
+
+const QOS = (q: number | undefined): 0 | 1 | 2 => (q === 1 || q === 2 ? q : 0);
+
+export function mqttBroker(url: string, status: StatusListener): Broker {
+  const shown = redactUrl(url);
+  let failures = 0;
+  let down = false;
+  const client: MqttClient = mqtt.connect(url, {
+    reconnectPeriod: RECONNECT.baseMs,
+    connectTimeout: 10_000,
+    queueQoSZero: false,
+    resubscribe: true,
+    clientId: `wsflow_${Math.random().toString(16).slice(2, 10)}`,
+  });
+  const subs = new Subscriptions(
+    (topic, options) => client.subscribe(topic, { qos: QOS(options.qos) }, (error) => {
+      if (error) status('error', 'WSF_MQTT_SUBSCRIBE', `subscribing to '${topic}' on ${shown} failed: ${error.message}`);
+    }),
+    (topic) => client.unsubscribe(topic),
+  );
+  client.on('connect', () => {
+    failures = 0;
+    client.options.reconnectPeriod = RECONNECT.baseMs;
+    if (down) status('info', 'WSF_MQTT_RECONNECTED', `connected to ${shown} again`);
+    down = false;
+  });
+  const lost = (why: string) => {
+    failures++;
+    client.options.reconnectPeriod = backoffDelay(failures + 1, RECONNECT);
+    if (!down) status('error', 'WSF_MQTT_UNAVAILABLE', `the MQTT broker ${shown} is not reachable (${why}); retrying with backoff`);
+    down = true;
+  };
+  client.on('error', (error) => lost(error.message));
+  client.on('offline', () => lost('connection lost'));
+  client.on('message', (topic, payload) => {
+    for (const entry of subs.byKey.values()) {
+      if (!topicMatches(entry.topic, topic)) continue;
+      for (const listener of entry.listeners) listener(topic, payload);
+    }
+  });
+
+  return {
+    kind: 'mqtt',
+    subscribe(topic: string, options: SubscribeOptions, listener: Listener) {
+      const problem = filterProblem(topic);
+      if (problem) throw new ConnectorError('WSF_MQTT_TOPIC', problem);
+      return subs.add(topic, options, listener);
+    },
+    async publish(topic: string, payload: string | Uint8Array, options: PublishOptions) {
+      if (topic === '' || /[+#]/.test(topic)) throw new ConnectorError('WSF_MQTT_TOPIC', `cannot publish on '${topic}': a topic is not empty and has no wildcards`);
+      // A broker that is (re)connecting gets a short grace; then the publish fails (nothing queues without bound).
+      const up = await waitUntil(() => client.connected, (l) => (client.on('connect', l), () => client.off('connect', l)), PUBLISH_WAIT_MS);
+      if (!up) throw new ConnectorError('WSF_MQTT_UNAVAILABLE', `the MQTT broker ${shown} is not connected`);
+      const body = typeof payload === 'string' ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+      return new Promise<void>((resolve, reject) => {
+        client.publish(topic, body, { qos: QOS(options.qos), retain: options.retain === true }, (error) => {
+          if (error) reject(new ConnectorError('WSF_MQTT_PUBLISH', error.message));
+          else resolve();
+        });
+      });
+    },
+    async close() {
+      await client.endAsync(true).catch(() => undefined);
+    },
+  };
+}

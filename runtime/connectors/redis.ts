@@ -1,0 +1,67 @@
+/**
+ * Redis pub/sub with ioredis: per URL one subscriber connection (a subscribed Redis connection
+ * can do nothing else) and one publisher, shared by the flow instance. Both reconnect with
+ * backoff; ioredis re-subscribes on reconnect. The publisher has no offline queue: a publish
+ * while Redis is away fails at once instead of piling up.
+ */
+import { Redis } from 'ioredis';
+import { RECONNECT, backoffDelay, redactUrl } from './backoff.ts';
+import { PUBLISH_WAIT_MS, Subscriptions, waitUntil } from './broker.ts';
+import type { Broker, Listener, PublishOptions, StatusListener, SubscribeOptions } from './broker.ts';
+import { ConnectorError } from './errors.ts';
+
+export function redisBroker(url: string, status: StatusListener): Broker {
+  const shown = redactUrl(url);
+  let down = false;
+  const retryStrategy = (times: number) => backoffDelay(times, RECONNECT);
+  const sub = new Redis(url, { retryStrategy, lazyConnect: true, maxRetriesPerRequest: null });
+  const pub = new Redis(url, { retryStrategy, lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  const onError = (error: Error) => {
+    if (!down) status('error', 'WSF_REDIS_UNAVAILABLE', `Redis ${shown} is not reachable (${error.message}); retrying with backoff`);
+    down = true;
+  };
+  sub.on('error', onError);
+  pub.on('error', onError);
+  sub.on('ready', () => {
+    if (down) status('info', 'WSF_REDIS_RECONNECTED', `connected to ${shown} again`);
+    down = false;
+  });
+  void sub.connect().catch(() => undefined);
+  void pub.connect().catch(() => undefined);
+
+  const subs = new Subscriptions(
+    (topic, options) => {
+      const done = options.pattern ? sub.psubscribe(topic) : sub.subscribe(topic);
+      done.catch((error: Error) => status('error', 'WSF_REDIS_SUBSCRIBE', `subscribing to '${topic}' on ${shown} failed: ${error.message}`));
+    },
+    (topic, pattern) => void (pattern ? sub.punsubscribe(topic) : sub.unsubscribe(topic)).catch(() => undefined),
+  );
+  const deliver = (key: string, channel: string, message: Buffer) => {
+    const entry = subs.byKey.get(key);
+    if (entry) for (const listener of entry.listeners) listener(channel, message);
+  };
+  sub.on('messageBuffer', (channel: Buffer, message: Buffer) => deliver(`s:${channel.toString()}`, channel.toString(), message));
+  sub.on('pmessageBuffer', (pattern: Buffer, channel: Buffer, message: Buffer) => deliver(`p:${pattern.toString()}`, channel.toString(), message));
+
+  return {
+    kind: 'redis',
+    subscribe(topic: string, options: SubscribeOptions, listener: Listener) {
+      if (topic === '') throw new ConnectorError('WSF_REDIS_CHANNEL', 'a channel name cannot be empty');
+      return subs.add(topic, options, listener);
+    },
+    async publish(topic: string, payload: string | Uint8Array, _options: PublishOptions) {
+      const up = await waitUntil(() => pub.status === 'ready', (l) => (pub.on('ready', l), () => pub.off('ready', l)), PUBLISH_WAIT_MS);
+      if (!up) throw new ConnectorError('WSF_REDIS_UNAVAILABLE', `Redis ${shown} is not connected`);
+      const body = typeof payload === 'string' ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+      try {
+        await pub.publish(topic, body);
+      } catch (error) {
+        throw new ConnectorError('WSF_REDIS_PUBLISH', error instanceof Error ? error.message : String(error));
+      }
+    },
+    async close() {
+      sub.disconnect();
+      pub.disconnect();
+    },
+  };
+}

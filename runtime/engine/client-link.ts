@@ -1,0 +1,42 @@
+/**
+ * The ClientLink a connector drives for one connection: send, close and read-pause on the
+ * engine's socket, nothing else. Pausing is shared with the engine's own backpressure (events
+ * the handler host has not finished): a socket resumes only when neither side holds it.
+ */
+import type { ClientLink } from './contracts.ts';
+import type { ConnRecord } from './connection.ts';
+import { BINARY, TEXT } from './services.ts';
+
+export function clientLink(rec: ConnRecord, counted: () => void, backlogLow: (rec: ConnRecord) => boolean): ClientLink {
+  return {
+    num: rec.num,
+    id: rec.id,
+    service: rec.svc.spec.id,
+    path: rec.info.path,
+    params: rec.info.params,
+    query: rec.info.query,
+    headers: rec.info.headers,
+    get isOpen() {
+      return rec.open;
+    },
+    get bufferedAmount() {
+      return rec.ws.bufferedAmount;
+    },
+    send(data, binary, sent) {
+      if (!rec.open) {
+        sent?.(new Error('the client connection is closed'));
+        return;
+      }
+      counted();
+      rec.ws.send(data, binary ? BINARY : TEXT, sent);
+    },
+    close(code, reason) {
+      if (rec.open) rec.ws.close(code, reason);
+    },
+    hold(on) {
+      rec.held = on;
+      if (on) rec.ws.pause();
+      else if (rec.ws.isPaused && backlogLow(rec)) rec.ws.resume();
+    },
+  };
+}
