@@ -88,9 +88,6 @@ export default tseslint.config(
       // Zustand actions are closures read with a selector (`useStudio((s) => s.set)`), not
       // methods that need `this`.
       '@typescript-eslint/unbound-method': 'off',
-      // Being fixed on the designer branch (issue 15, renderer part), which owns renderer/ now;
-      // back to an error when it lands.
-      '@typescript-eslint/no-base-to-string': 'warn',
     },
   },
   {
@@ -143,11 +140,5 @@ export default tseslint.config(
         },
       ],
     },
-  },
-  {
-    // commands.ts -> services.ts -> (dynamic) commands.ts: the designer branch removes this cycle
-    // (issue 15); then this block goes and the cycle rule is an error everywhere.
-    files: ['renderer/src/commands.ts', 'renderer/src/services.ts', 'renderer/src/desktop.ts'],
-    rules: { 'import-x/no-cycle': 'warn' },
   },
 );

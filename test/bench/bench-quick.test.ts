@@ -65,6 +65,8 @@ const hasRedis = (() => {
 
 const hasNodeRed = installedNodeRedVersion() !== undefined;
 const CONTENDERS = ['raw', 'engine', 'export', ...(hasNodeRed ? ['nodered'] : [])];
+/** Scenarios whose flow has a low-code twin (bench/contenders), so the `lowcode` contender runs. */
+const LOWCODE_TWINS = new Set(['echo', 'connections']);
 
 describe('npm run bench -- --quick', () => {
   const out = mkdtempSync(join(tmpdir(), 'wsflow-bench-test-'));
@@ -82,7 +84,7 @@ describe('npm run bench -- --quick', () => {
     expect(run.code, run.out.slice(-3000)).toBe(0);
     expect(run.out).toMatch(/Echo throughput .* medians of 1 round/);
     expect(run.out).toMatch(/msgs\/s ×raw/);
-    expect(run.out).toMatch(/Targets \(issue 7\):/);
+    expect(run.out).toMatch(/Targets \(issues 7 and 10\):/);
     expect(run.out).not.toMatch(/FAILED/);
   });
 
@@ -98,8 +100,12 @@ describe('npm run bench -- --quick', () => {
     for (const [id, metrics] of Object.entries(ranges)) {
       const scenario = json.scenarios.find((s) => s.id === id);
       expect(scenario, id).toBeDefined();
-      expect(scenario!.skipped, id).toEqual(hasNodeRed ? {} : { nodered: expect.stringMatching(/Node-RED is not installed/) as unknown });
-      for (const contender of CONTENDERS) {
+      // The low-code contender runs only where the bench has a low-code twin of the flow.
+      const skips: Record<string, unknown> = {};
+      if (!hasNodeRed) skips.nodered = expect.stringMatching(/Node-RED is not installed/) as unknown;
+      if (!LOWCODE_TWINS.has(id)) skips.lowcode = expect.stringMatching(/no low-code twin/) as unknown;
+      expect(scenario!.skipped, id).toEqual(skips);
+      for (const contender of [...CONTENDERS, ...(LOWCODE_TWINS.has(id) ? ['lowcode'] : [])]) {
         const entry = scenario!.contenders[contender];
         expect(entry, `${id}/${contender}`).toBeDefined();
         expect(entry!.errors, `${id}/${contender}`).toEqual([]);
@@ -113,7 +119,7 @@ describe('npm run bench -- --quick', () => {
       }
     }
     // Every target of the issue got a measured ratio (those against Node-RED only when it ran).
-    expect(json.targets).toHaveLength(9);
+    expect(json.targets).toHaveLength(10);
     for (const t of json.targets.filter((t) => hasNodeRed || !t.target.includes('Node-RED'))) expect(t.measured, t.target).toBeTypeOf('number');
   });
 

@@ -28,7 +28,8 @@ function parseValue(spec: FieldSpec, text: string): unknown {
 function shown(value: unknown): string {
   if (value === undefined || value === null) return '';
   if (Array.isArray(value)) return value.join(', ');
-  return String(value);
+  // A hand-written YAML value of the wrong kind (an object where text belongs) shows as JSON.
+  return typeof value === 'object' ? JSON.stringify(value) : String(value as string | number | boolean);
 }
 
 export function ActionFields({ node, problems, set }: { node: ActionNode; problems: Problem[]; set: Setter }) {

@@ -191,7 +191,7 @@ function NodeInspector({ node, problems }: { node: FlowNode; problems: Problem[]
               </button>
             </span>
           </div>
-          <SnippetEditor nodeId={node.id} code={String(node.code ?? '')} onChange={(code) => set({ code }, 'code')} />
+          <SnippetEditor nodeId={node.id} code={typeof node.code === 'string' ? node.code : ''} onChange={(code) => set({ code }, 'code')} />
         </div>
       )}
     </aside>
