@@ -1,8 +1,14 @@
 /**
  * Redis pub/sub with ioredis: per URL one subscriber connection (a subscribed Redis connection
  * can do nothing else) and one publisher, shared by the flow instance. Both reconnect with
- * backoff; ioredis re-subscribes on reconnect. The publisher has no offline queue: a publish
- * while Redis is away fails at once instead of piling up.
+ * backoff. The publisher has no offline queue: a publish while Redis is away fails at once
+ * instead of piling up.
+ *
+ * (P)SUBSCRIBE is only ever sent on a *ready* subscriber connection, and on every 'ready' the
+ * whole wanted set is subscribed again (ioredis' own autoResubscribe is off). ioredis writes
+ * SUBSCRIBE straight onto a socket that is still in its handshake (status 'connect'): the
+ * connection then enters subscriber mode, its ready check (INFO) is refused, ioredis drops it and
+ * reconnects with no subscriptions at all, and the channel would stay deaf for good.
  */
 import { Redis } from 'ioredis';
 import { RECONNECT, backoffDelay, redactUrl } from './backoff.ts';
@@ -14,7 +20,7 @@ export function redisBroker(url: string, status: StatusListener): Broker {
   const shown = redactUrl(url);
   let down = false;
   const retryStrategy = (times: number) => backoffDelay(times, RECONNECT);
-  const sub = new Redis(url, { retryStrategy, lazyConnect: true, maxRetriesPerRequest: null });
+  const sub = new Redis(url, { retryStrategy, lazyConnect: true, maxRetriesPerRequest: null, autoResubscribe: false });
   const pub = new Redis(url, { retryStrategy, lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   const onError = (error: Error) => {
     if (!down) status('error', 'WSF_REDIS_UNAVAILABLE', `Redis ${shown} is not reachable (${error.message}); retrying with backoff`);
@@ -22,20 +28,33 @@ export function redisBroker(url: string, status: StatusListener): Broker {
   };
   sub.on('error', onError);
   pub.on('error', onError);
+
+  const subscribeNow = (topics: string[], pattern: boolean) => {
+    if (topics.length === 0) return;
+    (pattern ? sub.psubscribe(...topics) : sub.subscribe(...topics)).catch((error: Error) =>
+      status('error', 'WSF_REDIS_SUBSCRIBE', `subscribing to ${topics.map((t) => `'${t}'`).join(', ')} on ${shown} failed: ${error.message}`),
+    );
+  };
+  const subs = new Subscriptions(
+    (topic, options) => {
+      // Not ready: the 'ready' handler below subscribes everything wanted at that moment.
+      if (sub.status === 'ready') subscribeNow([topic], options.pattern === true);
+    },
+    (topic, pattern) => {
+      // Not ready: this connection holds no subscription yet, and a reconnect only restores what is still wanted.
+      if (sub.status === 'ready') void (pattern ? sub.punsubscribe(topic) : sub.unsubscribe(topic)).catch(() => undefined);
+    },
+  );
   sub.on('ready', () => {
     if (down) status('info', 'WSF_REDIS_RECONNECTED', `connected to ${shown} again`);
     down = false;
+    const wanted = [...subs.byKey.values()];
+    subscribeNow(wanted.filter((e) => !e.pattern).map((e) => e.topic), false);
+    subscribeNow(wanted.filter((e) => e.pattern).map((e) => e.topic), true);
   });
   void sub.connect().catch(() => undefined);
   void pub.connect().catch(() => undefined);
 
-  const subs = new Subscriptions(
-    (topic, options) => {
-      const done = options.pattern ? sub.psubscribe(topic) : sub.subscribe(topic);
-      done.catch((error: Error) => status('error', 'WSF_REDIS_SUBSCRIBE', `subscribing to '${topic}' on ${shown} failed: ${error.message}`));
-    },
-    (topic, pattern) => void (pattern ? sub.punsubscribe(topic) : sub.unsubscribe(topic)).catch(() => undefined),
-  );
   const deliver = (key: string, channel: string, message: Buffer) => {
     const entry = subs.byKey.get(key);
     if (entry) for (const listener of entry.listeners) listener(channel, message);
