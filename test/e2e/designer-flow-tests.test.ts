@@ -51,6 +51,12 @@ async function testsTab(page: Page): Promise<void> {
 describe('flow tests in the designer', () => {
   it('records a two-client chat as a test, runs it green, breaks the flow and sees it fail', async () => {
     const { page } = h;
+    // F5 runs the document on screen: wait until the file has loaded (and been checked), or the
+    // run would start the empty untitled flow that is shown while the file is still on its way.
+    await expect.poll(() => page.locator('.react-flow__node').count(), { timeout: 30_000 }).toBe(5);
+    await page.locator('[data-testid="problems-empty"]', { hasText: 'No problems' }).waitFor({ timeout: 30_000 });
+    // A free port, as the other designer tests use: 9090 may be taken by another run on the machine.
+    await typeInto(page, '[data-testid="run-port"]', '0');
     await page.keyboard.press('F5');
     await page.locator('[data-testid="run-status"]').waitFor({ timeout: 30_000 });
 
@@ -108,14 +114,15 @@ describe('flow tests in the designer', () => {
     await page.locator('[data-testid="snippet-editor"] .view-lines', { hasText: 'Hello' }).waitFor({ timeout: 5000 });
 
     await testsTab(page);
-    // Hot reload is asynchronous: run until the change is live (bounded).
+    // Hot reload is asynchronous (and may apply a half-typed word first): run until the whole
+    // change is live (bounded).
+    const failure = item.locator('[data-testid="test-failure"]');
     for (let attempt = 0; attempt < 10; attempt++) {
       await page.click('[data-testid="tests-run-all"]');
       await page.locator('[data-testid="tests-run-all"]', { hasText: 'Run all' }).waitFor({ timeout: 30_000 });
-      if ((await item.getAttribute('data-status')) === 'failed') break;
+      if ((await item.getAttribute('data-status')) === 'failed' && ((await failure.textContent()) ?? '').includes('Hello alice')) break;
     }
     await expect(item.getAttribute('data-status')).resolves.toBe('failed');
-    const failure = item.locator('[data-testid="test-failure"]');
     await expect(failure.textContent()).resolves.toContain('step 2 expect alice');
     await expect(failure.textContent()).resolves.toContain('received: text "Hello alice! You have successfully connected to the chat"');
     await expect(item.locator('[data-testid="test-step"]').nth(0).getAttribute('data-status')).resolves.toBe('passed');

@@ -67,8 +67,12 @@ export function createRunService({ client, store }: ServiceDeps, currentText: ()
     }
     state.set({ runBusy: true, trace: [], traceDropped: 0, runtimeErrors: [], runtimeNotice: undefined });
     try {
-      const run = await client.call('start', { text: currentText(), ...(state.path ? { path: state.path } : {}), ...(port !== undefined ? { port } : {}) });
+      const started = currentText();
+      const run = await client.call('start', { text: started, ...(state.path ? { path: state.path } : {}), ...(port !== undefined ? { port } : {}) });
       store.getState().set({ run });
+      // The document changed while the run was starting (a file finished loading, a keystroke):
+      // the reload-on-change subscription only sees changes once `run` is set, so catch up here.
+      if (currentText() !== started) scheduleReload();
       store.getState().showTab('clients');
       store.getState().toast('success', `Running on ${run.url}`);
     } catch (error) {
