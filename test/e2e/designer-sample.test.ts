@@ -41,6 +41,8 @@ const timeline = (client: string) => h.page.locator(`[data-testid="client-${clie
 describe('designer with the chat sample', () => {
   it('opens the sample valid, runs it, and two clients see the broadcast (README screenshot)', async () => {
     const { page } = h;
+    // The harness returns once the backend is connected; the file loads after that.
+    await page.locator('.react-flow__node').nth(4).waitFor();
     await expect(page.locator('.react-flow__node').count()).resolves.toBe(5);
     await page.locator('[data-testid="problems-empty"]', { hasText: 'No problems' }).waitFor({ timeout: 30_000 });
     await page.fill('[data-testid="run-port"]', '0');
