@@ -3,6 +3,7 @@
  * order, with bounded waits that fail with a clear message instead of hanging.
  */
 import WebSocket from 'ws';
+import { nothingWithin } from './wait.ts';
 
 export interface Closed {
   code: number;
@@ -115,9 +116,16 @@ export class TestClient {
     }
   }
 
-  /** Resolves with the messages that arrived during `ms` (none expected in most uses). */
+  /**
+   * Waits out `ms` in which no message is expected (see `nothingWithin`) and returns what
+   * arrived anyway: empty when all is well, and early, with the message, when one arrives.
+   */
   async drain(ms: number): Promise<Array<string | Buffer>> {
-    await new Promise((resolve) => setTimeout(resolve, ms));
+    try {
+      await nothingWithin('a message', () => this.queue.length > 0, ms);
+    } catch {
+      // returned below, so the caller's assertion shows what arrived
+    }
     return this.queue.splice(0);
   }
 
