@@ -7,6 +7,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { TestClient } from '../helpers/ws-client.ts';
 import { startInstance, type Instance } from './instances.ts';
+import { waitFor } from '../helpers/wait.ts';
 import { startRedis, type TestRedis } from './redis-server.ts';
 
 const RELAY = fileURLToPath(new URL('./fixtures/relay.wsflow.yaml', import.meta.url));
@@ -55,13 +56,8 @@ it('sends to an id on the other instance, and counts connections cluster-wide', 
   expect(await ask(ben, 'here')).toBe('here 1');
 
   await amy.close();
-  // The close reaches A's adapter right away; poll briefly for the count to follow.
-  let answer = '';
-  for (let i = 0; i < 40 && answer !== 'count 2'; i++) {
-    answer = await ask(ben, 'count');
-    if (answer !== 'count 2') await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  expect(answer).toBe('count 2');
+  // The close reaches A's adapter right away; poll (bounded) for the count to follow.
+  await waitFor('the count to drop to 2', async () => (await ask(ben, 'count')) === 'count 2', 10_000, 50);
 
   // A stopped instance's connections stop counting at once (it leaves the cluster on stop).
   expect(await a.stop()).toBe(0);
