@@ -8,9 +8,10 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
 import { startStudio, type StudioHandle } from '../../runtime/studio/server.ts';
 import { ApiClient } from '../helpers/studio-api.ts';
+import { waitFor } from '../helpers/wait.ts';
+import { TestClient } from '../helpers/ws-client.ts';
 
 const ECHO = `wsflow: 1
 name: echo-test
@@ -42,17 +43,6 @@ function get(port: number, pathAndQuery: string, headers: Record<string, string>
   });
 }
 
-function wsRefusal(url: string, headers: Record<string, string> = {}): Promise<number> {
-  return new Promise((resolve) => {
-    const socket = new WebSocket(url, { headers });
-    socket.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
-    socket.on('open', () => {
-      socket.close();
-      resolve(101);
-    });
-    socket.on('error', () => resolve(-1));
-  });
-}
 
 let dir: string;
 let outside: string;
@@ -100,10 +90,11 @@ describe('who may talk to the studio', () => {
 
   it('refuses the API WebSocket without the token or from another Origin', async () => {
     const base = `ws://127.0.0.1:${studio.port}/api`;
-    expect(await wsRefusal(base)).toBe(403);
-    expect(await wsRefusal(`${base}?token=nope`)).toBe(403);
-    expect(await wsRefusal(`${base}?token=${studio.token}`, { origin: 'https://evil.example' })).toBe(403);
-    expect(await wsRefusal(`${base}?token=${studio.token}`, { origin: `http://127.0.0.1:${studio.port}` })).toBe(101);
+    expect((await TestClient.rejection(base)).status).toBe(403);
+    expect((await TestClient.rejection(`${base}?token=nope`)).status).toBe(403);
+    expect((await TestClient.rejection(`${base}?token=${studio.token}`, { headers: { origin: 'https://evil.example' } })).status).toBe(403);
+    const accepted = await TestClient.connect(`${base}?token=${studio.token}`, { headers: { origin: `http://127.0.0.1:${studio.port}` } });
+    await accepted.close();
   });
 });
 
@@ -139,7 +130,6 @@ describe('files', () => {
   it('offers an autosaved recovery copy when the file is reopened, until it is saved', async () => {
     mkdirSync(path.join(dir, 'sub'), { recursive: true });
     await api.call('saveAs', { path: 'sub/r.wsflow.yaml', text: ECHO });
-    await new Promise((r) => setTimeout(r, 20));
     await api.call('autosave', { path: 'sub/r.wsflow.yaml', text: `${ECHO}# unsaved work\n` });
     const reopened = await api.call('open', { path: 'sub/r.wsflow.yaml' });
     expect(reopened.recovery?.text).toMatch(/# unsaved work/);
@@ -161,16 +151,12 @@ describe('validation', () => {
     // 150 snippets take the checker a while; hello must not wait for it.
     const many = Array.from({ length: 150 }, (_, i) => `  - id: h${i}\n    type: onText\n    code: |\n      export default function onText(conn: Connection, text: string) {\n        conn.send(text + ${i});\n      }\n`).join('');
     const big = ECHO.replace('edges:', `${many}edges:`);
-    let validatedAt = 0;
-    const validating = api.call('validate', { text: big }).then((r) => {
-      validatedAt = Date.now();
-      return r;
-    });
-    await new Promise((r) => setTimeout(r, 50));
-    await api.call('hello', {});
-    const helloAt = Date.now();
+    // Order of the answers: validate is asked first (on the same socket), hello answered first.
+    const answered: string[] = [];
+    const validating = api.call('validate', { text: big }).then(() => answered.push('validate'));
+    await api.call('hello', {}).then(() => answered.push('hello'));
     await validating;
-    expect(helloAt).toBeLessThan(validatedAt);
+    expect(answered).toEqual(['hello', 'validate']);
     expect(log.filter((l) => l.includes('in-process'))).toEqual([]);
   });
 });
@@ -201,25 +187,22 @@ describe('live run', () => {
     expect(api.events.some((e) => e.event === 'client' && e.clientId === clientId && e.entry.kind === 'close')).toBe(false);
 
     // A flood from a raw client: the relay forwards a bounded number of trace events.
-    const raw = new WebSocket(`${run.url}/echo`);
-    await new Promise((r) => raw.once('open', r));
-    let received = 0;
-    raw.on('message', () => received++);
+    const raw = await TestClient.connect(`${run.url}/echo`);
     const before = api.events.length;
     const sentAt = Date.now();
     for (let i = 0; i < 5000; i++) raw.send(`m${i}`);
-    const deadline = Date.now() + 30_000;
-    while (received < 5000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    expect(received).toBe(5000);
+    for (let i = 0; i < 5000; i++) expect(await raw.next(30_000)).toBe(`v2:m${i}`);
     const seconds = (Date.now() - sentAt) / 1000;
-    await new Promise((r) => setTimeout(r, 600));
+    // Two stats pushes after the last echo: the relay has flushed what it will for the flood.
+    const statsSoFar = api.events.filter((e) => e.event === 'stats').length;
+    await waitFor('two more stats pushes', () => api.events.filter((e) => e.event === 'stats').length >= statsSoFar + 2);
     const traces = api.events.slice(before).filter((e) => e.event === 'trace');
     const forwarded = traces.reduce((n, e) => n + (e.event === 'trace' ? e.events.length : 0), 0);
     const stats = api.events.filter((e) => e.event === 'stats');
     expect(forwarded).toBeLessThan(5000);
     expect(stats.length).toBeGreaterThan(0);
     console.log(`[studio] 5000 msgs echoed in ${seconds.toFixed(2)} s; ${forwarded} trace events forwarded in ${traces.length} batches`);
-    raw.close();
+    await raw.close();
 
     await api.call('stop', {});
     await api.waitFor((e) => e.event === 'run' && e.state === 'stopped');

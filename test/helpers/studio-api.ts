@@ -2,6 +2,7 @@
 import { WebSocket } from 'ws';
 import type { ParamsOf, ResultOf, StudioEvent, StudioMethod, StudioServerMessage } from '../../runtime/studio/protocol.ts';
 import type { StudioHandle } from '../../runtime/studio/server.ts';
+import { waitFor } from './wait.ts';
 
 export class ApiClient {
   private next = 1;
@@ -36,13 +37,8 @@ export class ApiClient {
     if (!reply.ok) throw Object.assign(new Error(reply.error.message), { code: reply.error.code, problems: reply.error.problems });
     return reply.result as ResultOf<M>;
   }
-  async waitFor(pred: (e: StudioEvent) => boolean, ms = 10_000): Promise<StudioEvent> {
-    const deadline = Date.now() + ms;
-    while (Date.now() < deadline) {
-      const found = this.events.find(pred);
-      if (found) return found;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    throw new Error('event did not arrive');
+  /** The first event (kept since connecting) that matches `pred`, waiting for it if need be. */
+  waitFor(pred: (e: StudioEvent) => boolean, ms = 10_000): Promise<StudioEvent> {
+    return waitFor('a studio event', () => this.events.find(pred), ms, 20);
   }
 }
