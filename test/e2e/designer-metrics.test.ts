@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureRendererBuilt } from '../../runtime/studio/renderer-build.ts';
+import { waitFor } from '../helpers/wait.ts';
 import { TestClient } from '../helpers/ws-client.ts';
 import { SCREENSHOTS, startHarness, type Harness } from './harness.ts';
 import { node } from './ui.ts';
@@ -29,16 +30,13 @@ afterAll(async () => {
   if (shots !== SCREENSHOTS) rmSync(shots, { recursive: true, force: true });
 });
 
+/** Reads the page until `ok` holds (the shared waitFor, every 100 ms) and returns that value. */
 async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let value = await read();
-  for (let i = 0; i < 400 && !ok(value); i++) {
-    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value)} after ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-    value = await read();
-  }
-  if (!ok(value)) throw new Error(`${what}: still ${JSON.stringify(value)}`);
-  return value;
+  const hit = await waitFor(what, async () => {
+    const value = await read();
+    return ok(value) ? { value } : undefined;
+  }, ms, 100);
+  return hit.value;
 }
 
 describe('designer run charts', () => {

@@ -11,7 +11,7 @@ import { DESKTOP_CHANNELS } from '../../electron/desktop-api.ts';
 import { startDesktop } from '../../electron/main.ts';
 import { CONTENT_SECURITY_POLICY } from '../../electron/policy.ts';
 import { StandInElectron, type StandInWindow } from './stand-in-electron.ts';
-import { waitFor } from '../helpers/wait.ts';
+import { nothingWithin, waitFor } from '../helpers/wait.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -130,8 +130,8 @@ describe('electron/main.ts wiring', () => {
     electron.messageBoxAnswers.push(2); // Cancel
     win.close();
     await waitFor('the prompt', () => electron.messageBoxes.length === 1, 20_000);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(win.destroyed).toBe(false);
+    // An absence needs a window: after Cancel the window must not close (it would within it).
+    await nothingWithin('the window closing after Cancel', () => win.destroyed, 200);
     expect(electron.messageBoxes[0]).toBe('Do you want to save the changes you made to chat.wsflow.yaml?');
     electron.messageBoxAnswers.push(1); // Don't Save
     win.close(); // the page still vetoes (pageBlocksUnload): the answer above overrides it

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { waitFor } from '../helpers/wait.ts';
 import { CLOSE_PROMPT_BUTTONS, CLOSE_PROMPT_CANCEL_ID, UnsavedGuard, choiceFromResponse, closePromptMessage, type CloseChoice } from '../../electron/unsaved-guard.ts';
 
 function guardWith(choice: CloseChoice, onSave?: (guard: UnsavedGuard) => void, saveTimeoutMs = 2000) {
@@ -18,7 +19,8 @@ function guardWith(choice: CloseChoice, onSave?: (guard: UnsavedGuard) => void, 
   return { guard, log };
 }
 
-const settle = (ms = 20) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits for the log to reach its final length (the prompt settles asynchronously). */
+const settled = (log: string[], entries: number) => waitFor(`${entries} log entries`, () => log.length >= entries);
 
 describe('unsaved-changes prompt', () => {
   it('lets a clean document go at once, without asking', () => {
@@ -31,7 +33,7 @@ describe('unsaved-changes prompt', () => {
     const { guard, log } = guardWith('discard');
     guard.setDocumentState({ dirty: true, path: '/a/chat.wsflow.yaml' });
     expect(guard.confirmLeave(() => log.push('proceed'))).toBe(false);
-    await settle();
+    await settled(log, 2);
     expect(log).toEqual(['ask /a/chat.wsflow.yaml', 'proceed']);
   });
 
@@ -39,15 +41,16 @@ describe('unsaved-changes prompt', () => {
     const { guard, log } = guardWith('cancel');
     guard.setDocumentState({ dirty: true });
     expect(guard.confirmLeave(() => log.push('proceed'))).toBe(false);
-    await settle();
+    await settled(log, 2);
     expect(log).toEqual(['ask untitled', 'cancelled']);
   });
 
   it('proceeds after Save once the renderer reports the document clean', async () => {
-    const { guard, log } = guardWith('save', (g) => setTimeout(() => g.setDocumentState({ dirty: false, path: '/a/x.wsflow.yaml' }), 5));
+    // The renderer answers the save request later, as over IPC.
+    const { guard, log } = guardWith('save', (g) => void Promise.resolve().then(() => g.setDocumentState({ dirty: false, path: '/a/x.wsflow.yaml' })));
     guard.setDocumentState({ dirty: true });
     guard.confirmLeave(() => log.push('proceed'));
-    await settle(60);
+    await settled(log, 3);
     expect(log).toEqual(['ask untitled', 'save', 'proceed']);
   });
 
@@ -55,7 +58,7 @@ describe('unsaved-changes prompt', () => {
     const { guard, log } = guardWith('save', undefined, 50);
     guard.setDocumentState({ dirty: true });
     guard.confirmLeave(() => log.push('proceed'));
-    await settle(150);
+    await settled(log, 3);
     expect(log).toEqual(['ask untitled', 'save', 'cancelled']);
   });
 
@@ -64,8 +67,9 @@ describe('unsaved-changes prompt', () => {
     guard.setDocumentState({ dirty: true });
     guard.confirmLeave(() => log.push('proceed'));
     guard.confirmLeave(() => log.push('proceed'));
-    await settle();
-    expect(log.filter((l) => l.startsWith('ask'))).toHaveLength(1);
+    // Once the prompt has settled (proceed ran), a second ask would have come before it.
+    await settled(log, 2);
+    expect(log).toEqual(['ask untitled', 'proceed']);
   });
 
   it('maps the native dialog buttons and words the question', () => {
