@@ -35,9 +35,9 @@ export class TestClient {
   }
 
   /** Opens a connection; rejects with the HTTP status and body when the handshake is refused. */
-  static connect(url: string, options: { protocols?: string[]; headers?: Record<string, string> } = {}): Promise<TestClient> {
+  static connect(url: string, options: { protocols?: string[]; headers?: Record<string, string>; localAddress?: string } = {}): Promise<TestClient> {
     return new Promise((resolve, reject) => {
-      const socket = new WebSocket(url, options.protocols ?? [], { headers: options.headers });
+      const socket = new WebSocket(url, options.protocols ?? [], { headers: options.headers, localAddress: options.localAddress });
       const client = new TestClient(socket);
       const timer = setTimeout(() => {
         socket.terminate();

@@ -7,6 +7,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ECHO, start } from '../engine/helpers.ts';
+import { nothingWithin, waitFor } from '../helpers/wait.ts';
 import { TestClient } from '../helpers/ws-client.ts';
 import type { RunningFlow } from '../../runtime/engine/contracts.ts';
 import { frame, rawHandshake } from './raw.ts';
@@ -70,10 +71,15 @@ describe('unfinished frames and slow handshakes', () => {
     const peer = await rawHandshake(flow.port, '/chat');
     const f = frame(0x1, Buffer.from('split'));
     peer.socket.write(f.subarray(0, 3));
-    await new Promise((r) => setTimeout(r, 200));
+    // A slow peer is the point: the frame stays half sent for a third of the frame timeout, and
+    // the server neither answers nor closes meanwhile.
+    await nothingWithin('an answer to half a frame', () => peer.received().length > 0 || peer.socket.destroyed, 200);
     peer.socket.write(f.subarray(3));
-    // an echo arrives, and no close frame within twice the frame timeout
-    await expect(peer.closeCode(1500)).rejects.toThrow(/no close frame/);
+    const echo = frame(0x1, Buffer.from('split'), { masked: false });
+    await waitFor('the echo', () => peer.received().length >= echo.length);
+    expect(peer.received()).toEqual(echo);
+    // An absence needs a window: no close frame within twice the frame timeout.
+    await nothingWithin('a close', () => peer.received().length > echo.length || peer.socket.destroyed, 1200);
     peer.socket.destroy();
   });
 
@@ -85,14 +91,12 @@ describe('unfinished frames and slow handshakes', () => {
     const drip = setInterval(() => {
       if (!socket.destroyed) socket.write(request[i++ % request.length] as string);
     }, 50);
-    const t0 = Date.now();
     let answer = '';
     socket.on('data', (d: Buffer) => (answer += d.toString()));
     await new Promise<void>((resolve) => socket.once('close', () => resolve()));
     clearInterval(drip);
-    const took = Date.now() - t0;
-    expect(took).toBeGreaterThanOrEqual(900);
-    expect(took).toBeLessThan(8_000);
+    // 408 names the cause: the handshake timeout (bytes kept coming, so no idle-socket timeout
+    // could end it); the test's own timeout bounds the wait instead of a wall-clock assertion.
     expect(answer).toMatch(/^HTTP\/1\.1 408/);
     await bystanderServed();
   });

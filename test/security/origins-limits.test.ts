@@ -5,8 +5,8 @@
  */
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { collect, start, waitFor } from '../engine/helpers.ts';
+import { waitFor as sharedWaitFor } from '../helpers/wait.ts';
 import { ClientPool, TestClient } from '../helpers/ws-client.ts';
 import type { RunningFlow } from '../../runtime/engine/contracts.ts';
 
@@ -99,26 +99,26 @@ describe('connection caps', () => {
     expect(r.status).toBe(429);
     expect(r.body).toMatch(/too many connections from 127\.0\.0\.1/);
     // another loopback address is another client
-    const other = new WebSocket(url, { localAddress: '127.0.0.2' });
-    await new Promise<void>((resolve, reject) => {
-      other.once('open', () => resolve());
-      other.once('error', reject);
-    });
-    other.terminate();
+    const other = await pool.connect(url, { localAddress: '127.0.0.2' });
+    await other.close();
   });
 });
 
 async function waitForAdmission(url: string): Promise<TestClient> {
   // The count is released when the server sees the TCP close; retry (bounded) until then.
-  for (let i = 0; i < 50; i++) {
-    try {
-      return await pool.connect(url);
-    } catch (error) {
-      if ((error as { status?: number }).status !== 503) throw error;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  throw new Error('never admitted again');
+  return sharedWaitFor(
+    'admission once the server has seen the close',
+    async () => {
+      try {
+        return await pool.connect(url);
+      } catch (error) {
+        if ((error as { status?: number }).status !== 503) throw error;
+        return undefined;
+      }
+    },
+    10_000,
+    50,
+  );
 }
 
 describe('message rate', () => {

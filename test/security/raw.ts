@@ -10,8 +10,10 @@ export interface RawPeer {
   socket: Socket;
   /** resolves with the server's close code (undefined if the socket ended without a close frame) */
   closeCode(ms?: number): Promise<number | undefined>;
-  /** resolves when the TCP connection is gone, with the ms it took since `since` */
+  /** resolves when the TCP connection is gone */
   ended: Promise<void>;
+  /** the bytes the server sent after its handshake answer, so far */
+  received(): Buffer;
 }
 
 export function rawHandshake(port: number, path: string): Promise<RawPeer> {
@@ -42,6 +44,7 @@ export function rawHandshake(port: number, path: string): Promise<RawPeer> {
       resolve({
         socket,
         ended,
+        received: () => buf,
         closeCode: (ms = 10_000) =>
           new Promise((res, rej) => {
             const timer = setTimeout(() => rej(new Error(`no close frame within ${ms} ms`)), ms);
