@@ -8,7 +8,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMosquitto, type TestMosquitto } from '../helpers/mosquitto.ts';
 import type { TestClient } from '../helpers/ws-client.ts';
-import { waitFor } from '../cluster/redis-server.ts';
+import { waitFor } from '../helpers/wait.ts';
 import { freshConnectorService, type StartWithEnv } from './connector-target.ts';
 
 /** A plain MQTT.js client on the test side, recording what it receives. */
@@ -31,6 +31,18 @@ async function publishUntilReceived(peer: MqttClient, topic: string, ws: TestCli
     }
   }
   throw new Error(`'${text}' on ${topic} never reached the WebSocket client`);
+}
+
+/**
+ * Sends `text` from the WebSocket client until the broker peer sees it (the bridge's broker
+ * connection comes up asynchronously): one send per poll, bounded by waitFor.
+ */
+function sendUntilPublished(ws: TestClient, peer: { got: { text: string }[] }, text: string, what: string): Promise<true> {
+  return waitFor(what, () => {
+    if (peer.got.some((m) => m.text === text)) return true;
+    ws.send(text);
+    return false;
+  }, 20_000, 100);
 }
 
 export function mqttBridgeChecks(start: StartWithEnv): void {
@@ -73,11 +85,7 @@ export function mqttBridgeChecks(start: StartWithEnv): void {
         await peer.client.subscribeAsync('sensors', { qos: 1 });
         const client = await service.pool.connect(`${url}/topics/sensors`);
         // The bridge's broker connection may still be starting: send until the peer sees one.
-        await waitFor('a first publish through the bridge', async () => {
-          client.send('ping');
-          await new Promise((r) => setTimeout(r, 100));
-          return peer.got.some((m) => m.text === 'ping');
-        }, 20_000);
+        await sendUntilPublished(client, peer, 'ping', 'a first publish through the bridge');
         const lines = Array.from({ length: 30 }, (_, i) => `from ws ${i}`);
         for (const line of lines) client.send(line);
         await waitFor('all texts on the broker', () => lines.every((l) => peer.got.some((m) => m.text === l)), 20_000);
@@ -119,11 +127,7 @@ export function mqttBridgeChecks(start: StartWithEnv): void {
         // The bridge reconnects (with backoff) and subscribes again by itself.
         await publishUntilReceived(peer.client, 'plant', client, 'after restart');
         await peer.client.subscribeAsync('plant', { qos: 1 });
-        await waitFor('a text published through the bridge after the restart', async () => {
-          client.send('up again');
-          await new Promise((r) => setTimeout(r, 100));
-          return peer.got.some((m) => m.text === 'up again');
-        }, 20_000);
+        await sendUntilPublished(client, peer, 'up again', 'a text published through the bridge after the restart');
         expect(client.socket.readyState).toBe(client.socket.OPEN);
       } finally {
         await peer.client.endAsync();
