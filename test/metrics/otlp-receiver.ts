@@ -6,6 +6,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { waitFor as sharedWaitFor } from '../helpers/wait.ts';
 
 export interface ReceivedSpan {
   name: string;
@@ -97,12 +98,11 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     spans,
     refused,
     async waitFor(what, check, ms = 20_000) {
-      const deadline = Date.now() + ms;
-      for (let i = 0; i < 1000 && !check(spans); i++) {
-        if (Date.now() > deadline) break;
-        await new Promise((r) => setTimeout(r, 50));
+      try {
+        await sharedWaitFor(what, () => check(spans), ms, 50);
+      } catch {
+        throw new Error(`the OTLP receiver never got ${what} within ${ms} ms; spans: ${JSON.stringify(spans.slice(0, 10))}; refused: ${refused.join(', ')}`);
       }
-      if (!check(spans)) throw new Error(`the OTLP receiver never got ${what} within ${ms} ms; spans: ${JSON.stringify(spans.slice(0, 10))}; refused: ${refused.join(', ')}`);
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

@@ -1,6 +1,7 @@
 /** Scraping `/metrics` in tests: fetch over real HTTP and parse with a Prometheus text parser. */
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import type { PromFamily, PromSample } from 'parse-prometheus-text-format';
+import { waitFor } from '../helpers/wait.ts';
 
 export interface Scrape {
   status: number;
@@ -61,13 +62,16 @@ export function histogram(s: Scrape, name: string, labels: Record<string, string
 
 /** Scrape until `ready` holds (the handler host ships its counts every 250 ms); bounded. */
 export async function scrapeUntil(port: number, ready: (s: Scrape) => boolean, what: string, ms = 10_000): Promise<Scrape> {
-  const deadline = Date.now() + ms;
-  let last = await scrape(port);
-  for (let i = 0; i < 400 && !ready(last); i++) {
-    if (Date.now() > deadline) throw new Error(`/metrics never showed ${what} within ${ms} ms; last scrape:\n${ours(last.text)}`);
-    await new Promise((r) => setTimeout(r, 50));
+  let last: Scrape | undefined;
+  const poll = async () => {
     last = await scrape(port);
+    return ready(last) ? last : undefined;
+  };
+  try {
+    return await waitFor(what, poll, ms, 50);
+  } catch (error) {
+    // A timeout is reported with the last scrape; a failed scrape as itself.
+    if (!last || !String(error).includes('timed out after')) throw error;
+    throw new Error(`/metrics never showed ${what} within ${ms} ms; last scrape:\n${ours(last.text)}`);
   }
-  if (!ready(last)) throw new Error(`/metrics never showed ${what}`);
-  return last;
 }
