@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { TestClient } from '../helpers/ws-client.ts';
 import { startInstance, type Instance } from './instances.ts';
-import { startRedis, waitFor, type TestRedis } from './redis-server.ts';
+import { waitFor } from '../helpers/wait.ts';
+import { startRedis, type TestRedis } from './redis-server.ts';
 
 let redis: TestRedis;
 let a: Instance;

@@ -11,7 +11,8 @@ import { compileFlow, startFlow } from '../../runtime/engine/index.ts';
 import type { RunningFlow, TraceEvent } from '../../runtime/engine/contracts.ts';
 import { createConnectors } from '../../runtime/connectors/index.ts';
 import { parseFlow } from '../../runtime/model/parse.ts';
-import { startRedis, waitFor, type TestRedis } from '../cluster/redis-server.ts';
+import { startRedis, type TestRedis } from '../cluster/redis-server.ts';
+import { waitFor } from '../helpers/wait.ts';
 import { startMosquitto, type TestMosquitto } from '../helpers/mosquitto.ts';
 import { ClientPool } from '../helpers/ws-client.ts';
 

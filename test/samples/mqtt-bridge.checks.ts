@@ -37,7 +37,7 @@ async function publishUntilReceived(peer: MqttClient, topic: string, ws: TestCli
  * Sends `text` from the WebSocket client until the broker peer sees it (the bridge's broker
  * connection comes up asynchronously): one send per poll, bounded by waitFor.
  */
-function sendUntilPublished(ws: TestClient, peer: { got: { text: string }[] }, text: string, what: string): Promise<true> {
+function sendUntilPublished(ws: TestClient, peer: { got: { text: string }[] }, text: string, what: string): Promise<boolean> {
   return waitFor(what, () => {
     if (peer.got.some((m) => m.text === text)) return true;
     ws.send(text);

@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startBackend, type TestBackend } from '../helpers/ws-backend.ts';
 import { freePort } from '../helpers/net.ts';
-import { waitFor } from '../cluster/redis-server.ts';
+import { waitFor } from '../helpers/wait.ts';
 import { freshConnectorService, rssOf, type StartWithEnv } from './connector-target.ts';
 
 export function wsProxyChecks(start: StartWithEnv): void {
