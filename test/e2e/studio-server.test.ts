@@ -3,13 +3,13 @@
  * file access confined to the root, atomic saves, recovery copies, and a live run driven through
  * the protocol (test client, hot reload on the same connection, throttled traces).
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStudio, type StudioHandle } from '../../runtime/studio/server.ts';
-import { ApiClient } from '../helpers/studio-api.ts';
+import type { StudioHandle } from '../../runtime/studio/server.ts';
+import type { ApiClient } from '../helpers/studio-api.ts';
+import { startStudioFixture, type StudioFixture } from '../helpers/studio-fixture.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { TestClient } from '../helpers/ws-client.ts';
 
@@ -44,6 +44,7 @@ function get(port: number, pathAndQuery: string, headers: Record<string, string>
 }
 
 
+let fixture: StudioFixture;
 let dir: string;
 let outside: string;
 let studio: StudioHandle;
@@ -51,21 +52,20 @@ let api: ApiClient;
 const log: string[] = [];
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'wsflow-studio-'));
-  outside = mkdtempSync(path.join(os.tmpdir(), 'wsflow-outside-'));
-  writeFileSync(path.join(outside, 'secret.wsflow.yaml'), 'secret');
-  writeFileSync(path.join(dir, 'echo.wsflow.yaml'), ECHO);
-  symlinkSync(path.join(outside, 'secret.wsflow.yaml'), path.join(dir, 'link.wsflow.yaml'));
-  symlinkSync(outside, path.join(dir, 'linkdir'));
-  studio = await startStudio({ port: 0, file: path.join(dir, 'echo.wsflow.yaml'), log: (line) => log.push(line) });
-  api = await ApiClient.connect(studio);
+  fixture = await startStudioFixture({
+    flow: { file: 'echo.wsflow.yaml', text: ECHO },
+    prepare(inside, out) {
+      writeFileSync(path.join(out, 'secret.wsflow.yaml'), 'secret');
+      symlinkSync(path.join(out, 'secret.wsflow.yaml'), path.join(inside, 'link.wsflow.yaml'));
+      symlinkSync(out, path.join(inside, 'linkdir'));
+    },
+    log: (line) => log.push(line),
+  });
+  ({ dir, outside, studio, api } = fixture);
 });
 
 afterAll(async () => {
-  api?.socket.close();
-  await studio?.close();
-  rmSync(dir, { recursive: true, force: true });
-  rmSync(outside, { recursive: true, force: true });
+  await fixture?.close();
 });
 
 describe('who may talk to the studio', () => {

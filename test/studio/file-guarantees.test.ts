@@ -2,15 +2,14 @@
  * The studio keeps to its folder (issue 18, finding 5): each escape the adversarial run found is
  * refused with WSF_STUDIO_PATH and leaves nothing outside.
  */
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
-import { startStudio, type StudioHandle } from '../../runtime/studio/server.ts';
-import { ApiClient } from '../helpers/studio-api.ts';
+import type { ApiClient } from '../helpers/studio-api.ts';
+import { startStudioFixture, type StudioFixture } from '../helpers/studio-fixture.ts';
 
 const ECHO = `wsflow: 1
 name: guarded
@@ -41,30 +40,28 @@ channels:
 `;
 }
 
+let fixture: StudioFixture;
 let dir: string;
 let outside: string;
-let studio: StudioHandle;
 let api: ApiClient;
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'wsflow-guard-'));
-  outside = mkdtempSync(path.join(os.tmpdir(), 'wsflow-guard-outside-'));
-  writeFileSync(path.join(dir, 'echo.wsflow.yaml'), ECHO);
-  writeFileSync(path.join(outside, 'secret.json'), JSON.stringify({ type: 'string', description: 'TOP-SECRET-CONTENT' }));
-  mkdirSync(path.join(dir, 'api', 'schemas'), { recursive: true });
-  writeFileSync(path.join(dir, 'api', 'schemas', 'msg.json'), JSON.stringify({ type: 'string', description: 'inside-ok' }));
-  writeFileSync(path.join(dir, 'sibling.json'), JSON.stringify({ type: 'string' }));
-  symlinkSync(outside, path.join(dir, 'api', 'linked'));
-  symlinkSync(outside, path.join(dir, 'out-link'));
-  studio = await startStudio({ port: 0, file: path.join(dir, 'echo.wsflow.yaml') });
-  api = await ApiClient.connect(studio);
+  fixture = await startStudioFixture({
+    flow: { file: 'echo.wsflow.yaml', text: ECHO },
+    prepare(inside, out) {
+      writeFileSync(path.join(out, 'secret.json'), JSON.stringify({ type: 'string', description: 'TOP-SECRET-CONTENT' }));
+      mkdirSync(path.join(inside, 'api', 'schemas'), { recursive: true });
+      writeFileSync(path.join(inside, 'api', 'schemas', 'msg.json'), JSON.stringify({ type: 'string', description: 'inside-ok' }));
+      writeFileSync(path.join(inside, 'sibling.json'), JSON.stringify({ type: 'string' }));
+      symlinkSync(out, path.join(inside, 'api', 'linked'));
+      symlinkSync(out, path.join(inside, 'out-link'));
+    },
+  });
+  ({ dir, outside, api } = fixture);
 });
 
 afterAll(async () => {
-  api?.socket.close();
-  await studio?.close();
-  rmSync(dir, { recursive: true, force: true });
-  rmSync(outside, { recursive: true, force: true });
+  await fixture?.close();
 });
 
 describe('AsyncAPI import: $refs stay in the document folder', () => {
