@@ -6,29 +6,16 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { mqttBridgeChecks } from '../samples/mqtt-bridge.checks.ts';
 import { wsProxyChecks } from '../samples/ws-proxy.checks.ts';
-import type { ConnectorSample, StartWithEnv } from '../samples/connector-target.ts';
-import { exportToTemp, removeExport, startExported } from './exported.ts';
+import type { StartWithEnv } from '../samples/connector-target.ts';
+import { exportOncePerSample, exportToTemp, removeExport, startExported } from './exported.ts';
 import { loadSample } from './fixtures.ts';
 
-const exported = new Map<ConnectorSample, Promise<string>>();
-const exportOf = (sample: ConnectorSample): Promise<string> => {
-  let dir = exported.get(sample);
-  if (!dir) {
-    dir = exportToTemp(loadSample(sample), sample);
-    exported.set(sample, dir);
-  }
-  return dir;
-};
-
+const exportOf = exportOncePerSample();
 const startExportedSample: StartWithEnv = async (sample, env) => startExported(await exportOf(sample), env);
-
-afterAll(async () => {
-  for (const dir of exported.values()) removeExport(await dir);
-});
 
 describe('connector variables in the exported artifacts', () => {
   it('lists MQTT_URL in component.yaml, compose (with a mosquitto beside the service) and a Secret reference, with no value', async () => {

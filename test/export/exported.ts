@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { exportFlow } from '../../runtime/export/index.ts';
 import type { FlowDocument } from '../../runtime/model/types.ts';
+import { afterAll } from 'vitest';
 import { startProcess, type RunningProcess } from '../helpers/cli.ts';
+import { loadSample, type AnySample } from './fixtures.ts';
 
 /** Folders above `dir` that hold a node_modules Node could resolve packages from. */
 export function nodeModulesAbove(dir: string): string[] {
@@ -52,4 +54,23 @@ export function startExported(dir: string, env: Record<string, string> = {}): Pr
   // `node` in the image is the node we run on here.
   const binary = command === 'node' ? process.execPath : (command as string);
   return startProcess(binary, args, { cwd: dir, env: containerEnv({ PORT: '0', HOST: '127.0.0.1', ...env }) });
+}
+
+/**
+ * Exports each sample once, on first use, into os.tmpdir(), and removes every export after the
+ * calling test file's tests: what each sample-check file against exported services needs.
+ */
+export function exportOncePerSample(): (sample: AnySample) => Promise<string> {
+  const exported = new Map<AnySample, Promise<string>>();
+  afterAll(async () => {
+    for (const dir of exported.values()) removeExport(await dir);
+  });
+  return (sample) => {
+    let dir = exported.get(sample);
+    if (!dir) {
+      dir = exportToTemp(loadSample(sample), sample);
+      exported.set(sample, dir);
+    }
+    return dir;
+  };
 }

@@ -6,9 +6,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach } from 'vitest';
 import { runFlow, type RunningProcess } from '../helpers/cli.ts';
-import { ClientPool } from '../helpers/ws-client.ts';
+import { freshTargets } from './target.ts';
 
 export type ConnectorSample = 'mqtt-bridge' | 'ws-proxy';
 export type ConnectorTarget = Pick<RunningProcess, 'url' | 'port' | 'stop' | 'output' | 'child'>;
@@ -25,22 +24,9 @@ export const startWithEnvFile: StartWithEnv = async (sample, env) => {
   }
 };
 
-/** A fresh service per test; service and clients are stopped after each test. */
+/** A fresh service of `sample` per test, started with the given variables (see freshTargets). */
 export function freshConnectorService(start: StartWithEnv, sample: ConnectorSample) {
-  const running: ConnectorTarget[] = [];
-  const pool = new ClientPool();
-  afterEach(async () => {
-    pool.closeAll();
-    await Promise.all(running.splice(0).map((target) => target.stop()));
-  });
-  return {
-    pool,
-    async start(env: Record<string, string>): Promise<ConnectorTarget> {
-      const target = await start(sample, env);
-      running.push(target);
-      return target;
-    },
-  };
+  return freshTargets((env: Record<string, string>) => start(sample, env));
 }
 
 /** Resident memory of a process in bytes (Linux /proc). */

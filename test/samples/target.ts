@@ -27,8 +27,8 @@ export function lowcodeTwin(start: StartTarget): StartTarget {
  * One fresh service per test, so that a test never sees joins or leaves from another test; both
  * the service and every client are stopped after each test, whatever happened.
  */
-export function freshService(start: StartTarget, sample: SampleName) {
-  const running: SampleTarget[] = [];
+export function freshTargets<A extends unknown[], T extends { stop(): Promise<unknown> }>(launch: (...args: A) => Promise<T>) {
+  const running: T[] = [];
   const pool = new ClientPool();
   afterEach(async () => {
     pool.closeAll();
@@ -36,10 +36,15 @@ export function freshService(start: StartTarget, sample: SampleName) {
   });
   return {
     pool,
-    async start(): Promise<SampleTarget> {
-      const target = await start(sample);
+    async start(...args: A): Promise<T> {
+      const target = await launch(...args);
       running.push(target);
       return target;
     },
   };
+}
+
+/** A fresh service of `sample` per test (see freshTargets). */
+export function freshService(start: StartTarget, sample: SampleName) {
+  return freshTargets(() => start(sample));
 }
