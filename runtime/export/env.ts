@@ -4,6 +4,7 @@
  * them) and the bundled service (to read them), so the two cannot disagree.
  */
 import type { FlowDocument } from '../model/types.ts';
+import { parsePort } from '../model/port.ts';
 
 /**
  * `settings.redisUrl` is read through `REDIS_URL` by the adapter selection itself; it gets no
@@ -42,8 +43,8 @@ export function applyEnv(flow: FlowDocument, env: Record<string, string | undefi
   let port = flow.listener.port;
   const rawPort = env.PORT;
   if (rawPort !== undefined && rawPort !== '') {
-    const n = Number(rawPort);
-    if (Number.isInteger(n) && n >= 0 && n <= 65535) port = n;
+    const parsed = parsePort(rawPort);
+    if (parsed !== undefined) port = parsed;
     else errors.push(`PORT=${rawPort} is not a port number (0-65535)`);
   }
   const host = env.HOST !== undefined && env.HOST !== '' ? env.HOST : '0.0.0.0';

@@ -7,6 +7,7 @@
  */
 import { Parser, type AsyncAPIDocumentInterface, type ChannelInterface, type MessageInterface } from '@asyncapi/parser';
 import { joinPath } from '../model/paths.ts';
+import { parsePort } from '../model/port.ts';
 import { updateFlowYaml } from '../model/serialize.ts';
 import type { FlowDocument, FlowEdge, FlowNode, MessageSpec, ParamSpec, ServiceNode, UpgraderNode } from '../model/types.ts';
 import { handlerStubs } from './stubs.ts';
@@ -132,8 +133,8 @@ function listenerPort(doc: AsyncAPIDocumentInterface): number {
     const raw = server.json() as Json;
     const where = typeof raw.url === 'string' ? raw.url : typeof raw.host === 'string' ? raw.host : '';
     const m = /:(\d+)(?:\/|$)/.exec(where);
-    const port = m ? Number(m[1]) : NaN;
-    if (Number.isInteger(port) && port >= 1 && port <= 65535) return port;
+    const port = m?.[1] === undefined ? undefined : parsePort(m[1]);
+    if (port !== undefined && port >= 1) return port;
   }
   return 8080;
 }

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runFlow, WSFLOW_BIN } from '../helpers/cli.ts';
+import { execCli, runFlow, WSFLOW_BIN } from '../helpers/cli.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { connect } from './helpers.ts';
 
@@ -73,5 +73,17 @@ describe('wsflow run', () => {
     const bad = runRefused([file, '--port', 'abc']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('--port must be an integer');
+  });
+
+  it('run and studio read --port the same way: decimal 0..65535 only (no 0x50, 1e3 or -1)', async () => {
+    const file = join(dir, 'ports.wsflow.yaml');
+    await writeFile(file, FLOW);
+    for (const port of ['0x50', '1e3', '-1', '65536']) {
+      for (const args of [['run', file, '--port', port], ['studio', '--port', port, file]]) {
+        const refused = await execCli(args, { timeoutMs: 60_000 });
+        expect(refused.code, `${args.join(' ')}: ${refused.stderr}`).toBe(2);
+        expect(refused.stderr).toContain(`--port must be an integer from 0 to 65535 (decimal; 0 picks a free port), got "${port}"`);
+      }
+    }
   });
 });

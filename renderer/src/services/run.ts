@@ -3,6 +3,7 @@
  * test-client timelines), runtime errors of snippets, and the test clients.
  */
 import type { FlowDocument } from '../../../runtime/model/types.ts';
+import { parsePort } from '../../../runtime/model/port.ts';
 import type { StudioEvent } from '../../../runtime/studio/protocol.ts';
 import { errorMessage, StudioCallError } from '../client.ts';
 import { runtimeErrorsOf } from '../model/runtime-errors.ts';
@@ -60,8 +61,8 @@ export function createRunService({ client, store }: ServiceDeps, currentText: ()
     const state = store.getState();
     if (state.runBusy) return;
     const portText = state.runPort.trim();
-    const port = portText === '' ? undefined : Number(portText);
-    if (port !== undefined && (!/^\d+$/.test(portText) || port > 65535)) {
+    const port = portText === '' ? undefined : parsePort(portText);
+    if (portText !== '' && port === undefined) {
       state.toast('error', `Run port "${portText}" is not a port number (0 picks a free one).`);
       return;
     }

@@ -14,7 +14,7 @@ import type { Telemetry } from '../../engine/telemetry/otel.ts';
 import type { RunningFlow, TraceEvent } from '../../engine/contracts.ts';
 import { joinPath } from '../../model/paths.ts';
 import type { FlowDocument, UpgraderNode } from '../../model/types.ts';
-import { CliError, EXIT_BAD_INPUT, EXIT_OK } from '../errors.ts';
+import { CliError, EXIT_BAD_INPUT, EXIT_OK, portOption } from '../errors.ts';
 import { AuthConfigError } from '../../engine/security/auth.ts';
 import { loadTls, TlsConfigError } from '../../engine/security/tls.ts';
 import type { TlsFiles } from '../../engine/security/tls.ts';
@@ -66,7 +66,7 @@ export interface StartedFlow {
  * Problems go to stderr; a number is the exit code when the flow cannot start.
  */
 export async function startFlowFile(file: string, options: RunOptions): Promise<StartedFlow | number> {
-  const port = intOption(options.port, 'port', 0, 65535);
+  const port = portOption(options.port);
   const budget = intOption(options.budget, 'budget', 1, 3_600_000);
   let tls: TlsFiles | undefined;
   try {

@@ -9,11 +9,10 @@ import { existsSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ensureRendererBuilt } from '../../studio/renderer-build.ts';
 import { startStudio } from '../../studio/server.ts';
-import { CliError, EXIT_BAD_INPUT, EXIT_OK } from '../errors.ts';
+import { CliError, EXIT_BAD_INPUT, EXIT_OK, portOption } from '../errors.ts';
 
 export async function studio(file: string | undefined, options: { port?: string; open?: boolean }): Promise<number> {
-  const port = Number(options.port ?? '0');
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port: ${options.port} is not a port number`, EXIT_BAD_INPUT);
+  const port = portOption(options.port) ?? 0;
   if (file && !existsSync(file)) createStarter(file);
   await ensureRendererBuilt((line) => process.stderr.write(`wsflow studio: ${line}\n`));
   let handle;
