@@ -7,7 +7,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { startStudio, type StudioHandle } from '../runtime/studio/server.ts';
-import type { BrowserWindow, MenuItemConstructorOptions, Rectangle } from 'electron';
+import type { BrowserWindow, Rectangle } from 'electron';
 
 /** What `import('electron')` gives the main process (entry.mjs passes it in; tests pass a stand-in). */
 export type ElectronMain = typeof import('electron/main');
@@ -121,8 +121,7 @@ export async function startDesktop(electron: ElectronMain, options: DesktopOptio
       recentFiles: recent.get(),
       developerTools: !app.isPackaged,
     });
-    // menu.ts still names roles as plain strings (see electron-types.ts).
-    Menu.setApplicationMenu(Menu.buildFromTemplate(toElectronTemplate(entries, onMenuAction) as MenuItemConstructorOptions[]));
+    Menu.setApplicationMenu(Menu.buildFromTemplate(toElectronTemplate(entries, onMenuAction)));
   };
   const onMenuAction = (action: MenuAction) => {
     switch (action.kind) {

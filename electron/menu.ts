@@ -14,8 +14,11 @@
  * accelerators without Cmd/Ctrl (bare keys, Option+letter) are left out of the menu.
  */
 import { basename } from 'node:path';
-import type { MenuItemOptions } from './electron-types.ts';
+import type { MenuItemConstructorOptions } from 'electron';
 import { acceleratorOf, COMMAND_TABLE, commandSpec, type CommandSpec, type DesktopMenuCommand, type MenuName } from './desktop-api.ts';
+
+/** A native menu role, as Electron's own types name them. */
+export type MenuRole = NonNullable<MenuItemConstructorOptions['role']>;
 
 export type MenuAction =
   | { kind: 'command'; command: DesktopMenuCommand }
@@ -25,7 +28,7 @@ export type MenuAction =
 
 export interface MenuEntry {
   label?: string;
-  role?: string;
+  role?: MenuRole;
   type?: 'separator';
   accelerator?: string;
   registerAccelerator?: boolean;
@@ -108,7 +111,7 @@ export function buildMenuTemplate(options: MenuOptions): MenuEntry[] {
   // macOS delivers Cmd+C/V/Z/A to text fields (Monaco included) only through Edit menu items with
   // the native roles, so there those items are roles; the designer's keyboard handler still runs
   // its own commands first when the canvas has focus. Elsewhere the items send the command ids.
-  const nativeRoles: Partial<Record<DesktopMenuCommand, string>> = { 'edit.undo': 'undo', 'edit.redo': 'redo', 'edit.copy': 'copy', 'edit.paste': 'paste', 'edit.selectAll': 'selectAll' };
+  const nativeRoles: Partial<Record<DesktopMenuCommand, MenuRole>> = { 'edit.undo': 'undo', 'edit.redo': 'redo', 'edit.copy': 'copy', 'edit.paste': 'paste', 'edit.selectAll': 'selectAll' };
   const item = (id: DesktopMenuCommand): MenuEntry => {
     const role = nativeRoles[id];
     if (!mac || !role) return command(id);
@@ -140,7 +143,7 @@ export function buildMenuTemplate(options: MenuOptions): MenuEntry[] {
     label: label('&File', platform),
     submenu: [
       ...commandsOf('File', { 'file.open': [openRecent] }),
-      ...(mac ? [] : [separator, { role: 'quit', label: platform === 'win32' ? 'E&xit' : '&Quit', accelerator: 'CmdOrCtrl+Q' }]),
+      ...(mac ? [] : [separator, { role: 'quit', label: platform === 'win32' ? 'E&xit' : '&Quit', accelerator: 'CmdOrCtrl+Q' } satisfies MenuEntry]),
     ],
   };
   const edit: MenuEntry = { label: label('&Edit', platform), submenu: commandsOf('Edit') };
@@ -154,7 +157,7 @@ export function buildMenuTemplate(options: MenuOptions): MenuEntry[] {
       { role: 'zoomOut' },
       separator,
       { role: 'togglefullscreen' },
-      ...(options.developerTools ? [separator, { role: 'toggleDevTools' }] : []),
+      ...(options.developerTools ? [separator, { role: 'toggleDevTools' } satisfies MenuEntry] : []),
     ],
   };
   const run: MenuEntry = { label: label('&Run', platform), submenu: commandsOf('Run') };
@@ -184,9 +187,9 @@ export function buildMenuTemplate(options: MenuOptions): MenuEntry[] {
 }
 
 /** Electron's template, each action wired to `onAction`. */
-export function toElectronTemplate(entries: readonly MenuEntry[], onAction: (action: MenuAction) => void): MenuItemOptions[] {
+export function toElectronTemplate(entries: readonly MenuEntry[], onAction: (action: MenuAction) => void): MenuItemConstructorOptions[] {
   return entries.map((entry) => {
-    const item: MenuItemOptions = {};
+    const item: MenuItemConstructorOptions = {};
     if (entry.label !== undefined) item.label = entry.label;
     if (entry.role !== undefined) item.role = entry.role;
     if (entry.type !== undefined) item.type = entry.type;

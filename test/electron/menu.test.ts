@@ -104,11 +104,13 @@ describe('menu template', () => {
     const actions: MenuAction[] = [];
     const template = toElectronTemplate(build('linux', ['/tmp/a.wsflow.yaml']), (a) => actions.push(a));
     const items = (function flat(list: typeof template): typeof template {
-      return list.flatMap((i) => [i, ...(i.submenu ? flat(i.submenu) : [])]);
+      return list.flatMap((i) => [i, ...(Array.isArray(i.submenu) ? flat(i.submenu) : [])]);
     })(template);
-    items.find((i) => i.label === '&Save')?.click?.();
-    items.find((i) => i.label === '/tmp/a.wsflow.yaml')?.click?.();
-    items.find((i) => i.label === '&About wsflow')?.click?.();
+    // The shell's actions ignore Electron's (menuItem, window, event) arguments.
+    const click = (label: string) => (items.find((i) => i.label === label) as { click?: () => void } | undefined)?.click?.();
+    click('&Save');
+    click('/tmp/a.wsflow.yaml');
+    click('&About wsflow');
     expect(actions).toEqual([
       { kind: 'command', command: 'file.save' },
       { kind: 'openRecent', path: '/tmp/a.wsflow.yaml' },
