@@ -42,6 +42,18 @@ function plan(quick: boolean): Plan {
     : { loadProcesses: 2, moderateRate: 10, moderateMs: 3000, startRate: 10, factor: 2, stepMs: 1000, maxSteps: 7, refineSteps: 3, graceMs: 600 };
 }
 
+/** CPU time of the whole machine (every process, ours or not), in ms summed over cores. */
+function machineTimes(): { busy: number; total: number } {
+  let busy = 0;
+  let total = 0;
+  for (const c of cpus()) {
+    const t = c.times;
+    busy += t.user + t.nice + t.sys + t.irq;
+    total += t.user + t.nice + t.sys + t.irq + t.idle;
+  }
+  return { busy, total };
+}
+
 /** A load process this busy (share of one core) at the limit is itself the bound. */
 export const LOAD_BOUND_SHARE = 0.9;
 
@@ -56,7 +68,7 @@ interface Phase {
   deliveriesPerSec: number;
   /** Time until every client had the message, per message (Infinity when someone never got it). */
   timeToAllMs: number[];
-  /** share of one core used by the busiest load process, and by server + load processes over all cores */
+  /** share of one core used by the busiest load process; share of the whole machine busy (any process) */
   loadBusy: number;
   machineBusy: number;
 }
@@ -86,12 +98,13 @@ export async function runFanout(options: FanoutOptions): Promise<Measurement> {
     const phase = async (rate: number, durationMs: number): Promise<Phase> => {
       const t0 = performance.now();
       const load0 = loads.map((l) => sampleProcess(l.pid).cpuSeconds);
-      const server0 = cpu().all;
+      const machine0 = machineTimes();
       const sent = await ask<SendResult>(sender, { cmd: 'send', rate, durationMs, seqStart: seq }, durationMs * 3 + 10_000);
       const seconds = (performance.now() - t0) / 1000;
       const loadSeconds = loads.map((l, i) => sampleProcess(l.pid).cpuSeconds - (load0[i] as number));
       const loadBusy = Math.max(...loadSeconds) / seconds;
-      const machineBusy = (cpu().all - server0 + loadSeconds.reduce((a, b) => a + b, 0)) / seconds / cpus().length;
+      const machine1 = machineTimes();
+      const machineBusy = (machine1.busy - machine0.busy) / Math.max(1, machine1.total - machine0.total);
       await sleep(p.graceMs);
       const reports = await Promise.all(loads.map((l) => ask<ReportResult>(l, { cmd: 'report', fromSeq: seq, toSeq: seq + sent.sent }, 30_000)));
       seq += sent.sent;

@@ -41,8 +41,8 @@ export function fanoutBoundNotes(result: ScenarioResult): string[] {
       notes.push(`${c.label}: never fell behind; its limit is above the highest step`);
       continue;
     }
-    const bound = load >= LOAD_BOUND_SHARE ? 'the load generator' : machine >= 0.9 ? 'the machine (server and load generator share its cores)' : 'the server';
-    notes.push(`${c.label}: at the first rate that fell behind the busiest load process used ${(100 * load).toFixed(0)}% of a core and the machine ${(100 * machine).toFixed(0)}% of its cores: bound by ${bound}`);
+    const bound = load >= LOAD_BOUND_SHARE ? 'the load generator' : machine >= 0.9 ? 'the machine (its cores were busy: server, load generator and any other work)' : 'the server';
+    notes.push(`${c.label}: at the first rate that fell behind the busiest load process used ${(100 * load).toFixed(0)}% of a core and the machine was ${(100 * machine).toFixed(0)}% busy: bound by ${bound}`);
   }
   return notes;
 }
