@@ -182,8 +182,12 @@ export interface ClientLink {
 }
 
 export interface ConnectorHost {
-  /** A connection opened: set up the service's bindings (backend, subscriptions). */
-  opened(link: ClientLink): void;
+  /**
+   * A connection opened: set up the service's bindings (backend, subscriptions). `link` makes
+   * the connection's ClientLink; it is called only when the service has bindings, so that a
+   * connection nothing is bound to costs no link.
+   */
+  opened(serviceId: string, link: () => ClientLink): void;
   /** A frame from a client, before handlers see it (bindings forward it). */
   fromClient(num: number, data: Uint8Array, binary: boolean): void;
   closed(num: number, code: number, reason: string): void;
@@ -216,6 +220,12 @@ export interface EngineOptions {
   handlerBudgetMs?: number;
   /** Heap limit of the handler-host worker in MiB (default 512): a snippet that allocates past it ends only the worker. */
   handlerMemoryMb?: number;
+  /**
+   * Handler-host workers serving the connections (overrides `flow.settings.handlerHosts`, default
+   * 1): with more, a runaway or crashing snippet stalls only the connections of its host
+   * (docs/security.md, docs/benchmarks.md for what it costs).
+   */
+  handlerHosts?: number;
   /** How long one event of a connection may wait for its handler's promise before the connection is closed with 1011 (ms, default 30000). */
   handlerSettleMs?: number;
   /** Where the handler-host worker script is (the exported bundle passes its own). */

@@ -29,7 +29,12 @@ export const EV_REPLY = 7;
 /** connNum, ConnInfo (mirror only, no handler: a respawned worker learns its connections) */
 export const EV_RESTORE = 8;
 
-export const MAIN_OP_ARITY: Record<number, number> = { 1: 2, 2: 2, 3: 2, 4: 3, 5: 2, 6: 3, 7: 3, 8: 2 };
+/** connNum (a connection another host owns has closed: drop its mirror) */
+export const EV_FORGET = 9;
+/** connNum, attributes as JSON text (another host changed a connection's attributes) */
+export const EV_ATTRS = 10;
+
+export const MAIN_OP_ARITY: Record<number, number> = { 1: 2, 2: 2, 3: 2, 4: 3, 5: 2, 6: 3, 7: 3, 8: 2, 9: 1, 10: 2 };
 
 // ---- worker -> main batch ops ----
 /** connNum, data (string = text, Uint8Array = binary) */
@@ -89,18 +94,27 @@ export const SLOTS_LENGTH = RESUMED_BASE + 3 * MAX_RESUMED;
 
 export type StateOp = 'get' | 'set' | 'delete' | 'incr' | 'keys';
 
-/** What the worker knows about one connection (mirror). */
+/**
+ * What the worker knows about one connection (mirror). The parts most connections never have
+ * read (params, query, headers, auth) travel and stay as one JSON text, parsed on first read:
+ * an idle connection then costs each thread one string instead of three object graphs.
+ */
 export interface ConnInfo {
   id: string;
   serviceIdx: number;
-  params: Record<string, string>;
-  query: Record<string, string | number | boolean | undefined>;
-  headers: Record<string, string>;
   path: string;
   protocol: string;
   remoteAddress: string;
   /** attributes as JSON text */
   attrs: string;
+  /** ConnDetails as JSON text */
+  details: string;
+}
+
+export interface ConnDetails {
+  params: Record<string, string>;
+  query: Record<string, string | number | boolean | undefined>;
+  headers: Record<string, string>;
   /** who the upgrader's `auth` said the client is (absent without auth) */
   auth?: ConnAuthInfo;
 }
