@@ -53,7 +53,8 @@ async function spawnBroker(spec: BrokerSpec, args: string[], port: number): Prom
   child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
   let failed: string | undefined;
-  child.once('exit', (code, signal) => (failed ??= `${spec.name} exited with ${code ?? signal} before it accepted connections:\n${output}`));
+  // 'close', not 'exit': by then its output has been read, so the message can quote it.
+  child.once('close', (code, signal) => (failed ??= `${spec.name} exited with ${code ?? signal} before it accepted connections:\n${output}`));
   child.once('error', (error) => (failed = `cannot start ${spec.binary}: ${error.message} (${spec.install})`));
   try {
     // Each poll is a real connection attempt; a process that dies ends the wait at once.
