@@ -1,11 +1,12 @@
 /**
  * The Trace shows what each handler got: a row carries the message a test client typed (cut short,
- * expanded by a click or Enter), and the rows filter by node and by connection.
+ * expanded by a click or Enter), and the rows filter by node and by connection. Takes the docs'
+ * picture of a resized layout (inspector and dock dragged).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureRendererBuilt } from '../../runtime/studio/renderer-build.ts';
 import { startHarness, type Harness } from './harness.ts';
-import { MOD, openTab } from './ui.ts';
+import { dragSplitter, MOD, openTab } from './ui.ts';
 
 const FLOW = `wsflow: 1
 name: shout
@@ -121,8 +122,13 @@ describe('trace rows', () => {
     expect(second[0]).toContain('“second client”');
 
     await page.selectOption('[data-testid="trace-node"]', '');
-    await expect(rows().count()).resolves.toBeGreaterThanOrEqual(2);
-    await h.shot('designer-trace-filtered');
+    await page.selectOption('[data-testid="trace-connection"]', '');
+    await expect(rows().count()).resolves.toBe(6);
+    // Room for the trace: a narrower inspector and a taller dock, dragged (docs/designer.md's picture).
+    await dragSplitter(page, 'splitter-inspector', 160, 0);
+    await dragSplitter(page, 'splitter-dock', 0, -120);
+    await rows().filter({ hasText: 'quick brown fox' }).first().locator('[data-testid="trace-input"]').click();
+    await h.shot('designer-resized-layout');
     await page.click('[data-testid="run-stop"]');
     await page.locator('[data-testid="run-start"]').waitFor({ timeout: 15_000 });
     expect(h.consoleErrors).toEqual([]);
