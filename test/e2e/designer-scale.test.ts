@@ -28,6 +28,28 @@ function bigFlow(): FlowDocument {
   return { wsflow: 1, name: 'big-flow', listener: { port: 9000 }, nodes, edges };
 }
 
+/** In the page: record the interval between painted frames until stopFrameLog (self-contained: the CSP forbids string evaluation). */
+function startFrameLog(): void {
+  const g = globalThis as unknown as { requestAnimationFrame(cb: (t: number) => void): number; performance: { now(): number }; __frames?: number[]; __framesOn?: boolean };
+  const frames: number[] = [];
+  g.__frames = frames;
+  g.__framesOn = true;
+  let last = g.performance.now();
+  const tick = (t: number) => {
+    frames.push(t - last);
+    last = t;
+    if (g.__framesOn) g.requestAnimationFrame(tick);
+  };
+  g.requestAnimationFrame(tick);
+}
+
+function stopFrameLog(): number[] {
+  const g = globalThis as unknown as { __frames?: number[]; __framesOn?: boolean };
+  g.__framesOn = false;
+  // The first interval starts before the gesture did: leave it out.
+  return (g.__frames ?? []).slice(1);
+}
+
 let h: Harness;
 let loadMs = { firstRender: 0, fitView: 0 };
 
@@ -75,6 +97,18 @@ describe('a 500-node flow', () => {
       console.log(`[scale] ${what}: ${ms} ms`);
       return ms;
     };
+    // Pan by dragging the empty pane, and time the frames the page paints meanwhile.
+    const pane = (await page.locator('[data-testid="canvas"]').boundingBox())!;
+    await page.evaluate(startFrameLog);
+    const from = { x: pane.x + pane.width - 40, y: pane.y + 20 };
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    await page.mouse.move(from.x - 300, from.y + 150, { steps: 40 });
+    await page.mouse.up();
+    const frames = await page.evaluate(stopFrameLog);
+    const p95 = frames.length ? [...frames].sort((a, b) => a - b)[Math.min(frames.length - 1, Math.floor(frames.length * 0.95))] ?? 0 : 0;
+    console.log(`[scale] pan by dragging the pane: ${frames.length} frames, p95 ${Math.round(p95)} ms, max ${Math.round(Math.max(0, ...frames))} ms`);
+    expect(frames.length).toBeGreaterThan(0);
     const target = page.locator('.react-flow__node[data-id="svc-50"]');
     await timed('select all (Ctrl+A)', async () => {
       await page.locator('.react-flow__pane').click({ position: { x: 10, y: 10 } });
