@@ -3,6 +3,9 @@
  * Implementation lives beside this file; nothing here knows about the studio or the CLI.
  */
 import type { FlowDocument } from '../model/types.ts';
+import type { InputPreview } from '../model/input-preview.ts';
+
+export type { InputPreview };
 
 /** JS produced from one snippet (esbuild, CommonJS, with an inline source map). */
 export interface CompiledSnippet {
@@ -84,24 +87,6 @@ export interface SnippetFailure {
   stack?: string;
 }
 
-/**
- * A bounded preview of an invocation's input, built only for the invocations that are traced
- * (sampled, failed or logging), never per message: the text's first characters, or a binary
- * frame's size and first bytes in hex.
- */
-export interface InputPreview {
-  type: 'text' | 'binary';
-  /** At most INPUT_PREVIEW_CHARS characters of text, or the first bytes as hex pairs. */
-  preview: string;
-  /** Characters of the whole text, or bytes of the whole frame. */
-  size: number;
-  /** The preview holds less than the whole input. */
-  truncated: boolean;
-}
-
-/** Longest text kept in an InputPreview (a binary preview shows a quarter as many bytes). */
-export const INPUT_PREVIEW_CHARS = 200;
-
 export type TraceEvent =
   | {
       kind: 'invoke';
@@ -112,7 +97,7 @@ export type TraceEvent =
       durationMs: number;
       logs: LogEntry[];
       error?: SnippetFailure;
-      /** The message the handler got (text and binary events), cut short: see InputPreview. */
+      /** The message the handler got (text and binary events), cut short (model/input-preview.ts); only on traced invocations. */
       input?: InputPreview;
     }
   | {

@@ -3,7 +3,8 @@
  * marked truncated, binary as its size and first bytes in hex; events without a message have none.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INPUT_PREVIEW_CHARS, type RunningFlow, type TraceEvent } from '../../runtime/engine/contracts.ts';
+import type { RunningFlow, TraceEvent } from '../../runtime/engine/contracts.ts';
+import { INPUT_PREVIEW_CHARS } from '../../runtime/model/input-preview.ts';
 import { collect, connect, start, waitFor } from './helpers.ts';
 
 const FLOW = `

@@ -3,7 +3,7 @@
  * sampled, failed or logging; the blame slots say what runs and what awaits.
  */
 import { performance } from 'node:perf_hooks';
-import { INPUT_PREVIEW_CHARS, type InputPreview } from '../contracts.ts';
+import { previewInput } from '../../model/input-preview.ts';
 import type { EngineEvent, InvokeRecord, SnippetFailure } from './protocol.ts';
 import * as P from './protocol.ts';
 import { toFailure } from './snippets.ts';
@@ -63,24 +63,6 @@ function takeToken(now: number): boolean {
   return true;
 }
 
-const HEX_BYTES = INPUT_PREVIEW_CHARS / 4;
-
-/** The traced input of a text or binary event (cold path: only for records that are sent). */
-function previewOf(event: EngineEvent, input: unknown): InputPreview | undefined {
-  if (event === 'text' && typeof input === 'string') {
-    const truncated = input.length > INPUT_PREVIEW_CHARS;
-    return { type: 'text', preview: truncated ? input.slice(0, INPUT_PREVIEW_CHARS) : input, size: input.length, truncated };
-  }
-  if (event === 'binary' && (input instanceof Uint8Array || input instanceof ArrayBuffer)) {
-    const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
-    const shown = bytes.subarray(0, HEX_BYTES);
-    let hex = '';
-    for (const b of shown) hex += (hex ? ' ' : '') + b.toString(16).padStart(2, '0');
-    return { type: 'binary', preview: hex, size: bytes.byteLength, truncated: bytes.byteLength > HEX_BYTES };
-  }
-  return undefined;
-}
-
 function finish(inv: Inv, failure: SnippetFailure | null, event: EngineEvent, input?: unknown): SnippetFailure | null {
   const now = performance.now();
   const ms = now - inv.t0;
@@ -93,7 +75,8 @@ function finish(inv: Inv, failure: SnippetFailure | null, event: EngineEvent, in
   if (failure || inv.logs || (H.tracing && takeToken(now))) {
     const rec: InvokeRecord = { t: Date.now(), nodeId: inv.node.id, connectionId: inv.connId, event, durationMs: ms, logs: inv.logs ?? [] };
     if (failure) rec.error = failure;
-    const preview = previewOf(event, input);
+    // Only messages have a preview (the other events' second argument is a context or an error).
+    const preview = event === 'text' || event === 'binary' ? previewInput(input) : undefined;
     if (preview) rec.input = preview;
     record(rec);
   } else if (H.tracing) H.sampledOut++;
