@@ -148,9 +148,10 @@ export function createConnectors(context: ConnectorContext): ConnectorHost {
   const reported = new Set<string>();
 
   return {
-    opened(link) {
-      const list = bindings.get(link.service);
+    opened(serviceId, makeLink) {
+      const list = bindings.get(serviceId);
       if (!list) return;
+      const link = makeLink();
       const scope = scopeOf(link, context.env);
       for (const node of list) {
         try {

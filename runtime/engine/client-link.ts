@@ -5,17 +5,19 @@
  */
 import type { ClientLink } from './contracts.ts';
 import type { ConnRecord } from './connection.ts';
+import type { ConnDetails } from './host/protocol.ts';
 import { BINARY, TEXT } from './services.ts';
 
 export function clientLink(rec: ConnRecord, counted: () => void, backlogLow: (rec: ConnRecord) => boolean): ClientLink {
+  const details = JSON.parse(rec.info.details) as ConnDetails;
   return {
     num: rec.num,
     id: rec.id,
     service: rec.svc.spec.id,
     path: rec.info.path,
-    params: rec.info.params,
-    query: rec.info.query,
-    headers: rec.info.headers,
+    params: details.params,
+    query: details.query,
+    headers: details.headers,
     get isOpen() {
       return rec.open;
     },

@@ -3,6 +3,7 @@
  * events (kept until the worker says DONE, so a respawned worker can replay them), and the
  * socket listeners that turn frames into events. Idle and heartbeat sweeps live here too.
  */
+import type { Duplex } from 'node:stream';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { ServiceSpec } from './topology.ts';
 import type { ConnInfo } from './host/protocol.ts';
@@ -34,6 +35,8 @@ export interface ConnRecord {
   num: number;
   id: string;
   ws: WebSocket;
+  /** the socket ws upgraded: pre-built frames are written to it directly (frames.ts) */
+  socket: Duplex;
   svc: ServiceRt;
   info: ConnInfo;
   /** unfinished events as flat `op, a, b` triples from `head` on */

@@ -187,8 +187,12 @@ export interface ClientLink {
 }
 
 export interface ConnectorHost {
-  /** A connection opened: set up the service's bindings (backend, subscriptions). */
-  opened(link: ClientLink): void;
+  /**
+   * A connection opened: set up the service's bindings (backend, subscriptions). `link` makes
+   * the connection's ClientLink; it is called only when the service has bindings, so that a
+   * connection nothing is bound to costs no link.
+   */
+  opened(serviceId: string, link: () => ClientLink): void;
   /** A frame from a client, before handlers see it (bindings forward it). */
   fromClient(num: number, data: Uint8Array, binary: boolean): void;
   closed(num: number, code: number, reason: string): void;

@@ -7,20 +7,21 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
+import type { WebSocket } from 'ws';
 import { randomBytes } from 'node:crypto';
-import type { ClusterAdapter, CompiledFlow, ConnectorCall, ConnectorHost, Delivery, EngineOptions, RunningFlow, SnippetFailure, TraceEvent, TraceSubscription } from './contracts.ts';
+import type { ClientLink, ClusterAdapter, CompiledFlow, ConnectorCall, ConnectorHost, Delivery, EngineOptions, RunningFlow, SnippetFailure, TraceEvent, TraceSubscription } from './contracts.ts';
 import { buildTopology } from './topology.ts';
 import type { RouteSpec, Topology } from './topology.ts';
 import { HostBridge } from './bridge.ts';
 import type { BridgeSink, Culprit, StuckCause, Survivor } from './bridge.ts';
 import * as P from './host/protocol.ts';
-import type { ConnInfo, EngineNote, InvokeRecord, StateOp, StatsDelta, UpgradeResult } from './host/protocol.ts';
+import type { ConnDetails, ConnInfo, EngineNote, InvokeRecord, StateOp, StatsDelta, UpgradeResult } from './host/protocol.ts';
 import { TraceHub } from './trace.ts';
 import { completeEvent, hasUnfinished, stopSweeps } from './connection.ts';
 import type { ConnRecord, ServiceRt } from './connection.ts';
 import { answerPlainRequest, refuseUpgrade } from './http.ts';
 import { handleUpgrade } from './upgrade.ts';
-import { BINARY, TEXT, callState, createService, decidedProtocol, deliverLocal, sendChecked, updateService } from './services.ts';
+import { callState, createService, decidedProtocol, deliverLocal, sendChecked, updateService } from './services.ts';
 import { chooseProtocol } from './upgrade.ts';
 import { closeForPolicy } from './security/limits.ts';
 import type { Acceptance, PendingUpgrade, UpgradeHost } from './upgrade.ts';
@@ -38,6 +39,12 @@ function pem(value: string | Uint8Array): string | Buffer {
   return typeof value === 'string' ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
 }
 import { clientLink } from './client-link.ts';
+
+const RECORD = Symbol('wsflow.connection');
+type Wired = WebSocket & { [RECORD]?: ConnRecord };
+function recordOf(ws: WebSocket): ConnRecord {
+  return (ws as Wired)[RECORD] as ConnRecord;
+}
 
 /** Unfinished events (3 slots each) per connection before its socket is no longer read, and again. */
 const PAUSE_AT = 3 * 256;
@@ -206,23 +213,23 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     decidedProtocol.set(req, chooseProtocol(svc, info.protocols, acceptance.protocol, granted.marker));
     svc.wss.handleUpgrade(req, socket, head, (ws) => {
       const num = ++this.nextNum;
+      const details: ConnDetails = { params: info.params, query: info.query, headers: info.headers };
+      if (granted.auth) details.auth = granted.auth;
       const connInfo: ConnInfo = {
         id: `${this.idPrefix}-${num.toString(36)}`,
         serviceIdx: svc.spec.idx,
-        params: info.params,
-        query: info.query,
-        headers: info.headers,
         path: info.path,
         protocol: isCredentialMarker(ws.protocol) ? '' : ws.protocol,
         remoteAddress: info.remoteAddress,
         attrs: acceptance.attrs ?? '{}',
+        details: JSON.stringify(details),
       };
-      if (granted.auth) connInfo.auth = granted.auth;
       const now = Date.now();
       const rec: ConnRecord = {
         num,
         id: connInfo.id,
         ws,
+        socket,
         svc,
         info: connInfo,
         events: [],
@@ -243,10 +250,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
       this.adapter.connectionOpened(svc.spec.id, rec.id);
       this.wire(rec);
       if (acceptance.firstMessage !== undefined) this.sendTo1(rec, acceptance.firstMessage);
-      if (this.connectors) {
-        rec.link = clientLink(rec, () => this.messagesOut++, (r) => r.events.length - r.head < RESUME_AT);
-        this.connectors.opened(rec.link);
-      }
+      this.connectors?.opened(svc.spec.id, () => this.linkOf(rec));
       if (this.trace.active) {
         this.trace.emit({ kind: 'connection', t: Date.now(), state: 'open', connectionId: rec.id, serviceId: svc.spec.id, upgraderId: route.upgrader.id, path: info.path });
       }
@@ -261,64 +265,96 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     if (rec.events.length - rec.head > PAUSE_AT) rec.ws.pause();
   }
 
-  private wire(rec: ConnRecord): void {
-    const ws = rec.ws;
-    const svc = rec.svc;
-    ws.on('message', (data: Buffer, isBinary: boolean) => {
-      this.messagesIn++;
+  /**
+   * The socket listeners, made once per engine and shared by every connection (each finds its
+   * record on the socket): per-connection closures would cost every idle connection ~0.4 KiB.
+   */
+  private readonly listeners = ((engine: Engine) => ({
+    message(this: WebSocket, data: Buffer, isBinary: boolean) {
+      engine.onMessage(recordOf(this), data, isBinary);
+    },
+    ping(this: WebSocket) {
+      const rec = recordOf(this);
       rec.frame.frames++;
-      svc.counts.received++;
-      if (svc.idleMs > 0) rec.lastSeen = Date.now();
-      if (rec.quarantined || rec.cut) return;
-      if (rec.bucket && !take(rec.bucket, Date.now())) return this.overRate(rec);
-      this.connectors?.fromClient(rec.num, data, isBinary);
-      // No handler for this frame type (a pure proxy or bridge): nothing to run, no thread hop.
-      const handlers = svc.spec.handlers;
-      if (isBinary) {
-        if (handlers.onBinary) this.forward(rec, P.EV_BINARY, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-        return;
-      }
-      const text = data.toString();
-      if (svc.check) {
-        const problem = svc.check(text);
-        if (problem !== null) {
-          ws.close(1007, problem);
-          return;
-        }
-      }
-      if (!handlers.onText) return;
-      rec.events.push(P.EV_TEXT, text, undefined);
-      this.bridge.push2(P.EV_TEXT, rec.num, text);
-      // Backpressure: a peer that sends faster than its handler runs stops being read.
-      if (rec.events.length - rec.head > PAUSE_AT) ws.pause();
-    });
-    ws.on('ping', () => {
-      rec.frame.frames++;
-      if (svc.idleMs > 0) rec.lastSeen = Date.now();
-    });
-    ws.on('pong', () => {
+      if (rec.svc.idleMs > 0) rec.lastSeen = Date.now();
+    },
+    pong(this: WebSocket) {
+      const rec = recordOf(this);
       rec.frame.frames++;
       rec.alive = true;
-    });
-    ws.on('error', (error: Error) => {
-      if (!rec.quarantined) this.forward(rec, P.EV_SOCKERR, error.message);
-    });
-    ws.on('close', (code: number, reason: Buffer) => {
-      rec.open = false;
-      svc.conns.delete(rec);
-      this.openCount--;
-      this.adapter.connectionClosed(svc.spec.id, rec.id);
-      const why = reason.toString();
-      this.connectors?.closed(rec.num, code, why);
-      if (this.trace.active) {
-        this.trace.emit({ kind: 'connection', t: Date.now(), state: 'close', connectionId: rec.id, serviceId: svc.spec.id, path: rec.info.path, code, reason: why });
+    },
+    error(this: WebSocket, error: Error) {
+      const rec = recordOf(this);
+      if (!rec.quarantined) engine.forward(rec, P.EV_SOCKERR, error.message);
+    },
+    close(this: WebSocket, code: number, reason: Buffer) {
+      engine.onClose(recordOf(this), code, reason.toString());
+    },
+  }))(this);
+
+  private wire(rec: ConnRecord): void {
+    const ws = rec.ws as Wired;
+    ws[RECORD] = rec;
+    const l = this.listeners;
+    ws.on('message', l.message);
+    ws.on('ping', l.ping);
+    ws.on('pong', l.pong);
+    ws.on('error', l.error);
+    ws.on('close', l.close);
+  }
+
+  private onMessage(rec: ConnRecord, data: Buffer, isBinary: boolean): void {
+    const svc = rec.svc;
+    this.messagesIn++;
+    rec.frame.frames++;
+    svc.counts.received++;
+    if (svc.idleMs > 0) rec.lastSeen = Date.now();
+    if (rec.quarantined || rec.cut) return;
+    if (rec.bucket && !take(rec.bucket, Date.now())) return this.overRate(rec);
+    // Only a connection that bindings were set up for has a link and something to forward to.
+    if (rec.link) this.connectors?.fromClient(rec.num, data, isBinary);
+    // No handler for this frame type (a pure proxy or bridge): nothing to run, no thread hop.
+    const handlers = svc.spec.handlers;
+    if (isBinary) {
+      if (handlers.onBinary) this.forward(rec, P.EV_BINARY, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+      return;
+    }
+    const text = data.toString();
+    if (svc.check) {
+      const problem = svc.check(text);
+      if (problem !== null) {
+        rec.ws.close(1007, problem);
+        return;
       }
-      if (rec.quarantined) this.forget(rec);
-      else {
-        rec.events.push(P.EV_CLOSE, code, why);
-        this.bridge.push3(P.EV_CLOSE, rec.num, code, why);
-      }
-    });
+    }
+    if (!handlers.onText) return;
+    rec.events.push(P.EV_TEXT, text, undefined);
+    this.bridge.push2(P.EV_TEXT, rec.num, text);
+    // Backpressure: a peer that sends faster than its handler runs stops being read.
+    if (rec.events.length - rec.head > PAUSE_AT) rec.ws.pause();
+  }
+
+  private onClose(rec: ConnRecord, code: number, why: string): void {
+    const svc = rec.svc;
+    rec.open = false;
+    svc.conns.delete(rec);
+    this.openCount--;
+    this.adapter.connectionClosed(svc.spec.id, rec.id);
+    this.connectors?.closed(rec.num, code, why);
+    if (this.trace.active) {
+      this.trace.emit({ kind: 'connection', t: Date.now(), state: 'close', connectionId: rec.id, serviceId: svc.spec.id, path: rec.info.path, code, reason: why });
+    }
+    if (rec.quarantined) this.forget(rec);
+    else {
+      rec.events.push(P.EV_CLOSE, code, why);
+      this.bridge.push3(P.EV_CLOSE, rec.num, code, why);
+    }
+  }
+
+  /** What connectors see of a connection, made on first use. */
+  private linkOf(rec: ConnRecord): ClientLink {
+    rec.link ??= clientLink(rec, () => this.messagesOut++, (r) => r.events.length - r.head < RESUME_AT);
+    return rec.link;
   }
 
   private overRate(rec: ConnRecord): void {
@@ -329,7 +365,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
   }
 
   private sendTo1(rec: ConnRecord, data: string | Uint8Array): void {
-    if (rec.open && sendChecked(rec, data, typeof data === 'string' ? TEXT : BINARY)) {
+    if (rec.open && sendChecked(rec, data, typeof data !== 'string')) {
       this.messagesOut++;
       rec.svc.counts.sent++;
     }
@@ -344,7 +380,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
   // ---------------------------------------------------------------- BridgeSink
   send(connNum: number, data: string | Uint8Array): void {
     const rec = this.byNum.get(connNum);
-    if (rec && rec.open && sendChecked(rec, data, typeof data === 'string' ? TEXT : BINARY)) {
+    if (rec && rec.open && sendChecked(rec, data, typeof data !== 'string')) {
       this.messagesOut++;
       rec.svc.counts.sent++;
     }
@@ -403,7 +439,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
   connector(serviceIdx: number, connNum: number, call: ConnectorCall): Promise<unknown> {
     if (!this.connectors) return Promise.reject(new Error('connectors are not available in this engine (started without them)'));
     const rec = connNum > 0 ? this.byNum.get(connNum) : undefined;
-    return this.connectors.call(call, this.services[serviceIdx]?.spec.id ?? '', rec?.link, rec?.id ?? '');
+    return this.connectors.call(call, this.services[serviceIdx]?.spec.id ?? '', rec && this.linkOf(rec), rec?.id ?? '');
   }
 
   attrs(connNum: number, json: string): void {

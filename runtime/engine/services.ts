@@ -4,7 +4,7 @@
  * broadcasts and targeted sends to their sockets.
  */
 import type { IncomingMessage } from 'node:http';
-import { WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import type { ServiceNode } from '../model/types.ts';
 import type { Delivery, StateBackend } from './contracts.ts';
 import type { StateOp } from './host/protocol.ts';
@@ -14,11 +14,13 @@ import { startSweeps, stopSweeps } from './connection.ts';
 import { incomingCheck } from './incoming.ts';
 import { chooseProtocol } from './upgrade.ts';
 import { closeForPolicy, newAdmission, serviceLimits } from './security/limits.ts';
+import { buildFrame, writeFrame } from './frames.ts';
+import type { Frame } from './frames.ts';
 
 export const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
 /** The subprotocol an upgrade snippet picked, per request (read by handleProtocols). */
 export const decidedProtocol = new WeakMap<IncomingMessage, string | undefined>();
-// Shared send options: no object allocation per message on the hot path.
+// Shared send options for ws.send (connectors' sends): no allocation per message.
 export const TEXT = { binary: false };
 export const BINARY = { binary: true };
 
@@ -64,15 +66,14 @@ export function updateService(svc: ServiceRt, spec: ServiceSpec): void {
   startSweeps(svc);
 }
 
-/** The adapter's local delivery: encode once, write to every target socket here. Returns the number of sends. */
+/** The adapter's local delivery: framed once, the same bytes written to every target socket. Returns the number of sends. */
 export function deliverLocal(d: Delivery, byId: ReadonlyMap<string, ConnRecord>, byService: ReadonlyMap<string, ServiceRt>): number {
-  const payload = d.binary ? Buffer.from(d.data, 'base64') : Buffer.from(d.data);
-  const opts = d.binary === true ? BINARY : TEXT;
+  const frame = buildFrame(d.binary ? Buffer.from(d.data, 'base64') : d.data, d.binary === true);
   let sent = 0;
   if (d.to) {
     for (const id of d.to) {
       const rec = byId.get(id);
-      if (rec && rec.open && sendChecked(rec, payload, opts)) sent++;
+      if (rec && rec.open && sendFrame(rec, frame)) sent++;
     }
     return sent;
   }
@@ -81,18 +82,25 @@ export function deliverLocal(d: Delivery, byId: ReadonlyMap<string, ConnRecord>,
   const except = d.except && d.except.length > 0 ? new Set(d.except) : undefined;
   for (const rec of svc.conns) {
     if (except?.has(rec.id)) continue;
-    if (sendChecked(rec, payload, opts)) sent++;
+    if (sendFrame(rec, frame)) sent++;
   }
   return sent;
+}
+
+/** One message to one client (`conn.send`, an upgrader's first message). */
+export function sendChecked(rec: ConnRecord, data: string | Uint8Array, binary: boolean): boolean {
+  return sendFrame(rec, buildFrame(data, binary));
 }
 
 /**
  * Every send to a client goes through here: a peer whose unsent backlog is already past
  * `maxBufferedBytes` (a slow reader) gets no more data; it is closed with 1008, and cut if it
  * does not read that close, so its memory is freed. One message may pass the bound, never more.
+ * The frame goes straight to the socket `ws` upgraded (ws.bufferedAmount counts it); a socket
+ * that is closing gets nothing, as `ws.send` would send nothing after its close frame.
  */
-export function sendChecked(rec: ConnRecord, data: string | Uint8Array | Buffer, opts: typeof TEXT | typeof BINARY): boolean {
-  if (rec.cut) return false;
+function sendFrame(rec: ConnRecord, frame: Frame): boolean {
+  if (rec.cut || rec.ws.readyState !== WebSocket.OPEN) return false;
   const max = rec.svc.admission.limits.maxBufferedBytes;
   if (rec.ws.bufferedAmount > max) {
     rec.cut = true;
@@ -100,7 +108,7 @@ export function sendChecked(rec: ConnRecord, data: string | Uint8Array | Buffer,
     closeForPolicy(rec.ws, `slow reader: more than ${max} bytes unsent`);
     return false;
   }
-  rec.ws.send(data, opts);
+  writeFrame(rec.socket, frame);
   return true;
 }
 

