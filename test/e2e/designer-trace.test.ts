@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureRendererBuilt } from '../../runtime/studio/renderer-build.ts';
+import { axeViolations } from './axe.ts';
 import { startHarness, type Harness } from './harness.ts';
 import { dragSplitter, MOD, openTab } from './ui.ts';
 
@@ -46,7 +47,8 @@ let h: Harness;
 
 beforeAll(async () => {
   await ensureRendererBuilt();
-  h = await startHarness({ files: { 'shout.wsflow.yaml': FLOW }, open: 'shout.wsflow.yaml' });
+  // bypassCSP: only to inject axe-core.
+  h = await startHarness({ files: { 'shout.wsflow.yaml': FLOW }, open: 'shout.wsflow.yaml', bypassCSP: true });
 }, 300_000);
 
 afterAll(async () => {
@@ -90,6 +92,7 @@ describe('trace rows', () => {
     await expect(input.getAttribute('aria-expanded')).resolves.toBe('true');
     await page.keyboard.press('Enter');
     await expect(input.getAttribute('aria-expanded')).resolves.toBe('false');
+    expect(await axeViolations(page)).toEqual([]);
     // The open event got no message, so its row shows none.
     await expect(rows().filter({ hasText: 'on-open' }).first().locator('[data-testid="trace-input"]').count()).resolves.toBe(0);
   });
