@@ -24,7 +24,7 @@ import { runScenario, type ScenarioResult } from './runner.ts';
 import { clusterScenario } from './scenarios/cluster.ts';
 import { connectionsScenario, connectionTarget } from './scenarios/connections.ts';
 import { echoScenario, snippetScenario } from './scenarios/echo.ts';
-import { fanoutClients, fanoutScenario } from './scenarios/fanout.ts';
+import { fanoutBoundNotes, fanoutClients, fanoutScenario } from './scenarios/fanout.ts';
 import type { RunContext } from './scenarios/types.ts';
 
 const SCENARIOS = [echoScenario, fanoutScenario, connectionsScenario, snippetScenario];
@@ -136,6 +136,7 @@ export async function main(argv: string[]): Promise<number> {
     if (def.id === 'connections' && conn.note) result.notes.push(conn.note);
     if (def.id === 'connections' && args.quick) result.notes.push(`--quick: ${conn.count} connections`);
     if (def.id === 'fanout' && args.quick) result.notes.push(`--quick: ${fanoutClients(true)} clients`);
+    if (def.id === 'fanout') result.notes.push(...fanoutBoundNotes(result));
     result.notes.push(`load average ${loadavg()[0]!.toFixed(1)} at the end (2 cores: above 2 means other work competed)`);
     results.push(result);
     log(`\n${renderText(result)}`);

@@ -1,8 +1,12 @@
 /**
  * Drives a broadcast fan-out measurement: receiving clients spread over load-generator processes
  * (the first one also sends), a moderate-rate phase for time-to-all and CPU per delivery, then
- * rate steps (doubling) until delivery falls behind. Reused by the two-instance Redis scenario.
+ * rate steps (doubling) until delivery falls behind, then a geometric bisection between the last
+ * sustained rate and the first that fell behind. At the first step that fell behind it records
+ * how busy the load processes and the whole machine were, so the result can say whether the
+ * limit found is the server's or the load generator's. Reused by the two-instance Redis scenario.
  */
+import { cpus } from 'node:os';
 import type { FanoutCommand, ReportResult, SendResult } from '../load/fanout-load.ts';
 import { sleep, spawnTracked, type Spawned } from '../lib/proc.ts';
 import { loadGeneratorScript } from '../lib/build.ts';
@@ -27,14 +31,31 @@ interface Plan {
   factor: number;
   stepMs: number;
   maxSteps: number;
+  /** bisection steps between the last sustained and the first behind rate */
+  refineSteps: number;
   graceMs: number;
 }
 
 function plan(quick: boolean): Plan {
   return quick
-    ? { loadProcesses: 2, moderateRate: 10, moderateMs: 1000, startRate: 10, factor: 4, stepMs: 600, maxSteps: 3, graceMs: 1000 }
-    : { loadProcesses: 2, moderateRate: 10, moderateMs: 3000, startRate: 10, factor: 2, stepMs: 1000, maxSteps: 7, graceMs: 600 };
+    ? { loadProcesses: 2, moderateRate: 10, moderateMs: 1000, startRate: 10, factor: 4, stepMs: 600, maxSteps: 3, refineSteps: 0, graceMs: 1000 }
+    : { loadProcesses: 2, moderateRate: 10, moderateMs: 3000, startRate: 10, factor: 2, stepMs: 1000, maxSteps: 7, refineSteps: 3, graceMs: 600 };
 }
+
+/** CPU time of the whole machine (every process, ours or not), in ms summed over cores. */
+function machineTimes(): { busy: number; total: number } {
+  let busy = 0;
+  let total = 0;
+  for (const c of cpus()) {
+    const t = c.times;
+    busy += t.user + t.nice + t.sys + t.irq;
+    total += t.user + t.nice + t.sys + t.irq + t.idle;
+  }
+  return { busy, total };
+}
+
+/** A load process this busy (share of one core) at the limit is itself the bound. */
+export const LOAD_BOUND_SHARE = 0.9;
 
 /** Delivery counts at most this far behind, and 90% of messages at everyone within this. */
 const SUSTAINED_DELIVERED = 0.99;
@@ -47,6 +68,9 @@ interface Phase {
   deliveriesPerSec: number;
   /** Time until every client had the message, per message (Infinity when someone never got it). */
   timeToAllMs: number[];
+  /** share of one core used by the busiest load process; share of the whole machine busy (any process) */
+  loadBusy: number;
+  machineBusy: number;
 }
 
 export async function runFanout(options: FanoutOptions): Promise<Measurement> {
@@ -72,7 +96,15 @@ export async function runFanout(options: FanoutOptions): Promise<Measurement> {
       return load.nextJson<T>(timeoutMs, `fan-out ${command.cmd}`);
     };
     const phase = async (rate: number, durationMs: number): Promise<Phase> => {
+      const t0 = performance.now();
+      const load0 = loads.map((l) => sampleProcess(l.pid).cpuSeconds);
+      const machine0 = machineTimes();
       const sent = await ask<SendResult>(sender, { cmd: 'send', rate, durationMs, seqStart: seq }, durationMs * 3 + 10_000);
+      const seconds = (performance.now() - t0) / 1000;
+      const loadSeconds = loads.map((l, i) => sampleProcess(l.pid).cpuSeconds - (load0[i] as number));
+      const loadBusy = Math.max(...loadSeconds) / seconds;
+      const machine1 = machineTimes();
+      const machineBusy = (machine1.busy - machine0.busy) / Math.max(1, machine1.total - machine0.total);
       await sleep(p.graceMs);
       const reports = await Promise.all(loads.map((l) => ask<ReportResult>(l, { cmd: 'report', fromSeq: seq, toSeq: seq + sent.sent }, 30_000)));
       seq += sent.sent;
@@ -89,7 +121,7 @@ export async function runFanout(options: FanoutOptions): Promise<Measurement> {
         timeToAllMs.push(count >= options.clients ? max : Number.POSITIVE_INFINITY);
       }
       const expected = sent.sent * options.clients;
-      return { sent: sent.sent, expected, delivered, deliveriesPerSec: expected / (Math.max(sent.elapsedMs, durationMs) / 1000), timeToAllMs };
+      return { sent: sent.sent, expected, delivered, deliveriesPerSec: expected / (Math.max(sent.elapsedMs, durationMs) / 1000), timeToAllMs, loadBusy, machineBusy };
     };
     // After a step that fell behind, let the backlog drain so it does not spoil the next step.
     const drain = async () => {
@@ -122,25 +154,40 @@ export async function runFanout(options: FanoutOptions): Promise<Measurement> {
     let bestRate = 0;
     let rate = p.startRate;
     let failedAt = 0;
+    let atLimit: Phase | undefined;
+    const sustained = (r: Phase) => r.delivered >= SUSTAINED_DELIVERED * r.expected && percentile(r.timeToAllMs, 90) <= SUSTAINED_P90_MS;
+    const describe = (r: Phase, ok: boolean) =>
+      `    ${rate} msg/s -> ${Math.round(r.deliveriesPerSec)} deliveries/s offered, ${((100 * r.delivered) / r.expected).toFixed(1)}% delivered, p90 time-to-all ${percentile(r.timeToAllMs, 90).toFixed(1)} ms, busiest load process ${(100 * r.loadBusy).toFixed(0)}% of a core${ok ? '' : ' (behind)'}`;
     for (let step = 0; step < p.maxSteps; step++) {
       const r = await phase(rate, p.stepMs);
-      const ok = r.delivered >= SUSTAINED_DELIVERED * r.expected && percentile(r.timeToAllMs, 90) <= SUSTAINED_P90_MS;
-      options.log(`    ${rate} msg/s -> ${Math.round(r.deliveriesPerSec)} deliveries/s offered, ${((100 * r.delivered) / r.expected).toFixed(1)}% delivered, p90 time-to-all ${percentile(r.timeToAllMs, 90).toFixed(1)} ms${ok ? '' : ' (behind)'}`);
+      const ok = sustained(r);
+      options.log(describe(r, ok));
       if (!ok) {
         failedAt = rate;
+        atLimit = r;
         break;
       }
       if (r.deliveriesPerSec > best) [best, bestRate] = [r.deliveriesPerSec, rate];
       rate *= p.factor;
     }
-    // One refinement step between the last sustained rate and the first that fell behind.
-    if (failedAt > 0 && bestRate > 0 && !options.quick) {
-      await drain();
-      const mid = Math.round(Math.sqrt(bestRate * failedAt));
-      const r = await phase(mid, p.stepMs);
-      const ok = r.delivered >= SUSTAINED_DELIVERED * r.expected && percentile(r.timeToAllMs, 90) <= SUSTAINED_P90_MS;
-      options.log(`    ${mid} msg/s -> ${Math.round(r.deliveriesPerSec)} deliveries/s offered${ok ? '' : ' (behind)'}`);
-      if (ok && r.deliveriesPerSec > best) best = r.deliveriesPerSec;
+    // Bisection (geometric) between the last sustained rate and the first that fell behind.
+    if (failedAt > 0 && bestRate > 0) {
+      let low = bestRate;
+      let high = failedAt;
+      for (let step = 0; step < p.refineSteps && high / low > 1.08; step++) {
+        await drain();
+        rate = Math.round(Math.sqrt(low * high));
+        const r = await phase(rate, p.stepMs);
+        const ok = sustained(r);
+        options.log(describe(r, ok));
+        if (ok) {
+          low = rate;
+          if (r.deliveriesPerSec > best) best = r.deliveriesPerSec;
+        } else {
+          high = rate;
+          atLimit = r;
+        }
+      }
     }
     return {
       maxDeliveriesPerSec: best,
@@ -150,6 +197,9 @@ export async function runFanout(options: FanoutOptions): Promise<Measurement> {
       sysUsPerDelivery,
       loadCpuUsPerDelivery,
       moderateDelivered: moderate.delivered / Math.max(1, moderate.expected),
+      // -1: the search never fell behind (the limit is above the highest step)
+      limitLoadBusy: atLimit ? atLimit.loadBusy : -1,
+      limitMachineBusy: atLimit ? atLimit.machineBusy : -1,
     };
   } finally {
     for (const load of loads) load.send({ cmd: 'exit' });

@@ -1,5 +1,6 @@
 /** Broadcast fan-out: 1,000 clients, one of them sending; see fanout-driver.ts for the method. */
-import { runFanout } from './fanout-driver.ts';
+import { LOAD_BOUND_SHARE, runFanout } from './fanout-driver.ts';
+import type { ScenarioResult } from '../runner.ts';
 import type { Metric, ScenarioDef } from './types.ts';
 
 export const FANOUT_CLIENTS = 1000;
@@ -23,3 +24,25 @@ export const fanoutScenario: ScenarioDef = {
   measure: (server, ctx) =>
     runFanout({ urls: [server.url], clients: fanoutClients(ctx.quick), serverPids: [server.pid], quick: ctx.quick, log: ctx.log }),
 };
+
+/**
+ * What bounded each contender's highest sustained fan-out: at the first rate that fell behind,
+ * a load process near a full core means the load generator, a machine near all its cores means
+ * the machine (server and clients share it), else the server itself.
+ */
+export function fanoutBoundNotes(result: ScenarioResult): string[] {
+  const notes: string[] = [];
+  for (const c of Object.values(result.contenders)) {
+    if (!c) continue;
+    const load = c.median.limitLoadBusy;
+    const machine = c.median.limitMachineBusy;
+    if (load === undefined || machine === undefined) continue;
+    if (load < 0) {
+      notes.push(`${c.label}: never fell behind; its limit is above the highest step`);
+      continue;
+    }
+    const bound = load >= LOAD_BOUND_SHARE ? 'the load generator' : machine >= 0.9 ? 'the machine (its cores were busy: server, load generator and any other work)' : 'the server';
+    notes.push(`${c.label}: at the first rate that fell behind the busiest load process used ${(100 * load).toFixed(0)}% of a core and the machine was ${(100 * machine).toFixed(0)}% busy: bound by ${bound}`);
+  }
+  return notes;
+}

@@ -1,6 +1,7 @@
 /**
  * Contender 2: the wsflow engine in the live-run configuration, as the studio runs it: the flow
- * parsed and compiled, `startFlow` on the embedded `ws` engine, and a trace subscriber that
+ * parsed and compiled, `startFlow` on the embedded `ws` engine with metrics and connectors on, as
+ * `wsflow run` starts it, and a trace subscriber that
  * consumes every event (the studio relays them to the browser; here they are counted, so the
  * cost measured is the engine's, not a terminal's).
  *
@@ -12,6 +13,7 @@ import { existsSync } from 'node:fs';
 import { compileFlow, startFlow } from '../../runtime/engine/index.ts';
 import type { ClusterAdapter, EngineOptions } from '../../runtime/engine/contracts.ts';
 import { parseFlow } from '../../runtime/model/parse.ts';
+import { createConnectors } from '../../runtime/connectors/index.ts';
 
 const file = process.argv[2];
 if (!file) {
@@ -25,7 +27,8 @@ if (!parsed.flow || parsed.problems.some((p) => p.severity === 'error')) {
 }
 const compiled = await compileFlow(parsed.flow);
 
-const options: EngineOptions = { port: Number(process.env.PORT ?? 0), host: '127.0.0.1' };
+// As `wsflow run` starts a flow: metrics on (GET /metrics) and connectors available.
+const options: EngineOptions = { port: Number(process.env.PORT ?? 0), host: '127.0.0.1', metrics: true, connectors: createConnectors };
 // The cluster scenario: the same adapter selection `wsflow run` uses (REDIS_URL), when present.
 if (process.env.REDIS_URL) {
   const selectPath = new URL('../../runtime/engine/adapters/select.ts', import.meta.url);

@@ -7,8 +7,8 @@ import type { EngineNote, InvokeRecord, StateOp, StatsDelta, UpgradeResult } fro
 import type { BridgeSink } from './bridge.ts';
 import type { ConnectorCall } from './contracts.ts';
 
-/** `reply` answers a state, connector or count request of the worker with the engine's promise. */
-export function dispatchActions(batch: unknown[], sink: BridgeSink, reply: (reqId: number, result: Promise<unknown>) => void): void {
+/** `from` is the index of the handler host that sent the batch; `reply` answers a state, connector or count request of the worker with the engine's promise. */
+export function dispatchActions(batch: unknown[], sink: BridgeSink, from: number, reply: (reqId: number, result: Promise<unknown>) => void): void {
   const n = batch.length;
   let i = 1;
   while (i < n) {
@@ -53,7 +53,7 @@ export function dispatchActions(batch: unknown[], sink: BridgeSink, reply: (reqI
         i += 3;
         break;
       case P.ACT_ATTRS:
-        sink.attrs(batch[i + 1] as number, batch[i + 2] as string);
+        sink.attrs(batch[i + 1] as number, batch[i + 2] as string, from);
         i += 3;
         break;
       case P.ACT_TRACE:

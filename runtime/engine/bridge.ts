@@ -28,6 +28,8 @@ export interface Survivor {
   /** unfinished events, flat `op, a, b` triples, oldest first */
   events: readonly unknown[];
   eventsHead: number;
+  /** served by the host being restored (else only mirrored there, for ctx.connections) */
+  own: boolean;
 }
 
 export interface BridgeSink {
@@ -40,14 +42,18 @@ export interface BridgeSink {
   state(serviceIdx: number, op: StateOp, key: string, arg: unknown): Promise<unknown>;
   count(serviceIdx: number): Promise<number>;
   connector(serviceIdx: number, connNum: number, call: ConnectorCall): Promise<unknown>;
-  attrs(connNum: number, json: string): void;
+  /** attributes of a connection changed on handler host `from` */
+  attrs(connNum: number, json: string, from: number): void;
   traceRecord(record: InvokeRecord): void;
   workerStats(delta: StatsDelta): void;
   note(note: EngineNote): void;
   /** The worker was stuck, died or was hogged by timers (`cause`) and is replaced: report, close the culprits' connections. */
   stuck(culprits: Culprit[], budgetMs: number, cause: StuckCause): void;
-  /** For a fresh worker: connections to restore (culprits excluded) and upgrades to redo. */
-  survivors(): { connections: Survivor[]; upgrades: { reqId: number; upgraderIdx: number; info: UpgradeInfo }[] };
+  /**
+   * For a fresh worker of handler host `host`: every connection to restore (culprits excluded;
+   * `own` ones with their unfinished events, the others as mirrors) and its upgrades to redo.
+   */
+  survivors(host: number): { connections: Survivor[]; upgrades: { reqId: number; upgraderIdx: number; info: UpgradeInfo }[] };
 }
 
 export interface BridgeOptions {
@@ -61,6 +67,8 @@ export interface BridgeOptions {
   sampleRate: number;
   /** the worker ships per-node statistics for /metrics even without a trace subscriber */
   metrics?: boolean;
+  /** this host's place in the engine's pool of handler hosts */
+  index: number;
   sink: BridgeSink;
 }
 
@@ -106,6 +114,14 @@ export class HostBridge {
   // ---- outgoing events (hot path) ----
   push2(op: number, a: unknown, b: unknown): void {
     this.out.push(op, a, b);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.flushBound);
+    }
+  }
+
+  push1(op: number, a: unknown): void {
+    this.out.push(op, a);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(this.flushBound);
@@ -258,8 +274,12 @@ export class HostBridge {
     this.spare = undefined;
     this.promote(next); // bumps the generation: anything the old worker still says is dropped
     if (next.ready) this.refillSpare();
-    const { connections, upgrades } = this.options.sink.survivors();
+    const { connections, upgrades } = this.options.sink.survivors(this.options.index);
     for (const s of connections) {
+      if (!s.own) {
+        this.out.push(P.EV_RESTORE, s.num, s.info);
+        continue;
+      }
       // A connection whose onOpen never finished is opened again by replaying EV_OPEN.
       if (s.events[s.eventsHead] !== P.EV_OPEN) this.out.push(P.EV_RESTORE, s.num, s.info);
       for (let i = s.eventsHead; i < s.events.length; i += 3) {
@@ -316,7 +336,7 @@ export class HostBridge {
   private dispatch(batch: unknown[], gen: number): void {
     this.acked = batch[0] as number;
     try {
-      dispatchActions(batch, this.options.sink, (reqId, result) => this.reply(gen, reqId, result));
+      dispatchActions(batch, this.options.sink, this.options.index, (reqId, result) => this.reply(gen, reqId, result));
     } finally {
       // The worker is free: send what accumulated meanwhile (and what these actions produced).
       if (this.seq === this.acked && this.out.length > 1 && !this.flushScheduled) {

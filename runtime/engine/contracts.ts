@@ -225,6 +225,12 @@ export interface EngineOptions {
   handlerBudgetMs?: number;
   /** Heap limit of the handler-host worker in MiB (default 512): a snippet that allocates past it ends only the worker. */
   handlerMemoryMb?: number;
+  /**
+   * Handler-host workers serving the connections (overrides `flow.settings.handlerHosts`, default
+   * 1): with more, a runaway or crashing snippet stalls only the connections of its host
+   * (docs/security.md, docs/benchmarks.md for what it costs).
+   */
+  handlerHosts?: number;
   /** How long one event of a connection may wait for its handler's promise before the connection is closed with 1011 (ms, default 30000). */
   handlerSettleMs?: number;
   /** Where the handler-host worker script is (the exported bundle passes its own). */

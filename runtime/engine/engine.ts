@@ -62,7 +62,8 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
   private readonly byService = new Map<string, ServiceRt>();
   private readonly byNum = new Map<number, ConnRecord>();
   private readonly byId = new Map<string, ConnRecord>();
-  private readonly upgrades = new Map<number, PendingUpgrade>();
+  /** upgrades waiting for an upgrade snippet, and the handler host running it */
+  private readonly upgrades = new Map<number, PendingUpgrade & { host: number }>();
   private nextNum = 0;
   private nextReq = 0;
   private readonly idPrefix = randomBytes(4).toString('hex');
@@ -71,7 +72,8 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
   private openCount = 0;
   private readonly server: Server;
   private readonly adapter: ClusterAdapter;
-  private readonly bridge: HostBridge;
+  /** the pool of handler hosts; a connection is served by hosts[num % length] for its whole life */
+  private readonly hosts: HostBridge[] = [];
   private readonly trace: TraceHub;
   /** Prometheus metrics, when `options.metrics` (GET /metrics on this port) */
   private readonly metrics: EngineMetrics | undefined;
@@ -92,7 +94,9 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     this.adapter = options.adapter ?? createMemoryAdapter();
     this.trace = new TraceHub(
       () => ({ connections: this.openCount, messagesIn: this.messagesIn, messagesOut: this.messagesOut }),
-      (on) => this.bridge?.setTracing(on),
+      (on) => {
+        for (const h of this.hosts) h.setTracing(on);
+      },
     );
     for (const spec of this.topology.services) this.addService(spec);
     this.metrics = options.metrics
@@ -111,16 +115,22 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
       delivered: (count) => (this.messagesOut += count),
     });
     const budgetMs = options.handlerBudgetMs ?? compiled.flow.settings?.handlerBudgetMs ?? 1000;
-    this.bridge = new HostBridge({
-      workerUrl,
-      program: this.topology.program,
-      budgetMs,
-      memoryMb: options.handlerMemoryMb ?? DEFAULT_HANDLER_MEMORY_MB,
-      settleMs: options.handlerSettleMs ?? DEFAULT_SETTLE_MS,
-      sampleRate: options.traceSampleRate ?? 200,
-      metrics: this.metrics !== undefined,
-      sink: this,
-    });
+    const hostCount = Math.max(1, Math.floor(options.handlerHosts ?? compiled.flow.settings?.handlerHosts ?? 1));
+    for (let index = 0; index < hostCount; index++) {
+      this.hosts.push(
+        new HostBridge({
+          workerUrl,
+          program: this.topology.program,
+          budgetMs,
+          memoryMb: options.handlerMemoryMb ?? DEFAULT_HANDLER_MEMORY_MB,
+          settleMs: options.handlerSettleMs ?? DEFAULT_SETTLE_MS,
+          sampleRate: options.traceSampleRate ?? 200,
+          metrics: this.metrics !== undefined,
+          index,
+          sink: this,
+        }),
+      );
+    }
     // Node drops a client that has not sent a complete request (upgrade or plain) in time: slowloris.
     const handshakeMs = compiled.flow.settings?.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS;
     const serverOptions = { headersTimeout: handshakeMs, requestTimeout: handshakeMs, connectionsCheckingInterval: Math.min(1000, Math.max(50, Math.floor(handshakeMs / 4))) };
@@ -141,7 +151,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
   async listen(): Promise<void> {
     await this.adapter.start((d) => this.deliverLocal(d));
     // Accept connections only once snippets are loaded, so the first messages do not wait.
-    await this.bridge.whenReady();
+    await Promise.all(this.hosts.map((h) => h.whenReady()));
     const host = this.options.host ?? '127.0.0.1';
     const port = this.options.port ?? this.compiled.flow.listener.port;
     await new Promise<void>((resolve, reject) => {
@@ -172,9 +182,10 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
 
   askSnippet(pending: Omit<PendingUpgrade, 'reqId'>): void {
     const reqId = ++this.nextReq;
-    this.upgrades.set(reqId, { reqId, ...pending });
+    const host = reqId % this.hosts.length;
+    this.upgrades.set(reqId, { reqId, host, ...pending });
     pending.socket.once('close', () => this.upgrades.delete(reqId));
-    this.bridge.push3(P.EV_UPGRADE, reqId, pending.route.idx, pending.info);
+    (this.hosts[host] as HostBridge).push3(P.EV_UPGRADE, reqId, pending.route.idx, pending.info);
   }
 
   upgradeResult(reqId: number, result: UpgradeResult): void {
@@ -254,6 +265,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
       if (this.trace.active) {
         this.trace.emit({ kind: 'connection', t: Date.now(), state: 'open', connectionId: rec.id, serviceId: svc.spec.id, upgraderId: route.upgrader.id, path: info.path });
       }
+      this.toMirrors(num, (h) => h.push2(P.EV_RESTORE, num, connInfo));
       this.forward(rec, P.EV_OPEN, connInfo);
     });
   }
@@ -261,7 +273,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
   // ---------------------------------------------------------------- sockets (hot path)
   private forward(rec: ConnRecord, op: number, a: unknown): void {
     rec.events.push(op, a, undefined);
-    this.bridge.push2(op, rec.num, a);
+    this.hostOf(rec.num).push2(op, rec.num, a);
     if (rec.events.length - rec.head > PAUSE_AT) rec.ws.pause();
   }
 
@@ -329,7 +341,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     }
     if (!handlers.onText) return;
     rec.events.push(P.EV_TEXT, text, undefined);
-    this.bridge.push2(P.EV_TEXT, rec.num, text);
+    this.hostOf(rec.num).push2(P.EV_TEXT, rec.num, text);
     // Backpressure: a peer that sends faster than its handler runs stops being read.
     if (rec.events.length - rec.head > PAUSE_AT) rec.ws.pause();
   }
@@ -347,8 +359,22 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     if (rec.quarantined) this.forget(rec);
     else {
       rec.events.push(P.EV_CLOSE, code, why);
-      this.bridge.push3(P.EV_CLOSE, rec.num, code, why);
+      this.hostOf(rec.num).push3(P.EV_CLOSE, rec.num, code, why);
     }
+    this.toMirrors(rec.num, (h) => h.push1(P.EV_FORGET, rec.num));
+  }
+
+  private hostOf(num: number): HostBridge {
+    return this.hosts[num % this.hosts.length] as HostBridge;
+  }
+
+  /** The hosts that only mirror connection `num` (all but its own; none with one host). */
+  private toMirrors(num: number, each: (host: HostBridge) => void): void {
+    if (this.hosts.length === 1) return;
+    const own = num % this.hosts.length;
+    this.hosts.forEach((h, i) => {
+      if (i !== own) each(h);
+    });
   }
 
   /** What connectors see of a connection, made on first use. */
@@ -442,9 +468,14 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     return this.connectors.call(call, this.services[serviceIdx]?.spec.id ?? '', rec && this.linkOf(rec), rec?.id ?? '');
   }
 
-  attrs(connNum: number, json: string): void {
+  attrs(connNum: number, json: string, from: number): void {
     const rec = this.byNum.get(connNum);
-    if (rec) rec.info.attrs = json;
+    if (!rec) return;
+    rec.info.attrs = json;
+    // Every other host mirrors this connection for ctx.connections: it catches up.
+    this.hosts.forEach((h, i) => {
+      if (i !== from) h.push2(P.EV_ATTRS, connNum, json);
+    });
   }
 
   traceRecord(record: InvokeRecord): void {
@@ -507,13 +538,15 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     }
   }
 
-  survivors(): ReturnType<BridgeSink['survivors']> {
+  survivors(host: number): ReturnType<BridgeSink['survivors']> {
     const connections: Survivor[] = [];
     for (const rec of this.byNum.values()) {
-      if (rec.quarantined) continue;
-      connections.push({ num: rec.num, info: rec.info, events: rec.events, eventsHead: rec.head });
+      const own = rec.num % this.hosts.length === host;
+      // A closed connection still has its close event to run on its own host; mirrors are dropped.
+      if (rec.quarantined || (!own && !rec.open)) continue;
+      connections.push({ num: rec.num, info: rec.info, events: rec.events, eventsHead: rec.head, own });
     }
-    const upgrades = [...this.upgrades.values()].map((u) => ({ reqId: u.reqId, upgraderIdx: u.route.idx, info: u.info }));
+    const upgrades = [...this.upgrades.values()].filter((u) => u.host === host).map((u) => ({ reqId: u.reqId, upgraderIdx: u.route.idx, info: u.info }));
     return { connections, upgrades };
   }
 
@@ -549,7 +582,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     }
     for (const rec of this.byNum.values()) rec.info.serviceIdx = rec.svc.spec.idx;
     this.metrics?.seedNodes(Object.keys(topology.program.snippets));
-    this.bridge.reload(topology.program);
+    for (const h of this.hosts) h.reload(topology.program);
     this.connectors?.reload(next.flow);
   }
 
@@ -584,7 +617,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     }
     this.server.closeAllConnections();
     await serverClosed;
-    await this.bridge.close();
+    await Promise.all(this.hosts.map((h) => h.close()));
     await this.connectors?.close();
     this.trace.close();
     await this.adapter.close();

@@ -198,6 +198,8 @@ export interface FlowDocument {
     maxConnections?: number;
     /** Time a client has to send a complete upgrade request (default 10000 ms). */
     handshakeTimeoutMs?: number;
+    /** Handler-host workers; each connection is served by one of them (default 1). */
+    handlerHosts?: number;
     [extra: string]: unknown;
   };
   nodes: FlowNode[];

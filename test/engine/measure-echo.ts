@@ -8,7 +8,8 @@
  * Modes: raw, engine-notrace, engine-trace (default), engine-secured (the same echo with an apiKey
  * `auth`, `allowedOrigins` and every `limits` field set high enough never to trip: the cost of the
  * checks), engine-metrics-off, engine-metrics-on (the /metrics A/B: metrics on, scraped every 5 s),
- * engine-metrics-on-noscrape (on, never scraped). Ratios are against the first mode listed.
+ * engine-metrics-on-noscrape (on, never scraped), engine-pool2 (engine-trace served by a pool of
+ * two handler hosts, settings.handlerHosts). Ratios are against the first mode listed.
  *
  * Three processes per measurement: this orchestrator, the server under test and a separate load
  * generator (so the server's CPU is its own). Each client keeps one 64-byte text in flight. CPU
@@ -76,12 +77,12 @@ async function server(mode: string): Promise<void> {
   const secured = mode === 'engine-secured';
   const flow = secured ? SECURED_FLOW : ECHO_FLOW;
   // engine-metrics-on / -off: the A/B of GET /metrics (docs/observability.md); the others run without.
-  const running = await startFlow(await compileFlow(flow), { port: 0, env: { BENCH_KEYS: 'bench-key' }, metrics: mode.startsWith('engine-metrics-on') });
+  const running = await startFlow(await compileFlow(flow), { port: 0, env: { BENCH_KEYS: 'bench-key' }, metrics: mode.startsWith('engine-metrics-on'), handlerHosts: mode === 'engine-pool2' ? 2 : 1 });
   if (secured) {
     process.stdout.write(`PORT ${running.port} /chat?api_key=bench-key\n`);
     return;
   }
-  if (mode === 'engine-trace') {
+  if (mode === 'engine-trace' || mode === 'engine-pool2') {
     let n = 0;
     running.subscribe(() => n++);
   }

@@ -140,6 +140,13 @@ export class HostConnection {
     this.#sink.markDirty(this);
   }
 
+  /** Another handler host changed this connection's attributes (a mirror catches up; not a change to report back). */
+  replaceAttributes(json: string): void {
+    this.#rawJson = json;
+    this.#raw = undefined;
+    this.#attributes = undefined;
+  }
+
   /** Attributes as JSON text for the main thread (which keeps them for a respawned worker). */
   attributesJson(): string {
     return this.#raw === undefined ? (this.#rawJson ?? '{}') : JSON.stringify(this.#raw);

@@ -29,7 +29,12 @@ export const EV_REPLY = 7;
 /** connNum, ConnInfo (mirror only, no handler: a respawned worker learns its connections) */
 export const EV_RESTORE = 8;
 
-export const MAIN_OP_ARITY: Record<number, number> = { 1: 2, 2: 2, 3: 2, 4: 3, 5: 2, 6: 3, 7: 3, 8: 2 };
+/** connNum (a connection another host owns has closed: drop its mirror) */
+export const EV_FORGET = 9;
+/** connNum, attributes as JSON text (another host changed a connection's attributes) */
+export const EV_ATTRS = 10;
+
+export const MAIN_OP_ARITY: Record<number, number> = { 1: 2, 2: 2, 3: 2, 4: 3, 5: 2, 6: 3, 7: 3, 8: 2, 9: 1, 10: 2 };
 
 // ---- worker -> main batch ops ----
 /** connNum, data (string = text, Uint8Array = binary) */

@@ -294,6 +294,20 @@ function processBatch(batch: unknown[]): void {
         addConnection(batch[i + 1] as number, batch[i + 2] as ConnInfo);
         i += 3;
         break;
+      case P.EV_FORGET: {
+        const c = conns.get(batch[i + 1] as number);
+        if (c) {
+          dropFromService(c);
+          conns.delete(c.num);
+          forgetDirty(c.hc);
+        }
+        i += 2;
+        break;
+      }
+      case P.EV_ATTRS:
+        conns.get(batch[i + 1] as number)?.hc.replaceAttributes(batch[i + 2] as string);
+        i += 3;
+        break;
       case P.EV_CLOSE: {
         const c = conns.get(batch[i + 1] as number);
         if (c) {
