@@ -18,6 +18,13 @@ export function dispatchActions(batch: unknown[], sink: BridgeSink, from: number
         sink.send(batch[i + 1] as number, batch[i + 2] as string | Uint8Array);
         i += 3;
         break;
+      case P.ACT_SEND_DONE: {
+        const num = batch[i + 1] as number;
+        sink.send(num, batch[i + 2] as string | Uint8Array);
+        sink.done(num);
+        i += 3;
+        break;
+      }
       case P.ACT_DONE:
         sink.done(batch[i + 1] as number);
         i += 2;

@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import type { ClientLink, ClusterAdapter, CompiledFlow, ConnectorCall, ConnectorHost, Delivery, EngineOptions, RunningFlow, SnippetFailure, TraceEvent, TraceSubscription } from './contracts.ts';
 import { buildTopology } from './topology.ts';
 import type { RouteSpec, Topology } from './topology.ts';
-import { HostBridge } from './bridge.ts';
+import { HostPool } from './host-pool.ts';
 import type { BridgeSink, Culprit, StuckCause, Survivor } from './bridge.ts';
 import * as P from './host/protocol.ts';
 import type { ConnDetails, ConnInfo, EngineNote, InvokeRecord, StateOp, StatsDelta, UpgradeResult } from './host/protocol.ts';
@@ -42,6 +42,14 @@ import { clientLink } from './client-link.ts';
 
 const RECORD = Symbol('wsflow.connection');
 type Wired = WebSocket & { [RECORD]?: ConnRecord };
+/** Listeners `ws` calls with the socket as `this` (the record is found on it). */
+interface SocketListeners {
+  message: (this: WebSocket, data: Buffer, isBinary: boolean) => void;
+  ping: (this: WebSocket) => void;
+  pong: (this: WebSocket) => void;
+  error: (this: WebSocket, error: Error) => void;
+  close: (this: WebSocket, code: number, reason: Buffer) => void;
+}
 function recordOf(ws: WebSocket): ConnRecord {
   return (ws as Wired)[RECORD] as ConnRecord;
 }
@@ -72,8 +80,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
   private openCount = 0;
   private readonly server: Server;
   private readonly adapter: ClusterAdapter;
-  /** the pool of handler hosts; a connection is served by hosts[num % length] for its whole life */
-  private readonly hosts: HostBridge[] = [];
+  private readonly hosts: HostPool;
   private readonly trace: TraceHub;
   /** Prometheus metrics, when `options.metrics` (GET /metrics on this port) */
   private readonly metrics: EngineMetrics | undefined;
@@ -94,9 +101,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     this.adapter = options.adapter ?? createMemoryAdapter();
     this.trace = new TraceHub(
       () => ({ connections: this.openCount, messagesIn: this.messagesIn, messagesOut: this.messagesOut }),
-      (on) => {
-        for (const h of this.hosts) h.setTracing(on);
-      },
+      (on) => this.hosts?.setTracing(on),
     );
     for (const spec of this.topology.services) this.addService(spec);
     this.metrics = options.metrics
@@ -115,22 +120,16 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
       delivered: (count) => (this.messagesOut += count),
     });
     const budgetMs = options.handlerBudgetMs ?? compiled.flow.settings?.handlerBudgetMs ?? 1000;
-    const hostCount = Math.max(1, Math.floor(options.handlerHosts ?? compiled.flow.settings?.handlerHosts ?? 1));
-    for (let index = 0; index < hostCount; index++) {
-      this.hosts.push(
-        new HostBridge({
-          workerUrl,
-          program: this.topology.program,
-          budgetMs,
-          memoryMb: options.handlerMemoryMb ?? DEFAULT_HANDLER_MEMORY_MB,
-          settleMs: options.handlerSettleMs ?? DEFAULT_SETTLE_MS,
-          sampleRate: options.traceSampleRate ?? 200,
-          metrics: this.metrics !== undefined,
-          index,
-          sink: this,
-        }),
-      );
-    }
+    this.hosts = new HostPool(options.handlerHosts ?? compiled.flow.settings?.handlerHosts ?? 1, {
+      workerUrl,
+      program: this.topology.program,
+      budgetMs,
+      memoryMb: options.handlerMemoryMb ?? DEFAULT_HANDLER_MEMORY_MB,
+      settleMs: options.handlerSettleMs ?? DEFAULT_SETTLE_MS,
+      sampleRate: options.traceSampleRate ?? 200,
+      metrics: this.metrics !== undefined,
+      sink: this,
+    });
     // Node drops a client that has not sent a complete request (upgrade or plain) in time: slowloris.
     const handshakeMs = compiled.flow.settings?.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS;
     const serverOptions = { headersTimeout: handshakeMs, requestTimeout: handshakeMs, connectionsCheckingInterval: Math.min(1000, Math.max(50, Math.floor(handshakeMs / 4))) };
@@ -151,7 +150,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
   async listen(): Promise<void> {
     await this.adapter.start((d) => this.deliverLocal(d));
     // Accept connections only once snippets are loaded, so the first messages do not wait.
-    await Promise.all(this.hosts.map((h) => h.whenReady()));
+    await this.hosts.whenReady();
     const host = this.options.host ?? '127.0.0.1';
     const port = this.options.port ?? this.compiled.flow.listener.port;
     await new Promise<void>((resolve, reject) => {
@@ -182,10 +181,10 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
 
   askSnippet(pending: Omit<PendingUpgrade, 'reqId'>): void {
     const reqId = ++this.nextReq;
-    const host = reqId % this.hosts.length;
+    const host = reqId % this.hosts.size;
     this.upgrades.set(reqId, { reqId, host, ...pending });
     pending.socket.once('close', () => this.upgrades.delete(reqId));
-    (this.hosts[host] as HostBridge).push3(P.EV_UPGRADE, reqId, pending.route.idx, pending.info);
+    this.hosts.at(host).push3(P.EV_UPGRADE, reqId, pending.route.idx, pending.info);
   }
 
   upgradeResult(reqId: number, result: UpgradeResult): void {
@@ -265,7 +264,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
       if (this.trace.active) {
         this.trace.emit({ kind: 'connection', t: Date.now(), state: 'open', connectionId: rec.id, serviceId: svc.spec.id, upgraderId: route.upgrader.id, path: info.path });
       }
-      this.toMirrors(num, (h) => h.push2(P.EV_RESTORE, num, connInfo));
+      this.hosts.others(this.hosts.indexOf(num), (h) => h.push2(P.EV_RESTORE, num, connInfo));
       this.forward(rec, P.EV_OPEN, connInfo);
     });
   }
@@ -273,7 +272,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
   // ---------------------------------------------------------------- sockets (hot path)
   private forward(rec: ConnRecord, op: number, a: unknown): void {
     rec.events.push(op, a, undefined);
-    this.hostOf(rec.num).push2(op, rec.num, a);
+    this.hosts.of(rec.num).push2(op, rec.num, a);
     if (rec.events.length - rec.head > PAUSE_AT) rec.ws.pause();
   }
 
@@ -281,7 +280,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
    * The socket listeners, made once per engine and shared by every connection (each finds its
    * record on the socket): per-connection closures would cost every idle connection ~0.4 KiB.
    */
-  private readonly listeners = ((engine: Engine) => ({
+  private readonly listeners: SocketListeners = ((engine: Engine): SocketListeners => ({
     message(this: WebSocket, data: Buffer, isBinary: boolean) {
       engine.onMessage(recordOf(this), data, isBinary);
     },
@@ -341,7 +340,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     }
     if (!handlers.onText) return;
     rec.events.push(P.EV_TEXT, text, undefined);
-    this.hostOf(rec.num).push2(P.EV_TEXT, rec.num, text);
+    this.hosts.of(rec.num).push2(P.EV_TEXT, rec.num, text);
     // Backpressure: a peer that sends faster than its handler runs stops being read.
     if (rec.events.length - rec.head > PAUSE_AT) rec.ws.pause();
   }
@@ -359,22 +358,9 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     if (rec.quarantined) this.forget(rec);
     else {
       rec.events.push(P.EV_CLOSE, code, why);
-      this.hostOf(rec.num).push3(P.EV_CLOSE, rec.num, code, why);
+      this.hosts.of(rec.num).push3(P.EV_CLOSE, rec.num, code, why);
     }
-    this.toMirrors(rec.num, (h) => h.push1(P.EV_FORGET, rec.num));
-  }
-
-  private hostOf(num: number): HostBridge {
-    return this.hosts[num % this.hosts.length] as HostBridge;
-  }
-
-  /** The hosts that only mirror connection `num` (all but its own; none with one host). */
-  private toMirrors(num: number, each: (host: HostBridge) => void): void {
-    if (this.hosts.length === 1) return;
-    const own = num % this.hosts.length;
-    this.hosts.forEach((h, i) => {
-      if (i !== own) each(h);
-    });
+    this.hosts.others(this.hosts.indexOf(rec.num), (h) => h.push1(P.EV_FORGET, rec.num));
   }
 
   /** What connectors see of a connection, made on first use. */
@@ -473,9 +459,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     if (!rec) return;
     rec.info.attrs = json;
     // Every other host mirrors this connection for ctx.connections: it catches up.
-    this.hosts.forEach((h, i) => {
-      if (i !== from) h.push2(P.EV_ATTRS, connNum, json);
-    });
+    this.hosts.others(from, (h) => h.push2(P.EV_ATTRS, connNum, json));
   }
 
   traceRecord(record: InvokeRecord): void {
@@ -541,7 +525,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
   survivors(host: number): ReturnType<BridgeSink['survivors']> {
     const connections: Survivor[] = [];
     for (const rec of this.byNum.values()) {
-      const own = rec.num % this.hosts.length === host;
+      const own = this.hosts.indexOf(rec.num) === host;
       // A closed connection still has its close event to run on its own host; mirrors are dropped.
       if (rec.quarantined || (!own && !rec.open)) continue;
       connections.push({ num: rec.num, info: rec.info, events: rec.events, eventsHead: rec.head, own });
@@ -582,7 +566,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     }
     for (const rec of this.byNum.values()) rec.info.serviceIdx = rec.svc.spec.idx;
     this.metrics?.seedNodes(Object.keys(topology.program.snippets));
-    for (const h of this.hosts) h.reload(topology.program);
+    this.hosts.reload(topology.program);
     this.connectors?.reload(next.flow);
   }
 
@@ -617,7 +601,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     }
     this.server.closeAllConnections();
     await serverClosed;
-    await Promise.all(this.hosts.map((h) => h.close()));
+    await this.hosts.close();
     await this.connectors?.close();
     this.trace.close();
     await this.adapter.close();

@@ -20,6 +20,8 @@ let reqCounter = 0;
 
 const out: unknown[] = [0];
 let lastSeq = 0;
+/** where the last ACT_SEND starts in `out` (-1: none since the last flush) */
+let lastSendAt = -1;
 
 /** The batch being processed; acknowledged by the next flush. */
 export function setLastSeq(seq: number): void {
@@ -77,11 +79,13 @@ export function flush(): void {
   out[0] = lastSeq;
   port.postMessage(out);
   out.length = 1;
+  lastSendAt = -1;
   Atomics.add(H.slots, P.SLOT_PROGRESS, 1);
 }
 
 export const sink: HostSink = {
   push2(op, a, b) {
+    if (op === P.ACT_SEND) lastSendAt = out.length;
     out.push(op, a, b);
     if (!flushScheduled) scheduleFlush();
   },
@@ -154,6 +158,12 @@ export function forgetDirty(conn: HostConnection): void {
 
 /** Push one op with its arguments (hot path: no rest-array for the common arities). */
 export function push1(op: number, a: unknown): void {
+  // A send followed by the end of that connection's event, nothing in between: one op.
+  if (op === P.ACT_DONE && lastSendAt === out.length - 3 && out[lastSendAt + 1] === a) {
+    out[lastSendAt] = P.ACT_SEND_DONE;
+    lastSendAt = -1;
+    return;
+  }
   out.push(op, a);
   if (!flushScheduled) scheduleFlush();
 }
