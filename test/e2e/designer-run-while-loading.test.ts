@@ -119,6 +119,9 @@ describe('F5 while the file is loading', () => {
     await expect.poll(() => page.locator('.react-flow__node').count(), { timeout: 30_000 }).toBe(3);
     gate.release('start');
     await page.locator('[data-testid="run-status"]').waitFor({ timeout: 30_000 });
+    // The run catches up with the loaded document (a hot reload the status bar reports); a client
+    // that connected before that would still meet the empty document the run started with.
+    await page.locator('[data-testid="reload-note"]', { hasText: /^reloaded / }).waitFor({ timeout: 30_000 });
 
     // A client on the loaded document's path gets the loaded handler's answer.
     await openTab(page, 'clients');
