@@ -16,6 +16,7 @@ import type { Locator } from '../model/locate.ts';
 import type { FlowDocument, Problem } from '../model/types.ts';
 import { lowerFlow, type ChainOptions, type CompiledChain } from '../lowcode/index.ts';
 import { chainProblem, checkChainFields } from './chain-diagnostics.ts';
+import { flattenDiagnostic as flatten, snippetProblem } from './snippet-diagnostics.ts';
 
 export const HANDLER_API_PATH = fileURLToPath(new URL('../api/wsflow-handler-api.d.ts', import.meta.url));
 const LIGHT_GLOBALS_PATH = fileURLToPath(new URL('./snippet-globals.d.ts', import.meta.url));
@@ -145,17 +146,9 @@ export function checkSnippets(flow: FlowDocument, locate: Locator, file?: string
     }
     for (const d of syntax ? syntactic : program.getSemanticDiagnostics(source)) {
       const { line, character } = source.getLineAndCharacterOfPosition(d.start ?? 0);
-      const at = locate(['nodes', snippet.nodeIndex, 'code'], { line: line + 1, col: character + 1 });
-      problems.push({
-        severity: d.category === ts.DiagnosticCategory.Error ? 'error' : 'warning',
-        code: syntax ? C.SNIPPET_SYNTAX : C.SNIPPET_TYPE,
-        message: `${syntax ? 'Syntax' : 'Type'} error in the snippet (line ${line + 1}): ${flatten(d.messageText)}`,
-        file,
-        line: at?.line,
-        col: at?.col,
-        nodeId: snippet.nodeId,
-        field: 'code',
-      });
+      const severity = d.category === ts.DiagnosticCategory.Error ? 'error' : 'warning';
+      const { nodeIndex, nodeId } = snippet;
+      problems.push(snippetProblem({ syntax, severity, nodeIndex, nodeId, line: line + 1, col: character + 1, text: flatten(d.messageText) }, locate, file));
     }
     // A snippet that does not even parse would only add a confusing signature error.
     if (!snippet.checkName || syntax) continue;
@@ -211,24 +204,6 @@ function signatureHint(type: string): string {
     onError: '(conn: Connection, error: HandlerError, ctx: ServiceContext) => void',
   };
   return hints[type] ?? '';
-}
-
-function flatten(message: string | TS.DiagnosticMessageChain): string {
-  // Long chains (a decision object against a union, say) read best as the first and last step.
-  const steps: string[] = [];
-  let chain: string | TS.DiagnosticMessageChain | undefined = message;
-  while (chain !== undefined) {
-    if (typeof chain === 'string') {
-      steps.push(chain);
-      break;
-    }
-    steps.push(chain.messageText);
-    chain = chain.next?.[0];
-  }
-  const clean = (text: string) => text.replace(/\s+/g, ' ').replace(/\/__wsflow__\/snippets\/n\d+_/g, '').trim();
-  const full = clean(steps.join(' '));
-  if (full.length <= 300 || steps.length < 3) return full;
-  return `${clean(steps[0] ?? '')} ... ${clean(steps[steps.length - 1] ?? '')}`;
 }
 
 function sourceFor(fileName: string, text: string): TS.SourceFile {

@@ -3,6 +3,9 @@
  * Implementation lives beside this file; nothing here knows about the studio or the CLI.
  */
 import type { FlowDocument } from '../model/types.ts';
+import type { InputPreview } from '../model/input-preview.ts';
+
+export type { InputPreview };
 
 /** JS produced from one snippet (esbuild, CommonJS, with an inline source map). */
 export interface CompiledSnippet {
@@ -94,6 +97,8 @@ export type TraceEvent =
       durationMs: number;
       logs: LogEntry[];
       error?: SnippetFailure;
+      /** The message the handler got (text and binary events), cut short (model/input-preview.ts); only on traced invocations. */
+      input?: InputPreview;
     }
   | {
       kind: 'connection';

@@ -16,7 +16,7 @@ import type { RecordedTest, TestResult } from '../flowtest/types.ts';
 
 // The renderer may import only this file from runtime/studio (test/architecture), so the engine
 // types it shows are re-exported here.
-export type { EngineEvent, LogEntry, SnippetFailure, TraceEvent } from '../engine/contracts.ts';
+export type { EngineEvent, InputPreview, LogEntry, SnippetFailure, TraceEvent } from '../engine/contracts.ts';
 // The command table, for the renderer's registry and the desktop shell's menu.
 import { COMMAND_IDS, type CommandId } from './command-table.ts';
 export { acceleratorOf, acceleratorToKey, COMMAND_IDS, COMMAND_TABLE, commandSpec, MENU_NAMES } from './command-table.ts';

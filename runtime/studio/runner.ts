@@ -7,9 +7,9 @@ import type { CompiledFlow, RunningFlow } from '../engine/contracts.ts';
 import { startFlow } from '../engine/index.ts';
 import { createConnectors } from '../connectors/index.ts';
 import { validateFlowText } from '../check/index.ts';
-import type { Locator } from '../model/locate.ts';
+import { compileFailureProblems } from '../check/snippet-diagnostics.ts';
 import { parseFlow } from '../model/parse.ts';
-import type { FlowDocument, Problem } from '../model/types.ts';
+import type { Problem } from '../model/types.ts';
 import type { RunInfo, StudioEvent } from './protocol.ts';
 import { TraceRelay } from './trace-relay.ts';
 
@@ -117,21 +117,7 @@ export async function compileChecked(text: string, file: string): Promise<Compil
   } catch (error) {
     if (!(error instanceof SnippetCompileError)) throw error;
     const { locate } = parseFlow(text, file);
-    const located = [error, ...error.others].map((e) => snippetProblem(e, flow, locate, file));
+    const located = compileFailureProblems([error, ...error.others], flow, locate, file);
     throw new FlowProblemsError(located[0]?.message ?? 'a snippet does not compile', located);
   }
-}
-
-/** A compile error is located in the snippet; problems are located in the file. */
-function snippetProblem(error: SnippetCompileError, flow: FlowDocument, locate: Locator, file: string): Problem {
-  const index = flow.nodes.findIndex((n) => n.id === error.nodeId);
-  const inner = error.line !== undefined ? { line: error.line, col: error.col ?? 1 } : undefined;
-  const at = index >= 0 ? locate(['nodes', index, 'code'], inner) : undefined;
-  const where = error.line !== undefined ? ` (snippet line ${error.line})` : '';
-  const problem: Problem = { severity: 'error', code: error.code, message: `${error.message}${where}`, file, nodeId: error.nodeId, field: 'code' };
-  if (at) {
-    problem.line = at.line;
-    problem.col = at.col;
-  }
-  return problem;
 }

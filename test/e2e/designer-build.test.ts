@@ -97,7 +97,7 @@ describe('designer: build, check, save, run, test, hot reload, export', () => {
     // The upgrader: path, params and a typed query parameter, checked inline.
     await selectNode(page, 'upgrader');
     await page.fill('[data-testid="upgrader-basePath"]', 'chat');
-    await page.locator('.field__error', { hasText: 'starts with "/"' }).waitFor();
+    await page.locator('.field__error', { hasText: "must start with '/'" }).waitFor({ timeout: 60_000 });
     await page.fill('[data-testid="upgrader-basePath"]', '/chat');
     await page.fill('[data-testid="upgrader-upgradePath"]', '/{name}');
     await page.click('[data-testid="query-add"]');

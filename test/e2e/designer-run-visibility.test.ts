@@ -91,6 +91,8 @@ describe('run visibility', () => {
     await node(page, 'on-text').locator('[data-testid="node-runtime-badge"]').waitFor();
     await page.locator('[data-testid="runtime-count"]', { hasText: '1 runtime error' }).waitFor();
     await expect(node(page, 'on-text').getAttribute('aria-label')).resolves.toMatch(/on-text, 1 error/);
+    // The card's run counts come with the next statistics batch: wait for them, so the picture agrees.
+    await node(page, 'on-text').locator('[data-testid="node-run-counts"]', { hasText: '1 error' }).waitFor({ timeout: 15_000 });
     await h.shot('designer-runtime-error');
 
     // The notice opens the Trace at the failing row.

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureRendererBuilt } from '../../runtime/studio/renderer-build.ts';
 import { startHarness, type Harness } from './harness.ts';
-import { dragFromPalette, MOD, node, selectNode } from './ui.ts';
+import { dragFromPalette, dragSplitter, MOD, node, selectNode } from './ui.ts';
 
 let h: Harness;
 
@@ -157,19 +157,11 @@ describe('layout', () => {
   it('resizes the inspector and the dock by dragging, collapses them, and remembers the sizes', async () => {
     const { page } = h;
     const inspector = await box('[data-testid="inspector-slot"]');
-    const split = await box('[data-testid="splitter-inspector"]');
-    await page.mouse.move(split.x + 2, split.y + 200);
-    await page.mouse.down();
-    await page.mouse.move(split.x - 98, split.y + 200, { steps: 5 });
-    await page.mouse.up();
+    await dragSplitter(page, 'splitter-inspector', -100, 0);
     expect(Math.round((await box('[data-testid="inspector-slot"]')).width - inspector.width)).toBe(100);
 
     const dock = await box('.dock');
-    const dockSplit = await box('[data-testid="splitter-dock"]');
-    await page.mouse.move(dockSplit.x + 200, dockSplit.y + 2);
-    await page.mouse.down();
-    await page.mouse.move(dockSplit.x + 200, dockSplit.y - 58, { steps: 5 });
-    await page.mouse.up();
+    await dragSplitter(page, 'splitter-dock', 0, -60);
     expect(Math.round((await box('.dock')).height - dock.height)).toBe(60);
     // The keyboard resizes too: focus the splitter, arrow keys.
     await page.locator('[data-testid="splitter-dock"]').focus();
@@ -229,7 +221,6 @@ describe('layout', () => {
       const minimap = await box('.react-flow__minimap');
       for (const b of await nodeBoxes()) expect(overlap(b, minimap)).toBe(false);
     }
-    await h.shot('designer-resized-layout');
     await page.setViewportSize({ width: 1440, height: 900 });
     expect(h.consoleErrors).toEqual([]);
   });

@@ -150,3 +150,16 @@ export async function clearSnippet(page: Page): Promise<void> {
   await page.keyboard.press(`${MOD}+A`);
   await page.keyboard.press('Delete');
 }
+
+/** Drag a splitter bar (`splitter-inspector`, `splitter-dock`) by (dx, dy) px with the mouse. */
+export async function dragSplitter(page: Page, testId: string, dx: number, dy: number): Promise<void> {
+  const bar = await page.locator(`[data-testid="${testId}"]`).boundingBox();
+  if (!bar) throw new Error(`not visible: ${testId}`);
+  // Grab the bar near its start, away from anything drawn over its middle.
+  const x = bar.x + Math.min(bar.width / 2, 200);
+  const y = bar.y + Math.min(bar.height / 2, 200);
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.move(x + dx, y + dy, { steps: 5 });
+  await page.mouse.up();
+}

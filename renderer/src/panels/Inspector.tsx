@@ -1,11 +1,12 @@
 /**
  * The side panel: properties of the selected node (or of the flow when nothing is selected), with
- * inline validation from the backend's problems and from quick local checks, and the snippet
+ * the backend's problems inline (each once: under its field, or in the node's list), and the snippet
  * editor for handlers and upgrade snippets.
  */
 import { useState } from 'react';
 import type { FlowNode, HandlerEvent, ParamSpec, Problem, ServiceNode, UpgraderNode } from '../../../runtime/model/types.ts';
 import { HANDLER_EVENTS, isActionNode } from '../../../runtime/model/types.ts';
+import { ACTION_SPECS } from '../../../runtime/model/actions.ts';
 import { useCommands } from '../app-context.tsx';
 import { ActionFields, ChainTools } from '../lowcode/ActionFields.tsx';
 import { chainOf } from '../lowcode/chain-ops.ts';
@@ -24,12 +25,20 @@ function fieldError(problems: Problem[], nodeId: string | undefined, field: stri
   return problems.find((p) => p.severity === 'error' && p.nodeId === nodeId && p.field !== undefined && (p.field === field || p.field.startsWith(`${field}.`)))?.message;
 }
 
-function pathError(value: string | undefined): string | undefined {
-  if (value === undefined || value === '') return undefined;
-  if (!value.startsWith('/')) return 'A path starts with "/".';
-  if (/\s/.test(value)) return 'A path has no spaces.';
-  const bad = [...value.matchAll(/\{([^}]*)\}/g)].find((m) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(m[1] ?? ''));
-  return bad ? `{${bad[1]}} is not a valid parameter name.` : undefined;
+/** Fields of a node type whose errors show under the field (so the node's list leaves them out). */
+function inlineFields(node: FlowNode): string[] {
+  if (node.type === 'upgrader') return ['id', 'basePath', 'upgradePath', 'query'];
+  if (node.type === 'service') return ['id', 'subprotocols', 'maxPayload', 'idleTimeoutMs', 'heartbeatMs', 'messages.in', 'messages.out'];
+  if (isActionNode(node)) return ['id', ...Object.entries(ACTION_SPECS[node.type].fields).filter(([, f]) => f.kind !== 'boolean').map(([name]) => name)];
+  return ['id'];
+}
+
+/** A problem already shown under its field; each problem appears once in the inspector. */
+function shownInField(node: FlowNode, p: Problem): boolean {
+  const field = p.field;
+  if (p.severity !== 'error' || field === undefined) return false;
+  // Action forms show a problem only on their exact field (ActionFields.tsx).
+  return inlineFields(node).some((f) => field === f || (!isActionNode(node) && field.startsWith(`${f}.`)));
 }
 
 export function Inspector() {
@@ -74,9 +83,11 @@ function FlowSettings() {
   const change = useStudio((s) => s.change);
   const set = (key: string, value: unknown) => change((f) => updateFlowMeta(f, { [key]: value }), { coalesce: `flow:${key}` });
   const docError = (field: string) => problems.find((p) => p.severity === 'error' && !p.nodeId && p.field === field)?.message;
-  const nameError = flow.name && !/^[a-z][a-z0-9-]*$/.test(flow.name) ? 'Lower-case letters, digits and "-", starting with a letter.' : docError('name');
+  // The backend's words only (its check follows every edit): a quick local check here would say
+  // the same thing a second time, differently.
+  const nameError = docError('name');
   const port = flow.listener?.port;
-  const portError = port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535) ? 'A port is a whole number from 1 to 65535.' : docError('listener.port');
+  const portError = docError('listener.port');
   return (
     <aside className="inspector nokey" data-testid="inspector">
       <h2 className="inspector__title">Flow</h2>
@@ -124,6 +135,7 @@ function NodeInspector({ node, problems }: { node: FlowNode; problems: Problem[]
   const commands = useCommands();
   const [eventNote, setEventNote] = useState<string | undefined>();
   const nodeProblems = problems.filter((p) => p.nodeId === node.id);
+  const listed = nodeProblems.filter((p) => !shownInField(node, p));
   const changeEvent = (next: HandlerEvent) => {
     const outcome = changeHandlerEvent(useStudio.getState().flow, node.id, next);
     change(() => outcome.flow);
@@ -164,9 +176,9 @@ function NodeInspector({ node, problems }: { node: FlowNode; problems: Problem[]
             New node: {nodeProblems.length === 1 ? 'one thing is' : `${nodeProblems.length} things are`} still to fill in or connect; they show as errors once you move on.
           </p>
         )}
-        {!fresh && nodeProblems.length > 0 && (
+        {!fresh && listed.length > 0 && (
           <ul className="inline-problems" data-testid="inline-problems">
-            {nodeProblems.slice(0, 4).map((p, i) => (
+            {listed.slice(0, 4).map((p, i) => (
               <li key={i} className={`inline-problems__item inline-problems__item--${p.severity}`}>{p.message}</li>
             ))}
           </ul>
@@ -205,10 +217,10 @@ function UpgraderFields({ node, problems, set }: { node: UpgraderNode; problems:
   const setQuery = (entries: [string, ParamSpec][]) => set({ query: entries.length ? Object.fromEntries(entries) : undefined }, 'query');
   return (
     <>
-      <Field label="Base path" error={pathError(node.basePath) ?? fieldError(problems, node.id, 'basePath')}>
+      <Field label="Base path" error={fieldError(problems, node.id, 'basePath')}>
         <TextInput value={node.basePath} onChange={(v) => set({ basePath: v || undefined }, 'basePath')} placeholder="/" testId="upgrader-basePath" mono />
       </Field>
-      <Field label="Upgrade path" error={pathError(node.upgradePath) ?? fieldError(problems, node.id, 'upgradePath')} hint="Template with {params}, e.g. /{name}">
+      <Field label="Upgrade path" error={fieldError(problems, node.id, 'upgradePath')} hint="Template with {params}, e.g. /{name}">
         <TextInput value={node.upgradePath} onChange={(v) => set({ upgradePath: v || undefined }, 'upgradePath')} placeholder="/" testId="upgrader-upgradePath" mono />
       </Field>
       <div className="field">

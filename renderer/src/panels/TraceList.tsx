@@ -1,33 +1,29 @@
-/** The live trace of a run: invocations, logs, errors and connection events, filterable. */
+/** The live trace of a run: invocations with their message, logs, errors and connection events, filterable. */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { TraceEvent } from '../../../runtime/studio/protocol.ts';
 import { useStudio, type TraceRow } from '../store.ts';
+import { describe, inputLabel, nodesOf } from './trace-rows.ts';
 
 const TRACE_SHOWN = 300;
+/** The node filter's value for "whatever is selected on the canvas". */
+const SELECTED = '@selected';
 
-function describe(event: TraceEvent): { node: string; text: string; level: 'info' | 'warn' | 'error' } {
-  switch (event.kind) {
-    case 'invoke': {
-      if (event.error) {
-        const where = event.error.line !== undefined ? ` (line ${event.error.line})` : '';
-        return { node: event.nodeId, text: `${event.event}: ${event.error.code} ${event.error.message}${where}`, level: 'error' };
-      }
-      const logs = event.logs.map((l) => `${l.level === 'info' ? '' : `${l.level}: `}${l.message}`).join(' | ');
-      const level = event.logs.some((l) => l.level === 'error') ? 'error' : event.logs.some((l) => l.level === 'warn') ? 'warn' : 'info';
-      return { node: event.nodeId, text: `${event.event} ${event.durationMs.toFixed(1)} ms${logs ? ` — ${logs}` : ''}`, level };
-    }
-    case 'connection': {
-      const detail = event.state === 'close' ? ` ${event.code ?? ''} ${event.reason ?? ''}` : event.state === 'rejected' ? ` HTTP ${event.status ?? ''} ${event.reason ?? ''}` : '';
-      return { node: event.serviceId ?? event.upgraderId ?? '', text: `connection ${event.state} ${event.path}${detail}`, level: event.state === 'rejected' ? 'warn' : 'info' };
-    }
-    case 'engine':
-      return { node: event.nodeId ?? 'engine', text: `${event.code} ${event.message}`, level: event.level };
-    case 'summary':
-      return { node: '', text: `summary: ${event.messagesIn} in, ${event.messagesOut} out`, level: 'info' };
-    case 'outbound':
-      // A connector's call: what, how long, and how it ended.
-      return { node: event.nodeId, text: `${event.connector} ${event.target} ${event.durationMs.toFixed(1)} ms → ${event.result}`, level: event.ok ? 'info' : 'error' };
-  }
+function InputCell({ event }: { event: TraceEvent }) {
+  const [expanded, setExpanded] = useState(false);
+  if (event.kind !== 'invoke' || !event.input) return null;
+  const { text, expandable } = inputLabel(event.input, expanded);
+  if (!expandable) return <span className="trace__input" data-testid="trace-input">{text}</span>;
+  return (
+    <button
+      className="trace__input trace__input--more"
+      data-testid="trace-input"
+      aria-expanded={expanded}
+      title={expanded ? 'Show less' : 'Show more of the message'}
+      onClick={() => setExpanded(!expanded)}
+    >
+      {text}
+    </button>
+  );
 }
 
 export function TraceList() {
@@ -35,10 +31,11 @@ export function TraceList() {
   const dropped = useStudio((s) => s.traceDropped);
   const selected = useStudio((s) => s.selectedNodes);
   const focus = useStudio((s) => s.traceFocus);
-  const [onlySelected, setOnlySelected] = useState(false);
+  const [node, setNode] = useState('');
   const [onlyErrors, setOnlyErrors] = useState(false);
   const [connection, setConnection] = useState('');
   const connections = useMemo(() => [...new Set(trace.flatMap((r) => ('connectionId' in r.event ? [r.event.connectionId] : [])))], [trace]);
+  const nodes = useMemo(() => [...new Set(trace.flatMap((r) => nodesOf(r.event)))].sort(), [trace]);
   const focused = useRef<HTMLLIElement>(null);
   useEffect(() => {
     focused.current?.scrollIntoView({ block: 'center' });
@@ -46,17 +43,24 @@ export function TraceList() {
   }, [focus]);
   const rows = useMemo(() => {
     let list: TraceRow[] = trace;
-    if (onlySelected && selected.length) list = list.filter((r) => r.event.kind === 'invoke' && selected.includes(r.event.nodeId));
+    const wanted = node === SELECTED ? selected : node ? [node] : null;
+    if (wanted) list = list.filter((r) => nodesOf(r.event).some((id) => wanted.includes(id)));
     if (connection) list = list.filter((r) => 'connectionId' in r.event && r.event.connectionId === connection);
     const described = list.map((r) => ({ seq: r.seq, t: r.event.t, ...describe(r.event), event: r.event }));
     const filtered = onlyErrors ? described.filter((r) => r.level !== 'info') : described;
     return filtered.slice(-TRACE_SHOWN).reverse();
-  }, [trace, onlySelected, onlyErrors, selected, connection]);
+  }, [trace, node, onlyErrors, selected, connection]);
   return (
     <div className="trace">
       <div className="trace__bar">
-        <label className="check"><input type="checkbox" checked={onlySelected} onChange={(e) => setOnlySelected(e.target.checked)} /> Selected node only</label>
-        <label className="check"><input type="checkbox" checked={onlyErrors} onChange={(e) => setOnlyErrors(e.target.checked)} /> Warnings and errors</label>
+        <label className="check">
+          Node
+          <select className="input input--tiny" value={node} onChange={(e) => setNode(e.target.value)} data-testid="trace-node">
+            <option value="">all</option>
+            <option value={SELECTED}>selected on the canvas</option>
+            {nodes.map((n) => <option key={n} value={n}>{n}</option>)}
+          </select>
+        </label>
         <label className="check">
           Connection
           <select className="input input--tiny" value={connection} onChange={(e) => setConnection(e.target.value)} data-testid="trace-connection">
@@ -64,11 +68,12 @@ export function TraceList() {
             {connections.map((c) => <option key={c} value={c}>{c}</option>)}
           </select>
         </label>
+        <label className="check"><input type="checkbox" checked={onlyErrors} onChange={(e) => setOnlyErrors(e.target.checked)} /> Warnings and errors</label>
         <span className="muted small">{dropped > 0 ? `${dropped.toLocaleString()} routine invocations sampled out to stay responsive` : 'Newest first'}</span>
         <button className="btn btn--ghost btn--small" onClick={() => useStudio.getState().set({ trace: [], traceDropped: 0 })}>Clear</button>
       </div>
       {rows.length === 0 ? (
-        <div className="empty-note">Start the flow and connect a client: invocations, logs and errors appear here.</div>
+        <div className="empty-note">{trace.length ? 'No events match the filters.' : 'Start the flow and connect a client: invocations, logs and errors appear here.'}</div>
       ) : (
         <ul className="trace__list" data-testid="trace-list">
           {rows.map((r) => (
@@ -85,7 +90,10 @@ export function TraceList() {
               >
                 {r.node}
               </button>
-              <span className="trace__text">{r.text}</span>
+              <span className="trace__text">
+                {r.text}
+                <InputCell event={r.event} />
+              </span>
             </li>
           ))}
         </ul>

@@ -5,7 +5,10 @@
  * failures as `nodeId:line: message`, snippet logs as `[nodeId] message`, and with --trace every
  * trace event as a JSON line. SIGINT/SIGTERM close every client with 1001 and exit 0.
  */
+import { readFile } from 'node:fs/promises';
 import { formatProblem, hasErrors, validateFlowFile } from '../../check/index.ts';
+import { compileFailureProblems } from '../../check/snippet-diagnostics.ts';
+import { parseFlow } from '../../model/parse.ts';
 import { compileFlow, SnippetCompileError, startFlow, TopologyError } from '../../engine/index.ts';
 import { RedisAdapterError, selectAdapter } from '../../engine/adapters/select.ts';
 import { metricsEnabled } from '../../engine/metrics/settings.ts';
@@ -89,10 +92,9 @@ export async function startFlowFile(file: string, options: RunOptions): Promise<
     running = await startFlow(compiled, { port, host: options.host ?? '127.0.0.1', handlerBudgetMs: budget, adapter, tls, metrics: metricsEnabled(process.env), connectors: createConnectors });
   } catch (error) {
     if (error instanceof SnippetCompileError) {
-      for (const e of [error, ...error.others]) {
-        const at = e.line !== undefined ? ` (snippet line ${e.line}:${e.col ?? 1})` : '';
-        process.stderr.write(`${file}: error [${e.nodeId}] ${e.message.replace(`${e.nodeId}: `, '')}${at} (${e.code})\n`);
-      }
+      // Worded and located as `wsflow validate` words it (check/snippet-diagnostics.ts).
+      const { locate } = parseFlow(await readFile(file, 'utf8'), file);
+      for (const p of compileFailureProblems([error, ...error.others], flow, locate, file)) process.stderr.write(`${formatProblem(p)}\n`);
       return EXIT_BAD_INPUT;
     }
     if (error instanceof TopologyError) throw new CliError(`${file}: ${error.message}`, EXIT_BAD_INPUT);

@@ -3,6 +3,7 @@
  * sampled, failed or logging; the blame slots say what runs and what awaits.
  */
 import { performance } from 'node:perf_hooks';
+import { previewInput } from '../../model/input-preview.ts';
 import type { EngineEvent, InvokeRecord, SnippetFailure } from './protocol.ts';
 import * as P from './protocol.ts';
 import { toFailure } from './snippets.ts';
@@ -62,7 +63,7 @@ function takeToken(now: number): boolean {
   return true;
 }
 
-function finish(inv: Inv, failure: SnippetFailure | null, event: EngineEvent): SnippetFailure | null {
+function finish(inv: Inv, failure: SnippetFailure | null, event: EngineEvent, input?: unknown): SnippetFailure | null {
   const now = performance.now();
   const ms = now - inv.t0;
   const stat = inv.node.stat;
@@ -74,6 +75,9 @@ function finish(inv: Inv, failure: SnippetFailure | null, event: EngineEvent): S
   if (failure || inv.logs || (H.tracing && takeToken(now))) {
     const rec: InvokeRecord = { t: Date.now(), nodeId: inv.node.id, connectionId: inv.connId, event, durationMs: ms, logs: inv.logs ?? [] };
     if (failure) rec.error = failure;
+    // Only messages have a preview (the other events' second argument is a context or an error).
+    const preview = event === 'text' || event === 'binary' ? previewInput(input) : undefined;
+    if (preview) rec.input = preview;
     record(rec);
   } else if (H.tracing) H.sampledOut++;
   H.slots[P.SLOT_PROGRESS]++;
@@ -112,7 +116,7 @@ export function invoke(
   inv.logs = null;
   inv.pIdx = -1;
   inv.t0 = performance.now();
-  if (!fn) return finish(inv, node.snippet.loadError ?? null, event);
+  if (!fn) return finish(inv, node.snippet.loadError ?? null, event, a1);
   // Plain stores: only this thread writes the slots, and the main thread reads them only after
   // a whole budget without progress, long after any store became visible.
   const slots = H.slots;
@@ -126,13 +130,13 @@ export function invoke(
   } catch (error) {
     H.current = null;
     slots[P.SLOT_KIND] = 0;
-    return finish(inv, toFailure(node.snippet, error, 'WSF_SNIPPET_THROW'), event);
+    return finish(inv, toFailure(node.snippet, error, 'WSF_SNIPPET_THROW'), event, a1);
   }
   H.current = null;
   slots[P.SLOT_KIND] = 0;
   if (!isThenable(result)) {
     capture?.(result);
-    return finish(inv, null, event);
+    return finish(inv, null, event, a1);
   }
   const later: Inv = { node, kind, id, connId, t0: inv.t0, logs: inv.logs, pIdx: -1 };
   addPending(later);
@@ -140,11 +144,11 @@ export function invoke(
     (value) => {
       removePending(later);
       capture?.(value);
-      return finish(later, null, event);
+      return finish(later, null, event, a1);
     },
     (error: unknown) => {
       removePending(later);
-      return finish(later, toFailure(node.snippet, error, 'WSF_SNIPPET_REJECTED'), event);
+      return finish(later, toFailure(node.snippet, error, 'WSF_SNIPPET_REJECTED'), event, a1);
     },
   );
 }

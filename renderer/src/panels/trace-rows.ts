@@ -1,0 +1,68 @@
+/** How a trace event reads in the Trace panel: its node, one line of text, a level and its input. */
+import type { InputPreview, TraceEvent } from '../../../runtime/studio/protocol.ts';
+
+export interface DescribedEvent {
+  node: string;
+  text: string;
+  level: 'info' | 'warn' | 'error';
+}
+
+export function describe(event: TraceEvent): DescribedEvent {
+  switch (event.kind) {
+    case 'invoke': {
+      if (event.error) {
+        const where = event.error.line !== undefined ? ` (line ${event.error.line})` : '';
+        return { node: event.nodeId, text: `${event.event}: ${event.error.code} ${event.error.message}${where}`, level: 'error' };
+      }
+      const logs = event.logs.map((l) => `${l.level === 'info' ? '' : `${l.level}: `}${l.message}`).join(' | ');
+      const level = event.logs.some((l) => l.level === 'error') ? 'error' : event.logs.some((l) => l.level === 'warn') ? 'warn' : 'info';
+      return { node: event.nodeId, text: `${event.event} ${event.durationMs.toFixed(1)} ms${logs ? ` — ${logs}` : ''}`, level };
+    }
+    case 'connection': {
+      const detail = event.state === 'close' ? ` ${event.code ?? ''} ${event.reason ?? ''}` : event.state === 'rejected' ? ` HTTP ${event.status ?? ''} ${event.reason ?? ''}` : '';
+      return { node: event.serviceId ?? event.upgraderId ?? '', text: `connection ${event.state} ${event.path}${detail}`, level: event.state === 'rejected' ? 'warn' : 'info' };
+    }
+    case 'engine':
+      return { node: event.nodeId ?? 'engine', text: `${event.code} ${event.message}`, level: event.level };
+    case 'summary':
+      return { node: '', text: `summary: ${event.messagesIn} in, ${event.messagesOut} out`, level: 'info' };
+    case 'outbound':
+      // A connector's call: what, how long, and how it ended.
+      return { node: event.nodeId, text: `${event.connector} ${event.target} ${event.durationMs.toFixed(1)} ms → ${event.result}`, level: event.ok ? 'info' : 'error' };
+  }
+}
+
+/** The flow nodes an event belongs to (a connection event: its service and its upgrader). */
+export function nodesOf(event: TraceEvent): string[] {
+  switch (event.kind) {
+    case 'invoke':
+    case 'outbound':
+      return [event.nodeId];
+    case 'connection':
+      return [event.serviceId, event.upgraderId].filter((id): id is string => !!id);
+    case 'engine':
+      return event.nodeId ? [event.nodeId] : [];
+    case 'summary':
+      return [];
+  }
+}
+
+/** Characters of an input preview a collapsed row shows. */
+export const COLLAPSED_CHARS = 60;
+
+/**
+ * An input as a row shows it: collapsed to COLLAPSED_CHARS, or the whole preview the engine kept;
+ * either way ending with … and saying how much there was when it is not all of the message.
+ * `expandable`: the whole preview is longer than the collapsed one.
+ */
+export function inputLabel(input: InputPreview, expanded: boolean): { text: string; cut: boolean; expandable: boolean } {
+  const shown = expanded ? input.preview : input.preview.slice(0, COLLAPSED_CHARS);
+  const cut = input.truncated || shown.length < input.preview.length;
+  const expandable = input.preview.length > COLLAPSED_CHARS;
+  if (input.type === 'binary') {
+    const unit = input.size === 1 ? 'byte' : 'bytes';
+    return { text: `<${input.size} ${unit}> ${shown}${cut ? ' …' : ''}`, cut, expandable };
+  }
+  const note = expanded && input.truncated ? ` (truncated: first ${input.preview.length} of ${input.size} characters)` : '';
+  return { text: `“${shown}${cut ? '…' : ''}”${note}`, cut, expandable };
+}
