@@ -80,7 +80,7 @@ function finish(inv: Inv, failure: SnippetFailure | null, event: EngineEvent, in
     if (preview) rec.input = preview;
     record(rec);
   } else if (H.tracing) H.sampledOut++;
-  H.slots[P.SLOT_PROGRESS]++;
+  (H.slots[P.SLOT_PROGRESS] as number)++;
   return failure;
 }
 
