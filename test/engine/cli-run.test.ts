@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execCli, runFlow, WSFLOW_BIN } from '../helpers/cli.ts';
 import { waitFor } from '../helpers/wait.ts';
-import { connect } from './helpers.ts';
+import { TestClient } from '../helpers/ws-client.ts';
 
 const FLOW = `wsflow: 1
 name: cli-echo
@@ -49,11 +49,11 @@ describe('wsflow run', () => {
     const cli = await runFlow(file);
     const urlLines = () => cli.output().split('\n').filter((l) => l.includes('ws://'));
     expect(urlLines()[0]).toContain('/chat');
-    const c = await connect(`${cli.url}/chat`);
-    c.ws.send('hi');
+    const c = await TestClient.connect(`${cli.url}/chat`);
+    c.send('hi');
     expect(await c.next()).toBe('hi');
-    c.ws.send('fail');
-    c.ws.send('after');
+    c.send('fail');
+    c.send('after');
     expect(await c.next()).toBe('after');
     await waitFor('the failure on stderr', () => cli.output().includes('failing on purpose'), 5000);
     expect(cli.output()).toMatch(/^on-text:3: failing on purpose/m);

@@ -4,7 +4,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningFlow, TraceEvent } from '../../runtime/engine/contracts.ts';
-import { collect, connect, start, waitFor } from './helpers.ts';
+import { waitFor } from '../helpers/wait.ts';
+import { TestClient } from '../helpers/ws-client.ts';
+import { collect, start } from './helpers.ts';
 
 const FLOW = `
 wsflow: 1
@@ -60,9 +62,9 @@ function failures(events: TraceEvent[], code: string) {
   return events.filter((e): e is Extract<TraceEvent, { kind: 'invoke' }> => e.kind === 'invoke' && e.error?.code === code);
 }
 
-async function roundTrips(c: Awaited<ReturnType<typeof connect>>, n: number): Promise<void> {
+async function roundTrips(c: TestClient, n: number): Promise<void> {
   for (let i = 0; i < n; i++) {
-    c.ws.send(`ping ${i}`);
+    c.send(`ping ${i}`);
     expect(await c.next(15_000)).toBe(`echo ping ${i}`);
   }
 }
@@ -70,73 +72,74 @@ async function roundTrips(c: Awaited<ReturnType<typeof connect>>, n: number): Pr
 describe('snippet containment', () => {
   it('a snippet that runs out of memory ends only its worker: 1011 for it, the others keep their connection', async () => {
     const trace = collect(flow);
-    const other = await connect(`${flow.url}/c/bystander`);
-    const victim = await connect(`${flow.url}/c/hog`);
-    victim.ws.send('oom');
+    const other = await TestClient.connect(`${flow.url}/c/bystander`);
+    const victim = await TestClient.connect(`${flow.url}/c/hog`);
+    victim.send('oom');
     expect(await victim.closed).toEqual({ code: 1011, reason: 'handler crashed' });
     await roundTrips(other, 3);
     const note = trace.events.find((e) => e.kind === 'engine' && e.code === 'WSF_HOST_CRASHED');
     expect(note).toMatchObject({ nodeId: 'on-text' });
     expect(note && 'message' in note ? note.message : '').toContain('ran out of memory');
-    const fresh = await connect(`${flow.url}/c/later`);
+    const fresh = await TestClient.connect(`${flow.url}/c/later`);
     await roundTrips(fresh, 1);
     trace.stop();
-    other.ws.close();
-    fresh.ws.close();
+    other.socket.close();
+    fresh.socket.close();
     await other.closed;
   });
 
   for (const command of ['kill', 'exit']) {
     it(`process.${command} is refused inside a snippet: the server and the connection live`, async () => {
       const trace = collect(flow);
-      const other = await connect(`${flow.url}/c/bystander`);
-      const c = await connect(`${flow.url}/c/${command}er`);
-      c.ws.send(command);
-      const [failure] = await waitFor(() => {
+      const other = await TestClient.connect(`${flow.url}/c/bystander`);
+      const c = await TestClient.connect(`${flow.url}/c/${command}er`);
+      c.send(command);
+      const [failure] = await waitFor('a WSF_SNIPPET_REJECTED failure', () => {
         const f = failures(trace.events, 'WSF_SNIPPET_REJECTED');
-        return f.length > 0 && f;
-      });
+        return f.length > 0 ? f : undefined;
+      }, 5000);
       expect(failure?.error?.message).toContain(`process.${command}() is not available in a snippet`);
       await roundTrips(c, 1);
       await roundTrips(other, 1);
       trace.stop();
-      c.ws.close();
-      other.ws.close();
+      c.socket.close();
+      other.socket.close();
       await Promise.all([c.closed, other.closed]);
     });
   }
 
   it('a message a snippet posts on the worker port is not delivered as engine traffic', async () => {
-    const other = await connect(`${flow.url}/c/target`);
-    const forger = await connect(`${flow.url}/c/forger`);
-    forger.ws.send('forge');
+    const other = await TestClient.connect(`${flow.url}/c/target`);
+    const forger = await TestClient.connect(`${flow.url}/c/forger`);
+    forger.send('forge');
     expect(await forger.next(15_000)).toBe('port in workerData: false');
     // Many round trips through the worker after the forgery: a delivered forgery would be here.
     await roundTrips(other, 20);
     await roundTrips(forger, 5);
-    expect(other.messages).toEqual([]);
-    expect(forger.messages).toEqual([]);
-    other.ws.close();
-    forger.ws.close();
+    // drain(0) looks once, without waiting: nothing may be queued beyond the replies read above.
+    expect(await other.drain(0)).toEqual([]);
+    expect(await forger.drain(0)).toEqual([]);
+    other.socket.close();
+    forger.socket.close();
     await Promise.all([other.closed, forger.closed]);
   });
 
   it('a handler whose promise never settles: that connection is closed with 1011 after the bound, the others are served', async () => {
     const trace = collect(flow);
-    const other = await connect(`${flow.url}/c/patient`);
-    const stuck = await connect(`${flow.url}/c/stuck`);
-    stuck.ws.send('hang');
-    stuck.ws.send('queued behind the hang');
+    const other = await TestClient.connect(`${flow.url}/c/patient`);
+    const stuck = await TestClient.connect(`${flow.url}/c/stuck`);
+    stuck.send('hang');
+    stuck.send('queued behind the hang');
     await roundTrips(other, 2);
     expect(await stuck.closed).toEqual({ code: 1011, reason: 'handler did not settle' });
-    const [failure] = await waitFor(() => {
+    const [failure] = await waitFor('a WSF_SNIPPET_UNSETTLED failure', () => {
       const f = failures(trace.events, 'WSF_SNIPPET_UNSETTLED');
-      return f.length > 0 && f;
-    });
+      return f.length > 0 ? f : undefined;
+    }, 5000);
     expect(failure).toMatchObject({ nodeId: 'on-text', event: 'text' });
     await roundTrips(other, 1);
     trace.stop();
-    other.ws.close();
+    other.socket.close();
     await other.closed;
   });
 });
@@ -172,9 +175,9 @@ edges:
     );
     try {
       const trace = collect(hogFlow);
-      const other = await connect(`${hogFlow.url}/t/bystander`);
-      const hog = await connect(`${hogFlow.url}/t/hog`);
-      hog.ws.send('hog');
+      const other = await TestClient.connect(`${hogFlow.url}/t/bystander`);
+      const hog = await TestClient.connect(`${hogFlow.url}/t/hog`);
+      hog.send('hog');
       expect(await hog.next(15_000)).toBe('echo hog');
       expect(await hog.closed).toEqual({ code: 1011, reason: 'handler timers hogged the server' });
       const note = trace.events.find((e) => e.kind === 'engine' && e.code === 'WSF_SNIPPET_TIMER_HOG');
@@ -182,7 +185,7 @@ edges:
       expect(failures(trace.events, 'WSF_SNIPPET_TIMER_HOG')[0]).toMatchObject({ nodeId: 'on-text', connectionId: expect.any(String) });
       await roundTrips(other, 3);
       trace.stop();
-      other.ws.close();
+      other.socket.close();
       await other.closed;
     } finally {
       await hogFlow.stop({ drainTimeoutMs: 500 });

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningFlow } from '../../runtime/engine/contracts.ts';
-import { collect, connect, start, waitFor } from './helpers.ts';
+import { waitFor } from '../helpers/wait.ts';
+import { TestClient } from '../helpers/ws-client.ts';
+import { collect, start } from './helpers.ts';
 
 const FLOW = `
 wsflow: 1
@@ -89,107 +91,107 @@ afterAll(async () => {
 
 describe('handlers', () => {
   it('runs onOpen with state, connection list and count', async () => {
-    const a = await connect(`${flow.url}/h/a`);
+    const a = await TestClient.connect(`${flow.url}/h/a`);
     expect(await a.next()).toBe('open 1 1');
-    const b = await connect(`${flow.url}/h/b`);
+    const b = await TestClient.connect(`${flow.url}/h/b`);
     expect(await b.next()).toBe('open 2 2');
-    a.ws.send('count');
+    a.send('count');
     expect(await a.next()).toBe('count 2');
-    a.ws.close();
-    b.ws.close();
+    a.socket.close();
+    b.socket.close();
     await Promise.all([a.closed, b.closed]);
   });
 
   it('runs events of one connection in order, even when a handler awaits', async () => {
-    const c = await connect(`${flow.url}/h/order`);
+    const c = await TestClient.connect(`${flow.url}/h/order`);
     await c.next();
-    c.ws.send('slow 150');
-    c.ws.send('fast 1');
-    c.ws.send('slow 10');
-    c.ws.send('fast 2');
+    c.send('slow 150');
+    c.send('fast 1');
+    c.send('slow 10');
+    c.send('fast 2');
     expect([await c.next(), await c.next(), await c.next(), await c.next()]).toEqual(['slow done 150', 'fast 1', 'slow done 10', 'fast 2']);
-    c.ws.close();
+    c.socket.close();
   });
 
   it('keeps order and loses nothing when a peer sends faster than its handler runs (backpressure)', async () => {
-    const c = await connect(`${flow.url}/h/flood`);
+    const c = await TestClient.connect(`${flow.url}/h/flood`);
     await c.next();
     const n = 700;
-    for (let i = 0; i < n; i++) c.ws.send(i % 2 ? `fast ${i}` : 'slow 0');
+    for (let i = 0; i < n; i++) c.send(i % 2 ? `fast ${i}` : 'slow 0');
     const got: string[] = [];
     for (let i = 0; i < n; i++) got.push(String(await c.next(10_000)));
     expect(got).toEqual(Array.from({ length: n }, (_, i) => (i % 2 ? `fast ${i}` : 'slow done 0')));
-    c.ws.close();
+    c.socket.close();
     await c.closed;
   });
 
   it('serves other connections while one connection awaits', async () => {
-    const slow = await connect(`${flow.url}/h/slow`);
-    const quick = await connect(`${flow.url}/h/quick`);
+    const slow = await TestClient.connect(`${flow.url}/h/slow`);
+    const quick = await TestClient.connect(`${flow.url}/h/quick`);
     await slow.next();
     await quick.next();
-    slow.ws.send('slow 1500');
-    quick.ws.send('fast x');
+    slow.send('slow 1500');
+    quick.send('fast x');
     // Order, not elapsed time: the quick answer comes while the slow handler still awaits.
     const answers: string[] = [];
     const heard = (name: string) => (m: string | Buffer) => answers.push(`${name}: ${String(m)}`);
     await Promise.all([quick.next().then(heard('quick')), slow.next().then(heard('slow'))]);
     expect(answers).toEqual(['quick: fast x', 'slow: slow done 1500']);
-    slow.ws.close();
-    quick.ws.close();
+    slow.socket.close();
+    quick.socket.close();
   });
 
   it('broadcasts, broadcasts with except, and sends to one connection by id', async () => {
-    const x = await connect(`${flow.url}/h/x`);
-    const y = await connect(`${flow.url}/h/y`);
+    const x = await TestClient.connect(`${flow.url}/h/x`);
+    const y = await TestClient.connect(`${flow.url}/h/y`);
     await x.next();
     await y.next();
-    x.ws.send('all hi');
+    x.send('all hi');
     expect(await x.next()).toBe('x says hi');
     expect(await y.next()).toBe('x says hi');
-    x.ws.send('others yo');
+    x.send('others yo');
     expect(JSON.parse(String(await y.next()))).toEqual({ from: 'x', arg: 'yo' });
-    x.ws.send('to y');
+    x.send('to y');
     expect(await y.next()).toBe('psst from x');
-    x.ws.send('fast end');
+    x.send('fast end');
     expect(await x.next()).toBe('fast end'); // x got neither the except-broadcast nor the targeted send
-    x.ws.close();
-    y.ws.close();
+    x.socket.close();
+    y.socket.close();
     await Promise.all([x.closed, y.closed]);
   });
 
   it('offers an async per-service state store', async () => {
-    const s = await connect(`${flow.url}/h/s`);
+    const s = await TestClient.connect(`${flow.url}/h/s`);
     await s.next();
-    s.ws.send('set one');
+    s.send('set one');
     expect(await s.next()).toBe('set {"v":"one"} ["k:one"]');
-    s.ws.send('del one');
+    s.send('del one');
     expect(await s.next()).toBe('del true false');
-    s.ws.close();
+    s.socket.close();
   });
 
   it('echoes binary as binary', async () => {
-    const b = await connect(`${flow.url}/h/bin`);
+    const b = await TestClient.connect(`${flow.url}/h/bin`);
     await b.next();
-    b.ws.send(Buffer.from([0, 1, 254]));
+    b.send(Buffer.from([0, 1, 254]));
     expect(await b.next()).toEqual(Buffer.from([255, 254, 1]));
-    const other = await connect(`${flow.url}/h/bin2`);
+    const other = await TestClient.connect(`${flow.url}/h/bin2`);
     await other.next();
-    b.ws.send(Buffer.from([0xaa, 0, 7]));
+    b.send(Buffer.from([0xaa, 0, 7]));
     expect(await other.next()).toEqual(Buffer.from([0xaa, 0, 7]));
-    b.ws.close();
-    other.ws.close();
+    b.socket.close();
+    other.socket.close();
   });
 
   it('gives onError the errors of other handlers, with node and line', async () => {
     const trace = collect(flow);
-    const e = await connect(`${flow.url}/h/err`);
+    const e = await TestClient.connect(`${flow.url}/h/err`);
     await e.next();
-    e.ws.send('throw 7');
+    e.send('throw 7');
     expect(await e.next()).toBe('error WSF_SNIPPET_REJECTED on-text:23 boom 7');
-    e.ws.send('fast still-alive');
+    e.send('fast still-alive');
     expect(await e.next()).toBe('fast still-alive');
-    e.ws.close();
+    e.socket.close();
     await e.closed;
     trace.stop();
     const failed = trace.events.find((ev) => ev.kind === 'invoke' && ev.error);
@@ -197,18 +199,18 @@ describe('handlers', () => {
   });
 
   it('runs onClose with the close code and reason, also when the handler closes', async () => {
-    const watcher = await connect(`${flow.url}/h/watcher`);
+    const watcher = await TestClient.connect(`${flow.url}/h/watcher`);
     await watcher.next();
-    const q = await connect(`${flow.url}/h/q`);
+    const q = await TestClient.connect(`${flow.url}/h/q`);
     await q.next();
-    q.ws.send('bye now');
+    q.send('bye now');
     expect(await q.closed).toEqual({ code: 4000, reason: 'bye now' });
     expect(await watcher.next()).toBe('left q 4000 bye now');
-    const p = await connect(`${flow.url}/h/p`);
+    const p = await TestClient.connect(`${flow.url}/h/p`);
     await p.next();
-    p.ws.close(4001, 'client leaves');
+    p.socket.close(4001, 'client leaves');
     expect(await watcher.next()).toBe('left p 4001 client leaves');
-    watcher.ws.close();
-    await waitFor(() => flow.stats().connections === 0, 3000, 'all closed').catch((e) => { throw new Error(e.message + JSON.stringify(flow.stats())); });
+    watcher.socket.close();
+    await waitFor('all closed', () => flow.stats().connections === 0, 3000).catch((e) => { throw new Error(e.message + JSON.stringify(flow.stats())); });
   });
 });

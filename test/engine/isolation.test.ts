@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningFlow, TraceEvent } from '../../runtime/engine/contracts.ts';
-import { collect, connect, refused, start, waitFor } from './helpers.ts';
+import { waitFor } from '../helpers/wait.ts';
+import { TestClient } from '../helpers/ws-client.ts';
+import { collect, start } from './helpers.ts';
 
 const FLOW = `
 wsflow: 1
@@ -75,60 +77,60 @@ function failures(events: TraceEvent[], code: string) {
 describe('isolation', () => {
   it('reports a snippet that throws with node id and snippet line, and keeps serving', async () => {
     const trace = collect(flow);
-    const a = await connect(`${flow.url}/i/a`);
-    const b = await connect(`${flow.url}/i/b`);
-    a.ws.send('throw');
-    b.ws.send('hello');
+    const a = await TestClient.connect(`${flow.url}/i/a`);
+    const b = await TestClient.connect(`${flow.url}/i/b`);
+    a.send('throw');
+    b.send('hello');
     expect(await b.next()).toBe('echo hello');
-    const [failure] = await waitFor(() => {
+    const [failure] = await waitFor('a WSF_SNIPPET_REJECTED failure', () => {
       const f = failures(trace.events, 'WSF_SNIPPET_REJECTED');
-      return f.length > 0 && f;
-    });
+      return f.length > 0 ? f : undefined;
+    }, 5000);
     expect(failure?.nodeId).toBe('on-text');
     expect(failure?.connectionId).toBeTruthy();
     expect(failure?.error).toMatchObject({ nodeId: 'on-text', line: 3, message: 'thrown on purpose' });
-    a.ws.send('still here');
+    a.send('still here');
     expect(await a.next()).toBe('echo still here');
     trace.stop();
-    a.ws.close();
-    b.ws.close();
+    a.socket.close();
+    b.socket.close();
   });
 
   for (const command of ['spin', 'spin-after-state', 'spin-after-timer']) {
     it(`stops "${command}" after the budget, closes that connection with 1011 and serves the others`, async () => {
       const trace = collect(flow);
-      const victim = await connect(`${flow.url}/i/victim`);
-      const other = await connect(`${flow.url}/i/other`);
-      other.ws.send('remember kept');
+      const victim = await TestClient.connect(`${flow.url}/i/victim`);
+      const other = await TestClient.connect(`${flow.url}/i/other`);
+      other.send('remember kept');
       expect(await other.next()).toBe('ok');
       const received = flow.stats().messagesIn;
-      victim.ws.send(command);
+      victim.send(command);
       // Sent after the server has the victim's command, so it queues behind the stuck handler
       // and must be answered by the replacement worker.
-      await waitFor(() => flow.stats().messagesIn > received, 5000, 'the server to receive the command');
-      other.ws.send('during');
+      await waitFor('the server to receive the command', () => flow.stats().messagesIn > received, 5000);
+      other.send('during');
       const closed = await victim.closed;
       expect(closed).toEqual({ code: 1011, reason: 'handler timed out' });
       expect(await other.next(15_000)).toBe('echo during');
-      other.ws.send('recall');
+      other.send('recall');
       expect(await other.next()).toBe('memo=kept n=1');
       const timeouts = failures(trace.events, 'WSF_SNIPPET_TIMEOUT');
       expect(timeouts).toHaveLength(1);
       expect(timeouts[0]).toMatchObject({ nodeId: 'on-text', event: 'text', error: { code: 'WSF_SNIPPET_TIMEOUT', nodeId: 'on-text' } });
       trace.stop();
-      other.ws.close();
+      other.socket.close();
       await other.closed;
     });
   }
 
   it('replays the unfinished events of other connections on the new host, onOpen included, exactly once', async () => {
-    const slow = await connect(`${flow.url}/i/slowopen`);
-    const victim = await connect(`${flow.url}/i/victim2`);
-    victim.ws.send('spin'); // while slowopen's onOpen still awaits
-    slow.ws.send('recall');
+    const slow = await TestClient.connect(`${flow.url}/i/slowopen`);
+    const victim = await TestClient.connect(`${flow.url}/i/victim2`);
+    victim.send('spin'); // while slowopen's onOpen still awaits
+    slow.send('recall');
     expect((await victim.closed).code).toBe(1011);
     expect(await slow.next(15_000)).toBe('memo=undefined n=1');
-    slow.ws.close();
+    slow.socket.close();
     await slow.closed;
   });
 
@@ -137,15 +139,15 @@ describe('isolation', () => {
 
   it('refuses a handshake whose upgrade snippet never returns, and keeps accepting others', async () => {
     const trace = collect(flow);
-    const r = await refused(`${flow.url}/i/hang`);
+    const r = await TestClient.rejection(`${flow.url}/i/hang`);
     expect(r.status).toBe(500);
     expect(r.body).toContain('timed out');
-    const ok = await connect(`${flow.url}/i/fine`);
-    ok.ws.send('x');
+    const ok = await TestClient.connect(`${flow.url}/i/fine`);
+    ok.send('x');
     expect(await ok.next()).toBe('echo x');
     expect(failures(trace.events, 'WSF_SNIPPET_TIMEOUT')[0]).toMatchObject({ nodeId: 'up', event: 'upgrade' });
     trace.stop();
-    ok.ws.close();
+    ok.socket.close();
   });
 });
 
@@ -175,13 +177,9 @@ edges:
 `;
     const looping = await start(yaml, { handlerBudgetMs: BUDGET });
     const trace = collect(looping);
-    const note = await waitFor(
-      () => trace.events.find((e) => e.kind === 'engine' && e.code === 'WSF_SNIPPET_TIMEOUT'),
-      10_000,
-      'a timeout note',
-    );
+    const note = await waitFor('a timeout note', () => trace.events.find((e) => e.kind === 'engine' && e.code === 'WSF_SNIPPET_TIMEOUT'), 10_000);
     expect(note).toMatchObject({ nodeId: 'on-text', level: 'error' });
-    const c = await connect(`${looping.url}/m`);
+    const c = await TestClient.connect(`${looping.url}/m`);
     expect(await c.next(5000)).toBe('welcome');
     trace.stop();
     await looping.stop({ drainTimeoutMs: 500 });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { compileFlow, SnippetCompileError, startFlow } from '../../runtime/engine/index.ts';
 import type { TraceEvent } from '../../runtime/engine/contracts.ts';
-import { collect, connect, ECHO, flowFrom, start, waitFor } from './helpers.ts';
+import { waitFor } from '../helpers/wait.ts';
+import { TestClient } from '../helpers/ws-client.ts';
+import { collect, ECHO, flowFrom, start } from './helpers.ts';
 
 describe('compileFlow', () => {
   it('locates snippet syntax errors by node, line and column', async () => {
@@ -18,20 +20,20 @@ describe('compileFlow', () => {
 describe('hot reload', () => {
   it('applies new snippet code to the next event without dropping the connection', async () => {
     const flow = await start(ECHO);
-    const c = await connect(`${flow.url}/chat`);
-    c.ws.send('one');
+    const c = await TestClient.connect(`${flow.url}/chat`);
+    c.send('one');
     expect(await c.next()).toBe('one');
     await flow.reload(await compileFlow(flowFrom(ECHO.replace('conn.send(text);', "conn.send('v2 ' + text.toUpperCase());"))));
-    c.ws.send('two');
+    c.send('two');
     expect(await c.next()).toBe('v2 TWO');
     // Removing the handler: texts are no longer answered, the connection stays open.
     const withoutHandler = flowFrom(ECHO);
     withoutHandler.nodes = withoutHandler.nodes.filter((n) => n.id !== 'on-text');
     withoutHandler.edges = withoutHandler.edges.filter((e) => e.to !== 'on-text');
     await flow.reload(await compileFlow(withoutHandler));
-    c.ws.send('three');
+    c.send('three');
     await expect(c.next(300)).rejects.toThrow(/no message/);
-    expect(c.ws.readyState).toBe(c.ws.OPEN);
+    expect(c.socket.readyState).toBe(c.socket.OPEN);
     await flow.stop();
     expect((await c.closed).code).toBe(1001);
   });
@@ -46,8 +48,8 @@ describe('hot reload of the topology', () => {
     );
     two.edges.push({ from: 'up2', to: 'svc2' });
     const flow = await startFlow(await compileFlow(two), { port: 0 });
-    const kept = await connect(`${flow.url}/chat`);
-    const removed = await connect(`${flow.url}/old`);
+    const kept = await TestClient.connect(`${flow.url}/chat`);
+    const removed = await TestClient.connect(`${flow.url}/old`);
     const next = flowFrom(ECHO);
     next.nodes.unshift(
       { id: 'up3', type: 'upgrader', basePath: '/new' },
@@ -57,9 +59,9 @@ describe('hot reload of the topology', () => {
     next.edges.push({ from: 'up3', to: 'svc3' }, { from: 'svc3', to: 'greet' });
     await flow.reload(await compileFlow(next));
     expect(await removed.closed).toEqual({ code: 1001, reason: 'service removed' });
-    const fresh = await connect(`${flow.url}/new`);
+    const fresh = await TestClient.connect(`${flow.url}/new`);
     expect(await fresh.next()).toBe('new svc3');
-    kept.ws.send('still');
+    kept.send('still');
     expect(await kept.next()).toBe('still');
     await flow.stop();
   });
@@ -72,13 +74,13 @@ describe('trace', () => {
       { port: 0, traceSampleRate: 5 },
     );
     const trace = collect(flow);
-    const c = await connect(`${flow.url}/chat`);
-    for (let i = 0; i < 200; i++) c.ws.send(`m${i}`);
-    c.ws.send('log');
+    const c = await TestClient.connect(`${flow.url}/chat`);
+    for (let i = 0; i < 200; i++) c.send(`m${i}`);
+    c.send('log');
     for (let i = 0; i <= 200; i++) await c.next();
-    await waitFor(() => trace.events.some((e) => e.kind === 'summary' && e.perNode['on-text']), 3000, 'a summary');
-    c.ws.close();
-    await waitFor(() => trace.events.some((e) => e.kind === 'connection' && e.state === 'close'), 3000, 'close event');
+    await waitFor('a summary', () => trace.events.some((e) => e.kind === 'summary' && e.perNode['on-text']), 3000);
+    c.socket.close();
+    await waitFor('close event', () => trace.events.some((e) => e.kind === 'connection' && e.state === 'close'), 3000);
     trace.stop();
     const kinds = (k: TraceEvent['kind']) => trace.events.filter((e) => e.kind === k);
     expect(kinds('connection').map((e) => (e.kind === 'connection' ? e.state : ''))).toEqual(['open', 'close']);
@@ -130,8 +132,8 @@ edges:
       events.some((e) => e.kind === 'invoke' && e.nodeId === 'on-text' && e.logs.some((l) => l.message === `finished ${text}`));
     const flow = await start(yaml);
     const trace = collect(flow);
-    const c = await connect(`${flow.url}/d`);
-    c.ws.send('300');
+    const c = await TestClient.connect(`${flow.url}/d`);
+    c.send('300');
     expect(await c.next()).toBe('started'); // the handler is in flight
     await flow.stop({ drainTimeoutMs: 60_000 });
     expect(finished(trace.events, '300')).toBe(true);
@@ -144,8 +146,8 @@ edges:
     // past the test's timeout).
     const stuck = await start(yaml);
     const stuckTrace = collect(stuck);
-    const s = await connect(`${stuck.url}/d`);
-    s.ws.send('60000');
+    const s = await TestClient.connect(`${stuck.url}/d`);
+    s.send('60000');
     expect(await s.next()).toBe('started');
     await stuck.stop({ drainTimeoutMs: 300 });
     expect(finished(stuckTrace.events, '60000')).toBe(false);

@@ -7,7 +7,8 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningFlow } from '../../runtime/engine/contracts.ts';
-import { connect, start } from './helpers.ts';
+import { TestClient } from '../helpers/ws-client.ts';
+import { start } from './helpers.ts';
 
 const FLOW = `
 wsflow: 1
@@ -60,9 +61,9 @@ function upgrade(target: string): Promise<{ status: number; body: string }> {
 
 describe('request paths', () => {
   it('serves a plain single-segment parameter, percent-decoded', async () => {
-    const c = await connect(`${flow.url}/al%20ice`);
+    const c = await TestClient.connect(`${flow.url}/al%20ice`);
     expect(await c.next()).toBe('name=al ice path=/al%20ice');
-    c.ws.close();
+    c.socket.close();
     expect((await upgrade('/a10')).status).toBe(101);
   });
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningFlow } from '../../runtime/engine/contracts.ts';
-import { collect, connect, refused, start } from './helpers.ts';
+import { TestClient } from '../helpers/ws-client.ts';
+import { collect, start } from './helpers.ts';
 
 const FLOW = `
 wsflow: 1
@@ -79,7 +80,7 @@ afterAll(async () => {
 
 describe('upgrade routing', () => {
   it('routes by template, coerces declared query params and runs the upgrade snippet', async () => {
-    const c = await connect(`${flow.url}/chat/al%20ice?age=42&extra=x`, ['chat.v1', 'chat.v2'], { 'x-test': 'yes' });
+    const c = await TestClient.connect(`${flow.url}/chat/al%20ice?age=42&extra=x`, { protocols: ['chat.v1', 'chat.v2'], headers: { 'x-test': 'yes' } });
     expect(await c.next()).toBe('Hi al ice');
     const info = JSON.parse(String(await c.next()));
     expect(info).toMatchObject({
@@ -90,39 +91,39 @@ describe('upgrade routing', () => {
       protocol: 'chat.v2',
       path: '/chat/al%20ice',
     });
-    expect(c.ws.protocol).toBe('chat.v2');
-    c.ws.close();
+    expect(c.socket.protocol).toBe('chat.v2');
+    c.socket.close();
   });
 
   it('serves several upgraders and services on one listener', async () => {
-    const n = await connect(`${flow.url}/notifications`, undefined, { 'x-tenant': 'acme' });
+    const n = await TestClient.connect(`${flow.url}/notifications`, { headers: { 'x-tenant': 'acme' } });
     expect(await n.next()).toBe('notes acme');
-    const f = await connect(`${flow.url}/files/a/b/c.txt`);
+    const f = await TestClient.connect(`${flow.url}/files/a/b/c.txt`);
     expect(await f.next()).toBe('files /files/a/b/c.txt');
-    n.ws.close();
-    f.ws.close();
+    n.socket.close();
+    f.socket.close();
   });
 
   it('refuses unknown paths with 404 and a reason', async () => {
-    const r = await refused(`${flow.url}/nope`);
+    const r = await TestClient.rejection(`${flow.url}/nope`);
     expect(r.status).toBe(404);
     expect(r.body).toContain('no WebSocket service at /nope');
-    expect((await refused(`${flow.url}/chat`)).status).toBe(404);
+    expect((await TestClient.rejection(`${flow.url}/chat`)).status).toBe(404);
   });
 
   it('refuses wrong query types and missing required headers with 400', async () => {
-    const r = await refused(`${flow.url}/chat/bob?age=old`);
-    expect(r).toEqual({ status: 400, body: 'query parameter "age" must be an integer' });
-    const b = await refused(`${flow.url}/chat/bob?vip=maybe`);
-    expect(b.body).toBe('query parameter "vip" must be true or false');
-    const h = await refused(`${flow.url}/notifications`);
-    expect(h).toEqual({ status: 400, body: 'header "x-tenant" is required' });
+    const r = await TestClient.rejection(`${flow.url}/chat/bob?age=old`);
+    expect(r).toEqual({ status: 400, body: 'query parameter "age" must be an integer\n' });
+    const b = await TestClient.rejection(`${flow.url}/chat/bob?vip=maybe`);
+    expect(b.body).toBe('query parameter "vip" must be true or false\n');
+    const h = await TestClient.rejection(`${flow.url}/notifications`);
+    expect(h).toEqual({ status: 400, body: 'header "x-tenant" is required\n' });
   });
 
   it('lets the upgrade snippet refuse with a status and reason', async () => {
     const trace = collect(flow);
-    expect(await refused(`${flow.url}/chat/mallory`)).toEqual({ status: 401, body: 'go away mallory' });
-    expect(await refused(`${flow.url}/chat/nobody`)).toEqual({ status: 403, body: 'upgrade refused' });
+    expect(await TestClient.rejection(`${flow.url}/chat/mallory`)).toEqual({ status: 401, body: 'go away mallory\n' });
+    expect(await TestClient.rejection(`${flow.url}/chat/nobody`)).toEqual({ status: 403, body: 'upgrade refused\n' });
     trace.stop();
     const rejected = trace.events.filter((e) => e.kind === 'connection' && e.state === 'rejected');
     expect(rejected).toEqual(expect.arrayContaining([expect.objectContaining({ status: 401, path: '/chat/mallory', upgraderId: 'chat-up' })]));

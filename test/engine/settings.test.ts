@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { RunningFlow } from '../../runtime/engine/contracts.ts';
-import { nothingWithin } from '../helpers/wait.ts';
-import { collect, connect, refused, start, waitFor } from './helpers.ts';
+import { nothingWithin, waitFor } from '../helpers/wait.ts';
+import { TestClient } from '../helpers/ws-client.ts';
+import { collect, start } from './helpers.ts';
 
 const FLOW = `
 wsflow: 1
@@ -75,40 +76,40 @@ afterAll(async () => {
 
 describe('service settings', () => {
   it('negotiates subprotocols in the service preference order', async () => {
-    const c = await connect(`${flow.url}/proto`, ['v1.chat', 'v2.chat']);
-    expect(c.ws.protocol).toBe('v2.chat');
-    c.ws.send('x');
+    const c = await TestClient.connect(`${flow.url}/proto`, { protocols: ['v1.chat', 'v2.chat'] });
+    expect(c.socket.protocol).toBe('v2.chat');
+    c.send('x');
     expect(await c.next()).toBe('v2.chat:x');
-    c.ws.close();
-    const none = await connect(`${flow.url}/proto`);
-    expect(none.ws.protocol).toBe('');
-    none.ws.close();
-    const bad = await refused(`${flow.url}/proto`, ['v9.chat']);
+    c.socket.close();
+    const none = await TestClient.connect(`${flow.url}/proto`);
+    expect(none.socket.protocol).toBe('');
+    none.socket.close();
+    const bad = await TestClient.rejection(`${flow.url}/proto`, { protocols: ['v9.chat'] });
     expect(bad.status).toBe(400);
     expect(bad.body).toContain('v9.chat');
   });
 
   it('closes a connection that sends more than maxPayload with 1009', async () => {
     const trace = collect(flow);
-    const c = await connect(`${flow.url}/small`);
-    c.ws.send('0123456789');
+    const c = await TestClient.connect(`${flow.url}/small`);
+    c.send('0123456789');
     expect(await c.next()).toBe('0123456789');
-    c.ws.send('x'.repeat(17));
+    c.send('x'.repeat(17));
     expect((await c.closed).code).toBe(1009);
     // onError heard about the socket error.
-    const heard = await waitFor(() => trace.events.find((e) => e.kind === 'invoke' && e.nodeId === 'small-error'), 3000, 'onError');
+    const heard = await waitFor('onError', () => trace.events.find((e) => e.kind === 'invoke' && e.nodeId === 'small-error'), 3000);
     expect(heard).toMatchObject({ event: 'error', logs: [{ message: 'socket error WSF_SOCKET_ERROR' }] });
     trace.stop();
   });
 
   it('closes an idle connection with 1001, and activity keeps it open', async () => {
-    const c = await connect(`${flow.url}/idle`);
+    const c = await TestClient.connect(`${flow.url}/idle`);
     let isClosed = false;
     void c.closed.then(() => (isClosed = true));
     // Time must pass for idleness to exist: 4 x 150 ms of activity outlast the 300 ms idle timeout.
     for (let i = 0; i < 4; i++) {
       await nothingWithin('an idle close of an active connection', () => isClosed, 150);
-      c.ws.send(`k${i}`);
+      c.send(`k${i}`);
       expect(await c.next()).toBe(`k${i}`);
     }
     const closed = await c.closed;
@@ -116,31 +117,31 @@ describe('service settings', () => {
   });
 
   it('pings peers and terminates one that does not answer', async () => {
-    const good = await connect(`${flow.url}/beat`);
+    const good = await TestClient.connect(`${flow.url}/beat`);
     let pings = 0;
-    good.ws.on('ping', () => pings++);
+    good.socket.on('ping', () => pings++);
     const deaf = new WebSocket(`${flow.url}/beat`, { autoPong: false });
     const deafClosed = new Promise<number>((resolve) => deaf.on('close', (code) => resolve(code)));
     const code = await deafClosed;
     expect(code).toBe(1006);
-    good.ws.send('alive');
+    good.send('alive');
     expect(await good.next()).toBe('alive');
     expect(pings).toBeGreaterThanOrEqual(1);
-    good.ws.close();
+    good.socket.close();
   });
 
   it('validates incoming JSON against the declared messages and closes with 1007 otherwise', async () => {
-    const c = await connect(`${flow.url}/strict`);
-    c.ws.send('{"type":"join","user":"u"}');
+    const c = await TestClient.connect(`${flow.url}/strict`);
+    c.send('{"type":"join","user":"u"}');
     expect(await c.next()).toBe('valid {"type":"join","user":"u"}');
-    c.ws.send('{"type":"say","text":"hi"}');
+    c.send('{"type":"say","text":"hi"}');
     expect(await c.next()).toBe('valid {"type":"say","text":"hi"}');
-    c.ws.send('{"type":"say"}');
+    c.send('{"type":"say"}');
     const closed = await c.closed;
     expect(closed.code).toBe(1007);
     expect(closed.reason).toMatch(/^invalid message/);
-    const d = await connect(`${flow.url}/strict`);
-    d.ws.send('not json');
+    const d = await TestClient.connect(`${flow.url}/strict`);
+    d.send('not json');
     expect(await d.closed).toEqual({ code: 1007, reason: 'invalid message: not JSON' });
   });
 });

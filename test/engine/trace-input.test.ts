@@ -5,7 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningFlow, TraceEvent } from '../../runtime/engine/contracts.ts';
 import { INPUT_PREVIEW_CHARS } from '../../runtime/model/input-preview.ts';
-import { collect, connect, start, waitFor } from './helpers.ts';
+import { waitFor } from '../helpers/wait.ts';
+import { TestClient } from '../helpers/ws-client.ts';
+import { collect, start } from './helpers.ts';
 
 const FLOW = `
 wsflow: 1
@@ -53,18 +55,18 @@ afterAll(async () => {
 describe('trace input preview', () => {
   it('previews text (cut and marked when long), binary in hex, and nothing for open', async () => {
     const trace = collect(flow);
-    const c = await connect(`${flow.url}/p`);
+    const c = await TestClient.connect(`${flow.url}/p`);
     expect(await c.next()).toBe('hi');
-    c.ws.send('hello there');
+    c.send('hello there');
     expect(await c.next()).toBe('hello there');
     const long = 'x'.repeat(INPUT_PREVIEW_CHARS + 50);
-    c.ws.send(long);
+    c.send(long);
     expect(await c.next()).toBe(long);
-    c.ws.send(Buffer.from(Array.from({ length: 300 }, (_, i) => i % 256)));
+    c.send(Buffer.from(Array.from({ length: 300 }, (_, i) => i % 256)));
     await c.next();
     const invokes = () => trace.events.filter((e): e is Invoke => e.kind === 'invoke');
-    await waitFor(() => invokes().length >= 4, 10_000, 'four traced invocations');
-    c.ws.close();
+    await waitFor('four traced invocations', () => invokes().length >= 4, 10_000);
+    c.socket.close();
     trace.stop();
     const [open, short, cut, binary] = invokes();
     expect(open?.input).toBeUndefined();

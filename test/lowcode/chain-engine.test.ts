@@ -6,7 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileFlow } from '../../runtime/engine/index.ts';
 import type { RunningFlow, TraceEvent } from '../../runtime/engine/contracts.ts';
-import { collect, connect, flowFrom, refused, start, waitFor } from '../engine/helpers.ts';
+import { waitFor } from '../helpers/wait.ts';
+import { TestClient } from '../helpers/ws-client.ts';
+import { collect, flowFrom, start } from '../engine/helpers.ts';
 
 const FLOW = (reply: string) => `
 wsflow: 1
@@ -44,40 +46,46 @@ const failures = (events: TraceEvent[], code: string) =>
 describe('chains in the engine', () => {
   it('stops a chain whose expression never ends after the budget and keeps serving the others', async () => {
     const trace = collect(flow);
-    const victim = await connect(`${flow.url}/c`);
-    const other = await connect(`${flow.url}/c`);
-    other.ws.send('before');
+    const victim = await TestClient.connect(`${flow.url}/c`);
+    const other = await TestClient.connect(`${flow.url}/c`);
+    other.send('before');
     expect(await other.next()).toBe('echo before');
-    victim.ws.send('spin');
+    victim.send('spin');
     expect(await victim.closed).toEqual({ code: 1011, reason: 'handler timed out' });
-    other.ws.send('after');
+    other.send('after');
     expect(await other.next(15_000)).toBe('echo after');
-    const [timeout] = await waitFor(() => failures(trace.events, 'WSF_SNIPPET_TIMEOUT').length > 0 && failures(trace.events, 'WSF_SNIPPET_TIMEOUT'));
+    const [timeout] = await waitFor('a WSF_SNIPPET_TIMEOUT failure', () => {
+      const f = failures(trace.events, 'WSF_SNIPPET_TIMEOUT');
+      return f.length > 0 ? f : undefined;
+    }, 5000);
     expect(timeout).toMatchObject({ nodeId: 'on-text', event: 'text' });
     trace.stop();
-    other.ws.close();
+    other.socket.close();
   });
 
   it('reports an error thrown in a chain on its event node and keeps the connection', async () => {
     const trace = collect(flow);
-    const client = await connect(`${flow.url}/c`);
-    client.ws.send('throw');
-    const [failure] = await waitFor(() => failures(trace.events, 'WSF_SNIPPET_THROW').length > 0 && failures(trace.events, 'WSF_SNIPPET_THROW'));
+    const client = await TestClient.connect(`${flow.url}/c`);
+    client.send('throw');
+    const [failure] = await waitFor('a WSF_SNIPPET_THROW failure', () => {
+      const f = failures(trace.events, 'WSF_SNIPPET_THROW');
+      return f.length > 0 ? f : undefined;
+    }, 5000);
     expect(failure?.error).toMatchObject({ nodeId: 'on-text', message: 'thrown on purpose' });
-    client.ws.send('still here');
+    client.send('still here');
     expect(await client.next()).toBe('echo still here');
     trace.stop();
-    client.ws.close();
+    client.socket.close();
   });
 
   it('hot-reloads a changed chain: the next message uses the new template, the connection stays open', async () => {
-    const client = await connect(`${flow.url}/c`);
-    client.ws.send('one');
+    const client = await TestClient.connect(`${flow.url}/c`);
+    client.send('one');
     expect(await client.next()).toBe('echo one');
     await flow.reload(await compileFlow(flowFrom(FLOW('you said: ${text}'))));
-    client.ws.send('two');
+    client.send('two');
     expect(await client.next()).toBe('you said: two');
-    client.ws.close();
+    client.socket.close();
   });
 });
 
@@ -111,13 +119,13 @@ edges:
   });
 
   it('refuses with its status and accepts with a first message', async () => {
-    const refusal = await refused(`${gate.url}/g/mallory`);
+    const refusal = await TestClient.rejection(`${gate.url}/g/mallory`);
     expect(refusal.status).toBe(401);
     expect(refusal.body).toContain('no mallory here');
-    const alice = await connect(`${gate.url}/g/alice`);
+    const alice = await TestClient.connect(`${gate.url}/g/alice`);
     expect(await alice.next()).toBe('welcome alice');
-    alice.ws.send('hi');
+    alice.send('hi');
     expect(await alice.next()).toBe('hi');
-    alice.ws.close();
+    alice.socket.close();
   });
 });

@@ -5,8 +5,8 @@
  */
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { collect, start, waitFor } from '../engine/helpers.ts';
-import { waitFor as sharedWaitFor } from '../helpers/wait.ts';
+import { collect, start } from '../engine/helpers.ts';
+import { waitFor } from '../helpers/wait.ts';
 import { ClientPool, TestClient } from '../helpers/ws-client.ts';
 import type { RunningFlow } from '../../runtime/engine/contracts.ts';
 
@@ -106,7 +106,7 @@ describe('connection caps', () => {
 
 async function waitForAdmission(url: string): Promise<TestClient> {
   // The count is released when the server sees the TCP close; retry (bounded) until then.
-  return sharedWaitFor(
+  return waitFor(
     'admission once the server has seen the close',
     async () => {
       try {
@@ -158,7 +158,7 @@ describe('slow readers', () => {
     const sender = await pool.connect(url);
     reader.socket.pause();
     sender.send('flood');
-    await waitFor(() => trace.events.find((e) => e.kind === 'engine' && e.code === 'WSF_SLOW_READER'), 10_000, 'the slow-reader note');
+    await waitFor('the slow-reader note', () => trace.events.find((e) => e.kind === 'engine' && e.code === 'WSF_SLOW_READER'), 10_000);
     reader.socket.resume();
     const closed = await reader.waitClosed(10_000);
     expect(closed.code).toBe(1008);
