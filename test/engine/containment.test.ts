@@ -102,9 +102,7 @@ describe('snippet containment', () => {
       await roundTrips(c, 1);
       await roundTrips(other, 1);
       trace.stop();
-      c.socket.close();
-      other.socket.close();
-      await Promise.all([c.closed, other.closed]);
+      await Promise.all([c.close(), other.close()]);
     });
   }
 
@@ -119,9 +117,7 @@ describe('snippet containment', () => {
     // drain(0) looks once, without waiting: nothing may be queued beyond the replies read above.
     expect(await other.drain(0)).toEqual([]);
     expect(await forger.drain(0)).toEqual([]);
-    other.socket.close();
-    forger.socket.close();
-    await Promise.all([other.closed, forger.closed]);
+    await Promise.all([other.close(), forger.close()]);
   });
 
   it('a handler whose promise never settles: that connection is closed with 1011 after the bound, the others are served', async () => {
@@ -139,8 +135,7 @@ describe('snippet containment', () => {
     expect(failure).toMatchObject({ nodeId: 'on-text', event: 'text' });
     await roundTrips(other, 1);
     trace.stop();
-    other.socket.close();
-    await other.closed;
+    await other.close();
   });
 });
 
@@ -185,8 +180,7 @@ edges:
       expect(failures(trace.events, 'WSF_SNIPPET_TIMER_HOG')[0]).toMatchObject({ nodeId: 'on-text', connectionId: expect.any(String) });
       await roundTrips(other, 3);
       trace.stop();
-      other.socket.close();
-      await other.closed;
+      await other.close();
     } finally {
       await hogFlow.stop({ drainTimeoutMs: 500 });
     }

@@ -97,9 +97,7 @@ describe('handlers', () => {
     expect(await b.next()).toBe('open 2 2');
     a.send('count');
     expect(await a.next()).toBe('count 2');
-    a.socket.close();
-    b.socket.close();
-    await Promise.all([a.closed, b.closed]);
+    await Promise.all([a.close(), b.close()]);
   });
 
   it('runs events of one connection in order, even when a handler awaits', async () => {
@@ -121,8 +119,7 @@ describe('handlers', () => {
     const got: string[] = [];
     for (let i = 0; i < n; i++) got.push(String(await c.next(10_000)));
     expect(got).toEqual(Array.from({ length: n }, (_, i) => (i % 2 ? `fast ${i}` : 'slow done 0')));
-    c.socket.close();
-    await c.closed;
+    await c.close();
   });
 
   it('serves other connections while one connection awaits', async () => {
@@ -155,9 +152,7 @@ describe('handlers', () => {
     expect(await y.next()).toBe('psst from x');
     x.send('fast end');
     expect(await x.next()).toBe('fast end'); // x got neither the except-broadcast nor the targeted send
-    x.socket.close();
-    y.socket.close();
-    await Promise.all([x.closed, y.closed]);
+    await Promise.all([x.close(), y.close()]);
   });
 
   it('offers an async per-service state store', async () => {
@@ -191,8 +186,7 @@ describe('handlers', () => {
     expect(await e.next()).toBe('error WSF_SNIPPET_REJECTED on-text:23 boom 7');
     e.send('fast still-alive');
     expect(await e.next()).toBe('fast still-alive');
-    e.socket.close();
-    await e.closed;
+    await e.close();
     trace.stop();
     const failed = trace.events.find((ev) => ev.kind === 'invoke' && ev.error);
     expect(failed).toMatchObject({ kind: 'invoke', nodeId: 'on-text', event: 'text', error: { code: 'WSF_SNIPPET_REJECTED', nodeId: 'on-text', line: 23, message: 'boom 7' } });

@@ -118,8 +118,7 @@ describe('isolation', () => {
       expect(timeouts).toHaveLength(1);
       expect(timeouts[0]).toMatchObject({ nodeId: 'on-text', event: 'text', error: { code: 'WSF_SNIPPET_TIMEOUT', nodeId: 'on-text' } });
       trace.stop();
-      other.socket.close();
-      await other.closed;
+      await other.close();
     });
   }
 
@@ -130,8 +129,7 @@ describe('isolation', () => {
     slow.send('recall');
     expect((await victim.closed).code).toBe(1011);
     expect(await slow.next(15_000)).toBe('memo=undefined n=1');
-    slow.socket.close();
-    await slow.closed;
+    await slow.close();
   });
 
   // A snippet that ends the handler host (it runs out of memory; process.exit is refused):
