@@ -41,8 +41,11 @@ export function fanoutBoundNotes(result: ScenarioResult): string[] {
       notes.push(`${c.label}: never fell behind; its limit is above the highest step`);
       continue;
     }
-    const bound = load >= LOAD_BOUND_SHARE ? 'the load generator' : machine >= 0.9 ? 'the machine (its cores were busy: server, load generator and any other work)' : 'the server';
-    notes.push(`${c.label}: at the first rate that fell behind the busiest load process used ${(100 * load).toFixed(0)}% of a core and the machine was ${(100 * machine).toFixed(0)}% busy: bound by ${bound}`);
+    // Decide on the rounded percentages the note prints, so the words and the figures agree.
+    const loadPct = Math.round(100 * load);
+    const machinePct = Math.round(100 * machine);
+    const bound = loadPct >= 100 * LOAD_BOUND_SHARE ? 'the load generator' : machinePct >= 90 ? 'the machine (its cores were busy: server, load generator and any other work)' : 'the server';
+    notes.push(`${c.label}: at the first rate that fell behind the busiest load process used ${loadPct}% of a core and the machine was ${machinePct}% busy: bound by ${bound}`);
   }
   return notes;
 }
