@@ -78,12 +78,16 @@ describe('wsflow run', () => {
   it('run and studio read --port the same way: decimal 0..65535 only (no 0x50, 1e3 or -1)', async () => {
     const file = join(dir, 'ports.wsflow.yaml');
     await writeFile(file, FLOW);
-    for (const port of ['0x50', '1e3', '-1', '65536']) {
-      for (const args of [['run', file, '--port', port], ['studio', '--port', port, file]]) {
-        const refused = await execCli(args, { timeoutMs: 60_000 });
-        expect(refused.code, `${args.join(' ')}: ${refused.stderr}`).toBe(2);
-        expect(refused.stderr).toContain(`--port must be an integer from 0 to 65535 (decimal; 0 picks a free port), got "${port}"`);
-      }
-    }
-  });
+    // Eight CLI starts: concurrently, since each one's cost is starting Node and the CLI, not the check.
+    const cases = ['0x50', '1e3', '-1', '65536'].flatMap((port) => [
+      { port, args: ['run', file, '--port', port] },
+      { port, args: ['studio', '--port', port, file] },
+    ]);
+    const results = await Promise.all(cases.map((c) => execCli(c.args, { timeoutMs: 120_000 })));
+    results.forEach((refused, i) => {
+      const { port, args } = cases[i]!;
+      expect(refused.code, `${args.join(' ')}: ${refused.stderr}`).toBe(2);
+      expect(refused.stderr).toContain(`--port must be an integer from 0 to 65535 (decimal; 0 picks a free port), got "${port}"`);
+    });
+  }, 180_000);
 });
