@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFlow } from '../../runtime/model/parse.ts';
 import { ensureRendererBuilt } from '../../runtime/studio/renderer-build.ts';
 import { startHarness, type Harness } from './harness.ts';
-import { connectClient, dragEdge, dragFromPalette, MOD, node, openTab, retypeWord, selectNode, typeSnippet } from './ui.ts';
+import { andFitView, connectClient, dragEdge, dragFromPalette, MOD, node, openTab, retypeWord, selectNode, typeSnippet } from './ui.ts';
 
 const ON_OPEN = `export default function onOpen(conn: Connection, ctx: ServiceContext) {
   const age = conn.query.age;
@@ -55,8 +55,7 @@ describe('designer: build, check, save, run, test, hot reload, export', () => {
     await expect(page.locator('.react-flow__node').count()).resolves.toBe(5);
     // Auto layout (Ctrl+Shift+L) tidies up after the keyboard placement.
     await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
-    await page.keyboard.press(`${MOD}+Shift+L`);
-    await page.waitForTimeout(400);
+    await andFitView(page, () => page.keyboard.press(`${MOD}+Shift+L`));
 
     // An illegal edge is refused with a visible reason.
     await dragEdge(page, 'upgrader', 'on-text', {

@@ -163,3 +163,15 @@ export async function dragSplitter(page: Page, testId: string, dx: number, dy: n
   await page.mouse.move(x + dx, y + dy, { steps: 5 });
   await page.mouse.up();
 }
+
+/**
+ * Run `action` (a fit view, an auto layout) and wait until the canvas has finished the view fit it
+ * starts, animation included: each fit ends with a `wsflow:fit-view` performance mark.
+ */
+export async function andFitView(page: Page, action: () => Promise<void>): Promise<void> {
+  const marks = () => performance.getEntriesByName('wsflow:fit-view').length;
+  const before = await page.evaluate(marks);
+  await action();
+  await page.waitForFunction((seen) => performance.getEntriesByName('wsflow:fit-view').length > seen, before, { timeout: 30_000 });
+}
+
