@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureRendererBuilt, REPO } from '../../runtime/studio/renderer-build.ts';
 import { startHarness, type Harness } from './harness.ts';
-import { connectClient, MOD, node, openTab, selectNode, waitForHighlighting } from './ui.ts';
+import { connectClient, MOD, node, openTab, selectNode, waitForHighlighting, waitForTheme } from './ui.ts';
 
 const CHAT = readFileSync(new URL('../../samples/chat.wsflow.yaml', import.meta.url), 'utf8');
 const ASYNCAPI = `asyncapi: '2.6.0'
@@ -88,7 +88,7 @@ describe('designer with the chat sample', () => {
     const { page } = h;
     await page.keyboard.press('Alt+T');
     await expect(page.evaluate('document.documentElement.dataset.theme')).resolves.toBe('dark');
-    await page.waitForTimeout(300);
+    await waitForTheme(page, 'dark');
     await h.shot('designer-chat-dark');
     await page.keyboard.press('Alt+T');
     await page.click('[data-testid="run-stop"]');

@@ -175,3 +175,20 @@ export async function andFitView(page: Page, action: () => Promise<void>): Promi
   await page.waitForFunction((seen) => performance.getEntriesByName('wsflow:fit-view').length > seen, before, { timeout: 30_000 });
 }
 
+/**
+ * Wait until the page is drawn in `theme`: React Flow and every Monaco editor on the page carry the
+ * theme's class, and the colour transitions the switch started (cards fade their borders) are over.
+ */
+export async function waitForTheme(page: Page, theme: 'light' | 'dark'): Promise<void> {
+  await page.waitForFunction(
+    (dark) => {
+      const flowDark = document.querySelector('.react-flow.dark') !== null;
+      const editors = document.querySelectorAll('.monaco-editor').length;
+      const editorsDark = document.querySelectorAll('.monaco-editor.vs-dark').length;
+      const transitions = document.getAnimations().filter((a) => a instanceof CSSTransition).length;
+      return flowDark === dark && editorsDark === (dark ? editors : 0) && transitions === 0;
+    },
+    theme === 'dark',
+    { timeout: 15_000 },
+  );
+}
