@@ -3,9 +3,12 @@
  * screenshot, docs/screenshots/designer-chat.png), the dark theme, proof that no request leaves
  * 127.0.0.1, recovery of unsaved work after a reload, and AsyncAPI import.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RECOVERY_DIR } from '../../runtime/studio/protocol.ts';
 import { ensureRendererBuilt, REPO } from '../../runtime/studio/renderer-build.ts';
+import { waitFor } from '../helpers/wait.ts';
 import { startHarness, type Harness } from './harness.ts';
 import { connectClient, MOD, node, openTab, selectNode, waitForHighlighting, waitForTheme } from './ui.ts';
 
@@ -114,8 +117,9 @@ describe('designer with the chat sample', () => {
     await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
     await page.fill('[data-testid="flow-name"]', 'chat-recovered');
     await page.locator('[data-testid="dirty-marker"]').waitFor();
-    // Autosave runs every 3 s.
-    await page.waitForTimeout(4000);
+    // Autosave (every 3 s) writes the recovery copy the reload offers back: wait for it on disk.
+    const recoveryDir = path.join(h.dir, RECOVERY_DIR);
+    await waitFor('the autosaved recovery copy', () => existsSync(recoveryDir) && readdirSync(recoveryDir).some((f) => /^name: chat-recovered$/m.test(readFileSync(path.join(recoveryDir, f), 'utf8'))), 20_000, 100);
     page.once('dialog', (d) => void d.accept());
     await page.reload();
     await page.locator('[data-testid="recovery-banner"]').waitFor({ timeout: 20_000 });
