@@ -7,13 +7,14 @@
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Worker } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStudio, type StudioHandle } from '../../runtime/studio/server.ts';
 import { CONTENT_SECURITY_POLICY, originOf, withContentSecurityPolicy } from '../../electron/policy.ts';
 import { ensureRendererBuilt, REPO } from '../../runtime/studio/renderer-build.ts';
 import { CHROMIUM } from '../e2e/harness.ts';
 import { selectNode } from '../e2e/ui.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 describe('renderer under the desktop CSP', () => {
   let dir: string;
@@ -65,13 +66,17 @@ describe('renderer under the desktop CSP', () => {
       if (msg.type() === 'error' || /Content Security Policy/i.test(msg.text())) consoleErrors.push(msg.text());
     });
     page.on('pageerror', (error) => consoleErrors.push(String(error)));
+    const workers: Worker[] = [];
+    page.on('worker', (worker) => workers.push(worker));
 
     await page.goto(studio.url);
     await page.waitForSelector('[data-testid="statusbar"] .status-dot--ok', { timeout: 30_000 });
     await selectNode(page, 'on-text');
     await page.locator('[data-testid="snippet-editor"] .monaco-editor .view-lines').waitFor({ timeout: 30_000 });
-    // Give Monaco's language worker time to start (it is what needs worker-src blob:).
-    await page.waitForTimeout(1500);
+    // Monaco's TypeScript worker is what needs worker-src: wait until it runs (the CSP would stop
+    // `new Worker` before any worker event), then check that nothing was refused on the way.
+    const tsWorker = await waitFor("Monaco's TypeScript worker", () => workers.find((w) => /ts\.worker/.test(w.url())), 60_000, 50);
+    await expect(tsWorker.evaluate(() => typeof (globalThis as { postMessage?: unknown }).postMessage)).resolves.toBe('function');
     await page.screenshot({ path: join(tmpdir(), 'wsflow-desktop-csp.png') });
 
     const violations = (await page.evaluate('window.__cspViolations')) as string[];
