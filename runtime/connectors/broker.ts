@@ -17,6 +17,12 @@ export interface PublishOptions {
   retain?: boolean;
 }
 
+/** Why a subscription is not confirmed: a stable code (docs/errors/connectors.md) and a sentence. */
+export interface BrokerRefusal {
+  code: string;
+  message: string;
+}
+
 /** Broker state changes, for the trace and the designer (the node shows its error). */
 export type StatusListener = (level: 'info' | 'error', code: string, message: string) => void;
 
@@ -24,6 +30,12 @@ export interface Broker {
   readonly kind: 'mqtt' | 'redis';
   /** Starts delivering messages on `topic`; returns the function that stops it. */
   subscribe(topic: string, options: SubscribeOptions, listener: Listener): () => void;
+  /**
+   * For a subscription subscribe() made: resolves once the broker has confirmed it (undefined), or
+   * with why not: the broker refused it, or did not confirm it within `ms` (e.g. it is away).
+   * MQTT only: a bridged client is let in once its topic is confirmed (docs/connectors/mqtt.md).
+   */
+  confirmed?(topic: string, options: SubscribeOptions, ms: number): Promise<BrokerRefusal | undefined>;
   /** Rejects at once (never queues without bound) when the broker is not reachable. */
   publish(topic: string, payload: string | Uint8Array, options: PublishOptions): Promise<void>;
   close(): Promise<void>;
@@ -31,6 +43,8 @@ export interface Broker {
 
 /** How long a publish waits for a broker connection that is (re)connecting before it fails. */
 export const PUBLISH_WAIT_MS = 2000;
+/** How long a client's upgrade waits for the broker to confirm its subscription before it is refused (503). */
+export const SUBSCRIBE_WAIT_MS = 5000;
 
 /** Resolves true once `ready()` holds (checked on `event`), false after `ms`. */
 export function waitUntil(ready: () => boolean, on: (listener: () => void) => () => void, ms: number): Promise<boolean> {
@@ -49,23 +63,41 @@ export function waitUntil(ready: () => boolean, on: (listener: () => void) => ()
   });
 }
 
+/**
+ * Where a subscription stands with its broker: sent and not yet answered, confirmed, lost with
+ * the broker connection (sent again on reconnect), or refused by the broker.
+ */
+export type SubscriptionState = 'sent' | 'confirmed' | 'lost' | { refused: string };
+
+export interface Subscription {
+  readonly topic: string;
+  readonly pattern: boolean;
+  readonly options: SubscribeOptions;
+  readonly listeners: Set<Listener>;
+  state: SubscriptionState;
+  /** told of every state change (confirmed() waits this way) */
+  readonly watchers: Set<() => void>;
+}
+
+const keyOf = (topic: string, pattern: boolean) => `${pattern ? 'p' : 's'}:${topic}`;
+
 /** Listeners per subscribed topic; the first listener subscribes on the broker, the last one unsubscribes. */
 export class Subscriptions {
-  readonly byKey = new Map<string, { topic: string; pattern: boolean; listeners: Set<Listener> }>();
+  readonly byKey = new Map<string, Subscription>();
 
   constructor(
-    private readonly onFirst: (topic: string, options: SubscribeOptions) => void,
+    private readonly onFirst: (entry: Subscription) => void,
     private readonly onLast: (topic: string, pattern: boolean) => void,
   ) {}
 
   add(topic: string, options: SubscribeOptions, listener: Listener): () => void {
     const pattern = options.pattern === true;
-    const key = `${pattern ? 'p' : 's'}:${topic}`;
+    const key = keyOf(topic, pattern);
     let entry = this.byKey.get(key);
     if (!entry) {
-      entry = { topic, pattern, listeners: new Set() };
+      entry = { topic, pattern, options, listeners: new Set(), state: 'sent', watchers: new Set() };
       this.byKey.set(key, entry);
-      this.onFirst(topic, options);
+      this.onFirst(entry);
     }
     const listeners = entry.listeners;
     listeners.add(listener);
@@ -79,5 +111,21 @@ export class Subscriptions {
         this.onLast(topic, pattern);
       }
     };
+  }
+
+  /** A new state from the broker; answers about a subscription already given up are dropped. */
+  settle(entry: Subscription, state: SubscriptionState): void {
+    if (this.byKey.get(keyOf(entry.topic, entry.pattern)) !== entry) return;
+    entry.state = state;
+    for (const watcher of [...entry.watchers]) watcher();
+  }
+
+  /** The state of the subscription to `topic` once the broker has answered it, or as it stands after `ms`. */
+  async answered(topic: string, options: SubscribeOptions, ms: number): Promise<SubscriptionState | undefined> {
+    const entry = this.byKey.get(keyOf(topic, options.pattern === true));
+    if (!entry) return undefined;
+    const done = () => entry.state === 'confirmed' || typeof entry.state === 'object';
+    await waitUntil(done, (l) => (entry.watchers.add(l), () => entry.watchers.delete(l)), ms);
+    return entry.state;
   }
 }

@@ -6,12 +6,13 @@
  * - calls: what snippets and chain steps ask through `ctx.http`, `ctx.mqtt(url)`, `ctx.redis(url)`;
  * - brokers: one connection per broker URL, shared, reconnecting with backoff, closed on stop.
  */
-import type { ClientLink, ConnectorCall, ConnectorContext, ConnectorHost } from '../engine/contracts.ts';
+import type { ClientLink, ConnectorCall, ConnectorContext, ConnectorHost, SubscriptionHold, UpgradeScope } from '../engine/contracts.ts';
 import { BINDING_TYPES } from '../model/connectors.ts';
-import type { ConnectorNode } from '../model/connectors.ts';
-import { renderTemplate, TemplateError } from '../model/template.ts';
+import type { ConnectorNode, MqttInNode } from '../model/connectors.ts';
+import { renderTemplate, scanTemplate, TemplateError } from '../model/template.ts';
 import type { TemplateScope } from '../model/template.ts';
 import type { FlowDocument } from '../model/types.ts';
+import { SUBSCRIBE_WAIT_MS } from './broker.ts';
 import type { Broker } from './broker.ts';
 import { redactUrl } from './backoff.ts';
 import { ConnectorError } from './errors.ts';
@@ -43,6 +44,32 @@ function bindingsOf(flow: FlowDocument): Map<string, ConnectorNode[]> {
   return result;
 }
 
+/**
+ * Per service, the mqttIn bindings a client is subscribed by before its upgrade completes: all but
+ * those whose url or topic names `${conn.id}`, which exists only once the client is in (nobody
+ * can publish to such a topic before the client has it).
+ */
+function heldBy(bindings: Map<string, ConnectorNode[]>): Map<string, MqttInNode[]> {
+  const byConnId = (text: string) => scanTemplate(text).refs.some((r) => r.path[0] === 'conn' && r.path[1] === 'id');
+  const result = new Map<string, MqttInNode[]>();
+  for (const [serviceId, nodes] of bindings) {
+    const held = nodes.filter((n): n is MqttInNode => n.type === 'mqttIn' && !byConnId(n.url) && !byConnId(n.topic));
+    if (held.length > 0) result.set(serviceId, held);
+  }
+  return result;
+}
+
+/** The listener a hold subscribes with: it only keeps the subscription alive until the binding's own. */
+const HOLDING = () => undefined;
+
+/** What a client's upgrade subscribed (see admit), ended once its connection's bindings subscribe or it goes away. */
+interface Held {
+  stops: (() => void)[];
+  /** the client's Sec-WebSocket-Key: how its connection finds the hold (a fresh nonce per upgrade) */
+  upgradeKey: string;
+  ended: boolean;
+}
+
 const noMqttWildcard = (v: string) => (/[+#]/.test(v) || v.includes('\u0000') ? 'holds an MQTT wildcard (+ or #)' : undefined);
 const noRedisPattern = (v: string) => (/[*?[\]]/.test(v) ? 'holds a Redis pattern character (*, ? or [)' : undefined);
 
@@ -58,6 +85,9 @@ function renderMap(map: Record<string, string> | undefined, scope: TemplateScope
 
 export function createConnectors(context: ConnectorContext): ConnectorHost {
   let bindings = bindingsOf(context.flow);
+  let held = heldBy(bindings);
+  /** Confirmed holds of clients being let in, by Sec-WebSocket-Key (a list: nothing stops a client from reusing one). */
+  const letIn = new Map<string, Held[]>();
   const brokers = new Map<string, Broker>();
   const conns = new Map<number, PerConnection>();
   /** nodes that use each broker: its state changes are reported on them */
@@ -144,15 +174,63 @@ export function createConnectors(context: ConnectorContext): ConnectorHost {
     }
   }
 
+  function endHeld(h: Held): void {
+    if (h.ended) return;
+    h.ended = true;
+    for (const stop of h.stops) stop();
+    const list = letIn.get(h.upgradeKey);
+    const at = list?.indexOf(h) ?? -1;
+    if (list && at >= 0) list.splice(at, 1);
+    if (list?.length === 0) letIn.delete(h.upgradeKey);
+  }
+
+  /** Subscribe a client about to be let in (see ConnectorHost.admit); a topic that cannot be filled is left to the binding, which reports it. */
+  function admit(serviceId: string, upgrade: UpgradeScope): SubscriptionHold | undefined {
+    const nodes = held.get(serviceId);
+    if (!nodes || closing) return undefined;
+    // `${conn.id}` is never filled here (heldBy leaves those bindings out).
+    const scope: TemplateScope = { env: context.env, conn: { id: '', service: serviceId, ...upgrade } };
+    const h: Held = { stops: [], upgradeKey: upgrade.headers['sec-websocket-key'] ?? '', ended: false };
+    const answers: Promise<string | undefined>[] = [];
+    for (const node of nodes) {
+      try {
+        const b = broker('mqtt', renderTemplate(node.url, scope), node.id);
+        const topic = renderTemplate(node.topic, scope, noMqttWildcard);
+        h.stops.push(b.subscribe(topic, { qos: node.qos }, HOLDING));
+        answers.push(
+          (b.confirmed?.(topic, { qos: node.qos }, SUBSCRIBE_WAIT_MS) ?? Promise.resolve(undefined)).then((refusal) => {
+            if (!refusal) return undefined;
+            const why = `${refusal.message} (${refusal.code})`;
+            problem(node.id, 'warn', refusal.code, `a client of '${serviceId}' was refused (503): ${why}`);
+            return why;
+          }),
+        );
+      } catch {
+        // the binding meets the same problem when the connection opens, and closes it (1008/1011)
+      }
+    }
+    if (h.stops.length === 0) return undefined;
+    const ready = Promise.all(answers).then((whys) => {
+      const why = whys.find((w) => w !== undefined);
+      if (!why && !h.ended) letIn.set(h.upgradeKey, [...(letIn.get(h.upgradeKey) ?? []), h]);
+      return why;
+    });
+    return { ready, release: () => endHeld(h) };
+  }
+
   /** Publish failures of a binding are reported once per connection, not once per message. */
   const reported = new Set<string>();
 
   return {
+    admit,
+
     opened(serviceId, makeLink) {
       const list = bindings.get(serviceId);
       if (!list) return;
       const link = makeLink();
       const scope = scopeOf(link, context.env);
+      // Its subscriptions are this connection's own once bound: the hold that let the client in ends after.
+      const hold = letIn.get(link.headers['sec-websocket-key'] ?? '')?.[0];
       for (const node of list) {
         try {
           bind(link, node, scope);
@@ -162,9 +240,10 @@ export function createConnectors(context: ConnectorContext): ConnectorHost {
           // A value the client chose and the field refuses is a policy matter (1008); the rest is ours (1011).
           if (error instanceof TemplateError && error.refused) link.close(1008, 'not allowed');
           else link.close(1011, `${node.type} unavailable`);
-          return;
+          break;
         }
       }
+      if (hold) endHeld(hold);
     },
 
     fromClient(num, bytes, binary) {
@@ -221,10 +300,12 @@ export function createConnectors(context: ConnectorContext): ConnectorHost {
     reload(flow) {
       // New bindings apply to connections that open from now on; open ones keep theirs.
       bindings = bindingsOf(flow);
+      held = heldBy(bindings);
     },
 
     async close() {
       closing = true;
+      for (const holds of [...letIn.values()]) for (const h of [...holds]) endHeld(h);
       for (const p of conns.values()) {
         p.pipe?.terminate();
         for (const stop of p.stops) stop();

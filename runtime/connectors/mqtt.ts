@@ -1,14 +1,16 @@
 /**
  * MQTT with MQTT.js: one client per broker URL for the flow instance. It reconnects by itself
  * with exponential backoff (MQTT.js reads `reconnectPeriod` before every attempt, so the period
- * is raised after each failure and reset once connected) and re-subscribes every filter on
- * reconnect. Publishing while the broker is away fails at once instead of queueing without bound.
+ * is raised after each failure and reset once connected). Every filter is subscribed again on
+ * reconnect here, not by MQTT.js, so that each subscription knows when the broker confirmed it
+ * (its SUBACK): a bridged client is let in only then. Publishing while the broker is away fails
+ * at once instead of queueing without bound.
  */
 import mqtt from 'mqtt';
 import type { MqttClient } from 'mqtt';
 import { RECONNECT, backoffDelay, redactUrl } from './backoff.ts';
 import { PUBLISH_WAIT_MS, Subscriptions, waitUntil } from './broker.ts';
-import type { Broker, Listener, PublishOptions, StatusListener, SubscribeOptions } from './broker.ts';
+import type { Broker, Listener, PublishOptions, StatusListener, SubscribeOptions, Subscription } from './broker.ts';
 import { filterProblem, topicMatches } from './topic-match.ts';
 import { ConnectorError } from './errors.ts';
 
@@ -22,20 +24,36 @@ export function mqttBroker(url: string, status: StatusListener): Broker {
     reconnectPeriod: RECONNECT.baseMs,
     connectTimeout: 10_000,
     queueQoSZero: false,
-    resubscribe: true,
+    resubscribe: false,
     clientId: `wsflow_${Math.random().toString(16).slice(2, 10)}`,
   });
-  const subs = new Subscriptions(
-    (topic, options) => client.subscribe(topic, { qos: QOS(options.qos) }, (error) => {
-      if (error) status('error', 'WSF_MQTT_SUBSCRIBE', `subscribing to '${topic}' on ${shown} failed: ${error.message}`);
-    }),
-    (topic) => client.unsubscribe(topic),
-  );
-  client.on('connect', () => {
+  /** SUBSCRIBE (queued by MQTT.js while offline); the entry learns from the SUBACK how it went. */
+  const send = (entry: Subscription) => {
+    subs.settle(entry, 'sent');
+    client.subscribe(entry.topic, { qos: QOS(entry.options.qos) }, (error) => {
+      if (!error) return subs.settle(entry, 'confirmed');
+      // A SUBACK refusal carries its reason code; other errors are the connection closing.
+      if ((error as { code?: unknown }).code === undefined) return subs.settle(entry, 'lost');
+      status('error', 'WSF_MQTT_SUBSCRIBE', `subscribing to '${entry.topic}' on ${shown} failed: ${error.message}`);
+      subs.settle(entry, { refused: error.message });
+    });
+  };
+  const subs = new Subscriptions(send, (topic) => client.unsubscribe(topic));
+  client.on('connect', (connack) => {
     failures = 0;
     client.options.reconnectPeriod = RECONNECT.baseMs;
     if (down) status('info', 'WSF_MQTT_RECONNECTED', `connected to ${shown} again`);
     down = false;
+    // A clean session starts with no subscriptions: renew the ones the last connection had.
+    for (const entry of subs.byKey.values()) {
+      if (entry.state === 'lost') {
+        if (connack.sessionPresent) subs.settle(entry, 'confirmed');
+        else send(entry);
+      }
+    }
+  });
+  client.on('close', () => {
+    for (const entry of subs.byKey.values()) if (entry.state === 'confirmed') subs.settle(entry, 'lost');
   });
   const lost = (why: string) => {
     failures++;
@@ -58,6 +76,12 @@ export function mqttBroker(url: string, status: StatusListener): Broker {
       const problem = filterProblem(topic);
       if (problem) throw new ConnectorError('WSF_MQTT_TOPIC', problem);
       return subs.add(topic, options, listener);
+    },
+    async confirmed(topic: string, options: SubscribeOptions, ms: number) {
+      const state = await subs.answered(topic, options, ms);
+      if (state === 'confirmed') return undefined;
+      if (typeof state === 'object') return { code: 'WSF_MQTT_SUBSCRIBE', message: `the MQTT broker ${shown} refused the subscription to '${topic}' (${state.refused})` };
+      return { code: 'WSF_MQTT_SUBSCRIBE_TIMEOUT', message: `the MQTT broker ${shown} did not confirm the subscription to '${topic}' within ${ms / 1000} s` };
     },
     async publish(topic: string, payload: string | Uint8Array, options: PublishOptions) {
       if (topic === '' || /[+#]/.test(topic)) throw new ConnectorError('WSF_MQTT_TOPIC', `cannot publish on '${topic}': a topic is not empty and has no wildcards`);

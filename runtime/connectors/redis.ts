@@ -36,9 +36,9 @@ export function redisBroker(url: string, status: StatusListener): Broker {
     );
   };
   const subs = new Subscriptions(
-    (topic, options) => {
+    (entry) => {
       // Not ready: the 'ready' handler below subscribes everything wanted at that moment.
-      if (sub.status === 'ready') subscribeNow([topic], options.pattern === true);
+      if (sub.status === 'ready') subscribeNow([entry.topic], entry.pattern);
     },
     (topic, pattern) => {
       // Not ready: this connection holds no subscription yet, and a reconnect only restores what is still wanted.

@@ -186,7 +186,26 @@ export interface ClientLink {
   hold(on: boolean): void;
 }
 
+/** What a client's upgrade tells the connectors before it is let in (no connection id yet). */
+export type UpgradeScope = Pick<ClientLink, 'path' | 'params' | 'query' | 'headers'>;
+
+/**
+ * A client's broker subscriptions, made before its upgrade completes. `ready` resolves once every
+ * one is confirmed by its broker (undefined) or with the reason to refuse the client (503);
+ * `release` gives them up (the client was refused or its socket closed; safe to call again).
+ */
+export interface SubscriptionHold {
+  readonly ready: Promise<string | undefined>;
+  readonly release: () => void;
+}
+
 export interface ConnectorHost {
+  /**
+   * A client of `serviceId` is about to be let in: subscribe it on the brokers its bindings name,
+   * so that anything published once its upgrade completes reaches it. Undefined when the service
+   * subscribes to nothing (nothing to wait for).
+   */
+  admit(serviceId: string, upgrade: UpgradeScope): SubscriptionHold | undefined;
   /**
    * A connection opened: set up the service's bindings (backend, subscriptions). `link` makes
    * the connection's ClientLink; it is called only when the service has bindings, so that a

@@ -187,6 +187,9 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     this.hosts.at(host).push3(P.EV_UPGRADE, reqId, pending.route.idx, pending.info);
   }
 
+  /** The client's broker subscriptions, confirmed before its 101 (the connectors make them). */
+  readonly subscriptionsFor: UpgradeHost['subscriptionsFor'] = (svc, info) => this.connectors?.admit(svc.spec.id, info);
+
   upgradeResult(reqId: number, result: UpgradeResult): void {
     const pending = this.upgrades.get(reqId);
     if (!pending) return;

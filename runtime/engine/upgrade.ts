@@ -1,8 +1,9 @@
 /**
  * The upgrade pipeline: route by path template, check the Origin (403) and the connection limits
  * (503/429), check declared query parameters and headers, check credentials (401), negotiate the
- * subprotocol, ask the upgrade snippet (in the worker) when there is one, then either refuse with
- * an HTTP status and reason or complete the WebSocket handshake.
+ * subprotocol, wait for the client's broker subscriptions when its service has any (503 if a
+ * broker does not confirm), ask the upgrade snippet (in the worker) when there is one, then either
+ * refuse with an HTTP status and reason or complete the WebSocket handshake.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -16,6 +17,7 @@ import type { ServiceRt } from './connection.ts';
 import type { Admission } from './security/limits.ts';
 import type { RouteGuard } from './security/guards.ts';
 import type { ConnAuth } from './security/auth.ts';
+import type { SubscriptionHold } from './contracts.ts';
 import { splitOfferedProtocols } from './security/credentials.ts';
 import type { OfferedProtocols } from './security/credentials.ts';
 
@@ -52,6 +54,8 @@ export interface UpgradeHost {
   guard(routeIdx: number): RouteGuard | undefined;
   /** hand the request to the worker's upgrade snippet */
   askSnippet(pending: Omit<PendingUpgrade, 'reqId'>): void;
+  /** The broker subscriptions a client of `svc` gets before its 101 (connectors); undefined when it has none. */
+  subscriptionsFor(svc: ServiceRt, info: UpgradeInfo): SubscriptionHold | undefined;
   accept(pending: Omit<PendingUpgrade, 'reqId'>, acceptance: Acceptance): void;
   rejected(path: string, status: number, reason: string, upgraderId?: string): void;
 }
@@ -115,8 +119,16 @@ export function handleUpgrade(host: UpgradeHost, req: IncomingMessage, socket: D
     const info: UpgradeInfo = { path, params, query: query.values, headers, remoteAddress, protocols };
     if (granted.auth) info.auth = granted.auth;
     const pending = { route, svc, req, socket, head, info, granted };
-    if (route.snippet) host.askSnippet(pending);
-    else host.accept(pending, {});
+    const hold = host.subscriptionsFor(svc, info);
+    if (!hold) return admitted(host, pending);
+    // The 101 waits for the broker's confirmation: whatever is published once the client is open reaches it.
+    socket.once('close', hold.release);
+    void hold.ready.then((why) => {
+      if (socket.destroyed) return;
+      if (!why) return admitted(host, pending);
+      hold.release();
+      refuse(503, why, up.id);
+    });
   };
   if (!guard?.auth) return proceed({ marker: offered.marker });
   void authenticate(guard.auth, { headers, query: url.searchParams, offered }).then((outcome) => {
@@ -124,6 +136,12 @@ export function handleUpgrade(host: UpgradeHost, req: IncomingMessage, socket: D
     if (!outcome.ok) return refuse(outcome.status, outcome.reason, up.id, outcome.status === 401 ? { 'WWW-Authenticate': 'Bearer' } : undefined);
     proceed({ auth: outcome.auth, marker: offered.marker });
   });
+}
+
+/** The checks passed: the upgrade snippet decides, or the client is in. */
+function admitted(host: UpgradeHost, pending: Omit<PendingUpgrade, 'reqId'>): void {
+  if (pending.route.snippet) host.askSnippet(pending);
+  else host.accept(pending, {});
 }
 
 /** Never rejects: an unexpected failure of the check is a refusal, not a crash. */

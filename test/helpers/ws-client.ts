@@ -35,14 +35,15 @@ export class TestClient {
   }
 
   /** Opens a connection; rejects with the HTTP status and body when the handshake is refused. */
-  static connect(url: string, options: { protocols?: string[]; headers?: Record<string, string>; localAddress?: string } = {}): Promise<TestClient> {
+  static connect(url: string, options: { protocols?: string[]; headers?: Record<string, string>; localAddress?: string; handshakeMs?: number } = {}): Promise<TestClient> {
+    const handshakeMs = options.handshakeMs ?? DEFAULT_WAIT_MS;
     return new Promise((resolve, reject) => {
       const socket = new WebSocket(url, options.protocols ?? [], { headers: options.headers, localAddress: options.localAddress });
       const client = new TestClient(socket);
       const timer = setTimeout(() => {
         socket.terminate();
-        reject(new Error(`no handshake from ${url} within ${DEFAULT_WAIT_MS} ms`));
-      }, DEFAULT_WAIT_MS);
+        reject(new Error(`no handshake from ${url} within ${handshakeMs} ms`));
+      }, handshakeMs);
       socket.once('open', () => {
         clearTimeout(timer);
         resolve(client);

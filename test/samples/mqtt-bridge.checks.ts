@@ -78,6 +78,21 @@ export function mqttBridgeChecks(start: StartWithEnv): void {
       }
     });
 
+    it('lets a client in only once it is subscribed: a message published right after the open reaches it', async () => {
+      const { url } = await service.start({ MQTT_URL: broker.url });
+      const peer = await mqttPeer(broker.url);
+      try {
+        // The first client also starts the bridge's broker connection; no retry, no pause.
+        for (const topic of ['at-once-1', 'at-once-2']) {
+          const client = await service.pool.connect(`${url}/topics/${topic}`);
+          await peer.client.publishAsync(topic, `right after the open of ${topic}`, { qos: 1 });
+          expect(await client.nextText()).toBe(`right after the open of ${topic}`);
+        }
+      } finally {
+        await peer.client.endAsync();
+      }
+    });
+
     it('publishes each text a client sends on its topic', async () => {
       const { url } = await service.start({ MQTT_URL: broker.url });
       const peer = await mqttPeer(broker.url);
