@@ -10,7 +10,7 @@
  * Paths in params and results are relative to the studio root (the folder of the opened flow),
  * with `/` separators. The backend refuses anything that resolves outside the root.
  */
-import type { Problem } from '../model/types.ts';
+import type { FlowDocument, Problem } from '../model/types.ts';
 import type { TraceEvent } from '../engine/contracts.ts';
 import type { RecordedTest, TestResult } from '../flowtest/types.ts';
 
@@ -85,7 +85,8 @@ export interface StudioMethods {
   list: { params: { dir?: string }; result: { root: string; entries: FileEntry[] } };
   open: {
     params: { path: string };
-    result: { path: string; text: string; mtimeMs: number; recovery?: RecoveryOffer };
+    /** `flow` and `problems` are `parseFlow(text, path)`'s, computed by the backend. */
+    result: { path: string; text: string; mtimeMs: number; recovery?: RecoveryOffer; flow?: FlowDocument; problems: Problem[] };
   };
   /** Atomic write (temp file + rename). `expectedMtimeMs` refuses to clobber a file changed on disk. */
   save: {

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { RootFolder } from './files.ts';
+import { ParsedFiles } from './parsed-files.ts';
 import { STUDIO_API_PATH, STUDIO_TOKEN_COOKIE, type StudioEvent, type StudioServerMessage } from './protocol.ts';
 import { Runner } from './runner.ts';
 import { Session } from './session.ts';
@@ -90,6 +91,13 @@ export async function startStudio(options: StudioOptions = {}): Promise<StudioHa
   };
   const runner = new Runner(broadcast);
   const validator = new Validator(log);
+  const parsedFiles = new ParsedFiles();
+  // Parse the flow named on the command line while the browser starts; a failure here is
+  // reported when the designer opens the file.
+  if (initialFile) {
+    const file = initialFile;
+    setImmediate(() => void folder.read(file).then((read) => parsedFiles.of(read.rel, read.text), () => undefined));
+  }
 
   let port = 0;
   const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
@@ -144,7 +152,7 @@ export async function startStudio(options: StudioOptions = {}): Promise<StudioHa
       };
       const entry = {
         socket: ws,
-        session: new Session({ folder, runner, validator, log, ...(initialFile ? { initialFile } : {}) }, send),
+        session: new Session({ folder, runner, validator, log, parsedFiles, ...(initialFile ? { initialFile } : {}) }, send),
       };
       sessions.add(entry);
       // The default binaryType ('nodebuffer') delivers each message as one Buffer.

@@ -9,6 +9,7 @@ import { writeOutput } from '../export/write.ts';
 import { importAsyncApi } from '../import/asyncapi.ts';
 import { checkDocumentRefs, confinedRefReader } from './asyncapi-refs.ts';
 import type { RootFolder } from './files.ts';
+import type { ParsedFiles } from './parsed-files.ts';
 import type { ParamsOf, ResultOf, StudioError, StudioEvent, StudioMethod, StudioServerMessage } from './protocol.ts';
 import { STUDIO_PROTOCOL_VERSION } from './protocol.ts';
 import { compileChecked, FlowProblemsError, type Runner } from './runner.ts';
@@ -23,6 +24,7 @@ export interface SessionContext {
   validator: Validator;
   /** The flow given on the command line, relative to the root. */
   initialFile?: string;
+  parsedFiles: ParsedFiles;
   log: (line: string) => void;
 }
 
@@ -96,6 +98,7 @@ export class Session {
           path: file.rel,
           text: file.text,
           mtimeMs: file.mtimeMs,
+          ...this.ctx.parsedFiles.of(file.rel, file.text),
           ...optional('recovery', await folder.recovery(file.rel, file)),
         };
       },

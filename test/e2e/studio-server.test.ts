@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFil
 import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseFlow } from '../../runtime/model/parse.ts';
 import type { StudioHandle } from '../../runtime/studio/server.ts';
 import type { ApiClient } from '../helpers/studio-api.ts';
 import { startStudioFixture, type StudioFixture } from '../helpers/studio-fixture.ts';
@@ -125,6 +126,22 @@ describe('files', () => {
     });
     expect(saved.mtimeMs).toBeGreaterThan(0);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('hands the designer the flow already parsed, located problems included, and re-reads a changed file', async () => {
+    const opened = await api.call('open', { path: 'echo.wsflow.yaml' });
+    const local = parseFlow(opened.text, opened.path);
+    expect(opened.flow).toEqual(local.flow);
+    expect(opened.problems).toEqual(local.problems);
+    writeFileSync(path.join(dir, 'typo.wsflow.yaml'), 'wsflow: 1\nname: typo\nnodes:\n  - id: a\n    type: nope\n');
+    const typo = await api.call('open', { path: 'typo.wsflow.yaml' });
+    expect(typo.flow?.name).toBe('typo');
+    expect(typo.problems).toEqual([expect.objectContaining({ code: 'WSF_NODE_TYPE_UNKNOWN', file: 'typo.wsflow.yaml', line: 5, col: 11, nodeId: 'a', field: 'type' })]);
+    // Same path, new text: parsed again, not served from the previous answer.
+    writeFileSync(path.join(dir, 'typo.wsflow.yaml'), 'wsflow: 1\nname: fixed\nnodes: []\n');
+    const fixed = await api.call('open', { path: 'typo.wsflow.yaml' });
+    expect(fixed.flow?.name).toBe('fixed');
+    expect(fixed.problems.filter((p) => p.severity === 'error')).toEqual([]);
   });
 
   it('offers an autosaved recovery copy when the file is reopened, until it is saved', async () => {

@@ -37,6 +37,15 @@ const kindOf = (node: FlowNode): CardNode['type'] => (node.type === 'upgrader' ?
 /** The minimap's box (px) and its margin: fitting the view keeps nodes out of that corner. */
 const MINIMAP = { width: 150, height: 100, margin: 15 };
 
+// React Flow copies these props into its store whenever their identity changes, and every node
+// and edge re-checks the store then: they are constants so a click re-renders only what changed.
+const MINIMAP_STYLE = { width: MINIMAP.width, height: MINIMAP.height };
+const minimapNodeClass = (n: CardNode) => `minimap-node minimap-node--${n.type ?? 'handler'}`;
+const PRO_OPTIONS = { hideAttribution: true };
+const DEFAULT_EDGE_OPTIONS = { type: 'smoothstep' };
+const MULTI_SELECTION_KEYS = ['Meta', 'Control', 'Shift'];
+const ARIA_LABELS = { 'node.a11yDescription.default': 'Press Enter or Space to select a node, arrow keys to move it, Ctrl+Shift+C to connect it to another node, Delete to remove it.' };
+
 /** "handler on-text (onText), 1 error": what a screen reader announces for a node. */
 function nodeName(node: FlowNode, errors: number, warnings: number, hint: boolean): string {
   const kind = node.type === 'upgrader' || node.type === 'service' ? node.type : `${node.type} handler`;
@@ -134,26 +143,35 @@ export function Canvas() {
       const prev = cache.current.get(node.id);
       const position = node.position ?? { x: 40 + (index % 8) * 280, y: 40 + Math.floor(index / 8) * 120 };
       const size = measured[node.id];
-      if (
+      const isSelected = selected.has(node.id);
+      const sameData =
         prev &&
         prev.data.node === node &&
-        prev.selected === selected.has(node.id) &&
         prev.data.errors === (counts?.errors ?? 0) &&
         prev.data.warnings === (counts?.warnings ?? 0) &&
         prev.data.firstError === counts?.first &&
         prev.data.firing === isFiring &&
         prev.data.hint === hint &&
         prev.data.runtime === !!counts?.runtime &&
-        prev.data.chained === chained.has(node.id) &&
-        prev.measured === size
-      ) {
+        prev.data.chained === chained.has(node.id);
+      if (prev && sameData && prev.selected === isSelected && prev.measured === size) {
         next.set(node.id, prev);
         return prev;
       }
-      const data: CardData = { node, errors: counts?.errors ?? 0, warnings: counts?.warnings ?? 0, firing: isFiring, hint, runtime: !!counts?.runtime, chained: chained.has(node.id) };
-      if (counts?.first) data.firstError = counts.first;
-      const ariaLabel = nodeName(node, data.errors, data.warnings, hint && (byNode.get(node.id)?.errors ?? 0) > 0);
-      const card: CardNode = { id: node.id, type: kindOf(node), position, data, ariaLabel, selected: selected.has(node.id), ...(size ? { measured: size } : {}) };
+      // The card re-renders only when its data or selection changed; a new size alone (React Flow
+      // measuring the cards after the first render) keeps the data object, so the memoised card
+      // skips a second render of every node.
+      let data: CardData;
+      let ariaLabel: string;
+      if (prev && sameData) {
+        data = prev.data;
+        ariaLabel = prev.ariaLabel ?? '';
+      } else {
+        data = { node, errors: counts?.errors ?? 0, warnings: counts?.warnings ?? 0, firing: isFiring, hint, runtime: !!counts?.runtime, chained: chained.has(node.id) };
+        if (counts?.first) data.firstError = counts.first;
+        ariaLabel = nodeName(node, data.errors, data.warnings, hint && (byNode.get(node.id)?.errors ?? 0) > 0);
+      }
+      const card: CardNode = { id: node.id, type: kindOf(node), position, data, ariaLabel, selected: isSelected, ...(size ? { measured: size } : {}) };
       next.set(node.id, card);
       return card;
     });
@@ -161,12 +179,22 @@ export function Canvas() {
     return out;
   }, [flow, selectedNodes, problems, runtimeErrors, freshNode, firing, running, now, measured]);
 
+  const edgeCache = useRef<Edge[]>([]);
   const edges = useMemo<Edge[]>(() => {
     const selected = new Set(selectedEdges);
     const owners = chainOwners(flow);
-    return flow.edges.map((e) => {
+    const previous = new Map(edgeCache.current.map((e) => [e.id, e]));
+    let changed = flow.edges.length !== edgeCache.current.length;
+    const out = flow.edges.map((e, index) => {
       const key = edgeKey(e);
       const live = running && now - (firing[owners.get(e.to) ?? e.to] ?? 0) < FIRING_MS;
+      const prev = previous.get(key);
+      // Same edge, same state: keep the object, so React Flow does not redraw it.
+      if (prev && prev.source === e.from && prev.target === e.to && prev.sourceHandle === e.port && prev.selected === selected.has(key) && prev.animated === live) {
+        if (edgeCache.current[index] !== prev) changed = true;
+        return prev;
+      }
+      changed = true;
       return {
         id: key,
         source: e.from,
@@ -178,6 +206,9 @@ export function Canvas() {
         ariaLabel: `connection from ${e.from}${e.port ? ` (${e.port})` : ''} to ${e.to}`,
       };
     });
+    // An unchanged list keeps its identity too: React Flow then skips re-reading its edges.
+    if (changed) edgeCache.current = out;
+    return edgeCache.current;
   }, [flow, selectedEdges, running, firing, now]);
 
   const onNodesChange = useCallback((changes: NodeChange<CardNode>[]) => {
@@ -285,11 +316,19 @@ export function Canvas() {
     },
     [rf],
   );
+  const onNodeContextMenu = useCallback(
+    (event: ReactMouseEvent, node: CardNode) => onContextMenu(event, 'node', () => !useStudio.getState().selectedNodes.includes(node.id) && useStudio.getState().select([node.id])),
+    [onContextMenu],
+  );
+  const onEdgeContextMenu = useCallback((event: ReactMouseEvent, edge: Edge) => onContextMenu(event, 'edge', () => useStudio.getState().select([], [edge.id])), [onContextMenu]);
+  const onPaneContextMenu = useCallback((event: ReactMouseEvent | MouseEvent) => onContextMenu(event, 'canvas'), [onContextMenu]);
 
   // Past this size, skip rendering what is off screen (measured flows keep their sizes).
   const huge = flow.nodes.length > 1500;
+  // Many cards: drop their soft shadows, which software painting pays for on every frame.
+  const many = flow.nodes.length > 200;
   return (
-    <div className="canvas" data-testid="canvas" ref={host} onDragOver={onDragOver} onDrop={onDrop}>
+    <div className={many ? 'canvas canvas--many' : 'canvas'} data-testid="canvas" ref={host} onDragOver={onDragOver} onDrop={onDrop}>
       <ReactFlow<CardNode>
         nodes={nodes}
         edges={edges}
@@ -301,21 +340,21 @@ export function Canvas() {
         isValidConnection={isValidConnection}
         deleteKeyCode={null}
         selectionKeyCode="Shift"
-        multiSelectionKeyCode={['Meta', 'Control', 'Shift']}
+        multiSelectionKeyCode={MULTI_SELECTION_KEYS}
         colorMode={theme}
         onlyRenderVisibleElements={huge}
         minZoom={0.02}
         maxZoom={2}
-        proOptions={{ hideAttribution: true }}
-        defaultEdgeOptions={{ type: 'smoothstep' }}
-        onNodeContextMenu={(e, n) => onContextMenu(e, 'node', () => !useStudio.getState().selectedNodes.includes(n.id) && useStudio.getState().select([n.id]))}
-        onEdgeContextMenu={(e, edge) => onContextMenu(e, 'edge', () => useStudio.getState().select([], [edge.id]))}
-        onPaneContextMenu={(e) => onContextMenu(e, 'canvas')}
-        ariaLabelConfig={{ 'node.a11yDescription.default': 'Press Enter or Space to select a node, arrow keys to move it, Ctrl+Shift+C to connect it to another node, Delete to remove it.' }}
+        proOptions={PRO_OPTIONS}
+        defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
+        onNodeContextMenu={onNodeContextMenu}
+        onEdgeContextMenu={onEdgeContextMenu}
+        onPaneContextMenu={onPaneContextMenu}
+        ariaLabelConfig={ARIA_LABELS}
       >
         <Background variant={BackgroundVariant.Dots} gap={18} size={1.2} />
         {showMinimap && (
-          <MiniMap pannable zoomable ariaLabel="Minimap" style={{ width: MINIMAP.width, height: MINIMAP.height }} nodeBorderRadius={6} nodeClassName={(n) => `minimap-node minimap-node--${n.type ?? 'handler'}`} />
+          <MiniMap pannable zoomable ariaLabel="Minimap" style={MINIMAP_STYLE} nodeBorderRadius={6} nodeClassName={minimapNodeClass} />
         )}
         <Controls showInteractive={false} />
         <ConnectionHint />

@@ -71,6 +71,7 @@ export function StatusBar() {
   const runtime = useStudio((s) => s.runtimeErrors);
   const autosaveError = useStudio((s) => s.autosaveError);
   const validateError = useStudio((s) => s.validateError);
+  const validating = useStudio((s) => s.validating);
   const runtimeCount = runtime.reduce((n, r) => n + r.count, 0);
   const errors = problems.filter((p) => p.severity === 'error').length;
   const warnings = problems.length - errors;
@@ -95,6 +96,7 @@ export function StatusBar() {
       {autosaveError && <span className="text-error" data-testid="autosave-error" title={autosaveError}>autosave failed: {autosaveError}</span>}
       {validateError && <span className="text-error" data-testid="validate-error" title={validateError}>check failed: {validateError}</span>}
       <span className="statusbar__spacer" />
+      {validating && <span className="muted" data-testid="checking">checking…</span>}
       {runtimeCount > 0 && <span className="text-error" data-testid="runtime-count">{plural(runtimeCount, 'runtime error')}</span>}
       <span className={errors ? 'text-error' : 'muted'} data-testid="error-count">{plural(errors, 'error')}</span>
       <span className={warnings ? 'text-warn' : 'muted'}>{plural(warnings, 'warning')}</span>
