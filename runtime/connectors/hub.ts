@@ -178,6 +178,8 @@ export function createConnectors(context: ConnectorContext): ConnectorHost {
     if (h.ended) return;
     h.ended = true;
     for (const stop of h.stops) stop();
+    // The client's socket keeps the hold (its 'close' listener) for the connection's life: keep it small.
+    h.stops.length = 0;
     const list = letIn.get(h.upgradeKey);
     const at = list?.indexOf(h) ?? -1;
     if (list && at >= 0) list.splice(at, 1);
