@@ -19,7 +19,7 @@ async function mqttPeer(url: string): Promise<{ client: MqttClient; got: { topic
   return { client, got };
 }
 
-/** Publishes until the WebSocket client receives it (a subscription takes effect asynchronously). */
+/** Publishes until the WebSocket client receives it (after a broker restart the bridge comes back with backoff). */
 async function publishUntilReceived(peer: MqttClient, topic: string, ws: TestClient, text: string): Promise<void> {
   for (let attempt = 0; attempt < 100; attempt++) {
     await peer.publishAsync(topic, text, { qos: 1 });
