@@ -9,7 +9,10 @@
  * `auth`, `allowedOrigins` and every `limits` field set high enough never to trip: the cost of the
  * checks), engine-metrics-off, engine-metrics-on (the /metrics A/B: metrics on, scraped every 5 s),
  * engine-metrics-on-noscrape (on, never scraped), engine-pool2 (engine-trace served by a pool of
- * two handler hosts, settings.handlerHosts). Ratios are against the first mode listed.
+ * two handler hosts, settings.handlerHosts), engine-live (as `wsflow run` serves: metrics and
+ * connectors on, a trace subscriber), export (the same flow through `exportFlow`, served by its
+ * `server.mjs` exactly as the exported Dockerfile runs it). Ratios are against the first mode
+ * listed. `SERVER_NODE_FLAGS` (env) adds Node flags to the server process, for GC experiments.
  *
  * Three processes per measurement: this orchestrator, the server under test and a separate load
  * generator (so the server's CPU is its own). Each client keeps one 64-byte text in flight. CPU
@@ -25,7 +28,9 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket, { WebSocketServer } from 'ws';
 
@@ -77,12 +82,20 @@ async function server(mode: string): Promise<void> {
   const secured = mode === 'engine-secured';
   const flow = secured ? SECURED_FLOW : ECHO_FLOW;
   // engine-metrics-on / -off: the A/B of GET /metrics (docs/observability.md); the others run without.
-  const running = await startFlow(await compileFlow(flow), { port: 0, env: { BENCH_KEYS: 'bench-key' }, metrics: mode.startsWith('engine-metrics-on'), handlerHosts: mode === 'engine-pool2' ? 2 : 1 });
+  const live = mode === 'engine-live';
+  const connectors = live ? { connectors: (await import('../../runtime/connectors/index.ts')).createConnectors } : {};
+  const running = await startFlow(await compileFlow(flow), {
+    port: 0,
+    env: { BENCH_KEYS: 'bench-key' },
+    metrics: live || mode.startsWith('engine-metrics-on'),
+    handlerHosts: mode === 'engine-pool2' ? 2 : 1,
+    ...connectors,
+  });
   if (secured) {
     process.stdout.write(`PORT ${running.port} /chat?api_key=bench-key\n`);
     return;
   }
-  if (mode === 'engine-trace' || mode === 'engine-pool2') {
+  if (mode === 'engine-trace' || mode === 'engine-pool2' || live) {
     let n = 0;
     running.subscribe(() => n++);
   }
@@ -153,12 +166,31 @@ interface Row {
   mainUsPerMsg: number;
 }
 
+let exportedDir: string | undefined;
+/** The echo flow exported once per run (in process, as `wsflow export` does after validating). */
+async function exportedEcho(): Promise<string> {
+  if (exportedDir) return exportedDir;
+  const { exportFlow } = await import('../../runtime/export/index.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'wsflow-measure-echo-'));
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  await exportFlow({ ...ECHO_FLOW, listener: { port: 8080 } }, { outDir: dir, force: true });
+  exportedDir = dir;
+  return dir;
+}
+
 async function measure(mode: string, clients: number, seconds: number): Promise<Row> {
-  const srv = spawn(process.execPath, ['--import', 'tsx', SELF, 'server', mode], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const flags = (process.env.SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const dir = mode === 'export' ? await exportedEcho() : undefined;
+  const srv = dir
+    ? spawn(process.execPath, [...flags, join(dir, 'server.mjs')], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PORT: '0', NODE_ENV: 'production' } })
+    : spawn(process.execPath, [...flags, '--import', 'tsx', SELF, 'server', mode], { stdio: ['ignore', 'pipe', 'pipe'] });
   const [port, path] = await new Promise<[number, string]>((resolve) =>
     lines(srv, (l) => {
       const m = /^PORT (\d+) (\S+)/.exec(l);
       if (m) resolve([Number(m[1]), m[2] as string]);
+      // The exported service logs one JSON line with its URL (the echo flow's path is /chat).
+      const url = /"url":"ws:\/\/[^:"]+:(\d+)"/.exec(l);
+      if (url) resolve([Number(url[1]), '/chat']);
     }),
   );
   const gen = spawn(process.execPath, ['--import', 'tsx', SELF, 'load', String(port), path, String(clients), String(seconds)], {
