@@ -2,8 +2,8 @@
 import type { Page } from 'playwright-core';
 
 /**
- * The page's `document`, typed for what the tests use: the tests' tsconfig has no DOM types, and
- * the studio's CSP forbids string evaluation, so browser-side code stays a (self-contained) function.
+ * The part of the page's `document` these helpers read. The studio's CSP forbids string
+ * evaluation, so browser-side code stays a self-contained function passed to `page.evaluate`.
  */
 export interface BrowserDocument {
   activeElement: { closest(selector: string): unknown } | null;
