@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFlow } from '../../runtime/model/parse.ts';
 import { ensureRendererBuilt } from '../../runtime/studio/renderer-build.ts';
+import { waitFor } from '../helpers/wait.ts';
 import { startHarness, type Harness } from './harness.ts';
 import { clearSnippet, MOD, node, selectNode, typeCodeByKeys } from './ui.ts';
 
@@ -39,6 +40,16 @@ const file = () => path.join(h.dir, 'echo.wsflow.yaml');
 const savedCode = (id: string) => parseFlow(readFileSync(file(), 'utf8'), file()).flow?.nodes.find((n) => n.id === id)?.code;
 // Monaco renders spaces as no-break spaces.
 const editorText = async () => (await h.page.locator('[data-testid="snippet-editor"] .view-lines').innerText()).replace(/\u00a0/g, ' ');
+
+/** Until the editor's text passes `test`: Monaco paints a frame later, and a paste reads the clipboard first. */
+async function untilEditor(what: string, test: (text: string) => boolean): Promise<void> {
+  let last = '';
+  try {
+    await waitFor(what, async () => test((last = await editorText())));
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; the editor shows ${JSON.stringify(last)}`);
+  }
+}
 
 async function save(): Promise<void> {
   await h.page.locator('[data-testid="dirty-marker"]').waitFor();
@@ -72,17 +83,17 @@ describe('keyboard in the designer', () => {
     // ArrowRight x4 past "onst", then type "X".
     for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowRight');
     await page.keyboard.type('X');
-    await expect(editorText()).resolves.toMatch(/^ConstX a = 22;\s*$/);
+    await untilEditor('the edited line', (text) => /^ConstX a = 22;\s*$/.test(text));
     // Select all and copy, then paste twice at the end: the system clipboard round trip.
     await page.keyboard.press(`${MOD}+A`);
     await page.keyboard.press(`${MOD}+C`);
     await page.keyboard.press(`${MOD}+End`);
     await page.keyboard.press('Enter');
     await page.keyboard.press(`${MOD}+V`);
-    await expect(editorText()).resolves.toMatch(/^ConstX a = 22;\s+ConstX a = 22;\s*$/);
+    await untilEditor('the pasted copy', (text) => /^ConstX a = 22;\s+ConstX a = 22;\s*$/.test(text));
     // Undo the paste: back to one line plus the new empty one.
     await page.keyboard.press(`${MOD}+Z`);
-    await expect(editorText()).resolves.not.toMatch(/22;\s+ConstX/);
+    await untilEditor('the paste undone', (text) => /^ConstX a = 22;\s*$/.test(text));
     // None of these keys touched the canvas: same nodes, the handler still selected.
     await expect(page.locator('.react-flow__node').count()).resolves.toBe(nodes);
     await expect(page.locator('[data-testid="node-id"]').inputValue()).resolves.toBe('on-text');
