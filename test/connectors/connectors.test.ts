@@ -4,38 +4,15 @@
  * by the low-code compiler, and the snippet API (ctx.http). Outbound calls appear in the trace.
  */
 import { createServer, type Server } from 'node:http';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import mqtt from 'mqtt';
-import { compileFlow, startFlow } from '../../runtime/engine/index.ts';
-import type { RunningFlow, TraceEvent } from '../../runtime/engine/contracts.ts';
-import { createConnectors } from '../../runtime/connectors/index.ts';
-import { parseFlow } from '../../runtime/model/parse.ts';
 import { startRedis, type TestRedis } from '../cluster/redis-server.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { startMosquitto, type TestMosquitto } from '../helpers/mosquitto.ts';
-import { ClientPool } from '../helpers/ws-client.ts';
+import { useServedFlows } from '../helpers/served-flows.ts';
 
-const running: RunningFlow[] = [];
-const pool = new ClientPool();
-afterEach(async () => {
-  pool.closeAll();
-  await Promise.all(running.splice(0).map((r) => r.stop({ drainTimeoutMs: 500 })));
-});
-
-async function serve(yaml: string): Promise<{ flow: RunningFlow; events: TraceEvent[] }> {
-  const parsed = parseFlow(yaml);
-  const errors = parsed.problems.filter((p) => p.severity === 'error');
-  if (!parsed.flow || errors.length > 0) throw new Error(`bad test flow: ${JSON.stringify(errors)}`);
-  const flow = await startFlow(await compileFlow(parsed.flow), { port: 0, connectors: createConnectors });
-  running.push(flow);
-  const events: TraceEvent[] = [];
-  flow.subscribe((e) => {
-    events.push(e);
-    if (process.env.WSF_TEST_DEBUG && e.kind !== 'summary') console.log(JSON.stringify(e));
-  });
-  return { flow, events };
-}
+const { serve, pool } = useServedFlows();
 
 const head = (name: string) => `wsflow: 1
 name: ${name}

@@ -7,26 +7,18 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import mqtt, { type MqttClient } from 'mqtt';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createConnectors } from '../../runtime/connectors/index.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SUBSCRIBE_WAIT_MS } from '../../runtime/connectors/broker.ts';
-import { compileFlow, startFlow } from '../../runtime/engine/index.ts';
-import type { RunningFlow, TraceEvent } from '../../runtime/engine/contracts.ts';
-import { parseFlow } from '../../runtime/model/parse.ts';
 import { startMosquitto, type TestMosquitto } from '../helpers/mosquitto.ts';
 import { waitFor } from '../helpers/wait.ts';
-import { ClientPool, TestClient } from '../helpers/ws-client.ts';
+import { TestClient } from '../helpers/ws-client.ts';
+import { useServedFlows, type ServedFlow } from '../helpers/served-flows.ts';
 
-const running: RunningFlow[] = [];
-const pool = new ClientPool();
-afterEach(async () => {
-  pool.closeAll();
-  await Promise.all(running.splice(0).map((r) => r.stop({ drainTimeoutMs: 500 })));
-});
+const { serve, pool } = useServedFlows();
 
 /** Topics bridged from `url`, plus an echo service with no binding at /plain. */
-async function serveBridge(url: string): Promise<{ flow: RunningFlow; events: TraceEvent[] }> {
-  const parsed = parseFlow(`wsflow: 1
+function serveBridge(url: string): Promise<ServedFlow> {
+  return serve(`wsflow: 1
 name: mqtt-admission
 listener: { port: 9999 }
 nodes:
@@ -53,13 +45,6 @@ edges:
   - { from: plain, to: on-text }
   - { from: on-text, to: echo }
 `);
-  const errors = parsed.problems.filter((p) => p.severity === 'error');
-  if (!parsed.flow || errors.length > 0) throw new Error(`bad test flow: ${JSON.stringify(errors)}`);
-  const flow = await startFlow(await compileFlow(parsed.flow), { port: 0, connectors: createConnectors });
-  running.push(flow);
-  const events: TraceEvent[] = [];
-  flow.subscribe((e) => events.push(e));
-  return { flow, events };
 }
 
 describe('a bridged client is subscribed before its upgrade completes', () => {
