@@ -11,6 +11,9 @@
  *                        bench/results/ and docs/
  *   --setup              only install Node-RED into the scratch folder, then exit
  *   --no-install         never install Node-RED: without it, that contender is skipped (npm test)
+ *   --no-pin             let the scheduler place the echo and snippet servers and their load
+ *                        generators (default: server on core 0, load on the others; see
+ *                        bench/lib/placement.ts)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -18,6 +21,7 @@ import { join } from 'node:path';
 import { allContenders, CONTENDER_IDS, type ContenderId } from './contenders/index.ts';
 import { ensureNodeRed } from './contenders/nodered.ts';
 import { killAllNow, REPO_ROOT } from './lib/proc.ts';
+import { describePlacement, requestReplyPlacement } from './lib/placement.ts';
 import { checkTargets, renderMarkdown, renderTargets, renderText } from './report/table.ts';
 import { renderSvg } from './report/svg.ts';
 import { runScenario, type ScenarioResult } from './runner.ts';
@@ -38,10 +42,11 @@ interface Args {
   out?: string;
   setup: boolean;
   install: boolean;
+  pin: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { quick: false, rounds: 0, scenarios: SCENARIO_IDS, contenders: [...CONTENDER_IDS], setup: false, install: true };
+  const args: Args = { quick: false, rounds: 0, scenarios: SCENARIO_IDS, contenders: [...CONTENDER_IDS], setup: false, install: true, pin: true };
   const list = (value: string | undefined, allowed: readonly string[], flag: string) => {
     const items = (value ?? '').split(',').filter(Boolean);
     const bad = items.filter((i) => !allowed.includes(i));
@@ -53,6 +58,7 @@ function parseArgs(argv: string[]): Args {
     if (a === '--quick') args.quick = true;
     else if (a === '--setup') args.setup = true;
     else if (a === '--no-install') args.install = false;
+    else if (a === '--no-pin') args.pin = false;
     else if (a === '--rounds') {
       args.rounds = Number(argv[++i]);
       if (!Number.isInteger(args.rounds) || args.rounds < 1 || args.rounds > 20) throw new Error('--rounds: expected an integer from 1 to 20');
@@ -84,7 +90,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const startedAt = new Date();
   const loadavgAtStart = loadavg();
-  const ctx: RunContext = { quick: args.quick, log };
+  const ctx: RunContext = { quick: args.quick, pin: args.pin, log };
   const contenders = allContenders().filter((c) => args.contenders.includes(c.id));
   log(`wsflow bench${args.quick ? ' --quick' : ''}: ${args.rounds} round(s), ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), load average ${loadavg()[0]!.toFixed(2)}`);
   for (const c of contenders) {
@@ -105,6 +111,7 @@ export async function main(argv: string[]): Promise<number> {
       seconds,
       quick: args.quick,
       rounds: args.rounds,
+      pin: args.pin,
       machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, loadavgAtStart, loadavgAtEnd: loadavg() },
       contenders: Object.fromEntries(contenders.map((c) => [c.id, { label: c.label, version: c.version, unavailable: c.unavailable }])),
       scenarios: results,
@@ -137,6 +144,7 @@ export async function main(argv: string[]): Promise<number> {
     if (def.id === 'connections' && args.quick) result.notes.push(`--quick: ${conn.count} connections`);
     if (def.id === 'fanout' && args.quick) result.notes.push(`--quick: ${fanoutClients(true)} clients`);
     if (def.id === 'fanout') result.notes.push(...fanoutBoundNotes(result));
+    if (def.id === 'echo' || def.id === 'snippet') result.notes.push(describePlacement(requestReplyPlacement(args.pin)));
     result.notes.push(`load average ${loadavg()[0]!.toFixed(1)} at the end (2 cores: above 2 means other work competed)`);
     results.push(result);
     log(`\n${renderText(result)}`);

@@ -4,6 +4,7 @@
  */
 import type { EchoLoadConfig, EchoLoadResult } from '../load/echo-load.ts';
 import { spawnTracked } from '../lib/proc.ts';
+import { onCpus, pinProcess, requestReplyPlacement } from '../lib/placement.ts';
 import { loadGeneratorScript } from '../lib/build.ts';
 import type { Measurement, Metric, RunContext, ScenarioDef } from './types.ts';
 import type { FlowKey, RunningServer } from '../contenders/index.ts';
@@ -21,7 +22,10 @@ export const REQUEST_REPLY_METRICS: Metric[] = [
 
 async function measureRequestReply(server: RunningServer, payload: EchoLoadConfig['payload'], ctx: RunContext): Promise<Measurement> {
   const config: EchoLoadConfig = { url: server.url, clients: CLIENTS, payload, serverPid: server.pid, ...timing(ctx.quick) };
-  const load = spawnTracked(process.execPath, [await loadGeneratorScript('echo-load'), JSON.stringify(config)]);
+  const loadArgs = [await loadGeneratorScript('echo-load'), JSON.stringify(config)];
+  const placement = requestReplyPlacement(ctx.pin);
+  if (!('none' in placement)) pinProcess(server.pid, placement.server);
+  const load = 'none' in placement ? spawnTracked(process.execPath, loadArgs) : spawnTracked(...onCpus(placement.load, process.execPath, loadArgs));
   try {
     const result = await load.nextJson<EchoLoadResult & { error?: string }>(config.warmupMs + config.durationMs + 20_000, 'echo load');
     if (result.error) throw new Error(`load generator: ${result.error}`);

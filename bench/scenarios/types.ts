@@ -12,6 +12,8 @@ export interface Metric {
 
 export interface RunContext {
   quick: boolean;
+  /** Pin the request/reply scenarios' server and load generator to separate cores (bench/lib/placement.ts). */
+  pin: boolean;
   log: (line: string) => void;
 }
 

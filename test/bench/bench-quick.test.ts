@@ -25,6 +25,7 @@ interface ScenarioResult {
   id: string;
   contenders: Record<string, ContenderResult>;
   skipped: Record<string, string>;
+  notes: string[];
 }
 interface BenchJson {
   complete: boolean;
@@ -86,6 +87,20 @@ describe('npm run bench -- --quick', () => {
     expect(run.out).toMatch(/msgs\/s ×raw/);
     expect(run.out).toMatch(/Targets \(issues 7 and 10\):/);
     expect(run.out).not.toMatch(/FAILED/);
+  });
+
+  it('says where the request/reply servers and their load ran (pinned apart when it can)', () => {
+    const canPin = (() => {
+      try {
+        return /:\s*[\d,-]*[,-][\d,-]*$/.test(execFileSync('taskset', ['-cp', String(process.pid)], { encoding: 'utf8' }).trim());
+      } catch {
+        return false;
+      }
+    })();
+    for (const id of ['echo', 'snippet']) {
+      const notes = json.scenarios.find((s) => s.id === id)?.notes ?? [];
+      expect(notes, id).toContainEqual(canPin ? expect.stringMatching(/^server pinned to core \d+, load generator to core\(s\) [\d,]+/) : expect.stringMatching(/taskset not available|one core/));
+    }
   });
 
   it('measures every contender in every scenario with sane numbers', () => {

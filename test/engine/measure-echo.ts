@@ -12,7 +12,9 @@
  * two handler hosts, settings.handlerHosts), engine-live (as `wsflow run` serves: metrics and
  * connectors on, a trace subscriber), export (the same flow through `exportFlow`, served by its
  * `server.mjs` exactly as the exported Dockerfile runs it). Ratios are against the first mode
- * listed. `SERVER_NODE_FLAGS` (env) adds Node flags to the server process, for GC experiments.
+ * listed. `SERVER_NODE_FLAGS` (env) adds Node flags to the server process, for GC experiments;
+ * `SERVER_CPUS` and `LOAD_CPUS` (env, taskset lists such as "0" or "0,1") pin the server and the
+ * load generator to cores, for placement experiments.
  *
  * Three processes per measurement: this orchestrator, the server under test and a separate load
  * generator (so the server's CPU is its own). Each client keeps one 64-byte text in flight. CPU
@@ -27,7 +29,7 @@
  * V8 GC helpers ~1.8 us/msg. Under heavy machine load the spread is 1.0x..2x either way.
  */
 import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
+import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -178,12 +180,17 @@ async function exportedEcho(): Promise<string> {
   return dir;
 }
 
+/** Node with `args`, pinned to `cpus` (a taskset list such as "0" or "0,1") when given; taskset execs, so the PID is Node's. */
+function spawnOn(cpus: string | undefined, args: string[], options: SpawnOptions): ChildProcess {
+  return cpus ? spawn('taskset', ['-c', cpus, process.execPath, ...args], options) : spawn(process.execPath, args, options);
+}
+
 async function measure(mode: string, clients: number, seconds: number): Promise<Row> {
   const flags = (process.env.SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
   const dir = mode === 'export' ? await exportedEcho() : undefined;
   const srv = dir
-    ? spawn(process.execPath, [...flags, join(dir, 'server.mjs')], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PORT: '0', NODE_ENV: 'production' } })
-    : spawn(process.execPath, [...flags, '--import', 'tsx', SELF, 'server', mode], { stdio: ['ignore', 'pipe', 'pipe'] });
+    ? spawnOn(process.env.SERVER_CPUS, [...flags, join(dir, 'server.mjs')], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PORT: '0', NODE_ENV: 'production' } })
+    : spawnOn(process.env.SERVER_CPUS, [...flags, '--import', 'tsx', SELF, 'server', mode], { stdio: ['ignore', 'pipe', 'pipe'] });
   const [port, path] = await new Promise<[number, string]>((resolve) =>
     lines(srv, (l) => {
       const m = /^PORT (\d+) (\S+)/.exec(l);
@@ -193,7 +200,7 @@ async function measure(mode: string, clients: number, seconds: number): Promise<
       if (url) resolve([Number(url[1]), '/chat']);
     }),
   );
-  const gen = spawn(process.execPath, ['--import', 'tsx', SELF, 'load', String(port), path, String(clients), String(seconds)], {
+  const gen = spawnOn(process.env.LOAD_CPUS, ['--import', 'tsx', SELF, 'load', String(port), path, String(clients), String(seconds)], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, SCRAPE: mode === 'engine-metrics-on' ? '1' : '0' },
   });
