@@ -11,9 +11,8 @@
  *                        bench/results/ and docs/
  *   --setup              only install Node-RED into the scratch folder, then exit
  *   --no-install         never install Node-RED: without it, that contender is skipped (npm test)
- *   --no-pin             let the scheduler place the echo and snippet servers and their load
- *                        generators (default: server on core 0, load on the others; see
- *                        bench/lib/placement.ts)
+ *   --pin                echo and snippet: the server on one core, its load generator on the
+ *                        others (default: the scheduler places them; bench/lib/placement.ts)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -46,7 +45,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { quick: false, rounds: 0, scenarios: SCENARIO_IDS, contenders: [...CONTENDER_IDS], setup: false, install: true, pin: true };
+  const args: Args = { quick: false, rounds: 0, scenarios: SCENARIO_IDS, contenders: [...CONTENDER_IDS], setup: false, install: true, pin: false };
   const list = (value: string | undefined, allowed: readonly string[], flag: string) => {
     const items = (value ?? '').split(',').filter(Boolean);
     const bad = items.filter((i) => !allowed.includes(i));
@@ -58,7 +57,7 @@ function parseArgs(argv: string[]): Args {
     if (a === '--quick') args.quick = true;
     else if (a === '--setup') args.setup = true;
     else if (a === '--no-install') args.install = false;
-    else if (a === '--no-pin') args.pin = false;
+    else if (a === '--pin') args.pin = true;
     else if (a === '--rounds') {
       args.rounds = Number(argv[++i]);
       if (!Number.isInteger(args.rounds) || args.rounds < 1 || args.rounds > 20) throw new Error('--rounds: expected an integer from 1 to 20');

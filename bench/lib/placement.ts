@@ -1,12 +1,14 @@
 /**
- * Where the request/reply scenarios run: the server under test on core 0 and its load generator on
- * the other cores, when the machine has two or more and `taskset` (util-linux) is there.
+ * `--pin`: where the request/reply scenarios run. Pinned, the server under test gets the first
+ * core this process may use and its load generator the others (`taskset`, util-linux), when there
+ * are two or more.
  *
- * Why: on a small machine the scheduler otherwise moves the server's threads (the engine has two,
+ * Why it exists: on a small machine the scheduler moves the server's threads (the engine has two,
  * its main thread and the handler host) across the cores the load generator is using, and the
  * server's CPU per message then measures that contention as much as the server's code
- * (docs/benchmarks.md, "Round four"). Pinned, every contender gets one core to itself and the
- * generator never preempts it. `--no-pin` leaves placement to the scheduler.
+ * (docs/benchmarks.md, "Round four"). Why it is not the default: pinned, the engine's two threads
+ * share one core and lose the parallelism a deployment gives them, so messages/s no longer
+ * compare; unpinned is how every earlier result was measured.
  */
 import { spawnSync } from 'node:child_process';
 
@@ -32,7 +34,7 @@ function allowedCpus(): number[] {
 
 /** The placement to use, or why there is none (then the scheduler places everything). */
 export function requestReplyPlacement(pin: boolean): Placement | { none: string } {
-  if (!pin) return { none: 'placement left to the scheduler (--no-pin)' };
+  if (!pin) return { none: 'placement left to the scheduler (--pin puts the server and its load generator on separate cores)' };
   const [first, ...rest] = allowedCpus();
   if (first === undefined) return { none: 'taskset not available: placement left to the scheduler' };
   if (rest.length === 0) return { none: 'one core: nothing to pin' };
@@ -51,5 +53,5 @@ export function onCpus(cpuList: string, command: string, args: string[]): [strin
 }
 
 export function describePlacement(placement: Placement | { none: string }): string {
-  return 'none' in placement ? placement.none : `server pinned to core ${placement.server}, load generator to core(s) ${placement.load} (taskset; --no-pin to let the scheduler place them)`;
+  return 'none' in placement ? placement.none : `server pinned to core ${placement.server}, load generator to core(s) ${placement.load} (--pin, taskset)`;
 }

@@ -12,7 +12,7 @@ export interface Metric {
 
 export interface RunContext {
   quick: boolean;
-  /** Pin the request/reply scenarios' server and load generator to separate cores (bench/lib/placement.ts). */
+  /** `--pin`: the request/reply scenarios' server and load generator on separate cores (bench/lib/placement.ts). */
   pin: boolean;
   log: (line: string) => void;
 }

@@ -94,6 +94,7 @@ export type TraceEvent =
       nodeId: string;
       connectionId: string;
       event: EngineEvent;
+      /** How long the handler ran; a timed-out one reports the budget it used up, a crashed one 0 (unknown). */
       durationMs: number;
       logs: LogEntry[];
       error?: SnippetFailure;

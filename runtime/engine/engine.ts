@@ -203,7 +203,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     }
     if (d.protocol !== undefined && !pending.info.protocols.includes(d.protocol)) {
       const failure: SnippetFailure = { code: 'WSF_UPGRADE_DECISION', nodeId: upId, message: `the upgrade snippet picked subprotocol "${d.protocol}", which the client did not offer` };
-      this.reportFailure(failure, '', 'upgrade');
+      this.reportFailure(failure, '', 'upgrade', 0);
       return this.refuse(pending, 500, 'upgrade refused: the upgrade snippet picked a subprotocol the client did not offer', upId);
     }
     this.accept(pending, d);
@@ -478,9 +478,10 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     if (this.trace.active) this.trace.emit({ kind: 'engine', t: Date.now(), level: note.level, code: note.code, message: note.message, nodeId: note.nodeId });
   }
 
-  private reportFailure(error: SnippetFailure, connectionId: string, event: TraceEvent & { kind: 'invoke' } extends { event: infer E } ? E : never): void {
+  /** `ranMs`: how long the snippet is known to have run (a timeout: its whole budget; a crash: unknown, 0). */
+  private reportFailure(error: SnippetFailure, connectionId: string, event: TraceEvent & { kind: 'invoke' } extends { event: infer E } ? E : never, ranMs: number): void {
     if (error.nodeId) this.metrics?.handlerError(error.nodeId);
-    if (this.trace.active) this.trace.emit({ kind: 'invoke', t: Date.now(), nodeId: error.nodeId, connectionId, event, durationMs: 0, logs: [], error });
+    if (this.trace.active) this.trace.emit({ kind: 'invoke', t: Date.now(), nodeId: error.nodeId, connectionId, event, durationMs: ranMs, logs: [], error });
   }
 
   stuck(culprits: Culprit[], budgetMs: number, cause: StuckCause): void {
@@ -492,6 +493,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
         ? `timers of this snippet kept the handler host busy more than half of the time and were stopped`
         : `the snippet did not return within ${budgetMs} ms and was stopped`;
     const code = crashed ? 'WSF_HOST_CRASHED' : timer ? 'WSF_SNIPPET_TIMER_HOG' : 'WSF_SNIPPET_TIMEOUT';
+    const ranMs = cause.kind === 'timeout' ? budgetMs : 0;
     if (crashed || timer) {
       // already reported as an engine event by the bridge
     } else if (culprits.length === 0) {
@@ -507,7 +509,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
       if (c.kind === 'upgrade') {
         const pending = this.upgrades.get(c.id);
         this.upgrades.delete(c.id);
-        this.reportFailure(failure, '', 'upgrade');
+        this.reportFailure(failure, '', 'upgrade', ranMs);
         if (pending) this.refuse(pending, 500, `upgrade refused: the upgrade snippet ${crashed ? 'crashed' : timer ? 'hogged the handler host' : 'timed out'}`, pending.route.upgrader.id);
         continue;
       }
@@ -515,7 +517,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
       if (!rec) continue;
       const op = rec.events[rec.head];
       const event = op === P.EV_OPEN ? 'open' : op === P.EV_BINARY ? 'binary' : op === P.EV_CLOSE ? 'close' : op === P.EV_SOCKERR ? 'error' : 'text';
-      this.reportFailure(failure, rec.id, event);
+      this.reportFailure(failure, rec.id, event, ranMs);
       rec.quarantined = true;
       rec.events.length = 0;
       rec.head = 0;

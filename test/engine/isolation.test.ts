@@ -117,6 +117,8 @@ describe('isolation', () => {
       const timeouts = failures(trace.events, 'WSF_SNIPPET_TIMEOUT');
       expect(timeouts).toHaveLength(1);
       expect(timeouts[0]).toMatchObject({ nodeId: 'on-text', event: 'text', error: { code: 'WSF_SNIPPET_TIMEOUT', nodeId: 'on-text' } });
+      // It ran at least its whole budget (the trace used to say 0 ms).
+      expect(timeouts[0]!.durationMs).toBe(BUDGET);
       trace.stop();
       await other.close();
     });
@@ -143,7 +145,7 @@ describe('isolation', () => {
     const ok = await TestClient.connect(`${flow.url}/i/fine`);
     ok.send('x');
     expect(await ok.next()).toBe('echo x');
-    expect(failures(trace.events, 'WSF_SNIPPET_TIMEOUT')[0]).toMatchObject({ nodeId: 'up', event: 'upgrade' });
+    expect(failures(trace.events, 'WSF_SNIPPET_TIMEOUT')[0]).toMatchObject({ nodeId: 'up', event: 'upgrade', durationMs: BUDGET });
     trace.stop();
     ok.socket.close();
   });
