@@ -72,7 +72,7 @@ describe('designer: build, check, save, run, test, hot reload, export', () => {
     await dragEdge(page, 'service', 'on-open');
     await dragEdge(page, 'service', 'on-text');
     await dragEdge(page, 'service', 'on-close');
-    await expect(page.locator('.react-flow__edge').count()).resolves.toBe(4);
+    await expect.poll(() => page.locator('.react-flow__edge').count(), { timeout: 10_000 }).toBe(4);
     await page.click('[data-testid="menu-View"]');
     await page.click('[data-testid="cmd-view.autoLayout"]');
 
@@ -88,10 +88,10 @@ describe('designer: build, check, save, run, test, hot reload, export', () => {
     await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
     await page.keyboard.press(`${MOD}+Z`);
     await page.keyboard.press(`${MOD}+Z`);
-    await expect(page.locator('.react-flow__edge').count()).resolves.toBe(3);
+    await expect.poll(() => page.locator('.react-flow__edge').count(), { timeout: 10_000 }).toBe(3);
     await page.keyboard.press(`${MOD}+Shift+Z`);
     await page.keyboard.press(`${MOD}+Shift+Z`);
-    await expect(page.locator('.react-flow__edge').count()).resolves.toBe(4);
+    await expect.poll(() => page.locator('.react-flow__edge').count(), { timeout: 10_000 }).toBe(4);
 
     // The upgrader: path, params and a typed query parameter, checked inline.
     await selectNode(page, 'upgrader');
@@ -109,7 +109,7 @@ describe('designer: build, check, save, run, test, hot reload, export', () => {
     await page.fill('[data-testid="node-id"]', 'chat');
     await page.keyboard.press('Enter');
     await node(page, 'chat').waitFor();
-    await expect(page.locator('.react-flow__edge').count()).resolves.toBe(4);
+    await expect.poll(() => page.locator('.react-flow__edge').count(), { timeout: 10_000 }).toBe(4);
 
     // The flow itself: a machine name.
     await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });

@@ -47,7 +47,7 @@ describe('designer: a flow from action nodes only', () => {
     await dragEdge(page, 'service', 'on-binary');
     await dragEdge(page, 'on-text', 'reply');
     await dragEdge(page, 'on-binary', 'reply-2');
-    await expect(page.locator('.react-flow__edge').count()).resolves.toBe(5);
+    await expect.poll(() => page.locator('.react-flow__edge').count(), { timeout: 10_000 }).toBe(5);
 
     await selectNode(page, 'upgrader');
     await typeInto('[data-testid="upgrader-basePath"]', '/chat');
@@ -100,6 +100,6 @@ describe('designer: a flow from action nodes only', () => {
     await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
     await page.keyboard.press(`${MOD}+Z`);
     await node(page, 'reply').waitFor();
-    await expect(page.locator('.react-flow__edge').count()).resolves.toBe(5);
+    await expect.poll(() => page.locator('.react-flow__edge').count(), { timeout: 10_000 }).toBe(5);
   });
 });

@@ -151,7 +151,9 @@ describe('a 500-node flow', () => {
     // Bounds catch a pathological regression, not a slow shared CI machine (numbers are printed).
     expect(selectMs).toBeLessThan(10_000);
     expect(inPage).toBeGreaterThan(0);
-    expect(inPage).toBeLessThan(selectMs + 1);
+    // Both end when the inspector shows the node, but the page's check runs in the next animation
+    // frame while Playwright's selector poll may see the DOM first: allow a couple of frames.
+    expect(inPage).toBeLessThan(selectMs + 50);
     const before = (await target.boundingBox())!;
     await timed('drag a node', async () => {
       await page.mouse.move(before.x + before.width / 2, before.y + before.height / 2);
