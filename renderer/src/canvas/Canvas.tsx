@@ -3,15 +3,19 @@
  * document; moves, connections and selection go back through the store (moves and connections
  * are model changes with undo, selection and measured sizes are UI state).
  */
-import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type MouseEvent as ReactMouseEvent } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent, type RefObject, type MouseEvent as ReactMouseEvent } from 'react';
 import {
   Background,
   BackgroundVariant,
   Controls,
   MiniMap,
   ReactFlow,
+  getNodesBounds,
+  getViewportForBounds,
   useConnection,
   useReactFlow,
+  useStore,
+  useStoreApi,
   type Connection,
   type Edge,
   type EdgeChange,
@@ -26,6 +30,7 @@ import { useView } from '../app-context.tsx';
 import { chainOwners } from '../lowcode/chain-ops.ts';
 import { connect, edgeKey, isHandlerType, moveNodes } from '../model/flow-ops.ts';
 import { useStudio } from '../store.ts';
+import { cardHandles, cardSize } from './card-geometry.ts';
 import { NODE_TYPES, type CardData, type CardNode } from './FlowNodes.tsx';
 import { placeNode } from './place.ts';
 
@@ -36,6 +41,8 @@ const kindOf = (node: FlowNode): CardNode['type'] => (node.type === 'upgrader' ?
 
 /** The minimap's box (px) and its margin: fitting the view keeps nodes out of that corner. */
 const MINIMAP = { width: 150, height: 100, margin: 15 };
+/** A fitted view never zooms in past this, however few the nodes. */
+const FIT_MAX_ZOOM = 1.2;
 
 // React Flow copies these props into its store whenever their identity changes, and every node
 // and edge re-checks the store then: they are constants so a click re-renders only what changed.
@@ -54,6 +61,12 @@ function nodeName(node: FlowNode, errors: number, warnings: number, hint: boolea
   return `${kind} ${label}${issues}`;
 }
 
+/** Until React Flow has measured a card, its known size and handles (see card-geometry.ts). */
+function firstSize(node: FlowNode): Pick<CardNode, 'initialWidth' | 'initialHeight' | 'handles'> {
+  const size = cardSize(node);
+  return { initialWidth: size.width, initialHeight: size.height, handles: cardHandles(node, size) };
+}
+
 function ConnectionHint() {
   const connection = useConnection();
   const flow = useStudio((s) => s.flow);
@@ -67,6 +80,32 @@ function ConnectionHint() {
       {verdict.reason}
     </div>
   );
+}
+
+/**
+ * Fits a fresh document in the layout phase of the commit in which React Flow first holds its
+ * nodes (sized from card-geometry.ts), so the first paint of the cards is the fitted one. Marks
+ * `wsflow:nodes-rendered` when the first cards are in the page.
+ */
+function FirstFit({ request, onFitted }: { request: RefObject<Padding | null>; onFitted: () => void }) {
+  const nodes = useStore((s) => s.nodes);
+  const store = useStoreApi();
+  const rf = useReactFlow();
+  const rendered = useRef(false);
+  useLayoutEffect(() => {
+    if (!rendered.current && nodes.length > 0) {
+      rendered.current = true;
+      performance.mark('wsflow:nodes-rendered');
+    }
+    const padding = request.current;
+    const { width, height, minZoom, panZoom } = store.getState();
+    if (padding === null || nodes.length === 0 || !panZoom || width === 0 || height === 0) return;
+    request.current = null;
+    onFitted();
+    const viewport = getViewportForBounds(getNodesBounds(nodes), width, height, minZoom, FIT_MAX_ZOOM, padding);
+    void rf.setViewport(viewport).then(() => performance.mark('wsflow:fit-view'));
+  }, [nodes, request, onFitted, store, rf]);
+  return null;
 }
 
 export function Canvas() {
@@ -171,7 +210,7 @@ export function Canvas() {
         if (counts?.first) data.firstError = counts.first;
         ariaLabel = nodeName(node, data.errors, data.warnings, hint && (byNode.get(node.id)?.errors ?? 0) > 0);
       }
-      const card: CardNode = { id: node.id, type: kindOf(node), position, data, ariaLabel, selected: isSelected, ...(size ? { measured: size } : {}) };
+      const card: CardNode = { id: node.id, type: kindOf(node), position, data, ariaLabel, selected: isSelected, ...(size ? { measured: size } : firstSize(node)) };
       next.set(node.id, card);
       return card;
     });
@@ -262,32 +301,38 @@ export function Canvas() {
   // A small canvas has no room for a minimap that would not cover nodes.
   const showMinimap = paneSize.width >= 520 && paneSize.height >= 320;
 
-  // Fit once the nodes are measured (a fresh document's sizes are unknown for a frame or two);
-  // performance marks let the scale test measure time to first render and to fit view.
+  // A fresh document is fitted from its cards' known sizes (FirstFit) before its first paint; a
+  // fit asked for later (the command, a layout) animates over the measured cards. Performance
+  // marks (here and in FirstFit) let the scale test time the first render and the fit view.
   const initialized = useMemo(() => flow.nodes.every((n) => measured[n.id] !== undefined), [flow.nodes, measured]);
   const pendingFit = useRef(0);
-  const firstRenderMarked = useRef(-1);
-  useEffect(() => {
-    if (fitViewSeq !== firstRenderMarked.current && nodes.length > 0 && initialized) {
-      firstRenderMarked.current = fitViewSeq;
-      performance.mark('wsflow:nodes-rendered');
-    }
-  }, [fitViewSeq, nodes.length, initialized]);
-  useEffect(() => {
+  const firstFit = useRef<Padding | null>(null);
+  useLayoutEffect(() => {
     pendingFit.current = fitViewSeq;
   }, [fitViewSeq]);
-  useEffect(() => {
-    if (pendingFit.current === 0 || (!initialized && nodes.length > 0)) return;
+  const onFirstFit = useCallback(() => {
     pendingFit.current = 0;
+  }, []);
+  useLayoutEffect(() => {
+    if (pendingFit.current === 0) return;
     // An empty document has nothing to fit: fitting later, on the first drop, would zoom the view
     // around that one node and the next drop "to its right" would land on it.
-    if (nodes.length === 0) return;
-    const large = nodes.length > 200;
+    if (nodes.length === 0) {
+      pendingFit.current = 0;
+      firstFit.current = null;
+      return;
+    }
     // Keep the fitted nodes out of the minimap's corner (its height plus margins at the bottom).
     const padding: Padding = showMinimap ? { x: '6%', top: '6%', bottom: `${MINIMAP.height + MINIMAP.margin * 2}px` } : 0.15;
-    void rf.fitView({ padding, maxZoom: 1.2, duration: large ? 0 : 200 }).then(() => performance.mark('wsflow:fit-view'));
+    if (!initialized) {
+      firstFit.current = padding;
+      return;
+    }
+    pendingFit.current = 0;
+    firstFit.current = null;
+    void rf.fitView({ padding, maxZoom: FIT_MAX_ZOOM, duration: nodes.length > 200 ? 0 : 200 }).then(() => performance.mark('wsflow:fit-view'));
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [fitViewSeq, initialized]);
+  }, [fitViewSeq, initialized, nodes.length > 0]);
 
   const onDragOver = useCallback((event: DragEvent) => {
     if (event.dataTransfer.types.includes(PALETTE_MIME)) {
@@ -358,6 +403,7 @@ export function Canvas() {
         )}
         <Controls showInteractive={false} />
         <ConnectionHint />
+        <FirstFit request={firstFit} onFitted={onFirstFit} />
       </ReactFlow>
       {flow.nodes.length === 0 && (
         <div className="canvas__empty">

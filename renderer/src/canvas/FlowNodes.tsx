@@ -9,6 +9,7 @@ import type { FlowNode, ServiceNode, UpgraderNode } from '../../../runtime/model
 import { ActionCard } from '../lowcode/ActionCard.tsx';
 import { firstCodeLine } from '../model/snippets.ts';
 import { NodeRunCounts } from '../run/NodeRunCounts.tsx';
+import { upgraderChips } from './card-geometry.ts';
 
 export interface CardData extends Record<string, unknown> {
   node: FlowNode;
@@ -54,18 +55,9 @@ function classes(kind: string, data: CardData, selected: boolean): string {
   return ['card', `card--${kind}`, selected ? 'card--selected' : '', data.firing ? 'card--firing' : '', data.errors ? 'card--error' : '', data.hint ? 'card--fresh' : ''].filter(Boolean).join(' ');
 }
 
-function joinPaths(base?: string, upgrade?: string): string {
-  const a = (base ?? '/').replace(/\/+$/, '');
-  const b = (upgrade ?? '/').replace(/^\/*/, '/');
-  const joined = `${a}${b === '/' ? '' : b}`;
-  return joined === '' ? '/' : joined;
-}
-
 export const UpgraderCard = memo(function UpgraderCard({ data, selected }: NodeProps<CardNode>) {
   const node = data.node as UpgraderNode;
-  const path = joinPaths(node.basePath, node.upgradePath);
-  const params = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] ?? '');
-  const query = Object.entries(node.query ?? {});
+  const { path, chips } = upgraderChips(node);
   return (
     <div className={classes('upgrader', data, !!selected)} data-node-id={node.id}>
       <div className="card__head">
@@ -75,15 +67,13 @@ export const UpgraderCard = memo(function UpgraderCard({ data, selected }: NodeP
         <Badge data={data} />
       </div>
       <div className="card__path" title={path}>{highlightParams(path)}</div>
-      {(params.length > 0 || query.length > 0 || node.code) && (
+      {chips.length > 0 && (
         <div className="card__chips">
-          {params.map((p) => <span key={`p-${p}`} className="chip chip--param">{p}</span>)}
-          {query.map(([name, spec]) => (
-            <span key={`q-${name}`} className="chip chip--query" title={`query ${name}: ${spec.type}${spec.required ? ', required' : ''}`}>
-              ?{name}: {spec.type}
+          {chips.map((chip) => (
+            <span key={chip.key} className={`chip chip--${chip.kind}`} title={chip.title}>
+              {chip.text}
             </span>
           ))}
-          {node.code && <span className="chip chip--code">upgrade snippet</span>}
         </div>
       )}
       {node.code && <NodeRunCounts nodeId={node.id} />}

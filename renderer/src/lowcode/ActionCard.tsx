@@ -6,6 +6,7 @@ import { memo } from 'react';
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { ACTION_SPECS, portsOf } from '../../../runtime/model/actions.ts';
 import { isActionType, type ActionType } from '../../../runtime/model/types.ts';
+import { branchingHeight } from '../canvas/card-geometry.ts';
 import type { CardNode } from '../canvas/FlowNodes.tsx';
 import { ACTION_ICONS } from './palette-items.ts';
 import './lowcode.css';
@@ -38,7 +39,7 @@ export const ActionCard = memo(function ActionCard({ data, selected }: NodeProps
   const gist = field === undefined ? '' : String(raw[field]).split('\n')[0];
   const cls = ['card', 'card--action', selected ? 'card--selected' : '', data.firing ? 'card--firing' : '', data.errors ? 'card--error' : ''].filter(Boolean).join(' ');
   return (
-    <div className={cls} data-node-id={node.id} style={{ minHeight: branching ? 24 + ports.length * 22 : undefined }}>
+    <div className={cls} data-node-id={node.id} style={{ minHeight: branching ? branchingHeight(ports.length) : undefined }}>
       <Handle type="target" position={Position.Left} className="handle handle--target" />
       <div className="card__head">
         <span className="card__icon" aria-hidden>{ACTION_ICONS[type]}</span>

@@ -1,0 +1,98 @@
+/**
+ * A card's size and handle positions, known before React Flow measures it. A fresh document
+ * hands these to React Flow (`initialWidth`, `initialHeight`, `handles`), so its first render is
+ * already visible, with edges, and fitted, instead of a hidden pass that only measures the cards.
+ * Measured sizes replace them a frame later; the scale test checks that they agree.
+ *
+ * The figures mirror the cards' CSS (styles.css `.card`, `.handle`, lowcode.css `.card--action`)
+ * and React Flow's handle placement (centred on the card's padding edge).
+ */
+import type { NodeHandle } from '@xyflow/react';
+import { Position } from '@xyflow/react';
+import { portsOf } from '../../../runtime/model/actions.ts';
+import { isActionType, type FlowNode, type UpgraderNode } from '../../../runtime/model/types.ts';
+import type { Size } from '../model/layout.ts';
+
+const HANDLE = 10;
+/** `.card` borders: 3 px on top (the kind's colour), 1 px elsewhere. */
+const BORDER = { top: 3, side: 1, bottom: 1 };
+/** Heights of the cards with their one line of content; an upgrader adds rows of chips. */
+const HEIGHT = { upgrader: 64, service: 63, handler: 70, action: 70 };
+const WIDTH = { card: 230, action: 200 };
+/** `.card__chips` and `.chip`: a row is 19 px, rows 4 px apart, 6 px under the path; a chip is
+ * its text in 10.5 px monospace (about 6.3 px a character) plus 14 px of padding and border. */
+const CHIPS = { top: 6, row: 19, gap: 4, char: 6.3, chrome: 14, room: WIDTH.card - 2 * 10 - 2 * BORDER.side };
+
+export interface Chip {
+  key: string;
+  kind: 'param' | 'query' | 'code';
+  text: string;
+  title?: string;
+}
+
+function joinPaths(base?: string, upgrade?: string): string {
+  const a = (base ?? '/').replace(/\/+$/, '');
+  const b = (upgrade ?? '/').replace(/^\/*/, '/');
+  const joined = `${a}${b === '/' ? '' : b}`;
+  return joined === '' ? '/' : joined;
+}
+
+/** What an upgrader's card shows under its title: the full path and a chip per param, query and snippet. */
+export function upgraderChips(node: UpgraderNode): { path: string; chips: Chip[] } {
+  const path = joinPaths(node.basePath, node.upgradePath);
+  const chips: Chip[] = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => ({ key: `p-${m[1]}`, kind: 'param', text: m[1] ?? '' }));
+  for (const [name, spec] of Object.entries(node.query ?? {})) {
+    chips.push({ key: `q-${name}`, kind: 'query', text: `?${name}: ${spec.type}`, title: `query ${name}: ${spec.type}${spec.required ? ', required' : ''}` });
+  }
+  if (node.code) chips.push({ key: 'code', kind: 'code', text: 'upgrade snippet' });
+  return { path, chips };
+}
+
+/** How many rows the chips wrap into (flex-wrap), from their estimated widths. */
+function chipRows(chips: Chip[]): number {
+  let rows = 0;
+  let used = 0;
+  for (const chip of chips) {
+    const width = chip.text.length * CHIPS.char + CHIPS.chrome;
+    if (rows === 0 || used + CHIPS.gap + width > CHIPS.room) {
+      rows++;
+      used = width;
+    } else used += CHIPS.gap + width;
+  }
+  return rows;
+}
+/** A branching action card's `minHeight` (ActionCard.tsx): room for one labelled port per row. */
+export const branchingHeight = (ports: number): number => 24 + ports * 22;
+
+function actionPorts(node: FlowNode): string[] {
+  return isActionType(node.type) ? portsOf(node.type, node as unknown as Record<string, unknown>) : [];
+}
+
+export function cardSize(node: FlowNode): Size {
+  if (isActionType(node.type)) {
+    const ports = actionPorts(node);
+    return { width: WIDTH.action, height: ports.length > 1 ? Math.max(HEIGHT.action, branchingHeight(ports.length)) : HEIGHT.action };
+  }
+  if (node.type === 'upgrader') {
+    const rows = chipRows(upgraderChips(node as UpgraderNode).chips);
+    return { width: WIDTH.card, height: HEIGHT.upgrader + (rows ? CHIPS.top + rows * CHIPS.row + (rows - 1) * CHIPS.gap : 0) };
+  }
+  return { width: WIDTH.card, height: node.type === 'service' ? HEIGHT.service : HEIGHT.handler };
+}
+
+/** Handles as React Flow would measure them: inputs on the left edge, outputs on the right. */
+export function cardHandles(node: FlowNode, size: Size): NodeHandle[] {
+  const inner = size.height - BORDER.top - BORDER.bottom;
+  const at = (fraction: number) => BORDER.top + inner * fraction - HANDLE / 2;
+  const left = BORDER.side - HANDLE / 2;
+  const right = size.width - BORDER.side - HANDLE / 2;
+  const handles: NodeHandle[] = [];
+  if (node.type !== 'upgrader') handles.push({ id: null, type: 'target', position: Position.Left, x: left, y: at(0.5), width: HANDLE, height: HANDLE });
+  const ports = actionPorts(node);
+  if (ports.length > 1) {
+    ports.forEach((port, i) => handles.push({ id: port, type: 'source', position: Position.Right, x: right, y: at((i + 1) / (ports.length + 1)), width: HANDLE, height: HANDLE }));
+  } else if (!isActionType(node.type) || ports.length === 1) {
+    handles.push({ id: null, type: 'source', position: Position.Right, x: right, y: at(0.5), width: HANDLE, height: HANDLE });
+  }
+  return handles;
+}
