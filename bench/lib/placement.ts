@@ -21,7 +21,7 @@ export interface Placement {
 let allowed: number[] | undefined;
 
 /** The CPUs this process may run on (a container's cpuset may hide some), [] without taskset. */
-function allowedCpus(): number[] {
+export function allowedCpus(): number[] {
   if (allowed) return allowed;
   const out = spawnSync('taskset', ['-cp', String(process.pid)], { encoding: 'utf8' });
   const list = out.status === 0 ? /:\s*([\d,-]+)\s*$/.exec(out.stdout)?.[1] : undefined;

@@ -35,6 +35,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket, { WebSocketServer } from 'ws';
+import { onCpus } from '../../bench/lib/placement.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const args = process.argv.slice(2);
@@ -182,7 +183,7 @@ async function exportedEcho(): Promise<string> {
 
 /** Node with `args`, pinned to `cpus` (a taskset list such as "0" or "0,1") when given; taskset execs, so the PID is Node's. */
 function spawnOn(cpus: string | undefined, args: string[], options: SpawnOptions): ChildProcess {
-  return cpus ? spawn('taskset', ['-c', cpus, process.execPath, ...args], options) : spawn(process.execPath, args, options);
+  return cpus ? spawn(...onCpus(cpus, process.execPath, args), options) : spawn(process.execPath, args, options);
 }
 
 async function measure(mode: string, clients: number, seconds: number): Promise<Row> {
