@@ -2,7 +2,8 @@
  * A card's size and handle positions, known before React Flow measures it. A fresh document
  * hands these to React Flow (`initialWidth`, `initialHeight`, `handles`), so its first render is
  * already visible, with edges, and fitted, instead of a hidden pass that only measures the cards.
- * Measured sizes replace them a frame later; the scale test checks that they agree.
+ * Measured sizes replace them a frame later; test/e2e/designer-first-paint.test.ts checks that
+ * they agree.
  *
  * The figures mirror the cards' CSS (styles.css `.card`, `.handle`, lowcode.css `.card--action`)
  * and React Flow's handle placement (centred on the card's padding edge).
@@ -61,6 +62,7 @@ function chipRows(chips: Chip[]): number {
   }
   return rows;
 }
+
 /** A branching action card's `minHeight` (ActionCard.tsx): room for one labelled port per row. */
 export const branchingHeight = (ports: number): number => 24 + ports * 22;
 
