@@ -6,13 +6,12 @@
  * action nodes with and without ports), and the known sizes against what the page measures.
  */
 import { readFileSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFlow } from '../../runtime/model/parse.ts';
 import { ensureRendererBuilt } from '../../runtime/studio/renderer-build.ts';
 import { cardHandles, cardSize } from '../../renderer/src/canvas/card-geometry.ts';
 import { launchBrowser, startHarness } from './harness.ts';
-import { measureCards } from './ui.ts';
 
 interface Frame {
   nodes: number;
@@ -37,6 +36,35 @@ function recordFrames(): void {
     if (performance.now() - started < 60_000) requestAnimationFrame(tick);
   };
   requestAnimationFrame(tick);
+}
+
+/** A card as the page measured it, in flow units: its size and its handles' boxes. */
+interface MeasuredCard {
+  id: string;
+  width: number;
+  height: number;
+  handles: { id: string | null; type: 'source' | 'target'; x: number; y: number }[];
+}
+
+/** Every card's measured size and handle positions, unscaled by the zoom (React Flow's way). */
+async function measureCards(page: Page): Promise<MeasuredCard[]> {
+  return page.evaluate(() => {
+    const viewport = document.querySelector<HTMLElement>('.react-flow__viewport');
+    const zoom = Number(/scale\(([^)]+)\)/.exec(viewport?.style.transform ?? '')?.[1] ?? 1);
+    return [...document.querySelectorAll<HTMLElement>('.react-flow__node')].map((el) => {
+      const box = el.getBoundingClientRect();
+      const handles = [...el.querySelectorAll<HTMLElement>('.react-flow__handle')].map((handle) => {
+        const at = handle.getBoundingClientRect();
+        return {
+          id: handle.dataset.handleid ?? null,
+          type: handle.classList.contains('source') ? ('source' as const) : ('target' as const),
+          x: (at.left - box.left) / zoom,
+          y: (at.top - box.top) / zoom,
+        };
+      });
+      return { id: el.dataset.id ?? '', width: el.offsetWidth, height: el.offsetHeight, handles };
+    });
+  });
 }
 
 let browser: Browser;

@@ -192,32 +192,3 @@ export async function waitForTheme(page: Page, theme: 'light' | 'dark'): Promise
     { timeout: 15_000 },
   );
 }
-
-/** A card as the page measured it, in flow units: its size and its handles' boxes. */
-export interface MeasuredCard {
-  id: string;
-  width: number;
-  height: number;
-  handles: { id: string | null; type: 'source' | 'target'; x: number; y: number }[];
-}
-
-/** Every card's measured size and handle positions, unscaled by the zoom (React Flow's way). */
-export async function measureCards(page: Page): Promise<MeasuredCard[]> {
-  return page.evaluate(() => {
-    const viewport = document.querySelector<HTMLElement>('.react-flow__viewport');
-    const zoom = Number(/scale\(([^)]+)\)/.exec(viewport?.style.transform ?? '')?.[1] ?? 1);
-    return [...document.querySelectorAll<HTMLElement>('.react-flow__node')].map((el) => {
-      const box = el.getBoundingClientRect();
-      const handles = [...el.querySelectorAll<HTMLElement>('.react-flow__handle')].map((handle) => {
-        const at = handle.getBoundingClientRect();
-        return {
-          id: handle.dataset.handleid ?? null,
-          type: handle.classList.contains('source') ? ('source' as const) : ('target' as const),
-          x: (at.left - box.left) / zoom,
-          y: (at.top - box.top) / zoom,
-        };
-      });
-      return { id: el.dataset.id ?? '', width: el.offsetWidth, height: el.offsetHeight, handles };
-    });
-  });
-}

@@ -11,6 +11,7 @@
 import type { NodeHandle } from '@xyflow/react';
 import { Position } from '@xyflow/react';
 import { portsOf } from '../../../runtime/model/actions.ts';
+import { joinPath, templateParamNames } from '../../../runtime/model/paths.ts';
 import { isActionType, type FlowNode, type UpgraderNode } from '../../../runtime/model/types.ts';
 import type { Size } from '../model/layout.ts';
 
@@ -31,17 +32,10 @@ export interface Chip {
   title?: string;
 }
 
-function joinPaths(base?: string, upgrade?: string): string {
-  const a = (base ?? '/').replace(/\/+$/, '');
-  const b = (upgrade ?? '/').replace(/^\/*/, '/');
-  const joined = `${a}${b === '/' ? '' : b}`;
-  return joined === '' ? '/' : joined;
-}
-
-/** What an upgrader's card shows under its title: the full path and a chip per param, query and snippet. */
+/** What an upgrader's card shows under its title: the path the engine routes and a chip per param, query and snippet. */
 export function upgraderChips(node: UpgraderNode): { path: string; chips: Chip[] } {
-  const path = joinPaths(node.basePath, node.upgradePath);
-  const chips: Chip[] = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => ({ key: `p-${m[1]}`, kind: 'param', text: m[1] ?? '' }));
+  const path = joinPath(node.basePath, node.upgradePath);
+  const chips: Chip[] = templateParamNames(path).map((name) => ({ key: `p-${name}`, kind: 'param', text: name }));
   for (const [name, spec] of Object.entries(node.query ?? {})) {
     chips.push({ key: `q-${name}`, kind: 'query', text: `?${name}: ${spec.type}`, title: `query ${name}: ${spec.type}${spec.required ? ', required' : ''}` });
   }

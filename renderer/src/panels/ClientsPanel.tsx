@@ -5,6 +5,7 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { UpgraderNode } from '../../../runtime/model/types.ts';
+import { joinPath } from '../../../runtime/model/paths.ts';
 import type { ClientEntry } from '../../../runtime/studio/protocol.ts';
 import { useServices } from '../app-context.tsx';
 import { useStudio, type ClientView } from '../store.ts';
@@ -24,13 +25,6 @@ export function headersOf(text: string, token: string): { headers: Record<string
   return { headers };
 }
 
-function fullPath(node: UpgraderNode): string {
-  const a = (node.basePath ?? '/').replace(/\/+$/, '');
-  const b = (node.upgradePath ?? '/').replace(/^\/*/, '/');
-  const joined = `${a}${b === '/' ? '' : b}`;
-  return joined === '' ? '/' : joined;
-}
-
 export function ClientsPanel() {
   const flow = useStudio((s) => s.flow);
   const run = useStudio((s) => s.run);
@@ -38,7 +32,7 @@ export function ClientsPanel() {
   const upgraders = useMemo(() => flow.nodes.filter((n): n is UpgraderNode => n.type === 'upgrader'), [flow.nodes]);
   const [upgraderId, setUpgraderId] = useState<string>('');
   const upgrader = upgraders.find((u) => u.id === upgraderId) ?? upgraders[0];
-  const template = upgrader ? fullPath(upgrader) : '/';
+  const template = upgrader ? joinPath(upgrader.basePath, upgrader.upgradePath) : '/';
   const params = [...template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] ?? '');
   const [values, setValues] = useState<Record<string, string>>({});
   const [query, setQuery] = useState('');
@@ -78,7 +72,7 @@ export function ClientsPanel() {
       >
         <select className="input" value={upgrader?.id ?? ''} onChange={(e) => setUpgraderId(e.target.value)} aria-label="Upgrade path" data-testid="client-upgrader">
           {upgraders.length === 0 && <option value="">no upgrader</option>}
-          {upgraders.map((u) => <option key={u.id} value={u.id}>{fullPath(u)}</option>)}
+          {upgraders.map((u) => <option key={u.id} value={u.id}>{joinPath(u.basePath, u.upgradePath)}</option>)}
         </select>
         {params.map((p) => (
           <input
