@@ -27,7 +27,7 @@ export interface BrokerRefusal {
 export type StatusListener = (level: 'info' | 'error', code: string, message: string) => void;
 
 export interface Broker {
-  readonly kind: 'mqtt' | 'redis';
+  readonly kind: string;
   /** Starts delivering messages on `topic`; returns the function that stops it. */
   subscribe(topic: string, options: SubscribeOptions, listener: Listener): () => void;
   /**

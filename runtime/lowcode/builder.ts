@@ -29,7 +29,8 @@ export interface Span {
 const SIMPLE = /^(?:[A-Za-z_$][\w$]*(?:\??\.[A-Za-z_$][\w$]*)*|-?\d+(?:\.\d+)?)$/;
 
 /** `bare`: an expression that stands alone (an `if` condition), so it needs no parentheses. */
-export type Part = string | { field: string; kind: 'expr' | 'template' | 'code' | 'literal'; raw: string; bare?: boolean };
+export type { Part } from '../model/node-kind.ts';
+import type { Part } from '../model/node-kind.ts';
 
 export class Builder {
   private readonly pieces: string[] = [];

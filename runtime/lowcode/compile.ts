@@ -10,7 +10,7 @@
 import { CHAIN_EVENTS, NEXT, isBranching, portsOf, type ChainEvent } from '../model/actions.ts';
 import { isActionType, type ActionType, type FlowDocument, type FlowNode } from '../model/types.ts';
 import { Builder, type Part, type Segment, type Span } from './builder.ts';
-import { EMITTERS, type EmitContext } from './emitters.ts';
+import { emitterOf, type EmitContext } from './emitters.ts';
 
 export interface CompiledChain {
   /** The event node (handler or upgrader) the chain belongs to. */
@@ -133,7 +133,7 @@ function compileOne(graph: Graph, eventId: string, eventIndex: number, event: Ch
     }
   }
   const raws = order.map((id) => graph.byId.get(id)?.node as FlowNode);
-  const isAsync = raws.some((n) => isActionType(n.type) && (EMITTERS[n.type].isAsync?.(n) ?? false) || Object.values(n).some((v) => typeof v === 'string' && /\bawait\b/.test(v)));
+  const isAsync = raws.some((n) => isActionType(n.type) && (emitterOf(n.type).isAsync?.(n) ?? false) || Object.values(n).some((v) => typeof v === 'string' && /\bawait\b/.test(v)));
   const mentions = (name: string) => raws.some((n) => Object.entries(n).some(([k, v]) => k !== 'id' && typeof v === 'string' && new RegExp(`\\b${name}\\b`).test(v)));
   const usesVars = mentions('vars') || raws.some((n) => n.type === 'set' && (n.target === undefined || n.target === 'var' || n.as !== undefined));
 
@@ -181,7 +181,7 @@ function compileOne(graph: Graph, eventId: string, eventIndex: number, event: Ch
     b.line(`// ${type} '${id}'`);
     const context = makeContext(b, raw, isAsync, `${order.indexOf(id)}`, follow, (port) => ports.has(port), event);
     // A branching node's span contains its branches; locating picks the innermost span.
-    EMITTERS[type].emit(context);
+    emitterOf(type).emit(context);
     b.spans.push({ nodeId: id, nodeIndex: entry.index, start: spanStart, end: b.offset });
     if (!isBranching(type)) follow(NEXT);
     active.delete(id);

@@ -4,4 +4,4 @@
  */
 export { compileChains, lowerFlow, chainStart, type CompiledChain, type ChainOptions } from './compile.ts';
 export { locateInChain, type ChainLocation } from './locate.ts';
-export { EMITTERS, type Emitter, type EmitContext } from './emitters.ts';
+export { emitterOf, type Emitter, type EmitContext } from './emitters.ts';

@@ -4,10 +4,11 @@
  * that fit the chain's event. Expression syntax and types are checked later by TypeScript
  * (runtime/check), on the code the chain compiles to.
  */
-import { ACTION_SPECS, NEXT, eventsOf, isBranching, portsOf, type ChainEvent, type FieldSpec } from './actions.ts';
 import { MODEL_CODES as C } from './codes.ts';
+import { checkFieldValue } from './kind-fields.ts';
 import type { FieldPath } from './locate.ts';
-import { HANDLER_EVENTS, isActionType, type ActionType } from './types.ts';
+import { HANDLER_EVENTS, NEXT, type ChainEvent } from './node-kind.ts';
+import { eventsOf, fieldsFor, isActionType, isBranching, kindFor, portsOf, type ActionType } from './registry.ts';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -21,7 +22,6 @@ export interface ChainGraphNode {
   raw: Obj;
 }
 
-const NAME = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const isEventType = (t: string): t is ChainEvent => t === 'upgrader' || (HANDLER_EVENTS as readonly string[]).includes(t);
 
 /** The chain edges of a flow: by source node id, with their index in `edges`. */
@@ -151,88 +151,32 @@ export function validateChains(nodes: ReadonlyMap<string, ChainGraphNode>, rawEd
   for (const node of nodes.values()) if (isActionType(node.type) && !color.has(node.id)) visit(node.id, 0);
 }
 
-/** Field kinds, required fields and the per-type rules of one action node. */
+/** Field kinds, required fields and the kind's own rules of one action node. */
 function checkFields(node: ChainGraphNode, type: ActionType, report: Report): void {
-  const spec = ACTION_SPECS[type];
+  const kind = kindFor(type);
   const at = (field: string): FieldPath => ['nodes', node.index, field];
   const id = node.id;
   const present = (f: string) => node.raw[f] !== undefined && node.raw[f] !== null;
-  for (const [field, fs] of Object.entries(spec.fields)) {
+  for (const [field, fs] of fieldsFor(kind, 'chain')) {
     const value = node.raw[field];
     if (!present(field)) {
-      if (fs.required) report(C.ACTION_FIELD_MISSING, `'${field}' is required on ${article(type).toLowerCase()} ${type} node: ${fs.doc}`, ['nodes', node.index, 'id'], { nodeId: id });
+      if (fs.required) report(C.ACTION_FIELD_MISSING, `'${field}' is required on ${article(type).toLowerCase()} ${type} node: ${fs.help}`, ['nodes', node.index, 'id'], { nodeId: id });
       continue;
     }
-    const wrong = kindError(fs, value);
+    const wrong = checkFieldValue(fs, value, 'chain');
     if (wrong) report(C.ACTION_FIELD_KIND, `'${field}' ${wrong}`, at(field), { nodeId: id });
   }
-  if (spec.oneOf) {
-    const given = spec.oneOf.filter(present);
-    if (given.length === 0) report(C.ACTION_FIELD_MISSING, `${article(type)} ${type} node needs ${spec.oneOf.map((f) => `'${f}'`).join(' or ')}.`, ['nodes', node.index, 'id'], { nodeId: id });
+  if (kind.oneOf) {
+    const given = kind.oneOf.filter(present);
+    if (given.length === 0) report(C.ACTION_FIELD_MISSING, `${article(type)} ${type} node needs ${kind.oneOf.map((f) => `'${f}'`).join(' or ')}.`, ['nodes', node.index, 'id'], { nodeId: id });
     if (given.length > 1) report(C.ACTION_FIELD_CONFLICT, `Give only one of ${given.map((f) => `'${f}'`).join(' and ')}.`, at(given[1] as string), { nodeId: id });
   }
-  if (type === 'switch' && Array.isArray(node.raw.cases)) {
-    const seen = new Set<string>();
-    for (const c of node.raw.cases) {
-      const name = String(c);
-      if (name === 'default' || seen.has(name)) report(C.ACTION_FIELD_CONFLICT, `Case '${name}' ${name === 'default' ? 'is the name of the default port' : 'is listed twice'}.`, at('cases'), { nodeId: id });
-      seen.add(name);
-    }
-  }
-  if (type === 'sendTo') {
-    if (present('to') === present('attribute')) report(present('to') ? C.ACTION_FIELD_CONFLICT : C.ACTION_FIELD_MISSING, `A sendTo node chooses connections with 'to' (ids) or with 'attribute' and 'equals', exactly one of the two.`, at(present('to') ? 'attribute' : 'id'), { nodeId: id });
-    else if (present('attribute') && !present('equals')) report(C.ACTION_FIELD_MISSING, `'equals' is required with 'attribute': the value the attribute must have.`, at('attribute'), { nodeId: id });
-  }
-  if (type === 'set') checkSet(node, report);
-}
-
-function checkSet(node: ChainGraphNode, report: Report): void {
-  const raw = node.raw;
-  const target = typeof raw.target === 'string' ? raw.target : 'var';
-  const op = typeof raw.op === 'string' ? raw.op : 'set';
-  const id = node.id;
-  const at = (field: string): FieldPath => ['nodes', node.index, field];
-  const has = (f: string) => raw[f] !== undefined && raw[f] !== null;
-  if (target === 'state') {
-    if (!has('key')) report(C.ACTION_FIELD_MISSING, `A set node on 'state' needs 'key' (a template such as 'user:\${conn.params.name}').`, at('id'), { nodeId: id });
-    if (has('name')) report(C.ACTION_FIELD_CONFLICT, `'name' is for vars and attributes; a state entry is chosen by 'key'.`, at('name'), { nodeId: id });
-  } else {
-    if (!has('name')) report(C.ACTION_FIELD_MISSING, `A set node on '${target}' needs 'name'.`, at('id'), { nodeId: id });
-    if (has('key')) report(C.ACTION_FIELD_CONFLICT, `'key' is for state; a ${target} is chosen by 'name'.`, at('key'), { nodeId: id });
-    if (op === 'get' && target === 'var') report(C.ACTION_FIELD_CONFLICT, `op 'get' reads state or an attribute into a variable; a variable is read directly as vars.NAME.`, at('op'), { nodeId: id });
-  }
-  if (op === 'set' && !has('value')) report(C.ACTION_FIELD_MISSING, `op 'set' needs 'value'.`, at('id'), { nodeId: id });
-  if (op !== 'set' && has('value')) report(C.ACTION_FIELD_CONFLICT, `'value' is used only by op 'set' (this one is '${op}').`, at('value'), { nodeId: id });
-  if (op !== 'incr' && has('by')) report(C.ACTION_FIELD_CONFLICT, `'by' is used only by op 'incr'.`, at('by'), { nodeId: id });
-  if (op === 'get' && !has('as')) report(C.ACTION_FIELD_MISSING, `op 'get' needs 'as': the variable that receives the value.`, at('op'), { nodeId: id });
-}
-
-function kindError(fs: FieldSpec, value: unknown): string | undefined {
-  switch (fs.kind) {
-    case 'expr':
-      if (typeof value === 'number' || typeof value === 'boolean') return undefined;
-      if (typeof value !== 'string') return `must be a TypeScript expression written as text, not ${describe(value)}.`;
-      return value.trim() === '' ? 'is empty; write an expression.' : undefined;
-    case 'template':
-      return typeof value === 'string' || typeof value === 'number' ? undefined : `must be a text template like 'Hi \${conn.params.name}', not ${describe(value)}.`;
-    case 'code':
-      return typeof value === 'string' ? undefined : `must be TypeScript statements (use 'code: |'), not ${describe(value)}.`;
-    case 'name':
-      return typeof value === 'string' && NAME.test(value) ? undefined : `must be a plain name (letters, digits, _ and $, not starting with a digit), not ${describe(value)}.`;
-    case 'boolean':
-      return typeof value === 'boolean' ? undefined : `must be true or false, not ${describe(value)}.`;
-    case 'enum':
-      return typeof value === 'string' && (fs.values ?? []).includes(value) ? undefined : `must be one of ${(fs.values ?? []).join(', ')}, not ${describe(value)}.`;
-    case 'list':
-      if (!Array.isArray(value) || value.length === 0) return `must be a non-empty list like [Connect, Data], not ${describe(value)}.`;
-      return value.every((v) => typeof v === 'string' || typeof v === 'number') ? undefined : 'must list only strings and numbers.';
-  }
-}
-
-function describe(value: unknown): string {
-  if (Array.isArray(value)) return 'a list';
-  if (isObj(value)) return 'a mapping';
-  return JSON.stringify(value);
+  const codes = { missing: C.ACTION_FIELD_MISSING, invalid: C.ACTION_FIELD_KIND, conflict: C.ACTION_FIELD_CONFLICT } as const;
+  kind.check?.(node.raw, {
+    role: 'chain',
+    siblings: [],
+    error: (code, message, field) => report(code in codes ? codes[code as keyof typeof codes] : code, message, at(field ?? 'id'), { nodeId: id }),
+  });
 }
 
 function article(word: string): string {

@@ -7,37 +7,14 @@
  * where a person might add their own notes.
  */
 
-import { CONNECTOR_TYPES } from './connectors.ts';
-import type { ConnectorNode, ConnectorType } from './connectors.ts';
+import type { ConnectorNode } from './connectors.ts';
+import { isActionType, type ActionType } from './registry.ts';
+import { HANDLER_EVENTS, type HandlerEvent } from './node-kind.ts';
+
+export { HANDLER_EVENTS, type HandlerEvent } from './node-kind.ts';
+export { ACTION_TYPES, NODE_TYPES, isActionType, type ActionType, type NodeType } from './registry.ts';
 
 export const FLOW_FORMAT_VERSION = 1;
-
-export type HandlerEvent = 'onOpen' | 'onText' | 'onBinary' | 'onClose' | 'onError';
-export const HANDLER_EVENTS: readonly HandlerEvent[] = ['onOpen', 'onText', 'onBinary', 'onClose', 'onError'];
-
-/** Low-code action node types (see actions.ts for their fields and ports). */
-export type ActionType =
-  | 'if'
-  | 'switch'
-  | 'reply'
-  | 'broadcast'
-  | 'sendTo'
-  | 'set'
-  | 'close'
-  | 'log'
-  | 'delay'
-  | 'code'
-  | 'accept'
-  | 'reject'
-  // Integration steps (connectors.ts): also connector types.
-  | 'http'
-  | 'mqttOut'
-  | 'redisOut';
-export const ACTION_TYPES: readonly ActionType[] = ['if', 'switch', 'reply', 'broadcast', 'sendTo', 'set', 'close', 'log', 'delay', 'code', 'accept', 'reject', 'http', 'mqttOut', 'redisOut'];
-
-export type NodeType = 'upgrader' | 'service' | HandlerEvent | ActionType | ConnectorType;
-/** Chain-step connectors (http, mqttOut, redisOut) are action types too: listed once. */
-export const NODE_TYPES: readonly NodeType[] = [...new Set<NodeType>(['upgrader', 'service', ...HANDLER_EVENTS, ...ACTION_TYPES, ...CONNECTOR_TYPES])];
 
 export interface Position {
   x: number;
@@ -160,13 +137,13 @@ export interface HandlerNode extends NodeBase {
 
 /**
  * A low-code action node. Its fields (expressions, templates, names, ...) depend on the type and
- * are described by ACTION_SPECS in actions.ts; the values are kept as written in the YAML.
+ * are described by its kind (runtime/model/kinds/); the values are kept as written in the YAML.
  */
 export interface ActionNode extends NodeBase {
   type: ActionType;
 }
 
-/** Integration nodes (http, wsBackend, mqttIn/Out, redisIn/Out) are defined in connectors.ts. */
+/** Integration nodes (http, wsBackend, mqttIn/Out, redisIn/Out, ...): their kinds in runtime/model/kinds/. */
 export type FlowNode = UpgraderNode | ServiceNode | HandlerNode | ActionNode | ConnectorNode;
 
 export interface FlowEdge {
@@ -223,10 +200,6 @@ export interface Problem {
 
 export function isHandlerNode(node: FlowNode): node is HandlerNode {
   return (HANDLER_EVENTS as readonly string[]).includes(node.type);
-}
-
-export function isActionType(type: unknown): type is ActionType {
-  return typeof type === 'string' && (ACTION_TYPES as readonly string[]).includes(type);
 }
 
 export function isActionNode(node: FlowNode): node is ActionNode {

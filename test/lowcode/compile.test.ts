@@ -1,11 +1,8 @@
 /** The chain compiler: the code it writes, shared steps, escapes, and locating back to fields. */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ACTION_SPECS } from '../../runtime/model/actions.ts';
-import { ACTION_TYPES, type FlowDocument } from '../../runtime/model/types.ts';
-import { compileChains, EMITTERS, locateInChain, lowerFlow } from '../../runtime/lowcode/index.ts';
-import { SCHEMA_URL } from '../../runtime/check/schema.ts';
+import type { FlowDocument } from '../../runtime/model/types.ts';
+import { compileChains, locateInChain, lowerFlow } from '../../runtime/lowcode/index.ts';
 
 const flow = (nodes: string, edges: string): FlowDocument =>
   parse(`wsflow: 1\nname: t\nlistener: { port: 1 }\nnodes:\n  - { id: up, type: upgrader }\n  - { id: svc, type: service }\n  - { id: on-text, type: onText }\n${nodes}edges:\n  - { from: up, to: svc }\n  - { from: svc, to: on-text }\n${edges}`) as FlowDocument;
@@ -60,19 +57,5 @@ describe('chain compiler', () => {
   it('never loops on a cyclic chain (validation reports it; the compiler stays total)', () => {
     const [chain] = compileChains(flow('  - { id: a, type: log, message: a }\n  - { id: b, type: log, message: b }\n', '  - { from: on-text, to: a }\n  - { from: a, to: b }\n  - { from: b, to: a }\n'));
     expect(chain?.code).toBeDefined();
-  });
-});
-
-describe('action registry', () => {
-  it('gives every action type an emitter and a schema entry listing its fields', () => {
-    const schema = JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as {
-      definitions: { node: { properties: { type: { enum: string[] } } }; actions: { allOf: { if: { properties: { type: { const: string } } }; then: { properties: Record<string, unknown> } }[] } };
-    };
-    const entries = new Map(schema.definitions.actions.allOf.map((e) => [e.if.properties.type.const, Object.keys(e.then.properties)]));
-    for (const type of ACTION_TYPES) {
-      expect(EMITTERS[type], type).toBeDefined();
-      expect(schema.definitions.node.properties.type.enum, type).toContain(type);
-      expect(entries.get(type)?.sort(), type).toEqual(Object.keys(ACTION_SPECS[type].fields).sort());
-    }
   });
 });

@@ -25,19 +25,20 @@ import {
 } from '@xyflow/react';
 type Padding = NonNullable<FitViewOptions['padding']>;
 import { canConnect } from '../../../runtime/model/edges.ts';
-import { isActionType, type FlowNode, type NodeType, type Position } from '../../../runtime/model/types.ts';
+import { isNodeType } from '../../../runtime/model/registry.ts';
+import type { FlowNode, Position } from '../../../runtime/model/types.ts';
 import { useView } from '../app-context.tsx';
 import { chainOwners } from '../lowcode/chain-ops.ts';
-import { connect, edgeKey, isHandlerType, moveNodes } from '../model/flow-ops.ts';
+import { connect, edgeKey, moveNodes } from '../model/flow-ops.ts';
 import { useStudio } from '../store.ts';
-import { cardHandles, cardSize } from './card-geometry.ts';
+import { cardFamily, cardHandles, cardSize } from './card-geometry.ts';
 import { NODE_TYPES, type CardData, type CardNode } from './FlowNodes.tsx';
 import { placeNode } from './place.ts';
 
 export const PALETTE_MIME = 'application/x-wsflow-node';
 const FIRING_MS = 1500;
 
-const kindOf = (node: FlowNode): CardNode['type'] => (node.type === 'upgrader' ? 'upgrader' : node.type === 'service' ? 'service' : isActionType(node.type) ? 'action' : 'handler');
+const kindOf = (node: FlowNode): CardNode['type'] => cardFamily(node.type);
 
 /** The minimap's box (px) and its margin: fitting the view keeps nodes out of that corner. */
 const MINIMAP = { width: 150, height: 100, margin: 15 };
@@ -343,8 +344,8 @@ export function Canvas() {
 
   const onDrop = useCallback(
     (event: DragEvent) => {
-      const type = event.dataTransfer.getData(PALETTE_MIME) as NodeType;
-      if (!type || !(type === 'upgrader' || type === 'service' || isHandlerType(type) || isActionType(type))) return;
+      const type = event.dataTransfer.getData(PALETTE_MIME);
+      if (!isNodeType(type)) return;
       event.preventDefault();
       const at = rf.screenToFlowPosition({ x: event.clientX, y: event.clientY });
       placeNode(useStudio, type, { x: at.x - 110, y: at.y - 30 });

@@ -3,32 +3,14 @@
  * middle of the view (the keyboard path).
  */
 import type { DragEvent } from 'react';
-import { isActionType, type NodeType } from '../../../runtime/model/types.ts';
+import type { NodeType } from '../../../runtime/model/types.ts';
 import { useView } from '../app-context.tsx';
-import { ACTION_PALETTE } from '../lowcode/palette-items.ts';
+import { PALETTE_ITEMS, type PaletteItem } from '../lowcode/palette-items.ts';
 import { useStudio } from '../store.ts';
 import { PALETTE_MIME } from './Canvas.tsx';
 import { placeNode } from './place.ts';
 
-export interface PaletteItem {
-  type: NodeType;
-  label: string;
-  hint: string;
-  group: string;
-  icon: string;
-}
-
-/** The node types a user can add (palette, quick-add); a new group is new rows here. */
-export const PALETTE_ITEMS: PaletteItem[] = [
-  { type: 'upgrader', label: 'Upgrader', hint: 'Accepts the HTTP upgrade on a path with {params} and query', group: 'Entry', icon: '⇡' },
-  { type: 'service', label: 'Service', hint: 'A WebSocket service: its connections, broadcast and state', group: 'Entry', icon: '◈' },
-  { type: 'onOpen', label: 'onOpen', hint: 'Runs when a connection opens', group: 'Handlers', icon: 'ƒ' },
-  { type: 'onText', label: 'onText', hint: 'Runs for every text message', group: 'Handlers', icon: 'ƒ' },
-  { type: 'onBinary', label: 'onBinary', hint: 'Runs for every binary message', group: 'Handlers', icon: 'ƒ' },
-  { type: 'onClose', label: 'onClose', hint: 'Runs when a connection closes (code, reason)', group: 'Handlers', icon: 'ƒ' },
-  { type: 'onError', label: 'onError', hint: 'Runs on a socket error or a failing handler', group: 'Handlers', icon: 'ƒ' },
-  ...ACTION_PALETTE,
-];
+export { PALETTE_ITEMS, type PaletteItem };
 
 export function Palette() {
   const view = useView();
@@ -50,7 +32,7 @@ export function Palette() {
             {header}
             <button
               type="button"
-              className={`palette__item palette__item--${item.type === 'upgrader' || item.type === 'service' ? item.type : isActionType(item.type) ? 'action' : 'handler'}`}
+              className={`palette__item palette__item--${item.category === 'connector' ? 'action' : item.category}`}
               draggable
               data-testid={`palette-${item.type}`}
               title={`${item.hint}. Drag onto the canvas, or click to add.`}

@@ -10,9 +10,10 @@
  */
 import type { NodeHandle } from '@xyflow/react';
 import { Position } from '@xyflow/react';
-import { portsOf } from '../../../runtime/model/actions.ts';
+import { NEXT } from '../../../runtime/model/actions.ts';
+import { kindOf } from '../../../runtime/model/registry.ts';
 import { joinPath, templateParamNames } from '../../../runtime/model/paths.ts';
-import { isActionType, type FlowNode, type UpgraderNode } from '../../../runtime/model/types.ts';
+import type { FlowNode, UpgraderNode } from '../../../runtime/model/types.ts';
 import type { Size } from '../model/layout.ts';
 
 const HANDLE = 10;
@@ -60,12 +61,28 @@ function chipRows(chips: Chip[]): number {
 /** A branching action card's `minHeight` (ActionCard.tsx): room for one labelled port per row. */
 export const branchingHeight = (ports: number): number => 24 + ports * 22;
 
+/** Which card draws a node: action and connector kinds share the action card (ActionCard.tsx). */
+export type CardFamily = 'upgrader' | 'service' | 'handler' | 'action';
+
+export function cardFamily(type: unknown): CardFamily {
+  const category = kindOf(type)?.category;
+  return category === 'upgrader' || category === 'service' ? category : category === 'action' || category === 'connector' ? 'action' : 'handler';
+}
+
+/** The output ports an action card draws: a chain step's ports; none for a kind that is never a step. */
+export function cardPorts(node: Readonly<Record<string, unknown>>): string[] {
+  const kind = kindOf(node.type);
+  if (!kind?.chain) return [];
+  const ports = kind.ports ?? [NEXT];
+  return typeof ports === 'function' ? ports(node) : [...ports];
+}
+
 function actionPorts(node: FlowNode): string[] {
-  return isActionType(node.type) ? portsOf(node.type, node as unknown as Record<string, unknown>) : [];
+  return cardFamily(node.type) === 'action' ? cardPorts(node as unknown as Record<string, unknown>) : [];
 }
 
 export function cardSize(node: FlowNode): Size {
-  if (isActionType(node.type)) {
+  if (cardFamily(node.type) === 'action') {
     const ports = actionPorts(node);
     return { width: WIDTH.action, height: ports.length > 1 ? Math.max(HEIGHT.action, branchingHeight(ports.length)) : HEIGHT.action };
   }
@@ -87,7 +104,7 @@ export function cardHandles(node: FlowNode, size: Size): NodeHandle[] {
   const ports = actionPorts(node);
   if (ports.length > 1) {
     ports.forEach((port, i) => handles.push({ id: port, type: 'source', position: Position.Right, x: right, y: at((i + 1) / (ports.length + 1)), width: HANDLE, height: HANDLE }));
-  } else if (!isActionType(node.type) || ports.length === 1) {
+  } else if (cardFamily(node.type) !== 'action' || ports.length === 1) {
     handles.push({ id: null, type: 'source', position: Position.Right, x: right, y: at(0.5), width: HANDLE, height: HANDLE });
   }
   return handles;

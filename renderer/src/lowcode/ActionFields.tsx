@@ -1,12 +1,14 @@
 /**
- * Inspector forms of the low-code nodes: one input per field of the action's ACTION_SPECS entry
- * (expressions and templates in monospace, enums as selects, booleans as checkboxes, switch cases
- * as a comma list), with the backend's problem on that field inline; and, on an event node wired
- * to a chain, "View code" (the generated TypeScript) and "Convert to code" (one undoable change).
+ * Inspector forms of action and connector nodes: one input per field of the node's kind
+ * (runtime/model/kinds/): expressions and templates in monospace, enums as selects, booleans as
+ * checkboxes, lists as comma lists, header maps as `name: value` lines, with the backend's problem
+ * on that field inline; and, on an event node wired to a chain, "View code" (the generated
+ * TypeScript) and "Convert to code" (one undoable change).
  */
 import { useState } from 'react';
-import { ACTION_SPECS, CHAIN_SCOPE, type ChainEvent, type FieldSpec } from '../../../runtime/model/actions.ts';
-import type { ActionNode, FlowNode, Problem } from '../../../runtime/model/types.ts';
+import { CHAIN_SCOPE, type ChainEvent, type KindField } from '../../../runtime/model/actions.ts';
+import { kindOf } from '../../../runtime/model/registry.ts';
+import type { FlowNode, Problem } from '../../../runtime/model/types.ts';
 import { useStudio } from '../store.ts';
 import { Field } from '../panels/fields.tsx';
 import { chainOf, convertChainToCode } from './chain-ops.ts';
@@ -14,31 +16,52 @@ import { chainOf, convertChainToCode } from './chain-ops.ts';
 type Setter = (patch: Record<string, unknown>, key: string) => void;
 
 function fieldProblem(problems: Problem[], nodeId: string, field: string): string | undefined {
-  return problems.find((p) => p.severity === 'error' && p.nodeId === nodeId && p.field === field)?.message;
+  return problems.find((p) => p.severity === 'error' && p.nodeId === nodeId && (p.field === field || p.field?.startsWith(`${field}.`)))?.message;
 }
 
+const NUMBER = /^-?\d+(\.\d+)?$/;
+
 /** What a typed value becomes in the document: numbers and booleans stay numbers and booleans. */
-function parseValue(spec: FieldSpec, text: string): unknown {
+function parseValue(spec: KindField, text: string): unknown {
   if (text === '') return undefined;
-  if (spec.kind === 'list') return text.split(',').map((s) => s.trim()).filter(Boolean).map((s) => (/^-?\d+(\.\d+)?$/.test(s) ? Number(s) : s));
-  if (spec.kind === 'expr' && /^-?\d+(\.\d+)?$/.test(text)) return Number(text);
+  if (spec.kind === 'list') return text.split(',').map((s) => s.trim()).filter(Boolean).map((s) => (NUMBER.test(s) ? Number(s) : s));
+  if (spec.kind === 'textList') return text.split(',').map((s) => s.trim()).filter(Boolean);
+  if (spec.kind === 'templateMap') {
+    const map: Record<string, string> = {};
+    for (const line of text.split('\n')) {
+      const at = line.indexOf(':');
+      if (at > 0) map[line.slice(0, at).trim()] = line.slice(at + 1).trim();
+    }
+    return map;
+  }
+  if ((spec.kind === 'expr' || spec.kind === 'integer') && NUMBER.test(text)) return Number(text);
   return text;
 }
 
-function shown(value: unknown): string {
+function shown(spec: KindField, value: unknown): string {
   if (value === undefined || value === null) return '';
   if (Array.isArray(value)) return value.join(', ');
+  if (spec.kind === 'templateMap' && typeof value === 'object') return Object.entries(value as Record<string, unknown>).map(([k, v]) => `${k}: ${String(v)}`).join('\n');
   // A hand-written YAML value of the wrong kind (an object where text belongs) shows as JSON.
   return typeof value === 'object' ? JSON.stringify(value) : String(value as string | number | boolean);
 }
 
-export function ActionFields({ node, problems, set }: { node: ActionNode; problems: Problem[]; set: Setter }) {
-  const spec = ACTION_SPECS[node.type];
+function hintOf(spec: KindField): string {
+  const help = spec.help.replace(/`/g, '');
+  if (spec.kind === 'template') return `${help} (template: text with \${...})`;
+  if (spec.kind === 'templateMap') return `${help} One 'name: value' per line.`;
+  if (spec.kind === 'list' || spec.kind === 'textList') return `${help} Separate with commas.`;
+  return help;
+}
+
+export function ActionFields({ node, problems, set }: { node: FlowNode; problems: Problem[]; set: Setter }) {
+  const kind = kindOf(node.type);
+  if (!kind) return null;
   const raw = node as unknown as Record<string, unknown>;
   return (
     <div className="action-fields" data-testid="action-fields">
-      <p className="muted small">{spec.doc.replace(/`/g, '')}</p>
-      {Object.entries(spec.fields).map(([name, fs]) => {
+      <p className="muted small">{kind.help.replace(/`/g, '')}</p>
+      {Object.entries(kind.fields).map(([name, fs]) => {
         const error = fieldProblem(problems, node.id, name);
         const label = `${name}${fs.required ? ' *' : ''}`;
         if (fs.kind === 'boolean') {
@@ -48,26 +71,35 @@ export function ActionFields({ node, problems, set }: { node: ActionNode; proble
                 <input type="checkbox" checked={raw[name] === true} data-testid={`action-${name}`} onChange={(e) => set({ [name]: e.target.checked || undefined }, name)} />
                 {name}
               </label>
-              <span className="field__hint">{fs.doc}</span>
+              <span className="field__hint">{hintOf(fs)}</span>
             </div>
           );
         }
         if (fs.kind === 'enum') {
+          const values = fs.values ?? [];
           return (
-            <Field key={name} label={label} error={error} hint={fs.doc}>
-              <select className="input" value={shown(raw[name] ?? fs.default)} data-testid={`action-${name}`} onChange={(e) => set({ [name]: e.target.value === fs.default ? undefined : e.target.value }, name)}>
-                {(fs.values ?? []).map((v) => <option key={v} value={v}>{v}</option>)}
+            <Field key={name} label={label} error={error} hint={hintOf(fs)}>
+              <select
+                className="input"
+                value={shown(fs, raw[name] ?? fs.default)}
+                data-testid={`action-${name}`}
+                onChange={(e) => {
+                  const picked = values.find((v) => String(v) === e.target.value);
+                  set({ [name]: picked === fs.default ? undefined : picked }, name);
+                }}
+              >
+                {values.map((v) => <option key={String(v)} value={String(v)}>{String(v)}</option>)}
               </select>
             </Field>
           );
         }
-        const multiline = fs.kind === 'code';
+        const multiline = fs.kind === 'code' || fs.kind === 'templateMap';
         const Input = multiline ? 'textarea' : 'input';
         return (
-          <Field key={name} label={label} error={error} hint={fs.kind === 'template' ? `${fs.doc} (template: text with \${...})` : fs.doc}>
+          <Field key={name} label={label} error={error} hint={hintOf(fs)}>
             <Input
               className="input input--mono"
-              value={shown(raw[name])}
+              value={shown(fs, raw[name])}
               placeholder={fs.default === undefined ? '' : String(fs.default)}
               spellCheck={false}
               data-testid={`action-${name}`}

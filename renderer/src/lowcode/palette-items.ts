@@ -1,29 +1,22 @@
-/** Palette entries for the action nodes, grouped and described by ACTION_SPECS. */
-import { ACTION_SPECS } from '../../../runtime/model/actions.ts';
-import { ACTION_TYPES, type ActionType } from '../../../runtime/model/types.ts';
+/** Palette entries: every node kind of the registry, grouped and described by its definition. */
+import { KINDS } from '../../../runtime/model/registry.ts';
+import type { NodeType } from '../../../runtime/model/types.ts';
 
-export const ACTION_ICONS: Record<ActionType, string> = {
-  if: '◇',
-  switch: '⋔',
-  reply: '↩',
-  broadcast: '⇶',
-  sendTo: '➚',
-  set: '≔',
-  close: '⨯',
-  log: '✎',
-  delay: '◔',
-  code: '{}',
-  accept: '✓',
-  reject: '⊘',
-  http: '⇄',
-  mqttOut: '⇡',
-  redisOut: '⇡',
-};
+export interface PaletteItem {
+  type: NodeType;
+  label: string;
+  hint: string;
+  group: string;
+  icon: string;
+  /** The card family, for the palette item's colour. */
+  category: string;
+}
 
-export const ACTION_PALETTE = ACTION_TYPES.map((type) => ({
-  type,
-  label: ACTION_SPECS[type].title,
-  hint: ACTION_SPECS[type].doc.replace(/`/g, ''),
-  group: ACTION_SPECS[type].group,
-  icon: ACTION_ICONS[type],
+export const PALETTE_ITEMS: readonly PaletteItem[] = KINDS.map((kind) => ({
+  type: kind.id as NodeType,
+  label: kind.title,
+  hint: kind.help.replace(/`/g, ''),
+  group: kind.group,
+  icon: kind.icon,
+  category: kind.category,
 }));

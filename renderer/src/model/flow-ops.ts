@@ -6,31 +6,14 @@
 import { canConnect } from '../../../runtime/model/edges.ts';
 import type { FlowDocument, FlowEdge, FlowNode, HandlerEvent, NodeType, Position } from '../../../runtime/model/types.ts';
 import { HANDLER_EVENTS, isActionType } from '../../../runtime/model/types.ts';
+import { kindFor } from '../../../runtime/model/registry.ts';
 import { defaultSnippet } from './snippets.ts';
-import { connectorDefaults, isConnectorType } from '../../../runtime/model/connectors.ts';
 
 export type ConnectOutcome = { ok: true; flow: FlowDocument } | { ok: false; reason: string };
 
 export function emptyFlow(name = 'my-service'): FlowDocument {
   return { wsflow: 1, name, listener: { port: 9090 }, nodes: [], edges: [] };
 }
-
-// Action nodes use their type as the base id (`reply`, `reply-2`, ...).
-const BASE_IDS: Partial<Record<NodeType, string>> = {
-  upgrader: 'upgrader',
-  service: 'service',
-  onOpen: 'on-open',
-  onText: 'on-text',
-  onBinary: 'on-binary',
-  onClose: 'on-close',
-  onError: 'on-error',
-  http: 'http',
-  wsBackend: 'ws-backend',
-  mqttIn: 'mqtt-in',
-  mqttOut: 'mqtt-out',
-  redisIn: 'redis-in',
-  redisOut: 'redis-out',
-};
 
 export function isHandlerType(type: string): type is HandlerEvent {
   return (HANDLER_EVENTS as readonly string[]).includes(type);
@@ -44,13 +27,12 @@ export function freshId(flow: FlowDocument, base: string): string {
 }
 
 export function newNode(flow: FlowDocument, type: NodeType, position: Position): FlowNode {
-  const id = freshId(flow, BASE_IDS[type] ?? type);
+  // The kind's base id (`on-text`, `mqtt-in`; an action's type: `reply`, `reply-2`, ...) and starter fields.
+  const kind = kindFor(type);
+  const id = freshId(flow, kind.baseId ?? type);
   const at = { x: Math.round(position.x), y: Math.round(position.y) };
-  if (type === 'upgrader') return { id, type, position: at, basePath: '/', upgradePath: '/' };
-  if (type === 'service') return { id, type, position: at };
-  if (isConnectorType(type)) return { id, position: at, ...connectorDefaults(type) } as FlowNode;
-  if (isActionType(type)) return { id, type, position: at };
-  return { id, type, position: at, code: defaultSnippet(type) };
+  if (isHandlerType(type)) return { id, type, position: at, code: defaultSnippet(type) };
+  return { id, type, position: at, ...(kind.defaults ?? {}) } as FlowNode;
 }
 
 export function addNode(flow: FlowDocument, node: FlowNode): FlowDocument {
@@ -184,8 +166,8 @@ export function changeHandlerEvent(flow: FlowDocument, id: string, next: Handler
   const untouched = typeof node.code !== 'string' || node.code === defaultSnippet(node.type);
   let out = updateNode(flow, id, { type: next, ...(untouched ? { code: defaultSnippet(next) } : {}) });
   let nextId = id;
-  const from = BASE_IDS[node.type];
-  const to = BASE_IDS[next];
+  const from = kindFor(node.type).baseId;
+  const to = kindFor(next).baseId;
   if (from && to && new RegExp(`^${from}(-\\d+)?$`).test(id)) {
     const target = freshId(out, to);
     const renamed = renameNode(out, id, target);

@@ -5,8 +5,8 @@
  */
 import { useState } from 'react';
 import type { FlowNode, HandlerEvent, ParamSpec, Problem, ServiceNode, UpgraderNode } from '../../../runtime/model/types.ts';
-import { HANDLER_EVENTS, isActionNode } from '../../../runtime/model/types.ts';
-import { ACTION_SPECS } from '../../../runtime/model/actions.ts';
+import { HANDLER_EVENTS } from '../../../runtime/model/types.ts';
+import { kindOf } from '../../../runtime/model/registry.ts';
 import { useCommands } from '../app-context.tsx';
 import { ActionFields, ChainTools } from '../lowcode/ActionFields.tsx';
 import { chainOf } from '../lowcode/chain-ops.ts';
@@ -29,8 +29,22 @@ function fieldError(problems: Problem[], nodeId: string | undefined, field: stri
 function inlineFields(node: FlowNode): string[] {
   if (node.type === 'upgrader') return ['id', 'basePath', 'upgradePath', 'query'];
   if (node.type === 'service') return ['id', 'subprotocols', 'maxPayload', 'idleTimeoutMs', 'heartbeatMs', 'messages.in', 'messages.out'];
-  if (isActionNode(node)) return ['id', ...Object.entries(ACTION_SPECS[node.type].fields).filter(([, f]) => f.kind !== 'boolean').map(([name]) => name)];
+  if (hasKindForm(node)) return ['id', ...Object.entries(kindOf(node.type)?.fields ?? {}).filter(([, f]) => f.kind !== 'boolean').map(([name]) => name)];
   return ['id'];
+}
+
+/** Action and connector nodes get the form their kind's fields describe (ActionFields.tsx). */
+function hasKindForm(node: FlowNode): boolean {
+  const category = kindOf(node.type)?.category;
+  return category === 'action' || category === 'connector';
+}
+
+function inspectorTitle(node: FlowNode): string {
+  const kind = kindOf(node.type);
+  if (kind?.category === 'action') return `Action · ${node.type}`;
+  if (kind?.category === 'connector') return `Connector · ${kind.title}`;
+  if (kind?.category === 'handler') return 'Handler';
+  return kind?.title ?? node.type;
 }
 
 /** A problem already shown under its field; each problem appears once in the inspector. */
@@ -38,7 +52,7 @@ function shownInField(node: FlowNode, p: Problem): boolean {
   const field = p.field;
   if (p.severity !== 'error' || field === undefined) return false;
   // Action forms show a problem only on their exact field (ActionFields.tsx).
-  return inlineFields(node).some((f) => field === f || (!isActionNode(node) && field.startsWith(`${f}.`)));
+  return inlineFields(node).some((f) => field === f || (!hasKindForm(node) && field.startsWith(`${f}.`)));
 }
 
 export function Inspector() {
@@ -150,8 +164,8 @@ function NodeInspector({ node, problems }: { node: FlowNode; problems: Problem[]
     <aside className={`inspector nokey ${showEditor ? 'inspector--with-editor' : ''}`} data-testid="inspector">
       <div className="inspector__props">
         <h2 className="inspector__title">
-          <span className={`kind-dot kind-dot--${isHandlerType(node.type) ? 'handler' : isActionNode(node) ? 'action' : node.type}`} />
-          {isHandlerType(node.type) ? 'Handler' : node.type === 'upgrader' ? 'Upgrader' : isActionNode(node) ? `Action · ${node.type}` : 'Service'}
+          <span className={`kind-dot kind-dot--${isHandlerType(node.type) ? 'handler' : hasKindForm(node) ? 'action' : node.type}`} />
+          {inspectorTitle(node)}
         </h2>
         <Field label="Id" error={fresh ? undefined : fieldError(problems, node.id, 'id')}>
           <CommitInput value={node.id} onCommit={rename} testId="node-id" />
@@ -168,7 +182,7 @@ function NodeInspector({ node, problems }: { node: FlowNode; problems: Problem[]
             </select>
           </Field>
         )}
-        {isActionNode(node) && <ActionFields node={node} problems={problems} set={set} />}
+        {hasKindForm(node) && <ActionFields node={node} problems={problems} set={set} />}
         {chained && <ChainTools node={node} />}
         {eventNote && <p className="field__hint" role="status" data-testid="event-note">{eventNote}</p>}
         {fresh && nodeProblems.length > 0 && (
