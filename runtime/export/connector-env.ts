@@ -4,13 +4,14 @@
  * brokers a local `docker compose up` should start beside the service.
  */
 import { envVariables } from '../model/connectors.ts';
+import { kindOf } from '../model/registry.ts';
 import type { FlowDocument } from '../model/types.ts';
 
 export interface LocalBroker {
   /** compose service name */
-  service: 'mosquitto' | 'redis';
+  service: string;
   image: string;
-  command?: string[];
+  command?: readonly string[];
   /** the variable that names the broker (the whole `url` field is `${env.NAME}`) */
   variable: string;
   /** its value inside compose */
@@ -26,18 +27,14 @@ export function connectorEnv(flow: FlowDocument): string[] {
   return envVariables(flow);
 }
 
-/** Brokers the flow's MQTT and Redis nodes use through a single `${env.NAME}` url. */
+/** Brokers the flow's connector nodes use through a single `${env.NAME}` url (their kind's `composeBroker`). */
 export function localBrokers(flow: FlowDocument): LocalBroker[] {
   const found = new Map<string, LocalBroker>();
   for (const node of flow.nodes) {
     const url = typeof node.url === 'string' ? /^\$\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}$/.exec(node.url.trim())?.[1] : undefined;
     if (!url) continue;
-    if (node.type === 'mqttIn' || node.type === 'mqttOut') {
-      // The official image listens only on localhost without a config; this one ships with it.
-      found.set('mosquitto', { service: 'mosquitto', image: 'eclipse-mosquitto:2', command: ['mosquitto', '-c', '/mosquitto-no-auth.conf'], variable: url, url: 'mqtt://mosquitto:1883' });
-    } else if (node.type === 'redisIn' || node.type === 'redisOut') {
-      found.set('redis', { service: 'redis', image: 'redis:7-alpine', variable: url, url: 'redis://redis:6379' });
-    }
+    const broker = kindOf(node.type)?.composeBroker;
+    if (broker) found.set(broker.service, { ...broker, variable: url });
   }
   return [...found.values()].sort((a, b) => (a.service < b.service ? -1 : 1));
 }

@@ -4,9 +4,8 @@
  * rule (validate.ts uses it for every edge), `canConnect` adds the rules that depend on the rest
  * of the flow, and returns a sentence the canvas shows when it refuses a connection.
  */
-import { isBranching } from './actions.ts';
 import { HANDLER_EVENTS, isActionType, type FlowDocument, type FlowNode } from './types.ts';
-import { BINDING_TYPES, isBindingType, isConnectorType } from './connectors.ts';
+import { BINDING_TYPES, isBindingType, isBranching, isConnectorType, kindOf } from './registry.ts';
 
 export type ConnectResult = { ok: true } | { ok: false; reason: string };
 
@@ -79,8 +78,8 @@ export function canConnect(flow: FlowDocument, fromId: string, toId: string, por
       return { ok: false, reason: `A handler belongs to one service; '${toId}' already belongs to '${owner.from}'.` };
     }
     const same = edges.find((e) => e.from === fromId && e.to !== toId && byId.get(e.to)?.type === to.type);
-    if (same && to.type === 'wsBackend') {
-      return { ok: false, reason: `Service '${fromId}' already fronts a backend ('${same.to}'); a connection has one wsBackend.` };
+    if (same && kindOf(to.type)?.onePerService) {
+      return { ok: false, reason: `Service '${fromId}' already has a ${to.type} ('${same.to}'); a service binds one.` };
     }
     if (same && isHandlerType(to.type)) {
       return { ok: false, reason: `Service '${fromId}' already has an ${to.type} handler ('${same.to}'); a service has at most one handler per event.` };

@@ -1,5 +1,9 @@
 /** Pieces several node kinds share (runtime/model/kinds/). */
-import type { EmitContext, KindField, Part } from './node-kind.ts';
+import type { ComposeBroker, EmitContext, KindField, Part } from './node-kind.ts';
+
+/** The official image listens only on localhost without a config; this one ships with it. */
+export const MOSQUITTO: ComposeBroker = { service: 'mosquitto', image: 'eclipse-mosquitto:2', command: ['mosquitto', '-c', '/mosquitto-no-auth.conf'], url: 'mqtt://mosquitto:1883' };
+export const REDIS: ComposeBroker = { service: 'redis', image: 'redis:7-alpine', url: 'redis://redis:6379' };
 
 /** `message` (template) or `value` (expression): what a send step sends. */
 export const MESSAGE_FIELDS: Readonly<Record<string, KindField>> = {

@@ -106,6 +106,15 @@ export interface EmitContext {
   wired(port: string): boolean;
 }
 
+export interface ComposeBroker {
+  /** compose service name */
+  service: string;
+  image: string;
+  command?: readonly string[];
+  /** the broker's URL inside compose */
+  url: string;
+}
+
 export interface NodeKind<Id extends string = string> {
   id: Id;
   title: string;
@@ -132,10 +141,17 @@ export interface NodeKind<Id extends string = string> {
   chain?: readonly ChainEvent[];
   /** True when a service may bind it to each of its connections (a connector). */
   binding?: boolean;
+  /** A service binds at most one node of this kind (a connection fronts one backend). */
+  onePerService?: boolean;
   /** Fields whose first present value is the card's summary line. */
   summary?: readonly string[];
   /** The id a new node gets (then `-2`, `-3`, ...); default: the kind's id. */
   baseId?: string;
+  /**
+   * The broker a local `docker compose up` of the export starts beside the service when the
+   * node's `url` is a single `${env.NAME}` (runtime/export/connector-env.ts).
+   */
+  composeBroker?: ComposeBroker;
   /** Starter fields of a node placed from the palette. */
   defaults?: Obj;
   /** Checks beyond field kinds (combinations of fields, wildcards, one per service). */

@@ -9,7 +9,7 @@ type AnyKind = (typeof NODE_KINDS)[number];
 export type NodeType = AnyKind['id'];
 /** Kinds that may stand in a chain (actions, and connectors that are also chain steps). */
 export type ActionType = Extract<AnyKind, { chain: readonly ChainEvent[] }>['id'];
-/** Integration kinds (http, wsBackend, mqttIn/Out, redisIn/Out, ...). */
+/** Integration kinds (category 'connector'). */
 export type ConnectorType = Extract<AnyKind, { category: 'connector' }>['id'];
 /** Kinds a service may bind to each of its connections. */
 export type BindingType = Extract<AnyKind, { binding: true }>['id'];

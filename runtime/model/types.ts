@@ -143,7 +143,7 @@ export interface ActionNode extends NodeBase {
   type: ActionType;
 }
 
-/** Integration nodes (http, wsBackend, mqttIn/Out, redisIn/Out, ...): their kinds in runtime/model/kinds/. */
+/** Integration nodes: their kinds in runtime/model/kinds/ (category 'connector'). */
 export type FlowNode = UpgraderNode | ServiceNode | HandlerNode | ActionNode | ConnectorNode;
 
 export interface FlowEdge {

@@ -72,49 +72,78 @@ export default defineRuntime(greeter, {
 `,
     );
     execFileSync(process.execPath, ['--import', 'tsx', 'build/kinds.ts'], { cwd: dir, stdio: 'pipe' });
-    // The copy now validates, compiles, lists and serves both kinds (a child process: its own module graph).
+    // The copy now validates, compiles, lists, schemas and serves both kinds (a child process: its own module graph).
+    writeFileSync(
+      join(dir, 'flow.wsflow.yaml'),
+      [
+        'wsflow: 1',
+        'name: t',
+        'listener: { port: 1 }',
+        'nodes:',
+        '  - { id: up, type: upgrader }',
+        '  - { id: svc, type: service }',
+        "  - { id: hi, type: greeter, greeting: 'hello ${conn.id}' }",
+        '  - { id: on-text, type: onText }',
+        "  - { id: s, type: shout, text: '${text}' }",
+        '  - { id: r, type: reply, value: vars.loud }',
+        'edges:',
+        '  - { from: up, to: svc }',
+        '  - { from: svc, to: hi }',
+        '  - { from: svc, to: on-text }',
+        '  - { from: on-text, to: s }',
+        '  - { from: s, to: r }',
+        '',
+      ].join('\n'),
+    );
     const probe = `
-import { validateFlowText } from './runtime/check/index.ts';
-import { compileChains } from './runtime/lowcode/index.ts';
-import { PALETTE_ITEMS } from './renderer/src/lowcode/palette-items.ts';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-const text = \`wsflow: 1
-name: t
-listener: { port: 1 }
-nodes:
-  - { id: up, type: upgrader }
-  - { id: svc, type: service }
-  - { id: hi, type: greeter, greeting: 'hello \${conn.id}' }
-  - { id: bad, type: greeter }
-  - { id: on-text, type: onText }
-  - { id: s, type: shout, text: '\${text}' }
-  - { id: r, type: reply, value: vars.loud }
-edges:
-  - { from: up, to: svc }
-  - { from: svc, to: hi }
-  - { from: svc, to: bad }
-  - { from: svc, to: on-text }
-  - { from: on-text, to: s }
-  - { from: s, to: r }
-\`;
+import WebSocket from 'ws';
+import { validateFlowText } from './runtime/check/index.ts';
+import { compileChains } from './runtime/lowcode/index.ts';
+import { compileFlow, startFlow } from './runtime/engine/index.ts';
+import { createConnectors } from './runtime/connectors/index.ts';
+import { PALETTE_ITEMS } from './renderer/src/lowcode/palette-items.ts';
+const text = readFileSync('flow.wsflow.yaml', 'utf8');
 const flow = parse(text);
-const result = await validateFlowText(text, 'probe.wsflow.yaml');
+const broken = text.replace("greeting: 'hello \${conn.id}'", 'nothing: 1');
+const running = await startFlow(await compileFlow(flow), { port: 0, connectors: createConnectors });
+const ws = new WebSocket(running.url.replace(/\\/$/, '') + '/');
+const heard = [];
+await new Promise((resolve, reject) => {
+  const timer = setTimeout(() => reject(new Error('no messages within 10 s: ' + JSON.stringify(heard))), 10_000);
+  ws.on('message', (m) => { heard.push(String(m)); if (heard.length === 1) ws.send('hey'); if (heard.length === 2) { clearTimeout(timer); resolve(); } });
+  ws.on('error', reject);
+});
+ws.close();
+await running.stop({ drainTimeoutMs: 0 });
 const schema = JSON.parse(readFileSync('runtime/model/wsflow.schema.json', 'utf8'));
 console.log(JSON.stringify({
-  problems: result.problems.map((p) => p.code + ' ' + (p.nodeId ?? '')),
+  problems: (await validateFlowText(text, 'flow.wsflow.yaml')).problems.map((p) => p.code + ' ' + (p.nodeId ?? '')),
+  brokenProblems: (await validateFlowText(broken, 'flow.wsflow.yaml')).problems.map((p) => p.code + ' ' + (p.nodeId ?? '')),
   code: compileChains(flow)[0]?.code ?? '',
   palette: PALETTE_ITEMS.map((i) => i.type),
   schemaTypes: schema.definitions.node.properties.type.enum,
+  heard,
 }));
 `;
     writeFileSync(join(dir, 'probe.ts'), probe);
-    const out = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', 'probe.ts'], { cwd: dir, encoding: 'utf8' })) as { problems: string[]; code: string; palette: string[]; schemaTypes: string[] };
+    const out = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', 'probe.ts'], { cwd: dir, encoding: 'utf8' })) as {
+      problems: string[];
+      brokenProblems: string[];
+      code: string;
+      palette: string[];
+      schemaTypes: string[];
+      heard: string[];
+    };
     expect(out.palette).toEqual(expect.arrayContaining(['shout', 'greeter']));
     expect(out.schemaTypes).toEqual(expect.arrayContaining(['shout', 'greeter']));
     expect(out.code).toContain('vars.loud = (`${text}`).toUpperCase();');
-    // The greeter without its required field is refused, located on it; the good one passes.
-    expect(out.problems.filter((p) => p.endsWith(' bad')).length).toBeGreaterThan(0);
-    expect(out.problems.filter((p) => p.endsWith(' hi') || p.endsWith(' s'))).toEqual([]);
+    expect(out.problems.filter((p) => p.startsWith('WSF_'))).toEqual([]);
+    // Without its required field the greeter is refused, located on its node.
+    expect(out.brokenProblems).toContain('WSF_CONNECTOR_FIELD_MISSING hi');
+    // Served: the binding greets each connection, the chain shouts back.
+    expect(out.heard[0]).toMatch(/^hello \S+/);
+    expect(out.heard[1]).toBe('HEY');
   }, 120_000);
 });

@@ -1,4 +1,4 @@
-import { urlField } from '../kind-helpers.ts';
+import { MOSQUITTO, urlField } from '../kind-helpers.ts';
 import { defineKind } from '../node-kind.ts';
 
 export default defineKind({
@@ -18,5 +18,6 @@ export default defineKind({
   },
   binding: true,
   summary: ['topic'],
+  composeBroker: MOSQUITTO,
   defaults: { url: '${env.MQTT_URL}', topic: '${conn.params.topic}' },
 });

@@ -1,4 +1,4 @@
-import { eventPayload, urlField } from '../kind-helpers.ts';
+import { MOSQUITTO, eventPayload, urlField } from '../kind-helpers.ts';
 import { CONNECTION_EVENTS, NEXT, defineKind, type Part } from '../node-kind.ts';
 
 export default defineKind({
@@ -21,6 +21,7 @@ export default defineKind({
   chain: CONNECTION_EVENTS,
   binding: true,
   summary: ['topic'],
+  composeBroker: MOSQUITTO,
   defaults: { url: '${env.MQTT_URL}', topic: '${conn.params.topic}' },
   check(node, c) {
     if (c.role === 'binding' && typeof node.topic === 'string' && /[+#]/.test(node.topic)) {

@@ -1,4 +1,4 @@
-import { urlField } from '../kind-helpers.ts';
+import { REDIS, urlField } from '../kind-helpers.ts';
 import { defineKind } from '../node-kind.ts';
 
 export default defineKind({
@@ -18,5 +18,6 @@ export default defineKind({
   },
   binding: true,
   summary: ['channel'],
+  composeBroker: REDIS,
   defaults: { url: '${env.REDIS_URL}', channel: '${conn.params.channel}' },
 });

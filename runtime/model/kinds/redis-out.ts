@@ -1,4 +1,4 @@
-import { eventPayload, urlField } from '../kind-helpers.ts';
+import { REDIS, eventPayload, urlField } from '../kind-helpers.ts';
 import { CONNECTION_EVENTS, NEXT, defineKind } from '../node-kind.ts';
 
 export default defineKind({
@@ -19,6 +19,7 @@ export default defineKind({
   chain: CONNECTION_EVENTS,
   binding: true,
   summary: ['channel'],
+  composeBroker: REDIS,
   defaults: { url: '${env.REDIS_URL}', channel: '${conn.params.channel}' },
   isAsync: () => true,
   emit(e) {

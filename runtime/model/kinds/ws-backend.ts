@@ -17,6 +17,7 @@ export default defineKind({
     connectTimeoutMs: { kind: 'integer', min: 1, max: 600_000, default: 10000, help: 'Handshake timeout in ms.' },
   },
   binding: true,
+  onePerService: true,
   summary: ['url'],
   defaults: { url: '${env.BACKEND_URL}' },
   check(node, c) {
