@@ -5,14 +5,14 @@
  */
 import { create } from 'zustand';
 import type { FlowDocument, Problem } from '../../runtime/model/types.ts';
-import type { ClientEntry, RecoveryOffer, RunInfo, RunStats, TraceEvent } from '../../runtime/studio/protocol.ts';
+import type { ClientEntry, EnvVarStatus, RecoveryOffer, RunInfo, RunStats, TraceEvent } from '../../runtime/studio/protocol.ts';
 import { emptyFlow, type Clip } from './model/flow-ops.ts';
 import { emptyHistory, record, redo, undo, type History } from './model/history.ts';
 import type { RuntimeError } from './model/runtime-errors.ts';
 
 export type Theme = 'light' | 'dark';
 export type Dialog = 'open' | 'saveAs' | 'export' | 'import' | 'newConfirm';
-export type BottomTab = 'problems' | 'trace' | 'clients' | 'tests' | 'metrics';
+export type BottomTab = 'problems' | 'environment' | 'trace' | 'clients' | 'tests' | 'metrics';
 /** Overlays over the canvas (not modal dialogs): quick-add, connect-to, the shortcuts sheet, a context menu. */
 export type Overlay = 'quickAdd' | 'connect' | 'shortcuts' | 'contextMenu';
 
@@ -106,6 +106,11 @@ export interface StudioState {
 
   clients: ClientView[];
 
+  /** Whether each `${env.NAME}` the flow reads is set for the next run (never the values). */
+  envStatus: Record<string, EnvVarStatus>;
+  /** The studio's `--env-file`, when it was started with one. */
+  envFile: string | undefined;
+
   root: string;
   connected: boolean;
   theme: Theme;
@@ -197,6 +202,8 @@ export const useStudio = create<StudioState>()((set, get) => ({
   traceDropped: 0,
   reloadNote: undefined,
   clients: [],
+  envStatus: {},
+  envFile: undefined,
   root: '',
   connected: false,
   theme: initialTheme(),

@@ -7,9 +7,8 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'dotenv';
 import { CliError, EXIT_BAD_INPUT } from './errors.ts';
 
-/** The process environment with the file's variables added; throws a CliError for a missing file. */
-export function loadEnvFile(file: string | undefined, base: NodeJS.ProcessEnv = process.env): Record<string, string | undefined> {
-  if (file === undefined) return base;
+/** The file's variables alone; throws a CliError, naming the file, when it cannot be read. */
+export function readEnvFile(file: string): Record<string, string> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -17,7 +16,13 @@ export function loadEnvFile(file: string | undefined, base: NodeJS.ProcessEnv = 
     const code = (error as NodeJS.ErrnoException).code;
     throw new CliError(`--env-file ${file}: ${code === 'ENOENT' ? 'file not found' : `cannot be read (${code ?? String(error)})`}`, EXIT_BAD_INPUT);
   }
-  return { ...parse(text), ...base };
+  return parse(text);
+}
+
+/** The process environment with the file's variables added; throws a CliError for a missing file. */
+export function loadEnvFile(file: string | undefined, base: NodeJS.ProcessEnv = process.env): Record<string, string | undefined> {
+  if (file === undefined) return base;
+  return { ...readEnvFile(file), ...base };
 }
 
 /** Puts the file's variables into process.env (the handler host and connectors read it there). */

@@ -80,6 +80,7 @@ export async function main(argv: string[]): Promise<number> {
     .argument('[file]', 'flow document to open')
     .option('-p, --port <port>', 'port of the studio (0 picks a free port)', '0')
     .option('--no-open', 'do not try to open a browser')
+    .option('--env-file <file>', 'dotenv file with the variables ${env.NAME} fields use when running from the designer (the real environment wins)')
     .action(async (file: string | undefined, options: Parameters<typeof studio>[1]) => setExit(await (await import('./commands/studio.ts')).studio(file, options)));
 
   try {

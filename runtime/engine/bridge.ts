@@ -67,6 +67,8 @@ export interface BridgeOptions {
   sampleRate: number;
   /** the worker ships per-node statistics for /metrics even without a trace subscriber */
   metrics?: boolean;
+  /** the workers' `process.env` (snippets read it as `ctx.env`); default a copy of the engine's */
+  env?: Readonly<Record<string, string | undefined>>;
   /** this host's place in the engine's pool of handler hosts */
   index: number;
   sink: BridgeSink;
@@ -183,7 +185,7 @@ export class HostBridge {
     return spawnHost(this.options.workerUrl, this.options.memoryMb, init, {
       message: (host, msg) => this.onMessage(host, msg),
       death: (host, why) => this.onDeath(host, why),
-    });
+    }, this.options.env);
   }
 
   private promote(host: Host): void {

@@ -259,7 +259,10 @@ export interface EngineOptions {
   traceSampleRate?: number;
   /** Serve `wss://` with this certificate chain and private key (PEM). */
   tls?: { cert: string | Uint8Array; key: string | Uint8Array };
-  /** Where `${env.NAME}` in auth fields is read from (default `process.env`). */
+  /**
+   * Where `${env.NAME}` is read from: auth fields, connector fields and the snippets' `ctx.env`
+   * (default `process.env`; the studio passes its environment plus the session's values).
+   */
   env?: Readonly<Record<string, string | undefined>>;
   /**
    * Serve Prometheus metrics at `GET /metrics` on the listener port (default off here; `wsflow run`

@@ -113,7 +113,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     this.metrics?.seedNodes(Object.keys(this.topology.program.snippets));
     this.connectors = options.connectors?.({
       flow: compiled.flow,
-      env: process.env,
+      env: options.env ?? process.env,
       emit: (event) => {
         if (this.trace.active) this.trace.emit(event);
       },
@@ -128,6 +128,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
       settleMs: options.handlerSettleMs ?? DEFAULT_SETTLE_MS,
       sampleRate: options.traceSampleRate ?? 200,
       metrics: this.metrics !== undefined,
+      ...(options.env ? { env: options.env } : {}),
       sink: this,
     });
     // Node drops a client that has not sent a complete request (upgrade or plain) in time: slowloris.

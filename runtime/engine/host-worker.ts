@@ -25,7 +25,7 @@ export interface HostEvents {
   death(host: Host, why: string): void;
 }
 
-export function spawnHost(workerUrl: URL, memoryMb: number, init: HostInit, on: HostEvents): Host {
+export function spawnHost(workerUrl: URL, memoryMb: number, init: HostInit, on: HostEvents, env?: Readonly<Record<string, string | undefined>>): Host {
   const { port1, port2 } = new MessageChannel();
   const host: Host = {
     worker: new Worker(workerUrl, {
@@ -34,6 +34,8 @@ export function spawnHost(workerUrl: URL, memoryMb: number, init: HostInit, on: 
       workerData: { port: port2 },
       transferList: [port2],
       resourceLimits: { maxOldGenerationSizeMb: memoryMb },
+      // A worker's process.env must hold strings only.
+      ...(env ? { env: Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined)) } : {}),
     }),
     port: port1,
     slots: new Int32Array(init.slots),

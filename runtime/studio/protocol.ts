@@ -67,6 +67,16 @@ export interface RunInfo {
   startedAt: number;
 }
 
+/** Where a set variable's value comes from: `studio --env-file`, the studio's environment, or this session. */
+export type EnvSource = 'envFile' | 'environment' | 'session';
+
+/** Whether a variable is set, never its value (values may be secrets). */
+export interface EnvVarStatus {
+  name: string;
+  set: boolean;
+  source?: EnvSource;
+}
+
 export interface HelloResult {
   version: typeof STUDIO_PROTOCOL_VERSION;
   /** Absolute path of the root folder (shown to the user, never used for access). */
@@ -105,6 +115,13 @@ export interface StudioMethods {
     params: { text: string; path?: string; typecheck?: boolean };
     result: { problems: Problem[] };
   };
+  /** Whether each variable is set for the next run (`envFile`: the studio's `--env-file`, when given). */
+  envStatus: { params: { names: string[] }; result: { vars: EnvVarStatus[]; envFile?: string } };
+  /**
+   * Sets a variable for this studio session only (kept in the backend's memory, used by the next
+   * start, never written to a file); an empty value forgets the session's value.
+   */
+  envSet: { params: { name: string; value: string }; result: EnvVarStatus };
   /** Compile and start the flow on the embedded engine. `port` overrides the flow's (0 = free). */
   start: { params: { text: string; path?: string; port?: number }; result: RunInfo };
   stop: { params: Record<string, never>; result: Record<string, never> };

@@ -8,10 +8,14 @@ import { startFlow } from '../engine/index.ts';
 import { createConnectors } from '../connectors/index.ts';
 import { validateFlowText } from '../check/index.ts';
 import { compileFailureProblems } from '../check/snippet-diagnostics.ts';
+import { CONNECTOR_CODES, envReferences } from '../model/connectors.ts';
 import { parseFlow } from '../model/parse.ts';
-import type { Problem } from '../model/types.ts';
+import type { FlowDocument, Problem } from '../model/types.ts';
+import { StudioEnvironment } from './environment.ts';
 import type { RunInfo, StudioEvent } from './protocol.ts';
 import { TraceRelay } from './trace-relay.ts';
+
+type Env = Readonly<Record<string, string | undefined>>;
 
 /** A refusal with located problems (invalid flow, snippet that does not compile). */
 export class FlowProblemsError extends Error {
@@ -29,8 +33,13 @@ export class Runner {
   private relay: TraceRelay | undefined;
   private info: RunInfo | undefined;
   private busy: Promise<unknown> = Promise.resolve();
+  /** The environment the current run started with: a reload is checked against it. */
+  private env: Env | undefined;
 
-  constructor(private readonly emit: (event: StudioEvent) => void) {}
+  constructor(
+    private readonly emit: (event: StudioEvent) => void,
+    private readonly environment: StudioEnvironment = new StudioEnvironment(),
+  ) {}
 
   get current(): RunInfo | undefined {
     return this.info;
@@ -62,9 +71,12 @@ export class Runner {
   start(text: string, file: string, port?: number): Promise<RunInfo> {
     return this.serial(async () => {
       if (this.running) await this.stopNow('restarted');
-      const compiled = await compileChecked(text, file);
-      const running = await startFlow(compiled, { port: port ?? compiled.flow.listener.port, host: '127.0.0.1', connectors: createConnectors });
+      // Session values set in the designer count from this start on, for the whole run.
+      const env = this.environment.values();
+      const compiled = await compileChecked(text, file, env);
+      const running = await startFlow(compiled, { port: port ?? compiled.flow.listener.port, host: '127.0.0.1', connectors: createConnectors, env });
       this.running = running;
+      this.env = env;
       this.relay = new TraceRelay(running, this.emit);
       this.info = { url: running.url, port: running.port, startedAt: Date.now() };
       this.emit({ event: 'run', state: 'running', run: this.info });
@@ -77,7 +89,7 @@ export class Runner {
       const running = this.running;
       if (!running) return { applied: false, problems: [] };
       try {
-        await running.reload(await compileChecked(text, file));
+        await running.reload(await compileChecked(text, file, this.env));
         return { applied: true, problems: [] };
       } catch (error) {
         if (error instanceof FlowProblemsError) return { applied: false, problems: error.problems };
@@ -97,6 +109,7 @@ export class Runner {
     this.relay = undefined;
     this.running = undefined;
     this.info = undefined;
+    this.env = undefined;
     try {
       await running.stop({ drainTimeoutMs: 1000 });
     } finally {
@@ -105,12 +118,18 @@ export class Runner {
   }
 }
 
-/** Validate without the (slow) type check, then compile; refuse with located problems. */
-export async function compileChecked(text: string, file: string): Promise<CompiledFlow> {
-  const { flow, problems } = await validateFlowText(text, file, { typecheck: false });
+/**
+ * Validate without the (slow) type check, then compile; refuse with located problems. With `env`,
+ * every `${env.NAME}` must be set there: the refusal names the variable, node and field now,
+ * instead of the first client being closed with 1011 when its connector cannot be configured.
+ */
+export async function compileChecked(text: string, file: string, env?: Env): Promise<CompiledFlow> {
+  const { flow, problems } = await validateFlowText(text, file, { typecheck: false, ...(env ? { env, envSeverity: 'error' as const } : {}) });
   const errors = problems.filter((p) => p.severity === 'error');
   if (!flow || errors.length > 0) {
-    throw new FlowProblemsError(`the flow has ${errors.length || 1} problem(s); fix them first`, errors);
+    const unset = errors.filter((p) => p.code === CONNECTOR_CODES.ENV_UNSET);
+    const message = flow && env && unset.length > 0 && unset.length === errors.length ? unsetMessage(flow, env) : `the flow has ${errors.length || 1} problem(s); fix them first`;
+    throw new FlowProblemsError(message, errors);
   }
   try {
     return await compileFlow(flow);
@@ -120,4 +139,15 @@ export async function compileChecked(text: string, file: string): Promise<Compil
     const located = compileFailureProblems([error, ...error.others], flow, locate, file);
     throw new FlowProblemsError(located[0]?.message ?? 'a snippet does not compile', located);
   }
+}
+
+/** `BACKEND_URL is not set (node backend, field url).`, each variable once with every place that uses it. */
+function unsetMessage(flow: FlowDocument, env: Env): string {
+  const where = new Map<string, string[]>();
+  for (const ref of envReferences(flow)) {
+    if (env[ref.name]) continue;
+    where.set(ref.name, [...(where.get(ref.name) ?? []), `node ${ref.nodeId}, field ${ref.path.slice(2).join('.')}`]);
+  }
+  const parts = [...where].map(([name, places]) => `${name} is not set (${places.join('; ')})`);
+  return `${parts.join('; ')}. Set ${where.size === 1 ? 'it' : 'them'} in the Environment panel or start the studio with --env-file.`;
 }

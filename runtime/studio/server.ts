@@ -16,6 +16,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { RootFolder } from './files.ts';
 import { ParsedFiles } from './parsed-files.ts';
 import { STUDIO_API_PATH, STUDIO_TOKEN_COOKIE, type StudioEvent, type StudioServerMessage } from './protocol.ts';
+import { StudioEnvironment } from './environment.ts';
 import { Runner } from './runner.ts';
 import { Session } from './session.ts';
 import { Validator } from './validator.ts';
@@ -32,6 +33,10 @@ export interface StudioOptions {
   rendererDir?: string;
   /** Extra allowed `Origin` values (e.g. the Electron shell's custom scheme). */
   allowedOrigins?: string[];
+  /** The environment flows run with (default `process.env`); it wins over `envFile`, as for `wsflow run`. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** `--env-file`: its path (shown in the designer) and its variables. */
+  envFile?: { path: string; values: Readonly<Record<string, string>> };
 }
 
 export interface StudioHandle {
@@ -89,7 +94,8 @@ export async function startStudio(options: StudioOptions = {}): Promise<StudioHa
       socket.send(text);
     }
   };
-  const runner = new Runner(broadcast);
+  const environment = new StudioEnvironment(options.env ?? process.env, options.envFile?.values ?? {}, options.envFile?.path);
+  const runner = new Runner(broadcast, environment);
   const validator = new Validator(log);
   const parsedFiles = new ParsedFiles();
   // Parse the flow named on the command line while the browser starts; a failure here is
@@ -152,7 +158,7 @@ export async function startStudio(options: StudioOptions = {}): Promise<StudioHa
       };
       const entry = {
         socket: ws,
-        session: new Session({ folder, runner, validator, log, parsedFiles, ...(initialFile ? { initialFile } : {}) }, send),
+        session: new Session({ folder, runner, environment, validator, log, parsedFiles, ...(initialFile ? { initialFile } : {}) }, send),
       };
       sessions.add(entry);
       // The default binaryType ('nodebuffer') delivers each message as one Buffer.

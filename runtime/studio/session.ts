@@ -8,6 +8,7 @@ import { exportArtifacts } from '../export/index.ts';
 import { writeOutput } from '../export/write.ts';
 import { importAsyncApi } from '../import/asyncapi.ts';
 import { checkDocumentRefs, confinedRefReader } from './asyncapi-refs.ts';
+import type { StudioEnvironment } from './environment.ts';
 import type { RootFolder } from './files.ts';
 import type { ParsedFiles } from './parsed-files.ts';
 import type { ParamsOf, ResultOf, StudioError, StudioEvent, StudioMethod, StudioServerMessage } from './protocol.ts';
@@ -20,6 +21,8 @@ import type { Validator } from './validator.ts';
 export interface SessionContext {
   folder: RootFolder;
   runner: Runner;
+  /** The environment runs use; the designer may set values in it for this session. */
+  environment: StudioEnvironment;
   /** Full checks (with TypeScript) run on a worker thread. */
   validator: Validator;
   /** The flow given on the command line, relative to the root. */
@@ -122,7 +125,8 @@ export class Session {
       },
       validate: async ({ text, path: rel, typecheck }) => {
         const check = typecheck ?? true;
-        const problems = await this.ctx.validator.validate(requireString(text, 'text', true), this.fileName(rel), check);
+        // Unset `${env.NAME}` references are warnings here, as in `wsflow validate`; Start refuses them.
+        const problems = await this.ctx.validator.validate(requireString(text, 'text', true), this.fileName(rel), check, this.ctx.environment.presence());
         // The type check already reports snippet syntax errors; compiling again would only cost time.
         if (check || problems.some((p) => p.severity === 'error')) return { problems };
         // Snippet syntax that only the compiler sees (the type check may have been skipped).
@@ -134,6 +138,12 @@ export class Session {
           throw error;
         }
       },
+      envStatus: async ({ names }) => {
+        if (!Array.isArray(names) || !names.every((n): n is string => typeof n === 'string')) throw studioError('WSF_STUDIO_BAD_REQUEST', 'names must be a list of variable names');
+        const { environment } = this.ctx;
+        return { vars: environment.status(names), ...optional('envFile', environment.envFile) };
+      },
+      envSet: async ({ name, value }) => this.ctx.environment.set(requireString(name, 'name'), requireString(value, 'value', true)),
       start: async ({ text, path: rel, port }) => runner.start(requireString(text, 'text', true), this.fileName(rel), port),
       stop: async () => {
         await runner.stop('stopped by the user');

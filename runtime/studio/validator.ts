@@ -4,7 +4,7 @@
  * run in-process instead, so validation never stops working.
  */
 import { Worker } from 'node:worker_threads';
-import { validateFlowText } from '../check/index.ts';
+import { validateFlowText, type ValidateOptions } from '../check/index.ts';
 import type { Problem } from '../model/types.ts';
 import type { ValidateJob } from './validate-worker.ts';
 
@@ -52,8 +52,8 @@ export class Validator {
     }
   }
 
-  validate(text: string, file: string, typecheck: boolean): Promise<Problem[]> {
-    const job: ValidateJob = { id: this.nextId++, text, file, typecheck };
+  validate(text: string, file: string, typecheck: boolean, env?: Record<string, string | undefined>): Promise<Problem[]> {
+    const job: ValidateJob = { id: this.nextId++, text, file, typecheck, ...(env ? { env } : {}) };
     const worker = this.start();
     if (!worker) return inProcess(job);
     return new Promise<Problem[]>((resolve, reject) => {
@@ -71,5 +71,10 @@ export class Validator {
 }
 
 async function inProcess(job: ValidateJob): Promise<Problem[]> {
-  return (await validateFlowText(job.text, job.file, { typecheck: job.typecheck })).problems;
+  return (await validateFlowText(job.text, job.file, validateOptions(job))).problems;
+}
+
+/** The options of `validateFlowText` for a job, in the worker and in-process alike. */
+export function validateOptions(job: ValidateJob): ValidateOptions {
+  return { typecheck: job.typecheck, ...(job.env ? { env: job.env, envSeverity: 'warning' as const } : {}) };
 }

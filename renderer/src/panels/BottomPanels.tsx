@@ -1,11 +1,12 @@
 /**
- * The bottom dock: a tab list (Problems, Trace, Test clients) whose body is sized by the splitter
+ * The bottom dock: a tab list (Problems, Environment, Trace, Test clients) whose body is sized by the splitter
  * above it and which collapses to the tab row. Adding a panel is one entry in `tabs` and its body.
  */
 import { useCommands } from '../app-context.tsx';
 import { useStudio, type BottomTab } from '../store.ts';
 import { TestMarks, TestsPanel } from '../tests/TestsPanel.tsx';
 import { ClientsPanel } from './ClientsPanel.tsx';
+import { EnvironmentPanel } from './EnvironmentPanel.tsx';
 import { RunCharts } from '../run/RunCharts.tsx';
 import { ProblemsList } from './ProblemsList.tsx';
 import { TraceList } from './TraceList.tsx';
@@ -18,10 +19,12 @@ export function BottomPanels({ height }: { height: number }) {
   const traceCount = useStudio((s) => s.trace.length);
   const clients = useStudio((s) => s.clients.length);
   const showTab = useStudio((s) => s.showTab);
+  const envUnset = useStudio((s) => Object.values(s.envStatus).filter((v) => !v.set).length);
   const commands = useCommands();
   const errors = problems.filter((p) => p.severity === 'error').length + runtime;
   const tabs: { id: BottomTab; label: string; count?: number | undefined; alert?: boolean }[] = [
     { id: 'problems', label: 'Problems', count: problems.length + runtime, alert: errors > 0 },
+    { id: 'environment', label: 'Environment', count: envUnset || undefined },
     { id: 'trace', label: 'Trace', count: traceCount || undefined },
     { id: 'clients', label: 'Test clients', count: clients || undefined },
     { id: 'tests', label: 'Tests' },
@@ -60,6 +63,7 @@ export function BottomPanels({ height }: { height: number }) {
       {open && (
         <div className="dock__body" role="tabpanel">
           {tab === 'problems' && <ProblemsList />}
+          {tab === 'environment' && <EnvironmentPanel />}
           {tab === 'trace' && <TraceList />}
           {tab === 'clients' && <ClientsPanel />}
           {tab === 'tests' && <TestsPanel />}

@@ -7,6 +7,7 @@ import { isDirty } from '../store.ts';
 import { createChecks } from './checks.ts';
 import type { ServiceDeps } from './deps.ts';
 import { createDocumentService } from './document.ts';
+import { createEnvironmentService } from './environment.ts';
 import { createRunService, onlyMoved } from './run.ts';
 import { createTestsService } from '../tests/tests-service.ts';
 import { errorMessage } from '../client.ts';
@@ -19,6 +20,7 @@ export function createServices(deps: ServiceDeps) {
   const checks = createChecks(deps, document.currentText);
   const run = createRunService(deps, document.currentText);
   const tests = createTestsService(deps);
+  const environment = createEnvironmentService(deps, checks.validateNow);
 
   /** Connect to the backend, load the file it was started with, and keep checks and autosave running. */
   async function start(): Promise<() => void> {
@@ -30,6 +32,8 @@ export function createServices(deps: ServiceDeps) {
     const unsubscribe = store.subscribe((state, prev) => {
       if (state.flow !== prev.flow) {
         checks.scheduleValidate();
+        // Positions never add a variable: a drag asks the backend nothing.
+        if (!onlyMoved(prev.flow, state.flow)) void environment.refreshEnv();
         if (state.run && !onlyMoved(prev.flow, state.flow)) run.scheduleReload();
       }
     });
@@ -49,7 +53,7 @@ export function createServices(deps: ServiceDeps) {
     };
   }
 
-  return { ...document, ...checks, ...run, ...tests, start, isDirty: () => isDirty(store.getState()) };
+  return { ...document, ...checks, ...run, ...tests, ...environment, start, isDirty: () => isDirty(store.getState()) };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -4,6 +4,7 @@
  */
 import type { FlowDocument } from '../../../runtime/model/types.ts';
 import { parsePort } from '../../../runtime/model/port.ts';
+import { CONNECTOR_CODES } from '../../../runtime/model/connectors.ts';
 import type { StudioEvent } from '../../../runtime/studio/protocol.ts';
 import { errorMessage, StudioCallError } from '../client.ts';
 import { runtimeErrorsOf } from '../model/runtime-errors.ts';
@@ -11,6 +12,7 @@ import { recordRunStats, resetRunMetrics } from '../run/run-metrics.ts';
 import type { ServiceDeps } from './deps.ts';
 
 const RELOAD_DELAY_MS = 400;
+const ENV_UNSET = CONNECTOR_CODES.ENV_UNSET;
 
 export interface ClientOptions {
   query: Record<string, string>;
@@ -77,8 +79,14 @@ export function createRunService({ client, store }: ServiceDeps, currentText: ()
       store.getState().showTab('clients');
       store.getState().toast('success', `Running on ${run.url}`);
     } catch (error) {
-      if (error instanceof StudioCallError && error.error.problems?.length) {
-        store.getState().set({ problems: error.error.problems });
+      const problems = error instanceof StudioCallError ? (error.error.problems ?? []) : [];
+      if (problems.length > 0 && problems.every((p) => p.code === ENV_UNSET)) {
+        // The backend names each unset variable and where it is used; it is set in the Environment tab.
+        store.getState().set({ problems });
+        store.getState().showTab('environment');
+        store.getState().toast('error', `Cannot start: ${errorMessage(error)}`);
+      } else if (problems.length > 0) {
+        store.getState().set({ problems });
         store.getState().showTab('problems');
         store.getState().toast('error', 'Cannot start: the flow has problems; see Problems.');
       } else store.getState().toast('error', `Cannot start: ${errorMessage(error)}`);

@@ -1,6 +1,8 @@
 /**
- * `wsflow studio [--port N] [FILE]`: serve the designer on 127.0.0.1 and print its URL (with the
- * per-launch token). Runs until SIGINT/SIGTERM, then stops any running flow and exits 0.
+ * `wsflow studio [--port N] [--env-file F] [FILE]`: serve the designer on 127.0.0.1 and print its
+ * URL (with the per-launch token). `--env-file` is read as by `wsflow run` (the real environment
+ * wins) and is the environment of the runs started in the designer. Runs until SIGINT/SIGTERM,
+ * then stops any running flow and exits 0.
  * A FILE that does not exist yet (`NAME.wsflow.yaml` in an existing folder) is created with a
  * starter flow first, and the command says so.
  */
@@ -10,14 +12,17 @@ import path from 'node:path';
 import { ensureRendererBuilt } from '../../studio/renderer-build.ts';
 import { startStudio } from '../../studio/server.ts';
 import { CliError, EXIT_BAD_INPUT, EXIT_OK, portOption } from '../errors.ts';
+import { readEnvFile } from '../env-file.ts';
 
-export async function studio(file: string | undefined, options: { port?: string; open?: boolean }): Promise<number> {
+export async function studio(file: string | undefined, options: { port?: string; open?: boolean; envFile?: string }): Promise<number> {
   const port = portOption(options.port) ?? 0;
+  // Read before anything starts, so a wrong --env-file is a clear error, not a studio without it.
+  const envFile = options.envFile === undefined ? undefined : { path: options.envFile, values: readEnvFile(options.envFile) };
   if (file && !existsSync(file)) createStarter(file);
   await ensureRendererBuilt((line) => process.stderr.write(`wsflow studio: ${line}\n`));
   let handle;
   try {
-    handle = await startStudio({ port, ...(file ? { file } : {}), log: (line) => process.stderr.write(`${line}\n`) });
+    handle = await startStudio({ port, ...(file ? { file } : {}), ...(envFile ? { envFile } : {}), log: (line) => process.stderr.write(`${line}\n`) });
   } catch (error) {
     const e = error as { code?: string; message?: string };
     if (e.code === 'WSF_STUDIO_NOT_FOUND') throw new CliError(e.message ?? String(error), EXIT_BAD_INPUT);
