@@ -164,7 +164,7 @@ function NodeInspector({ node, problems }: { node: FlowNode; problems: Problem[]
     <aside className={`inspector nokey ${showEditor ? 'inspector--with-editor' : ''}`} data-testid="inspector">
       <div className="inspector__props">
         <h2 className="inspector__title">
-          <span className={`kind-dot kind-dot--${isHandlerType(node.type) ? 'handler' : hasKindForm(node) ? 'action' : node.type}`} />
+          <span className={`kind-dot kind-dot--${isHandlerType(node.type) ? 'handler' : (kindOf(node.type)?.category ?? node.type)}`} />
           {inspectorTitle(node)}
         </h2>
         <Field label="Id" error={fresh ? undefined : fieldError(problems, node.id, 'id')}>

@@ -64,7 +64,7 @@ function Popup({ title, testId, children, wide }: { title: string; testId: strin
 
 /** A filterable list picked with the arrow keys and Enter (quick-add and connect-to). */
 function PickList<T>({ items, label, initial, render, keyOf, textOf, onPick, empty, testId }: {
-  items: T[];
+  items: readonly T[];
   label: string;
   initial: string;
   render: (item: T) => ReactNode;
@@ -141,7 +141,8 @@ function QuickAdd() {
         initial={initial}
         testId="quick-add"
         keyOf={(i) => i.type}
-        textOf={(i) => `${i.label} ${i.group}`}
+        // The type as the file spells it (mqttIn, wsBackend) finds it too, not only its title.
+        textOf={(i) => `${i.label} ${i.type} ${i.group}`}
         empty="No node type matches."
         render={(i) => (
           <>
