@@ -100,16 +100,23 @@ function DraftText({ spec, value, multiline, testId, onValue }: { spec: KindFiel
   );
 }
 
+/** The fields the node's form shows, in order (the Inspector lists problems of the others). */
+export function formFields(flow: FlowDocument, node: FlowNode): [string, KindField][] {
+  const kind = kindOf(node.type);
+  if (!kind) return [];
+  const role = roleOf(flow, node, kind);
+  return role ? fieldsFor(kind, role) : Object.entries(kind.fields);
+}
+
 export function ActionFields({ node, problems, set }: { node: FlowNode; problems: Problem[]; set: Setter }) {
   const flow = useStudio((s) => s.flow);
   const kind = kindOf(node.type);
   if (!kind) return null;
   const raw = node as unknown as Record<string, unknown>;
-  const role = roleOf(flow, node, kind);
   return (
     <div className="action-fields" data-testid="action-fields">
       <p className="muted small">{kind.help.replace(/`/g, '')}</p>
-      {(role ? fieldsFor(kind, role) : Object.entries(kind.fields)).map(([name, fs]) => {
+      {formFields(flow, node).map(([name, fs]) => {
         const error = fieldProblem(problems, node.id, name);
         const label = `${name}${fs.required ? ' *' : ''}`;
         if (fs.kind === 'boolean') {
