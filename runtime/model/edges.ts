@@ -75,7 +75,7 @@ export function canConnect(flow: FlowDocument, fromId: string, toId: string, por
   if (from.type === 'service') {
     const owner = edges.find((e) => e.to === toId && byId.get(e.from)?.type === 'service');
     if (owner) {
-      return { ok: false, reason: `A handler belongs to one service; '${toId}' already belongs to '${owner.from}'.` };
+      return { ok: false, reason: `A ${isHandlerType(to.type) ? 'handler' : 'connector'} belongs to one service; '${toId}' already belongs to '${owner.from}'.` };
     }
     const same = edges.find((e) => e.from === fromId && e.to !== toId && byId.get(e.to)?.type === to.type);
     if (same && kindOf(to.type)?.onePerService) {

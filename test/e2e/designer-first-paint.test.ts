@@ -3,7 +3,8 @@
  * it measures them (renderer/src/canvas/card-geometry.ts), so the first frame that shows cards is
  * already fitted and already has its edges, with no hidden measuring pass. Checked on the samples
  * that have every kind of card (upgraders with one and two rows of chips, services, handlers,
- * action nodes with and without ports), and the known sizes against what the page measures.
+ * action nodes with and without ports, connectors with and without an output), and the known sizes
+ * against what the page measures.
  */
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
@@ -78,7 +79,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-describe.each(['chat.wsflow.yaml', 'chat-lowcode.wsflow.yaml'])('opening %s', (file) => {
+describe.each(['chat.wsflow.yaml', 'chat-lowcode.wsflow.yaml', 'mqtt-bridge.wsflow.yaml', 'ws-proxy.wsflow.yaml'])('opening %s', (file) => {
   const text = readFileSync(new URL(`../../samples/${file}`, import.meta.url), 'utf8');
   const flow = parseFlow(text, file).flow;
 

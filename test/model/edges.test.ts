@@ -47,4 +47,27 @@ describe('canConnect', () => {
     expect(reason('ghost', 'svc')).toContain("no node 'ghost'");
     expect(reason('svc', 'ghost')).toContain("no node 'ghost'");
   });
+
+  it('binds connectors to a service, one backend per service, each connector to one service', () => {
+    const bound: FlowDocument = {
+      ...flow,
+      nodes: [
+        ...flow.nodes,
+        { id: 'sub', type: 'mqttIn', url: '${env.MQTT_URL}', topic: 't' },
+        { id: 'pub', type: 'mqttOut', url: '${env.MQTT_URL}', topic: 't' },
+        { id: 'backend', type: 'wsBackend', url: '${env.BACKEND_URL}' },
+        { id: 'backend2', type: 'wsBackend', url: '${env.BACKEND_URL}' },
+      ],
+      edges: [...flow.edges, { from: 'svc', to: 'sub' }, { from: 'svc', to: 'backend' }],
+    };
+    expect(canConnect(bound, 'svc', 'pub')).toEqual({ ok: true });
+    expect(canConnect(bound, 'svc2', 'backend2')).toEqual({ ok: true });
+    const refused = (from: string, to: string) => {
+      const result = canConnect(bound, from, to);
+      return result.ok ? '' : result.reason;
+    };
+    expect(refused('svc2', 'sub')).toBe("A connector belongs to one service; 'sub' already belongs to 'svc'.");
+    expect(refused('svc', 'backend2')).toContain("already fronts a backend ('backend')");
+    expect(refused('sub', 'text')).toContain("'sub' (mqttIn) cannot connect");
+  });
 });

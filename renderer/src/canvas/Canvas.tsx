@@ -25,7 +25,7 @@ import {
 } from '@xyflow/react';
 type Padding = NonNullable<FitViewOptions['padding']>;
 import { canConnect } from '../../../runtime/model/edges.ts';
-import { isNodeType } from '../../../runtime/model/registry.ts';
+import { isConnectorType, isNodeType } from '../../../runtime/model/registry.ts';
 import type { FlowNode, Position } from '../../../runtime/model/types.ts';
 import { useView } from '../app-context.tsx';
 import { chainOwners } from '../lowcode/chain-ops.ts';
@@ -48,7 +48,8 @@ const FIT_MAX_ZOOM = 1.2;
 // React Flow copies these props into its store whenever their identity changes, and every node
 // and edge re-checks the store then: they are constants so a click re-renders only what changed.
 const MINIMAP_STYLE = { width: MINIMAP.width, height: MINIMAP.height };
-const minimapNodeClass = (n: CardNode) => `minimap-node minimap-node--${n.type ?? 'handler'}`;
+// Connectors draw the action card but keep their own colour.
+const minimapNodeClass = (n: CardNode) => `minimap-node minimap-node--${isConnectorType(n.data.node.type) ? 'connector' : (n.type ?? 'handler')}`;
 const PRO_OPTIONS = { hideAttribution: true };
 const DEFAULT_EDGE_OPTIONS = { type: 'smoothstep' };
 const MULTI_SELECTION_KEYS = ['Meta', 'Control', 'Shift'];

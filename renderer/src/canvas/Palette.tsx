@@ -32,7 +32,7 @@ export function Palette() {
             {header}
             <button
               type="button"
-              className={`palette__item palette__item--${item.category === 'connector' ? 'action' : item.category}`}
+              className={`palette__item palette__item--${item.category}`}
               draggable
               data-testid={`palette-${item.type}`}
               title={`${item.hint}. Drag onto the canvas, or click to add.`}

@@ -21,7 +21,8 @@ const HANDLE = 10;
 const BORDER = { top: 3, side: 1, bottom: 1 };
 /** Heights of the cards with their one line of content; an upgrader adds rows of chips. */
 const HEIGHT = { upgrader: 64, service: 63, handler: 70, action: 70 };
-const WIDTH = { card: 230, action: 200 };
+/** Connectors draw the action card at the width of the others (lowcode.css `.card--connector`). */
+const WIDTH = { card: 230, action: 200, connector: 230 };
 /** `.card__chips` and `.chip`: a row is 19 px, rows 4 px apart, 6 px under the path; a chip is
  * its text in 10.5 px monospace (about 6.3 px a character) plus 14 px of padding and border. */
 const CHIPS = { top: 6, row: 19, gap: 4, char: 6.3, chrome: 14, room: WIDTH.card - 2 * 10 - 2 * BORDER.side };
@@ -84,7 +85,8 @@ function actionPorts(node: FlowNode): string[] {
 export function cardSize(node: FlowNode): Size {
   if (cardFamily(node.type) === 'action') {
     const ports = actionPorts(node);
-    return { width: WIDTH.action, height: ports.length > 1 ? Math.max(HEIGHT.action, branchingHeight(ports.length)) : HEIGHT.action };
+    const width = kindOf(node.type)?.category === 'connector' ? WIDTH.connector : WIDTH.action;
+    return { width, height: ports.length > 1 ? Math.max(HEIGHT.action, branchingHeight(ports.length)) : HEIGHT.action };
   }
   if (node.type === 'upgrader') {
     const rows = chipRows(upgraderChips(node as UpgraderNode).chips);

@@ -1,7 +1,8 @@
 /**
  * An action or connector node on the canvas, drawn from its kind (runtime/model/kinds/): icon,
  * title, id, the summary of its main field, one input on the left and one output handle per port
- * on the right (`then`/`else`, switch cases), labelled. A connector bound to a service has no output.
+ * on the right (`then`/`else`, switch cases), labelled. A connector that is never a chain step
+ * (wsBackend, mqttIn, redisIn) has only its input: a service binds it, nothing follows it.
  */
 import { memo } from 'react';
 import { Handle, Position, type NodeProps } from '@xyflow/react';

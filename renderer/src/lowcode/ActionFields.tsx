@@ -5,10 +5,11 @@
  * on that field inline; and, on an event node wired to a chain, "View code" (the generated
  * TypeScript) and "Convert to code" (one undoable change).
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { CHAIN_SCOPE, type ChainEvent, type KindField } from '../../../runtime/model/actions.ts';
-import { kindOf } from '../../../runtime/model/registry.ts';
-import type { FlowNode, Problem } from '../../../runtime/model/types.ts';
+import type { NodeKind, Role } from '../../../runtime/model/node-kind.ts';
+import { fieldsFor, kindOf } from '../../../runtime/model/registry.ts';
+import type { FlowDocument, FlowNode, Problem } from '../../../runtime/model/types.ts';
 import { useStudio } from '../store.ts';
 import { Field } from '../panels/fields.tsx';
 import { chainOf, convertChainToCode } from './chain-ops.ts';
@@ -24,15 +25,18 @@ const NUMBER = /^-?\d+(\.\d+)?$/;
 /** What a typed value becomes in the document: numbers and booleans stay numbers and booleans. */
 function parseValue(spec: KindField, text: string): unknown {
   if (text === '') return undefined;
-  if (spec.kind === 'list') return text.split(',').map((s) => s.trim()).filter(Boolean).map((s) => (NUMBER.test(s) ? Number(s) : s));
-  if (spec.kind === 'textList') return text.split(',').map((s) => s.trim()).filter(Boolean);
+  if (spec.kind === 'list' || spec.kind === 'textList') {
+    const items = text.split(',').map((s) => s.trim()).filter(Boolean);
+    if (items.length === 0) return undefined;
+    return spec.kind === 'list' ? items.map((s) => (NUMBER.test(s) ? Number(s) : s)) : items;
+  }
   if (spec.kind === 'templateMap') {
     const map: Record<string, string> = {};
     for (const line of text.split('\n')) {
       const at = line.indexOf(':');
       if (at > 0) map[line.slice(0, at).trim()] = line.slice(at + 1).trim();
     }
-    return map;
+    return Object.keys(map).length ? map : undefined;
   }
   if ((spec.kind === 'expr' || spec.kind === 'integer') && NUMBER.test(text)) return Number(text);
   return text;
@@ -54,14 +58,65 @@ function hintOf(spec: KindField): string {
   return help;
 }
 
+/**
+ * The role the node plays as wired: bound to a service, a step of a chain, or (not wired yet, and
+ * the kind can be either) undecided, when the form shows the fields of both.
+ */
+function roleOf(flow: FlowDocument, node: FlowNode, kind: NodeKind): Role | undefined {
+  if (!kind.chain) return 'binding';
+  if (!kind.binding) return 'chain';
+  const types = new Map(flow.nodes.map((n) => [n.id, n.type] as const));
+  const from = flow.edges.filter((e) => e.to === node.id).map((e) => types.get(e.from));
+  if (from.includes('service')) return 'binding';
+  return from.length > 0 ? 'chain' : undefined;
+}
+
+/**
+ * A text field that keeps what is typed while it parses to the same value: a list's trailing comma
+ * or a header map's unfinished line would otherwise vanish at the next keystroke, because the
+ * document keeps the parsed value. A change from elsewhere (undo, another node) replaces the text.
+ */
+function DraftText({ spec, value, multiline, testId, onValue }: { spec: KindField; value: unknown; multiline: boolean; testId: string; onValue: (value: unknown) => void }) {
+  const text = shown(spec, value);
+  const [draft, setDraft] = useState(text);
+  useEffect(() => {
+    if (shown(spec, parseValue(spec, draft)) !== text) setDraft(text);
+    // Only a new document value may replace the draft, never the draft itself.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [text]);
+  const Input = multiline ? 'textarea' : 'input';
+  return (
+    <Input
+      className="input input--mono"
+      value={draft}
+      placeholder={spec.default === undefined ? '' : String(spec.default)}
+      spellCheck={false}
+      data-testid={testId}
+      onChange={(e) => {
+        setDraft(e.target.value);
+        onValue(parseValue(spec, e.target.value));
+      }}
+    />
+  );
+}
+
+/** The fields the node's form shows, in order (the Inspector lists problems of the others). */
+export function formFields(flow: FlowDocument, node: FlowNode): [string, KindField][] {
+  const kind = kindOf(node.type);
+  if (!kind) return [];
+  const role = roleOf(flow, node, kind);
+  return role ? fieldsFor(kind, role) : Object.entries(kind.fields);
+}
+
 export function ActionFields({ node, problems, set }: { node: FlowNode; problems: Problem[]; set: Setter }) {
+  const flow = useStudio((s) => s.flow);
   const kind = kindOf(node.type);
   if (!kind) return null;
   const raw = node as unknown as Record<string, unknown>;
   return (
     <div className="action-fields" data-testid="action-fields">
       <p className="muted small">{kind.help.replace(/`/g, '')}</p>
-      {Object.entries(kind.fields).map(([name, fs]) => {
+      {formFields(flow, node).map(([name, fs]) => {
         const error = fieldProblem(problems, node.id, name);
         const label = `${name}${fs.required ? ' *' : ''}`;
         if (fs.kind === 'boolean') {
@@ -93,18 +148,9 @@ export function ActionFields({ node, problems, set }: { node: FlowNode; problems
             </Field>
           );
         }
-        const multiline = fs.kind === 'code' || fs.kind === 'templateMap';
-        const Input = multiline ? 'textarea' : 'input';
         return (
           <Field key={name} label={label} error={error} hint={hintOf(fs)}>
-            <Input
-              className="input input--mono"
-              value={shown(fs, raw[name])}
-              placeholder={fs.default === undefined ? '' : String(fs.default)}
-              spellCheck={false}
-              data-testid={`action-${name}`}
-              onChange={(e) => set({ [name]: parseValue(fs, e.target.value) }, name)}
-            />
+            <DraftText spec={fs} value={raw[name]} multiline={fs.kind === 'code' || fs.kind === 'templateMap'} testId={`action-${name}`} onValue={(v) => set({ [name]: v }, name)} />
           </Field>
         );
       })}

@@ -4,11 +4,11 @@
  * editor for handlers and upgrade snippets.
  */
 import { useState } from 'react';
-import type { FlowNode, HandlerEvent, ParamSpec, Problem, ServiceNode, UpgraderNode } from '../../../runtime/model/types.ts';
+import type { FlowDocument, FlowNode, HandlerEvent, ParamSpec, Problem, ServiceNode, UpgraderNode } from '../../../runtime/model/types.ts';
 import { HANDLER_EVENTS } from '../../../runtime/model/types.ts';
 import { kindOf } from '../../../runtime/model/registry.ts';
 import { useCommands } from '../app-context.tsx';
-import { ActionFields, ChainTools } from '../lowcode/ActionFields.tsx';
+import { ActionFields, ChainTools, formFields } from '../lowcode/ActionFields.tsx';
 import { chainOf } from '../lowcode/chain-ops.ts';
 import { tooltip } from '../commands.ts';
 import { SnippetEditor } from '../editor/SnippetEditor.tsx';
@@ -26,10 +26,11 @@ function fieldError(problems: Problem[], nodeId: string | undefined, field: stri
 }
 
 /** Fields of a node type whose errors show under the field (so the node's list leaves them out). */
-function inlineFields(node: FlowNode): string[] {
+function inlineFields(flow: FlowDocument, node: FlowNode): string[] {
   if (node.type === 'upgrader') return ['id', 'basePath', 'upgradePath', 'query'];
   if (node.type === 'service') return ['id', 'subprotocols', 'maxPayload', 'idleTimeoutMs', 'heartbeatMs', 'messages.in', 'messages.out'];
-  if (hasKindForm(node)) return ['id', ...Object.entries(kindOf(node.type)?.fields ?? {}).filter(([, f]) => f.kind !== 'boolean').map(([name]) => name)];
+  // Only the fields the form shows: a problem on a field of the other role stays in the node's list.
+  if (hasKindForm(node)) return ['id', ...formFields(flow, node).filter(([, f]) => f.kind !== 'boolean').map(([name]) => name)];
   return ['id'];
 }
 
@@ -48,11 +49,11 @@ function inspectorTitle(node: FlowNode): string {
 }
 
 /** A problem already shown under its field; each problem appears once in the inspector. */
-function shownInField(node: FlowNode, p: Problem): boolean {
+function shownInField(flow: FlowDocument, node: FlowNode, p: Problem): boolean {
   const field = p.field;
   if (p.severity !== 'error' || field === undefined) return false;
   // Action forms show a problem only on their exact field (ActionFields.tsx).
-  return inlineFields(node).some((f) => field === f || (!hasKindForm(node) && field.startsWith(`${f}.`)));
+  return inlineFields(flow, node).some((f) => field === f || (!hasKindForm(node) && field.startsWith(`${f}.`)));
 }
 
 export function Inspector() {
@@ -149,7 +150,7 @@ function NodeInspector({ node, problems }: { node: FlowNode; problems: Problem[]
   const commands = useCommands();
   const [eventNote, setEventNote] = useState<string | undefined>();
   const nodeProblems = problems.filter((p) => p.nodeId === node.id);
-  const listed = nodeProblems.filter((p) => !shownInField(node, p));
+  const listed = nodeProblems.filter((p) => !shownInField(flow, node, p));
   const changeEvent = (next: HandlerEvent) => {
     const outcome = changeHandlerEvent(useStudio.getState().flow, node.id, next);
     change(() => outcome.flow);
@@ -164,7 +165,7 @@ function NodeInspector({ node, problems }: { node: FlowNode; problems: Problem[]
     <aside className={`inspector nokey ${showEditor ? 'inspector--with-editor' : ''}`} data-testid="inspector">
       <div className="inspector__props">
         <h2 className="inspector__title">
-          <span className={`kind-dot kind-dot--${isHandlerType(node.type) ? 'handler' : hasKindForm(node) ? 'action' : node.type}`} />
+          <span className={`kind-dot kind-dot--${isHandlerType(node.type) ? 'handler' : (kindOf(node.type)?.category ?? node.type)}`} />
           {inspectorTitle(node)}
         </h2>
         <Field label="Id" error={fresh ? undefined : fieldError(problems, node.id, 'id')}>

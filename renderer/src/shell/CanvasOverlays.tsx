@@ -141,7 +141,8 @@ function QuickAdd() {
         initial={initial}
         testId="quick-add"
         keyOf={(i) => i.type}
-        textOf={(i) => `${i.label} ${i.group}`}
+        // The type as the file spells it (mqttIn, wsBackend) finds it too, not only its title.
+        textOf={(i) => `${i.label} ${i.type} ${i.group}`}
         empty="No node type matches."
         render={(i) => (
           <>
