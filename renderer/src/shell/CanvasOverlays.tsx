@@ -64,7 +64,7 @@ function Popup({ title, testId, children, wide }: { title: string; testId: strin
 
 /** A filterable list picked with the arrow keys and Enter (quick-add and connect-to). */
 function PickList<T>({ items, label, initial, render, keyOf, textOf, onPick, empty, testId }: {
-  items: T[];
+  items: readonly T[];
   label: string;
   initial: string;
   render: (item: T) => ReactNode;
