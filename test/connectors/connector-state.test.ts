@@ -3,7 +3,7 @@
  * the hub. The sample MQTT bridge runs on the engine against a real Mosquitto; the broker is
  * crashed (SIGKILL) and started again on the same port, and the mqttIn/mqttOut nodes say so
  * within seconds, with counts of what went each way sent in batches, not once per message.
- * The studio's test client waits for the engine's own answer to a held upgrade (503 and why).
+ * Redis and a WebSocket backend report the same way. The studio's test client waits for the engine's own answer to a held upgrade (503 and why).
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
@@ -14,7 +14,9 @@ import { COUNTS_FLUSH_MS, LiveStates } from '../../runtime/connectors/live-state
 import type { ConnectorStateEvent, TraceEvent } from '../../runtime/engine/contracts.ts';
 import type { ClientEntry, StudioEvent } from '../../runtime/studio/protocol.ts';
 import { CLIENT_HANDSHAKE_MS, TestClients } from '../../runtime/studio/test-clients.ts';
+import { startRedis, type TestRedis } from '../cluster/redis-server.ts';
 import { startMosquitto, type TestMosquitto } from '../helpers/mosquitto.ts';
+import { startBackend, type TestBackend } from '../helpers/ws-backend.ts';
 import { useServedFlows } from '../helpers/served-flows.ts';
 import { waitFor } from '../helpers/wait.ts';
 
@@ -104,6 +106,84 @@ describe('the MQTT bridge sample: connector state through a broker crash', () =>
       await again.endAsync(true);
     }
   }, 60_000);
+});
+
+describe('redisIn/redisOut through a Redis crash', () => {
+  let redis: TestRedis;
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(async () => {
+    delete process.env.WSF_TEST_REDIS;
+    await redis?.stop();
+  });
+
+  it('connected, then down or reconnecting within 5 s of a SIGKILL, then connected within 10 s of the restart', async () => {
+    process.env.WSF_TEST_REDIS = redis.url;
+    const { flow, events } = await serve(`wsflow: 1
+name: redis-state
+listener: { port: 9999 }
+nodes:
+  - { id: up, type: upgrader, basePath: /rooms, upgradePath: '/{room}' }
+  - { id: svc, type: service }
+  - { id: in, type: redisIn, url: '\${env.WSF_TEST_REDIS}', channel: 'room:\${conn.params.room}' }
+  - { id: out, type: redisOut, url: '\${env.WSF_TEST_REDIS}', channel: 'room:\${conn.params.room}' }
+edges:
+  - { from: up, to: svc }
+  - { from: svc, to: in }
+  - { from: svc, to: out }
+`);
+    await pool.connect(`${flow.url}/rooms/a`);
+    for (const id of ['in', 'out']) await waitFor(`${id} connected`, () => lastOf(events, id)?.state === 'connected', 5000);
+    const killed = Date.now();
+    await redis.kill();
+    for (const id of ['in', 'out']) await waitFor(`${id} down or reconnecting`, () => statesOf(events, id).find((e) => e.t >= killed && e.state !== 'connected'), 5000);
+    const restarted = Date.now();
+    await redis.restart();
+    for (const id of ['in', 'out']) {
+      const back = await waitFor(`${id} connected again`, () => statesOf(events, id).find((e) => e.t >= restarted && e.state === 'connected'), 10_000);
+      expect(back.recovered).toEqual(['WSF_REDIS_UNAVAILABLE']);
+    }
+  }, 60_000);
+});
+
+describe('wsBackend', () => {
+  let backend: TestBackend;
+  beforeAll(async () => {
+    backend = await startBackend();
+  });
+  afterAll(async () => {
+    await backend?.stop();
+  });
+
+  it('down with why when a handshake fails, connected (ending that error) when the next succeeds; frames counted both ways', async () => {
+    const { flow, events } = await serve(`wsflow: 1
+name: proxy-state
+listener: { port: 9999 }
+nodes:
+  - { id: up, type: upgrader, basePath: /proxy }
+  - { id: svc, type: service }
+  - { id: backend, type: wsBackend, url: '${backend.url}' }
+edges:
+  - { from: up, to: svc }
+  - { from: svc, to: backend }
+`);
+    backend.refuseWith = 503;
+    const refused = await pool.connect(`${flow.url}/proxy`);
+    await refused.waitClosed();
+    const down = await waitFor('the backend down', () => statesOf(events, 'backend').find((e) => e.state === 'down'));
+    expect(down.reason).toBe('the backend answered the handshake with HTTP 503');
+    backend.refuseWith = 0;
+    const client = await pool.connect(`${flow.url}/proxy`);
+    client.send('ping');
+    expect(await client.nextText()).toBe('ping');
+    const back = await waitFor('the backend connected', () => statesOf(events, 'backend').find((e) => e.state === 'connected'));
+    expect(back.recovered).toEqual(['WSF_WS_BACKEND_UNAVAILABLE']);
+    await waitFor('one frame each way', () => {
+      const last = lastOf(events, 'backend');
+      return last?.messagesIn === 1 && last.messagesOut === 1;
+    });
+  });
 });
 
 describe('live states', () => {
