@@ -5,7 +5,7 @@
  */
 import { create } from 'zustand';
 import type { FlowDocument, Problem } from '../../runtime/model/types.ts';
-import type { ClientEntry, EnvVarStatus, RecoveryOffer, RunInfo, RunStats, TraceEvent } from '../../runtime/studio/protocol.ts';
+import type { ClientEntry, ConnectorLive, EnvVarStatus, RecoveryOffer, RunInfo, RunStats, TraceEvent } from '../../runtime/studio/protocol.ts';
 import { emptyFlow, type Clip } from './model/flow-ops.ts';
 import { emptyHistory, record, redo, undo, type History } from './model/history.ts';
 import type { RuntimeError } from './model/runtime-errors.ts';
@@ -99,6 +99,8 @@ export interface StudioState {
   runPort: string;
   stats: RunStats | undefined;
   firing: Record<string, number>;
+  /** Each connector node's live state in this run (its card shows it); empty when stopped. */
+  connectors: Record<string, ConnectorLive>;
   trace: TraceRow[];
   traceSeq: number;
   traceDropped: number;
@@ -197,6 +199,7 @@ export const useStudio = create<StudioState>()((set, get) => ({
   runPort: '',
   stats: undefined,
   firing: {},
+  connectors: {},
   trace: [],
   traceSeq: 0,
   traceDropped: 0,

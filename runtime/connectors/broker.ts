@@ -4,6 +4,8 @@
  * topic so that a thousand connections on one topic cost one SUBSCRIBE, and state changes
  * (lost, back) reported once each, not once per reconnect attempt.
  */
+import type { ConnectorLinkState } from '../engine/contracts.ts';
+
 export type Listener = (topic: string, payload: Buffer) => void;
 
 export interface SubscribeOptions {
@@ -25,6 +27,13 @@ export interface BrokerRefusal {
 
 /** Broker state changes, for the trace and the designer (the node shows its error). */
 export type StatusListener = (level: 'info' | 'error', code: string, message: string) => void;
+
+/**
+ * The broker connection's state, for the designer's live card: `reconnecting` once a connection
+ * that was up is lost, `down` while attempts fail (retries go on), with why and the code of the
+ * error reported for the outage (a recovery clears it).
+ */
+export type StateListener = (state: ConnectorLinkState, reason?: string, code?: string) => void;
 
 export interface Broker {
   readonly kind: string;

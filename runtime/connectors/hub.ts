@@ -6,7 +6,7 @@
  * - calls: what snippets and chain steps ask through `ctx.http`, `ctx.mqtt(url)`, `ctx.redis(url)`;
  * - brokers: one connection per broker URL, shared, reconnecting with backoff, closed on stop.
  */
-import type { ClientLink, ConnectorCall, ConnectorContext, ConnectorHost, SubscriptionHold, UpgradeScope } from '../engine/contracts.ts';
+import type { ClientLink, ConnectorCall, ConnectorContext, ConnectorHost, ConnectorLinkState, SubscriptionHold, UpgradeScope } from '../engine/contracts.ts';
 import { isBindingType } from '../model/registry.ts';
 import { scanTemplate, TemplateError } from '../model/template.ts';
 import type { TemplateScope } from '../model/template.ts';
@@ -15,6 +15,7 @@ import type { Broker } from './broker.ts';
 import { redactUrl } from './backoff.ts';
 import { ConnectorError } from './errors.ts';
 import { httpCall } from './http.ts';
+import { LiveStates } from './live-state.ts';
 import { CONNECTOR_RUNTIMES } from './kinds/index.ts';
 import { mqttBroker } from './mqtt.ts';
 import { redisBroker } from './redis.ts';
@@ -92,6 +93,9 @@ export function createConnectors(context: ConnectorContext): ConnectorHost {
   const conns = new Map<number, Binding[]>();
   /** nodes that use each broker: its state changes are reported on them */
   const users = new Map<string, Set<string>>();
+  /** each broker's last state, told to a node that starts using it */
+  const brokerStates = new Map<string, { state: ConnectorLinkState; reason?: string; code?: string }>();
+  const live = new LiveStates((event) => context.emit(event));
   let closing = false;
 
   const problem = (nodeId: string | undefined, level: 'info' | 'warn' | 'error', code: string, message: string) =>
@@ -103,7 +107,11 @@ export function createConnectors(context: ConnectorContext): ConnectorHost {
     const key = `${protocol} ${url}`;
     if (nodeId) {
       const set = users.get(key) ?? new Set<string>();
-      set.add(nodeId);
+      if (!set.has(nodeId)) {
+        set.add(nodeId);
+        const known = brokerStates.get(key);
+        live.set(nodeId, known?.state ?? 'connecting', known?.reason, known?.code);
+      }
       users.set(key, set);
     }
     let b = brokers.get(key);
@@ -114,14 +122,20 @@ export function createConnectors(context: ConnectorContext): ConnectorHost {
         if (!nodes || nodes.size === 0) problem(undefined, level, code, message);
         else for (const n of nodes) problem(n, level, code, message);
       };
-      b = make(url, status);
+      const state = (to: ConnectorLinkState, reason?: string, code?: string) => {
+        if (closing) return;
+        brokerStates.set(key, { state: to, reason, code });
+        for (const n of users.get(key) ?? []) live.set(n, to, reason, code);
+      };
+      b = make(url, status, state);
       brokers.set(key, b);
     }
     return b;
   }
 
-  function deliver(b: Broker, link: ClientLink, topic: string, options: { qos?: number; pattern?: boolean; as?: 'text' | 'binary' }): () => void {
+  function deliver(nodeId: string, b: Broker, link: ClientLink, topic: string, options: { qos?: number; pattern?: boolean; as?: 'text' | 'binary' }): () => void {
     const binary = options.as === 'binary';
+    const counts = live.counts(nodeId);
     return b.subscribe(topic, options, (_topic, payload) => {
       if (!link.isOpen) return;
       if (link.bufferedAmount > MAX_SUBSCRIBER_BUFFER) {
@@ -129,10 +143,20 @@ export function createConnectors(context: ConnectorContext): ConnectorHost {
         return;
       }
       link.send(binary ? payload : payload.toString('utf8'), binary);
+      counts.in++;
     });
   }
 
-  const tools: ConnectorTools = { broker, deliver, problem, outbound };
+  const tools: ConnectorTools = {
+    broker,
+    deliver,
+    problem,
+    outbound,
+    counts: (nodeId) => live.counts(nodeId),
+    state: (nodeId, to, reason, code) => {
+      if (!closing) live.set(nodeId, to, reason, code);
+    },
+  };
 
   function bindingsOfConnection(num: number): Binding[] {
     let list = conns.get(num);
@@ -239,11 +263,12 @@ export function createConnectors(context: ConnectorContext): ConnectorHost {
         const b = broker(call.broker, call.url, call.nodeId, SNIPPET_BROKERS[call.broker]);
         if (call.kind === 'publish') {
           await b.publish(call.topic, call.payload, { qos: call.qos, retain: call.retain });
+          if (call.nodeId) live.counts(call.nodeId).out++;
           outbound(nodeId, call.broker, `publish ${call.topic}`, t0, true, 'published', connectionId || undefined);
           return undefined;
         }
         if (!link || !link.isOpen) throw new ConnectorError('WSF_CONNECTOR_NO_CONNECTION', 'subscribe() needs an open connection');
-        const stop = deliver(b, link, call.topic, call);
+        const stop = deliver(nodeId, b, link, call.topic, call);
         bindingsOfConnection(link.num).push({ closed: stop });
         return undefined;
       } catch (error) {
@@ -262,6 +287,7 @@ export function createConnectors(context: ConnectorContext): ConnectorHost {
 
     async close() {
       closing = true;
+      live.close();
       for (const holds of [...letIn.values()]) for (const h of [...holds]) endHeld(h);
       for (const list of conns.values()) for (const b of list) (b.terminate ?? (() => b.closed(1001, 'stopping')))();
       conns.clear();

@@ -10,16 +10,18 @@ import mqtt from 'mqtt';
 import type { MqttClient } from 'mqtt';
 import { RECONNECT, backoffDelay, redactUrl } from './backoff.ts';
 import { PUBLISH_WAIT_MS, Subscriptions, waitUntil } from './broker.ts';
-import type { Broker, Listener, PublishOptions, StatusListener, SubscribeOptions, Subscription } from './broker.ts';
+import type { Broker, Listener, PublishOptions, StateListener, StatusListener, SubscribeOptions, Subscription } from './broker.ts';
 import { filterProblem, topicMatches } from './topic-match.ts';
 import { ConnectorError } from './errors.ts';
 
 const QOS = (q: number | undefined): 0 | 1 | 2 => (q === 1 || q === 2 ? q : 0);
 
-export function mqttBroker(url: string, status: StatusListener): Broker {
+export function mqttBroker(url: string, status: StatusListener, state: StateListener): Broker {
   const shown = redactUrl(url);
   let failures = 0;
   let down = false;
+  /** connected now: a loss reads `reconnecting`, a failed attempt after it `down` */
+  let up = false;
   const client: MqttClient = mqtt.connect(url, {
     reconnectPeriod: RECONNECT.baseMs,
     connectTimeout: 10_000,
@@ -44,6 +46,8 @@ export function mqttBroker(url: string, status: StatusListener): Broker {
     client.options.reconnectPeriod = RECONNECT.baseMs;
     if (down) status('info', 'WSF_MQTT_RECONNECTED', `connected to ${shown} again`);
     down = false;
+    up = true;
+    state('connected');
     // A clean session starts with no subscriptions: renew the ones the last connection had.
     for (const entry of subs.byKey.values()) {
       if (entry.state === 'lost') {
@@ -60,6 +64,8 @@ export function mqttBroker(url: string, status: StatusListener): Broker {
     client.options.reconnectPeriod = backoffDelay(failures + 1, RECONNECT);
     if (!down) status('error', 'WSF_MQTT_UNAVAILABLE', `the MQTT broker ${shown} is not reachable (${why}); retrying with backoff`);
     down = true;
+    state(up ? 'reconnecting' : 'down', why, 'WSF_MQTT_UNAVAILABLE');
+    up = false;
   };
   client.on('error', (error) => lost(error.message));
   client.on('offline', () => lost('connection lost'));

@@ -13,21 +13,40 @@
 import { Redis } from 'ioredis';
 import { RECONNECT, backoffDelay, redactUrl } from './backoff.ts';
 import { PUBLISH_WAIT_MS, Subscriptions, waitUntil } from './broker.ts';
-import type { Broker, Listener, PublishOptions, StatusListener, SubscribeOptions } from './broker.ts';
+import type { Broker, Listener, PublishOptions, StateListener, StatusListener, SubscribeOptions } from './broker.ts';
 import { ConnectorError } from './errors.ts';
 
-export function redisBroker(url: string, status: StatusListener): Broker {
+export function redisBroker(url: string, status: StatusListener, state: StateListener): Broker {
   const shown = redactUrl(url);
   let down = false;
+  /** both connections ready: a loss reads `reconnecting`, a failed attempt after it `down` */
+  let up = false;
+  const lost = (why: string) => {
+    state(up ? 'reconnecting' : 'down', why, 'WSF_REDIS_UNAVAILABLE');
+    up = false;
+  };
+  const ready = () => {
+    if (up || sub.status !== 'ready' || pub.status !== 'ready') return;
+    up = true;
+    state('connected');
+  };
   const retryStrategy = (times: number) => backoffDelay(times, RECONNECT);
   const sub = new Redis(url, { retryStrategy, lazyConnect: true, maxRetriesPerRequest: null, autoResubscribe: false });
   const pub = new Redis(url, { retryStrategy, lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   const onError = (error: Error) => {
     if (!down) status('error', 'WSF_REDIS_UNAVAILABLE', `Redis ${shown} is not reachable (${error.message}); retrying with backoff`);
     down = true;
+    lost(error.message);
   };
   sub.on('error', onError);
   pub.on('error', onError);
+  // A ready connection that closes is a loss even before the next attempt fails.
+  const onClose = () => {
+    if (up) lost('connection lost');
+  };
+  sub.on('close', onClose);
+  pub.on('close', onClose);
+  pub.on('ready', ready);
 
   const subscribeNow = (topics: string[], pattern: boolean) => {
     if (topics.length === 0) return;
@@ -48,6 +67,7 @@ export function redisBroker(url: string, status: StatusListener): Broker {
   sub.on('ready', () => {
     if (down) status('info', 'WSF_REDIS_RECONNECTED', `connected to ${shown} again`);
     down = false;
+    ready();
     const wanted = [...subs.byKey.values()];
     subscribeNow(wanted.filter((e) => !e.pattern).map((e) => e.topic), false);
     subscribeNow(wanted.filter((e) => e.pattern).map((e) => e.topic), true);

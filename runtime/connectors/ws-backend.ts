@@ -12,6 +12,7 @@
 import WebSocket from 'ws';
 import type { ClientLink, OutboundEvent } from '../engine/contracts.ts';
 import { redactUrl } from './backoff.ts';
+import type { NodeCounts } from './runtime-kind.ts';
 
 export const HIGH_WATER = 1024 * 1024;
 export const LOW_WATER = 256 * 1024;
@@ -26,6 +27,10 @@ export interface BackendSpec {
 export interface PipeEvents {
   outbound(event: Omit<OutboundEvent, 'kind' | 't' | 'nodeId' | 'connector'>): void;
   problem(code: string, message: string): void;
+  /** the backend handshake succeeded, or failed with why (the code of the problem reported) */
+  state(state: 'connected' | 'down', reason?: string, code?: string): void;
+  /** frames from the backend (in) and to it (out), incremented here, reported by the hub */
+  counts: NodeCounts;
 }
 
 /** A close code one side may send on, for a code the other side closed with. */
@@ -65,6 +70,7 @@ export class BackendPipe {
     this.ws = new WebSocket(spec.url, spec.subprotocols, { headers: spec.headers, handshakeTimeout: spec.connectTimeoutMs, perMessageDeflate: false });
     this.ws.on('open', () => {
       this.events.outbound({ target: `connect ${shown}`, connectionId: link.id, durationMs: performance.now() - this.t0, ok: true, result: 'open' });
+      this.events.state('connected');
       const waiting = this.queue;
       this.queue = [];
       this.queued = 0;
@@ -93,6 +99,7 @@ export class BackendPipe {
     this.closed = true;
     this.events.outbound({ target: `connect ${shown}`, connectionId: this.link.id, durationMs: performance.now() - this.t0, ok: false, result: why });
     this.events.problem('WSF_WS_BACKEND_UNAVAILABLE', `the backend ${shown} cannot be reached (${why}); the client is closed with 1011`);
+    this.events.state('down', why, 'WSF_WS_BACKEND_UNAVAILABLE');
     this.release();
     this.link.close(1011, 'backend unavailable');
   }
@@ -121,6 +128,7 @@ export class BackendPipe {
 
   private toBackendSend(data: Buffer, binary: boolean): void {
     const size = data.byteLength;
+    this.events.counts.out++;
     this.toBackend += size;
     this.ws.send(data, { binary }, () => {
       this.toBackend -= size;
@@ -142,6 +150,7 @@ export class BackendPipe {
   private fromBackend(data: Buffer, binary: boolean): void {
     if (!this.link.isOpen) return;
     const size = data.byteLength;
+    this.events.counts.in++;
     this.toClient += size;
     this.link.send(data, binary, () => {
       this.toClient -= size;

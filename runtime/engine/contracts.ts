@@ -127,7 +127,30 @@ export type TraceEvent =
       perNode: Record<string, { count: number; errors: number; totalMs: number; maxMs: number; buckets?: number[] }>;
     }
   | { kind: 'engine'; t: number; level: 'info' | 'warn' | 'error'; code: string; message: string; nodeId?: string }
-  | OutboundEvent;
+  | OutboundEvent
+  | ConnectorStateEvent;
+
+/** Where a connector node's link to its broker or backend stands (`down`: the last attempt failed; retries go on). */
+export type ConnectorLinkState = 'connecting' | 'connected' | 'reconnecting' | 'down';
+
+/**
+ * A connector node's live state, for the designer's card: sent at once when the state changes,
+ * and at most twice a second while its counts change (never once per message).
+ */
+export interface ConnectorStateEvent {
+  kind: 'connector';
+  t: number;
+  nodeId: string;
+  state: ConnectorLinkState;
+  /** why it is not connected (the broker's or backend's error) */
+  reason?: string;
+  /** since the flow started: messages from the far side (broker deliveries to clients, backend frames to clients) */
+  messagesIn: number;
+  /** since the flow started: messages to the far side (publishes, frames to the backend) */
+  messagesOut: number;
+  /** On a recovery: the codes of the outage's errors it ends (the designer clears them from the node). */
+  recovered?: string[];
+}
 
 /** One outbound call of a connector (an HTTP request, a broker publish, a backend handshake). */
 export interface OutboundEvent {

@@ -11,12 +11,12 @@
  * with `/` separators. The backend refuses anything that resolves outside the root.
  */
 import type { FlowDocument, Problem } from '../model/types.ts';
-import type { TraceEvent } from '../engine/contracts.ts';
+import type { ConnectorLinkState, TraceEvent } from '../engine/contracts.ts';
 import type { RecordedTest, TestResult } from '../flowtest/types.ts';
 
 // The renderer may import only this file from runtime/studio (test/architecture), so the engine
 // types it shows are re-exported here.
-export type { EngineEvent, InputPreview, LogEntry, SnippetFailure, TraceEvent } from '../engine/contracts.ts';
+export type { ConnectorLinkState, ConnectorStateEvent, EngineEvent, InputPreview, LogEntry, SnippetFailure, TraceEvent } from '../engine/contracts.ts';
 // The command table, for the renderer's registry and the desktop shell's menu.
 import { COMMAND_IDS, type CommandId } from './command-table.ts';
 export { acceleratorOf, acceleratorToKey, COMMAND_IDS, COMMAND_TABLE, commandSpec, MENU_NAMES } from './command-table.ts';
@@ -192,6 +192,16 @@ export interface RunStats {
    * buckets (so approximate within a bucket); null when nothing ran.
    */
   latency?: { p50Ms: number; p99Ms: number } | null;
+  /** Each connector node's live state and message counts since the run started (absent: none yet). */
+  connectors?: Record<string, ConnectorLive>;
+}
+
+/** What a connector card shows while the flow runs (from the engine's `connector` trace events). */
+export interface ConnectorLive {
+  state: ConnectorLinkState;
+  reason?: string;
+  messagesIn: number;
+  messagesOut: number;
 }
 
 export type StudioEvent =

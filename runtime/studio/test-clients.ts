@@ -3,9 +3,18 @@
  * sockets itself) and report a timeline per client as `client` events.
  */
 import { WebSocket } from 'ws';
+import { SUBSCRIBE_WAIT_MS } from '../connectors/broker.ts';
 import type { ClientEntry, StudioEvent } from './protocol.ts';
 
 const MAX_CLIENTS = 20;
+/**
+ * Longer than the engine's own waits before it answers an upgrade (a broker subscription is
+ * confirmed within SUBSCRIBE_WAIT_MS, or the client is refused with 503 and why): the timeline
+ * shows the engine's answer, not this client giving up first.
+ */
+export const CLIENT_HANDSHAKE_MS = SUBSCRIBE_WAIT_MS + 5000;
+/** A refused upgrade's body is its reason; more than this is cut. */
+const MAX_REASON = 2048;
 /** Keep timelines readable: long frames are cut in the event (the socket still gets it whole). */
 const MAX_SHOWN = 16 * 1024;
 
@@ -37,7 +46,7 @@ export class TestClients {
     const url = runningFlowUrl(baseUrl, params.path);
     for (const [key, value] of Object.entries(params.query ?? {})) if (key) url.searchParams.set(key, value);
     const clientId = `c${this.next++}`;
-    const socket = new WebSocket(url, params.protocols ?? [], { headers: params.headers ?? {}, handshakeTimeout: 5000 });
+    const socket = new WebSocket(url, params.protocols ?? [], { headers: params.headers ?? {}, handshakeTimeout: CLIENT_HANDSHAKE_MS });
     this.clients.set(clientId, socket);
     const push = (entry: ClientEntry) => this.emit({ event: 'client', clientId, entry });
     socket.on('open', () => push({ t: Date.now(), kind: 'open', url: url.toString(), protocol: socket.protocol }));
@@ -46,12 +55,29 @@ export class TestClients {
       const shown = isBinary ? buffer.subarray(0, MAX_SHOWN).toString('base64') : buffer.subarray(0, MAX_SHOWN).toString('utf8');
       push({ t: Date.now(), kind: 'received', data: shown, ...(isBinary ? { binary: true } : {}) });
     });
+    /** the refusal says it all: the abort's own error ("closed before the connection was established") is noise */
+    let refused = false;
     socket.on('unexpected-response', (_req, res) => {
-      push({ t: Date.now(), kind: 'error', message: `handshake refused: HTTP ${res.statusCode} ${res.statusMessage ?? ''}`.trim() });
-      res.resume();
-      socket.terminate();
+      // The engine says why in the body (e.g. 503: the broker did not confirm the subscription).
+      let body = '';
+      const report = () => {
+        if (refused) return;
+        refused = true;
+        const reason = body.trim();
+        push({ t: Date.now(), kind: 'error', message: `handshake refused: HTTP ${res.statusCode} ${res.statusMessage ?? ''}`.trim() + (reason ? ` — ${reason}` : '') });
+        socket.terminate();
+      };
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        if (body.length < MAX_REASON) body = (body + chunk).slice(0, MAX_REASON);
+      });
+      res.once('end', report);
+      res.once('error', report);
+      res.once('close', report);
     });
-    socket.on('error', (error) => push({ t: Date.now(), kind: 'error', message: error.message }));
+    socket.on('error', (error) => {
+      if (!refused) push({ t: Date.now(), kind: 'error', message: error.message });
+    });
     socket.on('close', (code, reason) => {
       this.clients.delete(clientId);
       push({ t: Date.now(), kind: 'close', code, reason: reason.toString('utf8') });

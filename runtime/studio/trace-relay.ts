@@ -5,10 +5,11 @@
  * live numbers, not every event. Events are batched every FLUSH_MS; invocations without logs or
  * errors are capped per batch (the rest are counted as `dropped`), while errors, logs, connection
  * and engine events are kept up to a larger cap. Stats (rates and which nodes fired) are pushed
- * every STATS_MS from the engine's counters and the summaries.
+ * every STATS_MS from the engine's counters and the summaries. Connector state events fold into
+ * a per-node snapshot sent with the stats; only a change of state also goes into the trace.
  */
 import type { RunningFlow, TraceEvent } from '../engine/contracts.ts';
-import type { RunStats, StudioEvent } from './protocol.ts';
+import type { ConnectorLive, RunStats, StudioEvent } from './protocol.ts';
 import { addBuckets, quantileMs } from '../engine/metrics/buckets.ts';
 
 const FLUSH_MS = 150;
@@ -24,6 +25,8 @@ export class TraceRelay {
   /** handler durations of the current stats window, per bucket (engine/metrics/buckets.ts) */
   private buckets: number[] = [];
   private lastStats: { t: number; messagesIn: number; messagesOut: number };
+  /** each connector node's latest state and counts (a snapshot: every stats push carries all of it) */
+  private connectors: Record<string, ConnectorLive> = {};
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly subscription: { unsubscribe(): void };
 
@@ -47,6 +50,12 @@ export class TraceRelay {
         if (counts.buckets) addBuckets(this.buckets, counts.buckets);
       }
       return;
+    }
+    if (event.kind === 'connector') {
+      const before = this.connectors[event.nodeId];
+      this.connectors[event.nodeId] = { state: event.state, ...(event.reason !== undefined ? { reason: event.reason } : {}), messagesIn: event.messagesIn, messagesOut: event.messagesOut };
+      // Counts alone ride with the stats; the trace gets the changes of state (and recoveries).
+      if (before && before.state === event.state && before.reason === event.reason && !event.recovered) return;
     }
     const plain = event.kind === 'invoke' && !event.error && event.logs.length === 0;
     if (plain) {
@@ -84,6 +93,7 @@ export class TraceRelay {
       outPerSec: Math.round((stats.messagesOut - this.lastStats.messagesOut) / seconds),
       perNode: this.perNode,
       latency: latencyOf(this.buckets),
+      ...(Object.keys(this.connectors).length > 0 ? { connectors: { ...this.connectors } } : {}),
     };
     this.perNode = {};
     this.buckets = [];

@@ -9,6 +9,7 @@ import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { kindOf, summaryOf } from '../../../runtime/model/registry.ts';
 import { branchingHeight, cardPorts } from '../canvas/card-geometry.ts';
 import type { CardNode } from '../canvas/FlowNodes.tsx';
+import { ConnectorState } from '../run/ConnectorState.tsx';
 import './lowcode.css';
 
 export const ActionCard = memo(function ActionCard({ data, selected }: NodeProps<CardNode>) {
@@ -29,6 +30,7 @@ export const ActionCard = memo(function ActionCard({ data, selected }: NodeProps
         {data.errors > 0 && <span className="card__badge card__badge--error" title={data.firstError} data-testid="node-badge">{data.errors}</span>}
       </div>
       <code className="card__code" title={gist}>{gist || '—'}</code>
+      {kind?.category === 'connector' && <ConnectorState nodeId={node.id} />}
       {branching
         ? ports.map((port, i) => (
             <Handle

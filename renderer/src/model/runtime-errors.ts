@@ -1,6 +1,7 @@
 /**
  * Errors raised by snippets while the flow runs, folded from trace events into one entry per
- * (node, code, line, message) with a count and the trace row of the first occurrence.
+ * (node, code, line, message) with a count and the trace row of the first occurrence. A
+ * connector's recovery (its broker or backend is back) ends the errors of its outage.
  */
 import type { Problem } from '../../../runtime/model/types.ts';
 import type { TraceEvent } from '../../../runtime/studio/protocol.ts';
@@ -18,6 +19,13 @@ const keyOf = (p: Problem) => `${p.nodeId ?? ''}|${p.code}|${p.line ?? ''}|${p.m
 export function runtimeErrorsOf(before: readonly RuntimeError[], events: readonly TraceEvent[], firstSeq: number): RuntimeError[] {
   let out: RuntimeError[] | undefined;
   events.forEach((event, i) => {
+    if (event.kind === 'connector' && event.recovered) {
+      const ended = new Set(event.recovered);
+      const list = out ?? before;
+      const kept = list.filter((r) => r.problem.nodeId !== event.nodeId || !ended.has(r.problem.code));
+      if (kept.length !== list.length) out = kept;
+      return;
+    }
     let problem: Problem | undefined;
     if (event.kind === 'invoke' && event.error) {
       const e = event.error;

@@ -29,6 +29,8 @@ export function describe(event: TraceEvent): DescribedEvent {
     case 'outbound':
       // A connector's call: what, how long, and how it ended.
       return { node: event.nodeId, text: `${event.connector} ${event.target} ${event.durationMs.toFixed(1)} ms → ${event.result}`, level: event.ok ? 'info' : 'error' };
+    case 'connector':
+      return { node: event.nodeId, text: `connector ${event.state}${event.reason ? ` (${event.reason})` : ''}`, level: event.state === 'connected' ? 'info' : 'warn' };
   }
 }
 
@@ -37,6 +39,7 @@ export function nodesOf(event: TraceEvent): string[] {
   switch (event.kind) {
     case 'invoke':
     case 'outbound':
+    case 'connector':
       return [event.nodeId];
     case 'connection':
       return [event.serviceId, event.upgraderId].filter((id): id is string => !!id);

@@ -7,6 +7,7 @@ import { parsePort } from '../../../runtime/model/port.ts';
 import { CONNECTOR_CODES } from '../../../runtime/model/connectors.ts';
 import type { StudioEvent } from '../../../runtime/studio/protocol.ts';
 import { errorMessage, StudioCallError } from '../client.ts';
+import { connectorStatesOf } from '../model/connector-states.ts';
 import { runtimeErrorsOf } from '../model/runtime-errors.ts';
 import { recordRunStats, resetRunMetrics } from '../run/run-metrics.ts';
 import type { ServiceDeps } from './deps.ts';
@@ -33,15 +34,20 @@ export function createRunService({ client, store }: ServiceDeps, currentText: ()
         const after = runtimeErrorsOf(before, event.events, firstSeq);
         if (after !== before) {
           const fresh = before.length === 0 && after.length > 0;
-          store.getState().set({ runtimeErrors: after, ...(fresh ? { runtimeNotice: after[0] } : {}) });
+          // A notice about an error a recovery ended would point at nothing.
+          const notice = store.getState().runtimeNotice;
+          const gone = notice !== undefined && !after.some((r) => r.traceSeq === notice.traceSeq);
+          store.getState().set({ runtimeErrors: after, ...(fresh ? { runtimeNotice: after[0] } : gone ? { runtimeNotice: undefined } : {}) });
         }
+        const states = connectorStatesOf(store.getState().connectors, event.events);
+        if (states) store.getState().set({ connectors: states });
         break;
       }
       case 'stats': {
         const now = Date.now();
         const firing = { ...state.firing };
         for (const [nodeId, counts] of Object.entries(event.stats.perNode)) if (counts.count > 0) firing[nodeId] = now;
-        state.set({ stats: event.stats, firing });
+        state.set({ stats: event.stats, firing, ...(event.stats.connectors ? { connectors: event.stats.connectors } : {}) });
         recordRunStats(event.stats);
         break;
       }
@@ -49,7 +55,7 @@ export function createRunService({ client, store }: ServiceDeps, currentText: ()
         resetRunMetrics(event.state === 'running');
         if (event.state === 'running') state.set({ run: event.run });
         else {
-          state.set({ run: undefined, stats: undefined, firing: {} });
+          state.set({ run: undefined, stats: undefined, firing: {}, connectors: {} });
           if (event.reason && event.reason !== 'stopped by the user') state.toast('info', `Flow stopped: ${event.reason}`);
         }
         break;
@@ -68,7 +74,7 @@ export function createRunService({ client, store }: ServiceDeps, currentText: ()
       state.toast('error', `Run port "${portText}" is not a port number (0 picks a free one).`);
       return;
     }
-    state.set({ runBusy: true, trace: [], traceDropped: 0, runtimeErrors: [], runtimeNotice: undefined });
+    state.set({ runBusy: true, trace: [], traceDropped: 0, runtimeErrors: [], runtimeNotice: undefined, connectors: {} });
     try {
       const started = currentText();
       const run = await client.call('start', { text: started, ...(state.path ? { path: state.path } : {}), ...(port !== undefined ? { port } : {}) });
@@ -101,7 +107,7 @@ export function createRunService({ client, store }: ServiceDeps, currentText: ()
     state.set({ runBusy: true });
     try {
       await client.call('stop', {});
-      store.getState().set({ run: undefined, stats: undefined });
+      store.getState().set({ run: undefined, stats: undefined, connectors: {} });
     } catch (error) {
       store.getState().toast('error', `Cannot stop: ${errorMessage(error)}`);
     } finally {

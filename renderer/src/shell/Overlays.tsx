@@ -44,7 +44,8 @@ export function RuntimeNotice() {
   return (
     <div className="runtime-notice" role="alert" data-testid="runtime-notice">
       <span>
-        <b>{problem.nodeId}</b> threw while running{problem.line !== undefined ? ` (line ${problem.line})` : ''}: {problem.message}
+        {/* A snippet throws; a connector's broker or backend fails (its message says how). */}
+        <b>{problem.nodeId}</b>{problem.code.startsWith('WSF_SNIPPET_') ? ' threw while running' : ''}{problem.line !== undefined ? ` (line ${problem.line})` : ''}: {problem.message}
       </span>
       <button
         className="btn btn--small btn--primary"

@@ -13,7 +13,7 @@ const HOLDING = () => undefined;
 export default defineRuntime(mqttIn, {
   bind(link, node, scope, tools) {
     const broker = tools.broker('mqtt', renderTemplate(node.url, scope), node.id, mqttBroker);
-    const stop = tools.deliver(broker, link, renderTemplate(node.topic, scope, noMqttWildcard), { qos: node.qos, as: node.as });
+    const stop = tools.deliver(node.id, broker, link, renderTemplate(node.topic, scope, noMqttWildcard), { qos: node.qos, as: node.as });
     return { closed: stop };
   },
   hold(node, scope, tools) {

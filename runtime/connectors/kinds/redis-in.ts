@@ -10,7 +10,7 @@ export default defineRuntime(redisIn, {
   bind(link, node, scope, tools) {
     const broker = tools.broker('redis', renderTemplate(node.url, scope), node.id, redisBroker);
     const channel = renderTemplate(node.channel, scope, node.pattern ? noRedisPattern : undefined);
-    const stop = tools.deliver(broker, link, channel, { pattern: node.pattern, as: node.as });
+    const stop = tools.deliver(node.id, broker, link, channel, { pattern: node.pattern, as: node.as });
     return { closed: stop };
   },
 });

@@ -23,6 +23,8 @@ export default defineRuntime(wsBackend, {
       {
         outbound: (e) => tools.outbound(node.id, 'wsBackend', e.target, performance.now() - e.durationMs, e.ok, e.result, e.connectionId),
         problem: (code, message) => tools.problem(node.id, 'error', code, message),
+        state: (state, reason, code) => tools.state(node.id, state, reason, code),
+        counts: tools.counts(node.id),
       },
     );
     return {
