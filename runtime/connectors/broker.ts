@@ -10,11 +10,17 @@ export interface SubscribeOptions {
   qos?: number;
   /** Redis: PSUBSCRIBE. MQTT filters carry their wildcards themselves. */
   pattern?: boolean;
+  /** NATS: a queue group (each message goes to one member). */
+  queue?: string;
+  /** AMQP: the topic exchange the queue is bound to; the topic is the binding key. */
+  exchange?: string;
 }
 
 export interface PublishOptions {
   qos?: number;
   retain?: boolean;
+  /** AMQP: the exchange published to; the topic is the routing key. */
+  exchange?: string;
 }
 
 /** Why a subscription is not confirmed: a stable code (docs/errors/connectors.md) and a sentence. */

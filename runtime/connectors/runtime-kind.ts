@@ -6,7 +6,7 @@
 import type { ClientLink } from '../engine/contracts.ts';
 import type { NodeKind, NodeOf } from '../model/node-kind.ts';
 import type { TemplateScope } from '../model/template.ts';
-import type { Broker, BrokerRefusal, StatusListener } from './broker.ts';
+import type { Broker, BrokerRefusal, StatusListener, SubscribeOptions } from './broker.ts';
 
 export type BrokerFactory = (url: string, status: StatusListener) => Broker;
 
@@ -15,7 +15,7 @@ export interface ConnectorTools {
   /** The flow instance's connection to a broker, shared by every node that names the same protocol and URL. */
   broker(protocol: string, url: string, nodeId: string, make: BrokerFactory): Broker;
   /** Delivers every message on `topic` to the client (text, or binary with `as: 'binary'`); returns the stop function. */
-  deliver(broker: Broker, link: ClientLink, topic: string, options: { qos?: number; pattern?: boolean; as?: 'text' | 'binary' }): () => void;
+  deliver(broker: Broker, link: ClientLink, topic: string, options: SubscribeOptions & { as?: 'text' | 'binary' }): () => void;
   problem(nodeId: string, level: 'info' | 'warn' | 'error', code: string, message: string): void;
   /** An outbound exchange for the trace (a backend handshake, a publish). */
   outbound(nodeId: string, connector: string, target: string, t0: number, ok: boolean, result: string, connectionId?: string): void;
