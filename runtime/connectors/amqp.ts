@@ -79,9 +79,9 @@ export function amqpBroker(url: string, status: StatusListener): Broker {
     try {
       await declare(l, exchange);
       const q = await l.consume.assertQueue('', { exclusive: true, autoDelete: true, durable: false });
-      await l.consume.bindQueue(q.queue, exchange, routingKey);
       const record: { queue: string; consumerTag?: string } = { queue: q.queue };
       l.queues.set(entry.topic, record);
+      await l.consume.bindQueue(q.queue, exchange, routingKey);
       const { consumerTag } = await l.consume.consume(
         q.queue,
         (msg) => {
@@ -92,8 +92,8 @@ export function amqpBroker(url: string, status: StatusListener): Broker {
       );
       record.consumerTag = consumerTag;
       if (live !== l) return;
-      // Given up while it was being set up: drop the queue now.
-      if (subs.byKey.get(`s:${entry.topic}`) !== entry) return drop(l, entry.topic);
+      // Given up while it was being set up (an entry in use always has a listener): drop its queue now.
+      if (entry.listeners.size === 0) return drop(l, entry.topic, record);
       subs.settle(entry, 'confirmed');
     } catch (error) {
       if (live !== l) return; // the connection went away: the next one sets it up again
@@ -102,9 +102,9 @@ export function amqpBroker(url: string, status: StatusListener): Broker {
     }
   };
 
-  const drop = (l: Live, key: string) => {
-    const record = l.queues.get(key);
-    l.queues.delete(key);
+  /** Deletes the queue of `key` (or the given one: a newer entry of the same key may own the map's). */
+  const drop = (l: Live, key: string, record = l.queues.get(key)) => {
+    if (l.queues.get(key) === record) l.queues.delete(key);
     if (!record) return;
     // Deleting the queue also cancels its consumer; the broker would delete it with the connection anyway.
     void l.consume.deleteQueue(record.queue).catch(() => undefined);
@@ -154,7 +154,8 @@ export function amqpBroker(url: string, status: StatusListener): Broker {
         await conn?.close().catch(() => undefined);
         unavailable(messageOf(error));
       }
-      await new Promise((resolve) => setTimeout(resolve, backoffDelay(failures + 1, RECONNECT)));
+      // unref: a retry alone does not keep a stopping process alive.
+      await new Promise((resolve) => setTimeout(resolve, backoffDelay(failures + 1, RECONNECT)).unref());
     }
   };
   void start();

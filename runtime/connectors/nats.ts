@@ -165,7 +165,8 @@ export function natsBroker(url: string, status: StatusListener): Broker {
       } catch (error) {
         unavailable(error instanceof Error ? error.message : String(error));
       }
-      await new Promise((resolve) => setTimeout(resolve, backoffDelay(failures + 1, RECONNECT)));
+      // unref: a retry alone does not keep a stopping process alive.
+      await new Promise((resolve) => setTimeout(resolve, backoffDelay(failures + 1, RECONNECT)).unref());
     }
   };
   void start();

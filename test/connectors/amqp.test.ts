@@ -142,6 +142,23 @@ edges:
     expect(JSON.stringify(events)).not.toContain('s3cr3t');
     expect(client.socket.readyState).toBe(client.socket.OPEN);
   });
+
+  it('a wrong password is reported on the node (the broker refuses the login) without the password', async () => {
+    process.env.WSF_TEST_AMQP = broker.url.replace('guest:guest', 'guest:wr0ng-s3cr3t');
+    const { flow, events } = await serve(`${head('amqp-login')}nodes:
+  - { id: up, type: upgrader, basePath: /login }
+  - { id: svc, type: service }
+  - { id: out, type: amqpOut, url: '\${env.WSF_TEST_AMQP}', exchange: events, routingKey: login }
+edges:
+  - { from: up, to: svc }
+  - { from: svc, to: out }
+`);
+    const client = await pool.connect(`${flow.url}/login`);
+    client.send('x');
+    const refused = await waitFor('the refused login reported', () => events.find((e) => e.kind === 'engine' && e.code === 'WSF_AMQP_UNAVAILABLE' && e.level === 'error'), 15_000);
+    expect(refused).toMatchObject({ nodeId: 'out', message: expect.stringMatching(/ACCESS.REFUSED/) });
+    expect(JSON.stringify(events)).not.toContain('wr0ng-s3cr3t');
+  });
 });
 
 describe('amqp fields', () => {
