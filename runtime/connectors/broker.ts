@@ -39,7 +39,7 @@ export interface Broker {
   /**
    * For a subscription subscribe() made: resolves once the broker has confirmed it (undefined), or
    * with why not: the broker refused it, or did not confirm it within `ms` (e.g. it is away).
-   * MQTT only: a bridged client is let in once its topic is confirmed (docs/connectors/mqtt.md).
+   * MQTT, NATS, AMQP (not Redis): a bridged client is let in once its topic is confirmed (docs/connectors/mqtt.md).
    */
   confirmed?(topic: string, options: SubscribeOptions, ms: number): Promise<BrokerRefusal | undefined>;
   /** Rejects at once (never queues without bound) when the broker is not reachable. */
