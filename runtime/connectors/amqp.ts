@@ -158,7 +158,7 @@ export function amqpBroker(url: string, status: StatusListener): Broker {
       await new Promise((resolve) => setTimeout(resolve, backoffDelay(failures + 1, RECONNECT)).unref());
     }
   };
-  void start();
+  start().catch((error: unknown) => status('error', 'WSF_AMQP_UNAVAILABLE', `the connection to ${shown} stopped: ${messageOf(error)}`));
 
   return {
     kind: 'amqp',

@@ -143,7 +143,7 @@ export function natsBroker(url: string, status: StatusListener): Broker {
           timeout: 10_000,
         });
         if (closing) {
-          await conn.close();
+          await conn.close().catch(() => undefined);
           return;
         }
         nc = conn;
@@ -152,7 +152,8 @@ export function natsBroker(url: string, status: StatusListener): Broker {
         down = false;
         for (const entry of subs.byKey.values()) open(conn, entry);
         confirmAll(conn);
-        void watch(conn);
+        // The status iterator ends with the connection; nothing it throws may reach the process.
+        watch(conn).catch(() => undefined);
         const closed = await conn.closed();
         // Closed for good (not by us): nats.js stopped reconnecting, e.g. the server refused the credentials.
         nc = undefined;
@@ -169,7 +170,7 @@ export function natsBroker(url: string, status: StatusListener): Broker {
       await new Promise((resolve) => setTimeout(resolve, backoffDelay(failures + 1, RECONNECT)).unref());
     }
   };
-  void start();
+  start().catch((error: unknown) => status('error', 'WSF_NATS_UNAVAILABLE', `the connection to ${shown} stopped: ${error instanceof Error ? error.message : String(error)}`));
 
   return {
     kind: 'nats',
