@@ -98,6 +98,10 @@ interface ServiceContext {
   mqtt(url: string): PubSubBroker;
   /** Redis pub/sub; one shared connection per URL for the whole service instance. */
   redis(url: string): PubSubBroker;
+  /** A NATS server; one shared connection per URL for the whole service instance. */
+  nats(url: string): NatsBroker;
+  /** An AMQP 0-9-1 broker (RabbitMQ); one shared connection per URL for the whole service instance. */
+  amqp(url: string): AmqpBroker;
 }
 
 interface HttpRequest {
@@ -133,6 +137,23 @@ interface PubSubBroker {
    * a Redis pattern with `pattern: true`) to `conn` until it closes, as text (default) or binary.
    */
   subscribe(conn: Connection, topic: string, options?: { qos?: 0 | 1 | 2; as?: 'text' | 'binary'; pattern?: boolean }): Promise<void>;
+}
+
+interface NatsBroker {
+  /** Publish on a subject (no wildcards). Rejects at once while the server is unreachable. */
+  publish(subject: string, payload: string | Uint8Array | Record<string, unknown> | unknown[]): Promise<void>;
+  /**
+   * Deliver every message on `subject` (wildcards * and >) to `conn` until it closes, as text
+   * (default) or binary; with `queue`, each message goes to one member of the queue group.
+   */
+  subscribe(conn: Connection, subject: string, options?: { queue?: string; as?: 'text' | 'binary' }): Promise<void>;
+}
+
+interface AmqpBroker {
+  /** Publish to a topic exchange (declared durable if missing); resolves once the broker confirmed it. */
+  publish(exchange: string, routingKey: string, payload: string | Uint8Array | Record<string, unknown> | unknown[]): Promise<void>;
+  /** Deliver every message routed to `exchange` with a key matching `routingKey` (* and #) to `conn` until it closes. */
+  subscribe(conn: Connection, exchange: string, routingKey: string, options?: { as?: 'text' | 'binary' }): Promise<void>;
 }
 
 /** The HTTP upgrade request, as an upgrade snippet sees it. */

@@ -11,6 +11,8 @@ import { messageSchemaErrors } from '../model/message-schemas.ts';
 
 export function checkMessageSchemas(flow: FlowDocument, locate: Locator, file?: string): Problem[] {
   const problems: Problem[] = [];
+  // A document whose `nodes` is not a list has its structural problem reported already.
+  if (!Array.isArray(flow.nodes)) return problems;
   flow.nodes.forEach((node, nodeIndex) => {
     if (!node || typeof node !== 'object' || node.type !== 'service') return;
     const service = node as ServiceNode;

@@ -12,11 +12,17 @@ export interface SubscribeOptions {
   qos?: number;
   /** Redis: PSUBSCRIBE. MQTT filters carry their wildcards themselves. */
   pattern?: boolean;
+  /** NATS: a queue group (each message goes to one member). */
+  queue?: string;
+  /** AMQP: the topic exchange the queue is bound to; the topic is the binding key. */
+  exchange?: string;
 }
 
 export interface PublishOptions {
   qos?: number;
   retain?: boolean;
+  /** AMQP: the exchange published to; the topic is the routing key. */
+  exchange?: string;
 }
 
 /** Why a subscription is not confirmed: a stable code (docs/errors/connectors.md) and a sentence. */
@@ -42,7 +48,7 @@ export interface Broker {
   /**
    * For a subscription subscribe() made: resolves once the broker has confirmed it (undefined), or
    * with why not: the broker refused it, or did not confirm it within `ms` (e.g. it is away).
-   * MQTT only: a bridged client is let in once its topic is confirmed (docs/connectors/mqtt.md).
+   * MQTT, NATS, AMQP (not Redis): a bridged client is let in once its topic is confirmed (docs/connectors/mqtt.md).
    */
   confirmed?(topic: string, options: SubscribeOptions, ms: number): Promise<BrokerRefusal | undefined>;
   /** Rejects at once (never queues without bound) when the broker is not reachable. */

@@ -3,21 +3,23 @@
  * `EngineOptions.connectors`). Runs on the engine's main thread, beside the sockets:
  * - bindings: connector nodes wired from a service are set up for each connection when it opens
  *   (backend pipe, subscriptions, publish-what-the-client-sends) and torn down when it closes;
- * - calls: what snippets and chain steps ask through `ctx.http`, `ctx.mqtt(url)`, `ctx.redis(url)`;
+ * - calls: what snippets and chain steps ask through `ctx.http`, `ctx.mqtt(url)`, `ctx.redis(url)`, `ctx.nats(url)`, `ctx.amqp(url)`;
  * - brokers: one connection per broker URL, shared, reconnecting with backoff, closed on stop.
  */
-import type { ClientLink, ConnectorCall, ConnectorContext, ConnectorHost, ConnectorLinkState, SubscriptionHold, UpgradeScope } from '../engine/contracts.ts';
+import type { ClientLink, ConnectorCall, ConnectorContext, ConnectorHost, ConnectorLinkState, SnippetBroker, SubscriptionHold, UpgradeScope } from '../engine/contracts.ts';
 import { isBindingType } from '../model/registry.ts';
 import { scanTemplate, TemplateError } from '../model/template.ts';
 import type { TemplateScope } from '../model/template.ts';
 import type { FlowDocument, FlowNode } from '../model/types.ts';
-import type { Broker } from './broker.ts';
+import type { Broker, SubscribeOptions } from './broker.ts';
 import { redactUrl } from './backoff.ts';
 import { ConnectorError } from './errors.ts';
 import { httpCall } from './http.ts';
 import { LiveStates } from './live-state.ts';
 import { CONNECTOR_RUNTIMES } from './kinds/index.ts';
+import { amqpBroker } from './amqp.ts';
 import { mqttBroker } from './mqtt.ts';
+import { natsBroker } from './nats.ts';
 import { redisBroker } from './redis.ts';
 import type { Binding, BrokerFactory, ConnectorRuntime, ConnectorTools } from './runtime-kind.ts';
 
@@ -26,8 +28,8 @@ export const MAX_SUBSCRIBER_BUFFER = 8 * 1024 * 1024;
 
 const RUNTIMES: ReadonlyMap<string, ConnectorRuntime> = new Map(CONNECTOR_RUNTIMES.map((r) => [r.id, r]));
 
-/** The brokers the snippet API reaches (`ctx.mqtt(url)`, `ctx.redis(url)`). */
-const SNIPPET_BROKERS: Readonly<Record<'mqtt' | 'redis', BrokerFactory>> = { mqtt: mqttBroker, redis: redisBroker };
+/** The brokers the snippet API reaches (`ctx.mqtt(url)`, `ctx.redis(url)`, `ctx.nats(url)`, `ctx.amqp(url)`). */
+const SNIPPET_BROKERS: Readonly<Record<SnippetBroker, BrokerFactory>> = { mqtt: mqttBroker, redis: redisBroker, nats: natsBroker, amqp: amqpBroker };
 
 type Raw = Record<string, unknown> & { id: string; type: string };
 
@@ -133,7 +135,7 @@ export function createConnectors(context: ConnectorContext): ConnectorHost {
     return b;
   }
 
-  function deliver(nodeId: string, b: Broker, link: ClientLink, topic: string, options: { qos?: number; pattern?: boolean; as?: 'text' | 'binary' }): () => void {
+  function deliver(nodeId: string, b: Broker, link: ClientLink, topic: string, options: SubscribeOptions & { as?: 'text' | 'binary' }): () => void {
     const binary = options.as === 'binary';
     const counts = live.counts(nodeId);
     return b.subscribe(topic, options, (_topic, payload) => {
@@ -262,7 +264,7 @@ export function createConnectors(context: ConnectorContext): ConnectorHost {
         }
         const b = broker(call.broker, call.url, call.nodeId, SNIPPET_BROKERS[call.broker]);
         if (call.kind === 'publish') {
-          await b.publish(call.topic, call.payload, { qos: call.qos, retain: call.retain });
+          await b.publish(call.topic, call.payload, { qos: call.qos, retain: call.retain, exchange: call.exchange });
           if (call.nodeId) live.counts(call.nodeId).out++;
           outbound(nodeId, call.broker, `publish ${call.topic}`, t0, true, 'published', connectionId || undefined);
           return undefined;

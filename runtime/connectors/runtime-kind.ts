@@ -6,7 +6,7 @@
 import type { ClientLink, ConnectorLinkState } from '../engine/contracts.ts';
 import type { NodeKind, NodeOf } from '../model/node-kind.ts';
 import type { TemplateScope } from '../model/template.ts';
-import type { Broker, BrokerRefusal, StateListener, StatusListener } from './broker.ts';
+import type { Broker, BrokerRefusal, StateListener, StatusListener, SubscribeOptions } from './broker.ts';
 
 export type BrokerFactory = (url: string, status: StatusListener, state: StateListener) => Broker;
 
@@ -23,7 +23,7 @@ export interface ConnectorTools {
   /** The flow instance's connection to a broker, shared by every node that names the same protocol and URL. */
   broker(protocol: string, url: string, nodeId: string, make: BrokerFactory): Broker;
   /** Delivers every message on `topic` to the client (text, or binary with `as: 'binary'`), counted on `nodeId`; returns the stop function. */
-  deliver(nodeId: string, broker: Broker, link: ClientLink, topic: string, options: { qos?: number; pattern?: boolean; as?: 'text' | 'binary' }): () => void;
+  deliver(nodeId: string, broker: Broker, link: ClientLink, topic: string, options: SubscribeOptions & { as?: 'text' | 'binary' }): () => void;
   problem(nodeId: string, level: 'info' | 'warn' | 'error', code: string, message: string): void;
   /** The node's counters (one object per node for the flow instance: keep it, increment it). */
   counts(nodeId: string): NodeCounts;

@@ -179,8 +179,11 @@ export interface TraceSubscription {
 /** A call a snippet made through `ctx.http`, `ctx.mqtt(url)` or `ctx.redis(url)`. */
 export type ConnectorCall =
   | { kind: 'http'; nodeId?: string; request: HttpCallSpec }
-  | { kind: 'publish'; nodeId?: string; broker: 'mqtt' | 'redis'; url: string; topic: string; payload: string | Uint8Array; qos?: number; retain?: boolean }
-  | { kind: 'subscribe'; nodeId?: string; broker: 'mqtt' | 'redis'; url: string; topic: string; qos?: number; as?: 'text' | 'binary'; pattern?: boolean };
+  | { kind: 'publish'; nodeId?: string; broker: SnippetBroker; url: string; topic: string; payload: string | Uint8Array; qos?: number; retain?: boolean; exchange?: string }
+  | { kind: 'subscribe'; nodeId?: string; broker: SnippetBroker; url: string; topic: string; qos?: number; as?: 'text' | 'binary'; pattern?: boolean; queue?: string; exchange?: string };
+
+/** The brokers snippets reach (`ctx.mqtt(url)`, ...); AMQP calls carry the exchange, the topic is the routing key. */
+export type SnippetBroker = 'mqtt' | 'redis' | 'nats' | 'amqp';
 
 export interface HttpCallSpec {
   method?: string;

@@ -5,6 +5,7 @@
  * send and `subscribe` what the service sends; in 3.0 those are `receive` and `send`.
  */
 import { securitySchemeName, securitySchemes } from './asyncapi-security.ts';
+import { localBrokers, type LocalBroker } from './connector-env.ts';
 import type { ParamSpec } from '../model/types.ts';
 import { channelMessages, type ChannelPlan, type ExportPlan, type MessagePlan } from './plan.ts';
 import { toYaml } from './yaml.ts';
@@ -40,6 +41,30 @@ function wsBinding(channel: ChannelPlan): Json | undefined {
   if (headers) ws.headers = headers;
   ws.bindingVersion = '0.1.0';
   return { ws };
+}
+
+/** The AsyncAPI protocol of a compose broker (its URL scheme), and its version where the spec asks for one. */
+function brokerProtocol(broker: LocalBroker): { protocol: string; protocolVersion?: string } {
+  const protocol = broker.url.slice(0, broker.url.indexOf(':'));
+  return protocol === 'amqp' ? { protocol, protocolVersion: '0.9.1' } : { protocol };
+}
+
+/**
+ * The brokers the service's connector nodes reach, as servers beside the WebSocket one, at their
+ * compose address (the variable says where they really are). NATS and AMQP define no server
+ * binding fields (reserved), so none are written. The channels are then pinned to `local`.
+ */
+function brokerServers(plan: ExportPlan, version: AsyncApiVersion): Json {
+  const out: Json = {};
+  for (const broker of localBrokers(plan.flow)) {
+    const address = broker.url.replace(/^[a-z]+:\/\//, '');
+    out[broker.service] = {
+      ...(version === '3.0' ? { host: address } : { url: address }),
+      ...brokerProtocol(broker),
+      description: `The broker the service's connector nodes use, named by ${broker.variable} (docker-compose.yml starts ${broker.image} here).`,
+    };
+  }
+  return out;
 }
 
 /** A stable identifier from a path: `/chat/{name}` -> `chatName`, `/` -> `root`. */
@@ -98,6 +123,8 @@ function uniqueIds(plan: ExportPlan): Map<ChannelPlan, string> {
 
 function asyncApi2(plan: ExportPlan): Json {
   const ids = uniqueIds(plan);
+  const brokers = brokerServers(plan, '2.6');
+  const pinned = Object.keys(brokers).length > 0;
   const channels: Json = {};
   for (const channel of plan.channels) {
     const id = ids.get(channel) as string;
@@ -123,6 +150,7 @@ function asyncApi2(plan: ExportPlan): Json {
       for (const op of ['publish', 'subscribe']) if (entry[op]) (entry[op] as Json).security = security;
     }
     entry['x-wsflow-upgrader'] = channel.upgraderId;
+    if (pinned) entry.servers = ['local'];
     channels[channel.address] = entry;
   }
   const messages: Json = {};
@@ -134,7 +162,7 @@ function asyncApi2(plan: ExportPlan): Json {
     info: info(plan),
     tags: [{ name: 'wsflow', description: 'Exported from a wsflow flow document.' }],
     defaultContentType: 'application/json',
-    servers: { local: { url: `localhost:${plan.flow.listener.port}`, protocol: 'ws', description: 'The service started with its default PORT.' } },
+    servers: { local: { url: `localhost:${plan.flow.listener.port}`, protocol: 'ws', description: 'The service started with its default PORT.' }, ...brokers },
     channels,
     components: schemes ? { messages, securitySchemes: schemes } : { messages },
   };
@@ -142,6 +170,8 @@ function asyncApi2(plan: ExportPlan): Json {
 
 function asyncApi3(plan: ExportPlan): Json {
   const ids = uniqueIds(plan);
+  const brokers = brokerServers(plan, '3.0');
+  const pinned = Object.keys(brokers).length > 0;
   const channels: Json = {};
   const operations: Json = {};
   for (const channel of plan.channels) {
@@ -161,6 +191,7 @@ function asyncApi3(plan: ExportPlan): Json {
     const bindings = wsBinding(channel);
     if (bindings) entry.bindings = bindings;
     entry['x-wsflow-upgrader'] = channel.upgraderId;
+    if (pinned) entry.servers = [{ $ref: '#/servers/local' }];
     channels[id] = entry;
     const refs = (list: MessagePlan[]) => list.map((m) => ({ $ref: `#/channels/${id}/messages/${m.key}` }));
     const security = channel.auth ? { security: [{ $ref: `#/components/securitySchemes/${securitySchemeName(channel.auth)}` }] } : {};
@@ -191,7 +222,7 @@ function asyncApi3(plan: ExportPlan): Json {
     id: `urn:wsflow:${plan.flow.name}`,
     info: { ...info(plan), tags: [{ name: 'wsflow', description: 'Exported from a wsflow flow document.' }] },
     defaultContentType: 'application/json',
-    servers: { local: { host: `localhost:${plan.flow.listener.port}`, protocol: 'ws', description: 'The service started with its default PORT.' } },
+    servers: { local: { host: `localhost:${plan.flow.listener.port}`, protocol: 'ws', description: 'The service started with its default PORT.' }, ...brokers },
     channels,
     operations,
     components: schemes ? { messages, securitySchemes: schemes } : { messages },

@@ -25,6 +25,21 @@ describe('asyncapi.yaml', () => {
     }
   }
 
+  for (const [sample, server, protocol] of [['mqtt-bridge', 'mosquitto', 'mqtt'], ['nats-bridge', 'nats', 'nats'], ['amqp-bridge', 'rabbitmq', 'amqp']] as const) {
+    for (const version of ['2.6', '3.0'] as const) {
+      it(`${sample} (${version}): its broker is a server beside the WebSocket one, the channels stay on the latter; zero parser errors`, async () => {
+        const text = asyncApiYaml(planExport(loadSample(sample)), version);
+        expect(await errorsOf(text)).toEqual([]);
+        const doc = parse(text) as Json;
+        expect(Object.keys(doc.servers as Json)).toEqual(['local', server]);
+        expect(doc.servers[server]).toMatchObject({ protocol, [version === '3.0' ? 'host' : 'url']: expect.stringMatching(new RegExp(`^${server}:\\d+$`)) });
+        for (const channel of Object.values(doc.channels as Json)) {
+          expect((channel as Json).servers).toEqual(version === '3.0' ? [{ $ref: '#/servers/local' }] : ['local']);
+        }
+      });
+    }
+  }
+
   it('a broken document does produce parser errors (the check can fail)', async () => {
     const text = asyncApiYaml(planExport(loadSample('chat')), '2.6').replace('  /chat/{name}:\n    parameters:', '  /chat/{name}:\n    parametrs:');
     expect((await errorsOf(text)).length).toBeGreaterThan(0);

@@ -1,5 +1,5 @@
 /**
- * The connector samples (mqtt-bridge, ws-proxy) exported: the same socket-level checks as live,
+ * The connector samples (mqtt-bridge, nats-bridge, amqp-bridge, ws-proxy) exported: the same socket-level checks as live,
  * against the standalone service with its variables in the container-like environment; and the
  * artifacts list every variable (component.yaml, compose, Kubernetes Secret reference) without
  * ever writing a value, and start a broker beside the service where the flow needs one.
@@ -8,7 +8,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { amqpBridgeChecks } from '../samples/amqp-bridge.checks.ts';
 import { mqttBridgeChecks } from '../samples/mqtt-bridge.checks.ts';
+import { natsBridgeChecks } from '../samples/nats-bridge.checks.ts';
 import { wsProxyChecks } from '../samples/ws-proxy.checks.ts';
 import type { StartWithEnv } from '../samples/connector-target.ts';
 import { exportOncePerSample, exportToTemp, removeExport, startExported } from './exported.ts';
@@ -51,6 +53,34 @@ describe('connector variables in the exported artifacts', () => {
     }
   });
 
+  it('starts nats and rabbitmq beside the service in compose for NATS_URL and AMQP_URL, with no value written', async () => {
+    for (const [sample, name, service, image, url] of [
+      ['nats-bridge', 'NATS_URL', 'nats', /^nats:2/, 'nats://nats:4222'],
+      ['amqp-bridge', 'AMQP_URL', 'rabbitmq', /^rabbitmq:3/, 'amqp://rabbitmq:5672'],
+    ] as const) {
+      process.env[name] = `${service}://user:s3cr3t-value@broker.example:1`;
+      let dir: string;
+      try {
+        dir = await exportToTemp(loadSample(sample), `${sample}-env`);
+      } finally {
+        delete process.env[name];
+      }
+      try {
+        const compose = parse(readFileSync(join(dir, 'docker-compose.yml'), 'utf8')) as { services: Record<string, { environment?: Record<string, string>; image?: string; depends_on?: string[] }> };
+        expect(compose.services[sample]?.environment?.[name]).toBe(`\${${name}:-${url}}`);
+        expect(compose.services[sample]?.depends_on).toEqual([service]);
+        expect(compose.services[service]?.image).toMatch(image);
+        const component = parse(readFileSync(join(dir, '.choreo/component.yaml'), 'utf8')) as { configurations?: { env?: { name: string }[] } };
+        expect(component.configurations?.env?.map((e) => e.name)).toEqual([name]);
+        for (const file of ['.choreo/component.yaml', 'docker-compose.yml', `k8s/${sample}.yaml`, 'server.mjs', 'README.md']) {
+          expect(readFileSync(join(dir, file), 'utf8'), file).not.toContain('s3cr3t-value');
+        }
+      } finally {
+        removeExport(dir);
+      }
+    }
+  });
+
   it('requires BACKEND_URL in compose (no broker to start for a WebSocket backend)', async () => {
     const dir = await exportOf('ws-proxy');
     const compose = parse(readFileSync(join(dir, 'docker-compose.yml'), 'utf8')) as { services: Record<string, { environment?: Record<string, string> }> };
@@ -64,4 +94,6 @@ describe('connector variables in the exported artifacts', () => {
 });
 
 mqttBridgeChecks(startExportedSample);
+natsBridgeChecks(startExportedSample);
+amqpBridgeChecks(startExportedSample);
 wsProxyChecks(startExportedSample);

@@ -2,13 +2,15 @@
  * Every sample ships flow tests and they pass under `wsflow test` (the real CLI, which starts the
  * flow). Samples are discovered by glob, so a new sample is covered at once, and one without a
  * `NAME.wsflow.test.yaml` beside it fails here. Samples that front another system get the real
- * thing, started here: a Mosquitto broker, an echoing backend WebSocket.
+ * thing, started here: a Mosquitto broker, a NATS server, a RabbitMQ, an echoing backend WebSocket.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { execCli, REPO_ROOT } from '../helpers/cli.ts';
 import { startMosquitto } from '../helpers/mosquitto.ts';
+import { startNatsServer } from '../helpers/nats-server.ts';
+import { startRabbitMq } from '../helpers/rabbitmq.ts';
 import { startBackend } from '../helpers/ws-backend.ts';
 
 export const SAMPLE_FLOWS = readdirSync(join(REPO_ROOT, 'samples'))
@@ -20,6 +22,14 @@ const SYSTEMS: Record<string, () => Promise<{ env: NodeJS.ProcessEnv; stop(): Pr
   'mqtt-bridge.wsflow.yaml': async () => {
     const broker = await startMosquitto();
     return { env: { MQTT_URL: broker.url }, stop: () => broker.stop() };
+  },
+  'nats-bridge.wsflow.yaml': async () => {
+    const server = await startNatsServer();
+    return { env: { NATS_URL: server.url }, stop: () => server.stop() };
+  },
+  'amqp-bridge.wsflow.yaml': async () => {
+    const broker = await startRabbitMq();
+    return { env: { AMQP_URL: broker.url }, stop: () => broker.stop() };
   },
   'ws-proxy.wsflow.yaml': async () => {
     const backend = await startBackend();

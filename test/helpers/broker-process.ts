@@ -20,6 +20,14 @@ export interface BrokerSpec {
   install: string;
   /** command-line arguments; may write config files into `dir` first */
   args(port: number, dir: string): string[];
+  /** extra environment variables (the process gets the test's environment plus these) */
+  env?(port: number, dir: string): Record<string, string>;
+  /** how long it may take to accept connections (default 10 s) */
+  startupMs?: number;
+  /** a graceful stop before the kill, bounded by its own means (RabbitMQ: rabbitmqctl stop) */
+  shutdown?(port: number, dir: string): Promise<void>;
+  /** after the process is gone: end what it started beside itself (RabbitMQ: its epmd) */
+  cleanup?(port: number, dir: string): Promise<void>;
 }
 
 export interface BrokerProcess {
@@ -47,8 +55,8 @@ function accepts(port: number): Promise<boolean> {
   });
 }
 
-async function spawnBroker(spec: BrokerSpec, args: string[], port: number): Promise<ChildProcess> {
-  const child = spawn(spec.binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+async function spawnBroker(spec: BrokerSpec, args: string[], port: number, env: Record<string, string> | undefined, dir: string): Promise<ChildProcess> {
+  const child = spawn(spec.binary, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: env ? dir : undefined, env: env ? { ...process.env, ...env } : undefined });
   let output = '';
   child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
@@ -58,7 +66,7 @@ async function spawnBroker(spec: BrokerSpec, args: string[], port: number): Prom
   child.once('error', (error) => (failed = `cannot start ${spec.binary}: ${error.message} (${spec.install})`));
   try {
     // Each poll is a real connection attempt; a process that dies ends the wait at once.
-    await waitFor(`${spec.name} to accept connections on port ${port}`, async () => failed ?? (await accepts(port)), STARTUP_MS, 50);
+    await waitFor(`${spec.name} to accept connections on port ${port}`, async () => failed ?? (await accepts(port)), spec.startupMs ?? STARTUP_MS, 50);
   } catch (error) {
     child.kill('SIGKILL');
     throw new Error(`${error instanceof Error ? error.message : String(error)}\n${output}`);
@@ -76,10 +84,12 @@ export async function startBrokerProcess(spec: BrokerSpec): Promise<BrokerProces
   const dir = mkdtempSync(join(tmpdir(), `wsflow-${spec.name}-`));
   const port = await freePort();
   const args = spec.args(port, dir);
+  const env = spec.env?.(port, dir);
   let child: ChildProcess | undefined;
   try {
-    child = await spawnBroker(spec, args, port);
+    child = await spawnBroker(spec, args, port, env, dir);
   } catch (error) {
+    await spec.cleanup?.(port, dir);
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
@@ -95,13 +105,20 @@ export async function startBrokerProcess(spec: BrokerSpec): Promise<BrokerProces
     kill,
     async restart() {
       await kill();
-      child = await spawnBroker(spec, args, port);
+      child = await spawnBroker(spec, args, port, env, dir);
     },
     signal(signal) {
       child?.kill(signal);
     },
     async stop() {
+      if (child && spec.shutdown) {
+        const exiting = waitExit(child);
+        await spec.shutdown(port, dir).catch(() => undefined);
+        // Bounded: a broker that did not go within 15 s of its stop command is killed below.
+        await Promise.race([exiting, new Promise((resolve) => setTimeout(resolve, 15_000).unref())]);
+      }
       await kill();
+      await spec.cleanup?.(port, dir);
       rmSync(dir, { recursive: true, force: true });
     },
   };

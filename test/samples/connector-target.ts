@@ -1,5 +1,5 @@
 /**
- * Starting the connector samples (mqtt-bridge, ws-proxy), which need environment variables: live
+ * Starting the connector samples (mqtt-bridge, nats-bridge, amqp-bridge, ws-proxy), which need environment variables: live
  * through `wsflow run --env-file` (a dotenv file in a temp dir), exported with the variables in the
  * container-like environment. The same checks run against both.
  */
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { runFlow, type RunningProcess } from '../helpers/cli.ts';
 import { freshTargets } from './target.ts';
 
-export type ConnectorSample = 'mqtt-bridge' | 'ws-proxy';
+export type ConnectorSample = 'mqtt-bridge' | 'nats-bridge' | 'amqp-bridge' | 'ws-proxy';
 export type ConnectorTarget = Pick<RunningProcess, 'url' | 'port' | 'stop' | 'output' | 'child'>;
 export type StartWithEnv = (sample: ConnectorSample, env: Record<string, string>) => Promise<ConnectorTarget>;
 

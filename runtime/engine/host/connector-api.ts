@@ -1,5 +1,5 @@
 /**
- * The connector part of the snippet API (`ctx.env`, `ctx.http`, `ctx.mqtt(url)`, `ctx.redis(url)`),
+ * The connector part of the snippet API (`ctx.env`, `ctx.http`, `ctx.mqtt(url)`, `ctx.redis(url)`, `ctx.nats(url)`, `ctx.amqp(url)`),
  * inside the handler-host worker. Every call becomes one ACT_CONNECTOR request: the I/O itself runs
  * on the main thread (runtime/connectors/), where broker connections are shared by the whole flow
  * instance and survive a replaced worker, and where subscriptions can reach the sockets directly.
@@ -45,13 +45,34 @@ export function connectorApi(service: { idx: number }, sink: HostSink, numOf: (c
     return num;
   };
   const call = (num: number, c: ConnectorCall) => sink.request(ACT_CONNECTOR, service.idx, num, c);
+  const needsUrl = (kind: string, url: unknown) => {
+    if (typeof url !== 'string' || url === '') throw new TypeError(`ctx.${kind}(url) needs the broker URL, e.g. ctx.env.${kind.toUpperCase()}_URL`);
+  };
   const broker = (kind: 'mqtt' | 'redis') => (url: string) => {
-    if (typeof url !== 'string' || url === '') throw new TypeError(`ctx.${kind}(url) needs the broker URL, e.g. ctx.env.${kind === 'mqtt' ? 'MQTT_URL' : 'REDIS_URL'}`);
+    needsUrl(kind, url);
     return Object.freeze({
       publish: (topic: string, payload: unknown, options: PublishOptions = {}) =>
         call(0, { kind: 'publish', broker: kind, url, topic: String(topic), payload: payloadOf(payload), qos: options.qos, retain: options.retain, nodeId: currentNode() }),
       subscribe: (conn: unknown, topic: string, options: SubscribeOptions = {}) =>
         call(connNum(conn), { kind: 'subscribe', broker: kind, url, topic: String(topic), qos: options.qos, as: options.as, pattern: options.pattern, nodeId: currentNode() }),
+    });
+  };
+  const nats = (url: string) => {
+    needsUrl('nats', url);
+    return Object.freeze({
+      publish: (subject: string, payload: unknown) => call(0, { kind: 'publish', broker: 'nats', url, topic: String(subject), payload: payloadOf(payload), nodeId: currentNode() }),
+      subscribe: (conn: unknown, subject: string, options: { queue?: string; as?: 'text' | 'binary' } = {}) =>
+        call(connNum(conn), { kind: 'subscribe', broker: 'nats', url, topic: String(subject), queue: options.queue, as: options.as, nodeId: currentNode() }),
+    });
+  };
+  // AMQP names an exchange beside the routing key, so its calls take one more argument.
+  const amqp = (url: string) => {
+    needsUrl('amqp', url);
+    return Object.freeze({
+      publish: (exchange: string, routingKey: string, payload: unknown) =>
+        call(0, { kind: 'publish', broker: 'amqp', url, exchange: String(exchange), topic: String(routingKey), payload: payloadOf(payload), nodeId: currentNode() }),
+      subscribe: (conn: unknown, exchange: string, routingKey: string, options: { as?: 'text' | 'binary' } = {}) =>
+        call(connNum(conn), { kind: 'subscribe', broker: 'amqp', url, exchange: String(exchange), topic: String(routingKey), as: options.as, nodeId: currentNode() }),
     });
   };
   return {
@@ -64,5 +85,7 @@ export function connectorApi(service: { idx: number }, sink: HostSink, numOf: (c
     },
     mqtt: broker('mqtt'),
     redis: broker('redis'),
+    nats,
+    amqp,
   };
 }

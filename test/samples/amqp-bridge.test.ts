@@ -1,0 +1,4 @@
+import { startWithEnvFile } from './connector-target.ts';
+import { amqpBridgeChecks } from './amqp-bridge.checks.ts';
+
+amqpBridgeChecks(startWithEnvFile);
