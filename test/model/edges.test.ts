@@ -67,7 +67,7 @@ describe('canConnect', () => {
       return result.ok ? '' : result.reason;
     };
     expect(refused('svc2', 'sub')).toBe("A connector belongs to one service; 'sub' already belongs to 'svc'.");
-    expect(refused('svc', 'backend2')).toContain("already fronts a backend ('backend')");
+    expect(refused('svc', 'backend2')).toContain("already has a wsBackend ('backend')");
     expect(refused('sub', 'text')).toContain("'sub' (mqttIn) cannot connect");
   });
 });
