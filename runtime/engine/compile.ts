@@ -5,8 +5,8 @@
 import { transform } from 'esbuild';
 import { CHAIN_EVENTS } from '../model/actions.ts';
 import type { FlowDocument } from '../model/types.ts';
-import { lowerFlow } from '../lowcode/compile.ts';
-import type { CompiledFlow, CompiledSnippet } from './contracts.ts';
+import { lowerFlow, type CompiledChain } from '../lowcode/compile.ts';
+import type { ChainMap, CompiledFlow, CompiledSnippet } from './contracts.ts';
 
 export class SnippetCompileError extends Error {
   readonly code = 'WSF_SNIPPET_SYNTAX';
@@ -53,17 +53,33 @@ export async function compileSnippet(nodeId: string, code: string): Promise<Comp
   }
 }
 
+/** What the handler host needs to put a failure in a chain's code on its node and field. */
+export function chainMap(chain: CompiledChain): ChainMap {
+  const lineStarts = [0];
+  for (let i = chain.code.indexOf('\n'); i >= 0; i = chain.code.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  return {
+    lineStarts,
+    fields: chain.segments.map((s) => ({ nodeId: s.nodeId, field: s.field, code: s.kind === 'code', start: s.start, end: s.end })),
+    nodes: chain.spans.map((s) => ({ nodeId: s.nodeId, start: s.start, end: s.end })),
+  };
+}
+
 /**
  * Compile every snippet of the flow (upgrade snippets and handlers), after turning each chain of
  * action nodes into the snippet of its event node, so chains take exactly the snippets' path.
+ * Chains are compiled with their step markers (lowcode/compile.ts `steps`) and carry a ChainMap.
  * Throws the first error, with all of them in `others`.
  */
 export async function compileFlow(source: FlowDocument): Promise<CompiledFlow> {
-  const { flow } = lowerFlow(source);
+  const { flow, chains } = lowerFlow(source, { steps: true });
+  const maps = new Map(chains.map((c) => [c.eventId, chainMap(c)]));
   const jobs = flow.nodes
     .filter((n) => (CHAIN_EVENTS as readonly string[]).includes(n.type) && typeof n.code === 'string' && n.code.trim() !== '')
     .map((n) => compileSnippet(n.id, n.code as string).then(
-      (s) => s,
+      (s): CompiledSnippet => {
+        const chain = maps.get(n.id);
+        return chain ? { ...s, chain } : s;
+      },
       (e: unknown) => (e instanceof SnippetCompileError ? e : new SnippetCompileError(n.id, String(e))),
     ));
   const results = await Promise.all(jobs);
