@@ -5,11 +5,12 @@
  * its node and field (never a generated line) and counted under its id at GET /metrics.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChainStep, TraceEvent } from '../../runtime/engine/contracts.ts';
-import { runFlow, type RunningProcess } from '../helpers/cli.ts';
+import { runFlow, WSFLOW_BIN, type RunningProcess } from '../helpers/cli.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { TestClient } from '../helpers/ws-client.ts';
 import { scrapeUntil, value } from '../metrics/scrape.ts';
@@ -125,5 +126,16 @@ describe('chain steps in the trace (wsflow run --trace)', () => {
     expect(event.error).toMatchObject({ nodeId: 'snip', field: 'code', line: 2, message: 'thrown on purpose 1' });
     await waitFor('the code step failure in words', () => cli.output().includes("'snip' failed in field 'code' (line 2): thrown on purpose 1"), 5000);
     await scrapeUntil(cli.port, (x) => value(x, 'wsflow_handler_errors_total', { node: 'snip' }) === 1, 'one error of snip');
+  });
+});
+
+describe('a chain esbuild refuses (wsflow run)', () => {
+  it('names the action node and field, not a line of the generated code', async () => {
+    const file = join(dir, 'broken.wsflow.yaml');
+    await writeFile(file, FLOW.replace('value: "JSON.parse(text)"', 'value: "JSON.parse(text"'));
+    const result = spawnSync(process.execPath, [WSFLOW_BIN, 'run', file, '--port', '0'], { encoding: 'utf8', timeout: 60_000 });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/broken\.wsflow\.yaml:\d+:\d+: error \[bad\] Syntax error in 'value': .*\(WSF_ACTION_EXPR_SYNTAX\)/);
+    expect(result.stderr).not.toContain('(line ');
   });
 });
