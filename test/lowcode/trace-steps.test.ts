@@ -14,6 +14,8 @@ import { runFlow, WSFLOW_BIN, type RunningProcess } from '../helpers/cli.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { TestClient } from '../helpers/ws-client.ts';
 import { scrapeUntil, value } from '../metrics/scrape.ts';
+import { compileChains } from '../../runtime/lowcode/index.ts';
+import { flowFrom, start } from '../engine/helpers.ts';
 
 const FLOW = `wsflow: 1
 name: steps
@@ -137,5 +139,52 @@ describe('a chain esbuild refuses (wsflow run)', () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/broken\.wsflow\.yaml:\d+:\d+: error \[bad\] Syntax error in 'value': .*\(WSF_ACTION_EXPR_SYNTAX\)/);
     expect(result.stderr).not.toContain('(line ');
+  });
+});
+
+describe('steps cost nothing unless asked for', () => {
+  it('keeps the code people see free of markers', () => {
+    const flow = flowFrom(FLOW.replace('port: 9999', 'port: 0'));
+    const [shown] = compileChains(flow);
+    const [engine] = compileChains(flow, { steps: true });
+    expect(shown?.code).not.toContain('__steps');
+    expect(engine?.code).toContain('__steps?.step("route");');
+    expect(engine?.code).toContain('__steps?.port("then");');
+  });
+
+  it('records steps only while a subscriber asks for them (engine API)', async () => {
+    const flow = await start(FLOW.replace('port: 9999', 'port: 0'), { traceSampleRate: 10_000 });
+    const plain: TraceEvent[] = [];
+    const detailed: TraceEvent[] = [];
+    const sub = flow.subscribe((e) => plain.push(e));
+    const c = await TestClient.connect(`${flow.url}/c`);
+    try {
+      const invokeOfIn = (events: TraceEvent[], input: string) =>
+        waitFor(`the invoke event of "${input}"`, () => events.find((e): e is Invoke => e.kind === 'invoke' && e.input?.preview === input), 5000);
+      c.send('first');
+      expect(await c.next()).toBe('long FIRST');
+      expect((await invokeOfIn(plain, 'first')).steps).toBeUndefined();
+      const withSteps = flow.subscribe((e) => detailed.push(e), { steps: true });
+      // The worker learns it with its next control message: wait until an invocation has them.
+      const seen = await waitFor('an invocation with steps', async () => {
+        c.send('second');
+        expect(await c.next()).toBe('long SECOND');
+        const last = detailed.filter((e): e is Invoke => e.kind === 'invoke' && e.input?.preview === 'second').pop();
+        return last?.steps ? last : undefined;
+      }, 5000);
+      expect(shape(seen.steps)).toEqual([{ nodeId: 'route', port: 'default' }, { nodeId: 'check', port: 'then' }, { nodeId: 'mark' }, { nodeId: 'long' }]);
+      withSteps.unsubscribe();
+      const plainAgain = await waitFor('an invocation without steps again', async () => {
+        c.send('third');
+        expect(await c.next()).toBe('long THIRD');
+        const last = plain.filter((e): e is Invoke => e.kind === 'invoke' && e.input?.preview === 'third').pop();
+        return last && !last.steps ? last : undefined;
+      }, 5000);
+      expect(plainAgain.steps).toBeUndefined();
+    } finally {
+      c.socket.close();
+      sub.unsubscribe();
+      await flow.stop({ drainTimeoutMs: 1000 });
+    }
   });
 });
