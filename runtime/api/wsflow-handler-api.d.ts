@@ -192,8 +192,10 @@ interface HandlerError {
   /** Stable code, e.g. `WSF_SNIPPET_THROW`, `WSF_SOCKET_ERROR`. */
   readonly code: string;
   readonly message: string;
-  /** Node whose snippet failed, when the error came from a snippet. */
+  /** Node whose snippet failed, when the error came from a snippet (in a chain: the action node). */
   readonly nodeId?: string;
+  /** In a chain: the field of that action node whose expression failed. */
+  readonly field?: string;
   /** Line in that snippet. */
   readonly line?: number;
 }

@@ -64,6 +64,8 @@ export interface CompileFailure {
   message: string;
   line?: number;
   col?: number;
+  /** In a chain: the action node's field (`line`/`col` inside its value). */
+  field?: string;
 }
 
 /**
@@ -75,6 +77,14 @@ export function compileFailureProblems(failures: readonly CompileFailure[], flow
   const problems: Problem[] = [];
   for (const failure of failures) {
     const nodeIndex = flow.nodes.findIndex((n) => n.id === failure.nodeId);
+    if (failure.field !== undefined && failure.field !== 'code') {
+      // An action node's expression or template, worded as the chain check words it (chain-diagnostics.ts).
+      const inner = failure.line !== undefined ? { line: failure.line, col: failure.col ?? 1 } : undefined;
+      const at = nodeIndex >= 0 ? locate(['nodes', nodeIndex, failure.field], inner) : undefined;
+      const text = failure.message.replace(`${failure.nodeId}: `, '');
+      problems.push({ severity: 'error', code: C.ACTION_EXPR_SYNTAX, message: `Syntax error ${failure.field === 'type' ? 'in the code generated for this node' : `in '${failure.field}'`}: ${text}`, file, line: at?.line, col: at?.col, nodeId: failure.nodeId, field: failure.field });
+      continue;
+    }
     const code = flow.nodes[nodeIndex]?.code;
     const source = typeof code === 'string' ? ts.createSourceFile(`${failure.nodeId}.ts`, code, ts.ScriptTarget.ES2022, true) : undefined;
     const found = source ? ts.transpileModule(code as string, { reportDiagnostics: true, fileName: `${failure.nodeId}.ts`, compilerOptions: { target: ts.ScriptTarget.ES2022 } }).diagnostics ?? [] : [];

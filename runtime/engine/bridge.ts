@@ -89,6 +89,7 @@ export class HostBridge {
   private acked = 0;
   private flushScheduled = false;
   private tracing = false;
+  private steps = false;
   private program: HostProgram;
   private readonly watchdog: Watchdog;
   private closed = false;
@@ -156,9 +157,10 @@ export class HostBridge {
     this.host.port.postMessage([++this.seq]);
   }
 
-  setTracing(on: boolean): void {
+  setTracing(on: boolean, steps: boolean): void {
     this.tracing = on;
-    this.control({ type: 'config', tracing: on, sampleRate: this.options.sampleRate });
+    this.steps = steps;
+    this.control({ type: 'config', tracing: on, steps, sampleRate: this.options.sampleRate });
   }
 
   reload(program: HostProgram): void {
@@ -181,7 +183,7 @@ export class HostBridge {
 
   // ---- worker lifecycle ----
   private createHost(): Host {
-    const init: HostControl = { type: 'init', program: this.program, slots: new SharedArrayBuffer(P.SLOTS_LENGTH * 4), tracing: this.tracing, metrics: this.options.metrics === true, sampleRate: this.options.sampleRate, settleMs: this.options.settleMs };
+    const init: HostControl = { type: 'init', program: this.program, slots: new SharedArrayBuffer(P.SLOTS_LENGTH * 4), tracing: this.tracing, steps: this.steps, metrics: this.options.metrics === true, sampleRate: this.options.sampleRate, settleMs: this.options.settleMs };
     return spawnHost(this.options.workerUrl, this.options.memoryMb, init, {
       message: (host, msg) => this.onMessage(host, msg),
       death: (host, why) => this.onDeath(host, why),

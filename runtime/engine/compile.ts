@@ -5,8 +5,9 @@
 import { transform } from 'esbuild';
 import { CHAIN_EVENTS } from '../model/actions.ts';
 import type { FlowDocument } from '../model/types.ts';
-import { lowerFlow } from '../lowcode/compile.ts';
-import type { CompiledFlow, CompiledSnippet } from './contracts.ts';
+import { lowerFlow, type CompiledChain } from '../lowcode/compile.ts';
+import { locateInChain } from '../lowcode/locate.ts';
+import type { ChainMap, CompiledFlow, CompiledSnippet } from './contracts.ts';
 
 export class SnippetCompileError extends Error {
   readonly code = 'WSF_SNIPPET_SYNTAX';
@@ -17,6 +18,8 @@ export class SnippetCompileError extends Error {
     message: string,
     readonly line?: number,
     readonly col?: number,
+    /** In a chain: the action node's field esbuild refused (`line`/`col` are inside its value). */
+    readonly field?: string,
   ) {
     super(message);
     this.name = 'SnippetCompileError';
@@ -53,18 +56,53 @@ export async function compileSnippet(nodeId: string, code: string): Promise<Comp
   }
 }
 
+/** What the handler host needs to put a failure in a chain's code on its node and field. */
+export function chainMap(chain: CompiledChain): ChainMap {
+  const lineStarts = [0];
+  for (let i = chain.code.indexOf('\n'); i >= 0; i = chain.code.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  return {
+    lineStarts,
+    fields: chain.segments.map((s) => ({ nodeId: s.nodeId, field: s.field, code: s.kind === 'code', start: s.start, end: s.end })),
+    nodes: chain.spans.map((s) => ({ nodeId: s.nodeId, start: s.start, end: s.end })),
+  };
+}
+
+/** esbuild's refusal of a chain's code, on the action node and field (its generated lines are nobody's). */
+function inChain(error: SnippetCompileError, chain: CompiledChain, map: ChainMap): SnippetCompileError {
+  const lineStart = error.line !== undefined ? map.lineStarts[error.line - 1] : undefined;
+  if (lineStart === undefined) return error;
+  const offset = lineStart + (error.col ?? 1) - 1;
+  const at = locateInChain(chain, offset);
+  if (at.nodeId === chain.eventId) return error;
+  const text = error.message.startsWith(`${error.nodeId}: `) ? error.message.slice(error.nodeId.length + 2) : error.message;
+  if (at.field !== 'type') return new SnippetCompileError(at.nodeId, `${at.nodeId}: ${text}`, at.inner?.line, at.inner?.col, at.field);
+  // Just past a field (an unclosed parenthesis is found at the `;` after it): that field is to blame.
+  const before = chain.segments.filter((s) => s.nodeId === at.nodeId && s.end <= offset).sort((a, b) => b.end - a.end)[0];
+  return new SnippetCompileError(at.nodeId, `${at.nodeId}: ${text}`, undefined, undefined, before?.field ?? 'type');
+}
+
 /**
  * Compile every snippet of the flow (upgrade snippets and handlers), after turning each chain of
  * action nodes into the snippet of its event node, so chains take exactly the snippets' path.
+ * Chains are compiled with their step markers (lowcode/compile.ts `steps`) and carry a ChainMap.
  * Throws the first error, with all of them in `others`.
  */
 export async function compileFlow(source: FlowDocument): Promise<CompiledFlow> {
-  const { flow } = lowerFlow(source);
+  const { flow, chains } = lowerFlow(source, { steps: true });
+  const maps = new Map(chains.map((c) => [c.eventId, chainMap(c)]));
+  const byEvent = new Map(chains.map((c) => [c.eventId, c]));
   const jobs = flow.nodes
     .filter((n) => (CHAIN_EVENTS as readonly string[]).includes(n.type) && typeof n.code === 'string' && n.code.trim() !== '')
     .map((n) => compileSnippet(n.id, n.code as string).then(
-      (s) => s,
-      (e: unknown) => (e instanceof SnippetCompileError ? e : new SnippetCompileError(n.id, String(e))),
+      (s): CompiledSnippet => {
+        const chain = maps.get(n.id);
+        return chain ? { ...s, chain } : s;
+      },
+      (e: unknown) => {
+        const error = e instanceof SnippetCompileError ? e : new SnippetCompileError(n.id, String(e));
+        const chain = byEvent.get(n.id);
+        return chain ? inChain(error, chain, maps.get(n.id) as ChainMap) : error;
+      },
     ));
   const results = await Promise.all(jobs);
   const errors = results.filter((r): r is SnippetCompileError => r instanceof SnippetCompileError);

@@ -14,6 +14,21 @@ export interface CompiledSnippet {
   js: string;
   /** Source map JSON (v3) from `js` back to the snippet's TypeScript. */
   map: string;
+  /** When the snippet is a chain's generated code: where each action node and field landed in it. */
+  chain?: ChainMap;
+}
+
+/**
+ * Where the action nodes of a chain are in its generated TypeScript, so that a failure located
+ * there (through the source map) is reported on the node and field instead of a generated line.
+ * Offsets are in the generated text; `lineStarts[i]` is where its line i + 1 starts.
+ */
+export interface ChainMap {
+  lineStarts: number[];
+  /** Field values copied into the code (`code`: a snippet step's code, whose own lines count). */
+  fields: { nodeId: string; field: string; code: boolean; start: number; end: number }[];
+  /** Each action node's own code (a branching node's contains its branches; the innermost wins). */
+  nodes: { nodeId: string; start: number; end: number }[];
 }
 
 /** A flow plus its compiled snippets: what the engine runs and what an export bundles. */
@@ -75,16 +90,37 @@ export interface LogEntry {
   t: number;
 }
 
-/** A snippet failure, located in the snippet's own TypeScript. */
+/**
+ * A snippet failure, located in the snippet's own TypeScript; in a chain, on the action node
+ * (`nodeId`) and the field whose expression failed (`field`), never on a generated line.
+ */
 export interface SnippetFailure {
   /** `WSF_SNIPPET_THROW`, `WSF_SNIPPET_TIMEOUT`, `WSF_SNIPPET_REJECTED`, ... (docs/errors.md) */
   code: string;
   nodeId: string;
   message: string;
-  /** 1-based line and column in the snippet's code, when known. */
+  /** A chain's action node failed in this field (absent: in the code the compiler wrote around fields). */
+  field?: string;
+  /** 1-based line and column in the snippet's code (a `code` step: in its `code` field), when known. */
   line?: number;
   col?: number;
   stack?: string;
+}
+
+/** One action node a chain ran: the branch a branching node took, and how long the step took. */
+export interface ChainStep {
+  nodeId: string;
+  port?: string;
+  ms: number;
+}
+
+/** What a trace subscriber asks for. */
+export interface TraceOptions {
+  /**
+   * Record the action nodes each chain invocation runs (`steps` of `invoke` events). Costs a
+   * clock read per step while any subscriber asks for it, nothing otherwise.
+   */
+  steps?: boolean;
 }
 
 export type TraceEvent =
@@ -100,6 +136,8 @@ export type TraceEvent =
       error?: SnippetFailure;
       /** The message the handler got (text and binary events), cut short (model/input-preview.ts); only on traced invocations. */
       input?: InputPreview;
+      /** A chain's action nodes that ran, in order (only while a subscriber asks for steps). */
+      steps?: ChainStep[];
     }
   | {
       kind: 'connection';
@@ -301,7 +339,7 @@ export interface RunningFlow {
   readonly port: number;
   /** `ws://127.0.0.1:PORT` (host as bound; 0.0.0.0 is shown as 127.0.0.1). */
   readonly url: string;
-  subscribe(listener: (event: TraceEvent) => void): TraceSubscription;
+  subscribe(listener: (event: TraceEvent) => void, options?: TraceOptions): TraceSubscription;
   /** Hot reload: replace snippets; applies to the next event, open connections stay open. */
   reload(next: CompiledFlow): Promise<void>;
   stats(): { connections: number; messagesIn: number; messagesOut: number };

@@ -9,7 +9,7 @@ import { createServer as createTlsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { randomBytes } from 'node:crypto';
-import type { ClientLink, ClusterAdapter, CompiledFlow, ConnectorCall, ConnectorHost, Delivery, EngineOptions, RunningFlow, SnippetFailure, TraceEvent, TraceSubscription } from './contracts.ts';
+import type { ClientLink, ClusterAdapter, CompiledFlow, ConnectorCall, ConnectorHost, Delivery, EngineOptions, RunningFlow, SnippetFailure, TraceEvent, TraceOptions, TraceSubscription } from './contracts.ts';
 import { buildTopology } from './topology.ts';
 import type { RouteSpec, Topology } from './topology.ts';
 import { HostPool } from './host-pool.ts';
@@ -101,7 +101,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     this.adapter = options.adapter ?? createMemoryAdapter();
     this.trace = new TraceHub(
       () => ({ connections: this.openCount, messagesIn: this.messagesIn, messagesOut: this.messagesOut }),
-      (on) => this.hosts?.setTracing(on),
+      (on, steps) => this.hosts?.setTracing(on, steps),
     );
     for (const spec of this.topology.services) this.addService(spec);
     this.metrics = options.metrics
@@ -541,8 +541,8 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
   }
 
   // ---------------------------------------------------------------- RunningFlow
-  subscribe(listener: (event: TraceEvent) => void): TraceSubscription {
-    return this.trace.subscribe(listener);
+  subscribe(listener: (event: TraceEvent) => void, options?: TraceOptions): TraceSubscription {
+    return this.trace.subscribe(listener, options);
   }
 
   async reload(next: CompiledFlow): Promise<void> {

@@ -45,8 +45,8 @@ export class HostPool {
     return Promise.all(this.hosts.map((h) => h.whenReady())).then(() => undefined);
   }
 
-  setTracing(on: boolean): void {
-    for (const h of this.hosts) h.setTracing(on);
+  setTracing(on: boolean, steps: boolean): void {
+    for (const h of this.hosts) h.setTracing(on, steps);
   }
 
   reload(program: HostProgram): void {

@@ -2,7 +2,7 @@
  * Trace hub: fans engine events out to subscribers. With no subscriber every emit is one branch;
  * invocation events are already sampled by the worker, and a summary goes out every 250 ms.
  */
-import type { TraceEvent, TraceSubscription } from './contracts.ts';
+import type { TraceEvent, TraceOptions, TraceSubscription } from './contracts.ts';
 import type { StatsDelta } from './host/protocol.ts';
 import { addBuckets } from './metrics/buckets.ts';
 
@@ -10,6 +10,8 @@ export const SUMMARY_INTERVAL_MS = 250;
 
 export class TraceHub {
   private readonly listeners = new Set<(event: TraceEvent) => void>();
+  /** listeners that asked for chain steps */
+  private readonly stepListeners = new Set<(event: TraceEvent) => void>();
   private timer: NodeJS.Timeout | undefined;
   private perNode: StatsDelta['perNode'] = {};
   private sampledOut = 0;
@@ -19,20 +21,27 @@ export class TraceHub {
   constructor(
     /** counters read by the summary */
     private readonly counters: () => { connections: number; messagesIn: number; messagesOut: number },
-    /** told when the first listener arrives and the last one leaves */
-    private readonly onActive: (active: boolean) => void,
+    /** told when the first listener arrives and the last one leaves, and whether any asks for steps */
+    private readonly onActive: (active: boolean, steps: boolean) => void,
   ) {}
 
   get active(): boolean {
     return this.listeners.size > 0;
   }
 
-  subscribe(listener: (event: TraceEvent) => void): TraceSubscription {
-    this.listeners.add(listener);
+  subscribe(listener: (event: TraceEvent) => void, options: TraceOptions = {}): TraceSubscription {
+    const own = listener;
+    const stepsBefore = this.stepListeners.size > 0;
+    this.listeners.add(own);
+    if (options.steps === true) this.stepListeners.add(own);
     if (this.listeners.size === 1) this.activate(true);
+    else if (!stepsBefore && this.stepListeners.size > 0) this.onActive(true, true);
     return {
       unsubscribe: () => {
-        if (this.listeners.delete(listener) && this.listeners.size === 0) this.activate(false);
+        if (!this.listeners.delete(own)) return;
+        const hadSteps = this.stepListeners.delete(own);
+        if (this.listeners.size === 0) this.activate(false);
+        else if (hadSteps && this.stepListeners.size === 0) this.onActive(true, false);
       },
     };
   }
@@ -65,6 +74,7 @@ export class TraceHub {
 
   close(): void {
     this.listeners.clear();
+    this.stepListeners.clear();
     this.activate(false);
   }
 
@@ -81,7 +91,7 @@ export class TraceHub {
       this.perNode = {};
       this.sampledOut = 0;
     }
-    this.onActive(on);
+    this.onActive(on, on && this.stepListeners.size > 0);
   }
 
   private summary(): void {

@@ -32,7 +32,18 @@ export interface ChainOptions {
    * types change with it; without it `json` is `any`, as `JSON.parse` returns.
    */
   incomingTypes?: Readonly<Record<string, string>>;
+  /**
+   * The engine's variant: step markers (`__steps?.step('id')`, `__steps?.port('then')`) that
+   * record the nodes an invocation ran while a trace asks for them, and branches for every port
+   * of a branching node, so that an unwired branch taken is recorded too. `__steps` is what the
+   * handler host's `__wsflow.steps()` returns: undefined while nobody asks, so each marker then
+   * costs one check. The code people see ("View code", "Convert to code", the type check) has none.
+   */
+  steps?: boolean;
 }
+
+/** The local that holds the step recorder in the engine's variant. */
+export const STEPS_LOCAL = '__steps';
 
 const SIGNATURES: Record<ChainEvent, { name: string; params: string; returns?: string }> = {
   upgrader: { name: 'upgrade', params: 'req: UpgradeRequest, ctx: ServiceContext', returns: 'UpgradeDecision | void' },
@@ -83,7 +94,7 @@ export function compileChains(flow: FlowDocument, options: ChainOptions = {}): C
     const start = graph.out.get(node.id)?.values().next().value;
     if (start === undefined) continue;
     const service = serviceOf.get(node.id);
-    chains.push(compileOne(graph, node.id, index, node.type as ChainEvent, start, service ? options.incomingTypes?.[service] : undefined));
+    chains.push(compileOne(graph, node.id, index, node.type as ChainEvent, start, service ? options.incomingTypes?.[service] : undefined, options.steps === true));
   }
   return chains;
 }
@@ -115,7 +126,7 @@ function serviceByEvent(flow: FlowDocument, graph: Graph): Map<string, string> {
   return map;
 }
 
-function compileOne(graph: Graph, eventId: string, eventIndex: number, event: ChainEvent, start: string, incomingType: string | undefined): CompiledChain {
+function compileOne(graph: Graph, eventId: string, eventIndex: number, event: ChainEvent, start: string, incomingType: string | undefined, steps: boolean): CompiledChain {
   // The nodes of the chain and how many edges reach each (more than one: a shared step).
   const order: string[] = [];
   const indegree = new Map<string, number>();
@@ -145,6 +156,7 @@ function compileOne(graph: Graph, eventId: string, eventIndex: number, event: Ch
   if (useJson) b.line(incomingType ? incomingType.trim() : 'type IncomingMessage = any;');
   b.line(`export default ${isAsync ? 'async ' : ''}function ${sig.name}(${sig.params})${returns} {`);
   b.indent(1);
+  if (steps) b.line(`const ${STEPS_LOCAL} = __wsflow.steps();`);
   if (event === 'upgrader' && mentions('conn')) b.line('const conn = req;');
   if (usesVars) b.line('const vars: Record<string, any> = {};');
   // `${env.NAME}` in fields: the service's environment (integration nodes' URLs and secrets).
@@ -168,7 +180,9 @@ function compileOne(graph: Graph, eventId: string, eventIndex: number, event: Ch
     const raw = entry.node as unknown as Record<string, unknown>;
     const ports = new Map<string, string>();
     for (const [port, to] of graph.out.get(id) ?? []) if (portsOf(type, raw).includes(port)) ports.set(port, to);
+    const branching = isBranching(type);
     const follow = (port: string) => {
+      if (steps && branching) b.line(`${STEPS_LOCAL}?.port(${JSON.stringify(port)});`);
       const to = ports.get(port);
       if (to === undefined) return;
       const saved = b.current;
@@ -179,11 +193,13 @@ function compileOne(graph: Graph, eventId: string, eventIndex: number, event: Ch
     b.current = { id, index: entry.index };
     const spanStart = b.offset;
     b.line(`// ${type} '${id}'`);
-    const context = makeContext(b, raw, isAsync, `${order.indexOf(id)}`, follow, (port) => ports.has(port), event);
+    if (steps) b.line(`${STEPS_LOCAL}?.step(${JSON.stringify(id)});`);
+    const wired = steps && branching ? (port: string) => portsOf(type, raw).includes(port) : (port: string) => ports.has(port);
+    const context = makeContext(b, raw, isAsync, `${order.indexOf(id)}`, follow, wired, event);
     // A branching node's span contains its branches; locating picks the innermost span.
     emitterOf(type).emit(context);
     b.spans.push({ nodeId: id, nodeIndex: entry.index, start: spanStart, end: b.offset });
-    if (!isBranching(type)) follow(NEXT);
+    if (!branching) follow(NEXT);
     active.delete(id);
   };
 

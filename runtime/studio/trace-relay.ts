@@ -36,7 +36,7 @@ export class TraceRelay {
   ) {
     const stats = running.stats();
     this.lastStats = { t: Date.now(), messagesIn: stats.messagesIn, messagesOut: stats.messagesOut };
-    this.subscription = running.subscribe((event) => this.onEvent(event));
+    this.subscription = running.subscribe((event) => this.onEvent(event), { steps: true });
     this.timers.push(setInterval(() => this.flush(), FLUSH_MS), setInterval(() => this.pushStats(), STATS_MS));
     for (const timer of this.timers) timer.unref();
   }

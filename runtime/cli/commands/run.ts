@@ -14,7 +14,7 @@ import { RedisAdapterError, selectAdapter } from '../../engine/adapters/select.t
 import { metricsEnabled } from '../../engine/metrics/settings.ts';
 import { startTelemetry } from '../../engine/telemetry/otel.ts';
 import type { Telemetry } from '../../engine/telemetry/otel.ts';
-import type { RunningFlow, TraceEvent } from '../../engine/contracts.ts';
+import type { RunningFlow, SnippetFailure, TraceEvent } from '../../engine/contracts.ts';
 import { joinPath } from '../../model/paths.ts';
 import type { FlowDocument, UpgraderNode } from '../../model/types.ts';
 import { CliError, EXIT_BAD_INPUT, EXIT_OK, portOption } from '../errors.ts';
@@ -47,12 +47,23 @@ function servedPaths(flow: FlowDocument): string[] {
   return flow.nodes.filter((n): n is UpgraderNode => n.type === 'upgrader').map((u) => joinPath(u.basePath, u.upgradePath));
 }
 
+/**
+ * A snippet's failure by its line (`nodeId:line: message`); a chain's by its action node and
+ * field, the words its author used (its generated lines are nobody's).
+ */
+function failureText(e: SnippetFailure, eventNodeId: string): string {
+  const nodeId = e.nodeId || eventNodeId;
+  if (e.field !== undefined) return `'${nodeId}' failed in field '${e.field}'${e.line !== undefined ? ` (line ${e.line})` : ''}: ${e.message}`;
+  if (nodeId !== eventNodeId && e.line === undefined) return `'${nodeId}' failed: ${e.message}`;
+  return `${nodeId}${e.line !== undefined ? `:${e.line}` : ''}: ${e.message}`;
+}
+
 export function describeEvent(event: TraceEvent): string[] {
   const lines: string[] = [];
   if (event.kind === 'invoke') {
     for (const log of event.logs) lines.push(`[${event.nodeId}] ${log.level === 'info' ? '' : `${log.level}: `}${log.message}`);
     const e = event.error;
-    if (e) lines.push(`${e.nodeId || event.nodeId}${e.line !== undefined ? `:${e.line}` : ''}: ${e.message} (${e.code}${event.connectionId ? `, connection ${event.connectionId}` : ''})`);
+    if (e) lines.push(`${failureText(e, event.nodeId)} (${e.code}${event.connectionId ? `, connection ${event.connectionId}` : ''})`);
   } else if (event.kind === 'engine' && event.level !== 'info') {
     lines.push(`${event.nodeId ? `${event.nodeId}: ` : 'wsflow: '}${event.message} (${event.code})`);
   }
@@ -113,10 +124,14 @@ export async function run(file: string, options: RunOptions): Promise<number> {
   if (typeof started === 'number') return started;
   const { flow, running } = started;
 
-  running.subscribe((event) => {
-    if (options.trace) process.stderr.write(`${JSON.stringify(event)}\n`);
-    for (const line of describeEvent(event)) process.stderr.write(`${line}\n`);
-  });
+  running.subscribe(
+    (event) => {
+      if (options.trace) process.stderr.write(`${JSON.stringify(event)}\n`);
+      for (const line of describeEvent(event)) process.stderr.write(`${line}\n`);
+    },
+    // The steps of chains cost a clock read each: only when someone reads the trace.
+    { steps: options.trace === true },
+  );
   // OpenTelemetry only when OTEL_EXPORTER_OTLP_ENDPOINT is set (docs/observability.md).
   let telemetry: Telemetry | undefined;
   try {

@@ -8,7 +8,7 @@ import type { EngineEvent, InvokeRecord, SnippetFailure } from './protocol.ts';
 import * as P from './protocol.ts';
 import { toFailure } from './snippets.ts';
 import { record } from './outbox.ts';
-import { H } from './state.ts';
+import { H, statOf } from './state.ts';
 import type { Inv, NodeRt } from './state.ts';
 
 const pending: Inv[] = [];
@@ -71,10 +71,19 @@ function finish(inv: Inv, failure: SnippetFailure | null, event: EngineEvent, in
   stat.totalMs += ms;
   if (ms > stat.maxMs) stat.maxMs = ms;
   (stat.buckets[bucketOf(ms)] as number)++;
-  if (failure) stat.errors++;
+  const steps = inv.steps;
+  inv.steps = null;
+  if (failure) {
+    // Unlocated in a chain (a rejected await has no frame in the code): the step that ran last.
+    if (failure.nodeId === inv.node.id && failure.field === undefined && steps?.last !== undefined && inv.node.snippet.source.chain) failure.nodeId = steps.last;
+    // A chain's failure counts on its action node (wsflow_handler_errors_total{node}).
+    if (failure.nodeId === inv.node.id) stat.errors++;
+    else statOf(failure.nodeId).errors++;
+  }
   if (failure || inv.logs || (H.tracing && takeToken(now))) {
     const rec: InvokeRecord = { t: Date.now(), nodeId: inv.node.id, connectionId: inv.connId, event, durationMs: ms, logs: inv.logs ?? [] };
     if (failure) rec.error = failure;
+    if (steps) rec.steps = steps.toSteps(now);
     // Only messages have a preview (the other events' second argument is a context or an error).
     const preview = event === 'text' || event === 'binary' ? previewInput(input) : undefined;
     if (preview) rec.input = preview;
@@ -86,7 +95,7 @@ function finish(inv: Inv, failure: SnippetFailure | null, event: EngineEvent, in
 
 export type Outcome = SnippetFailure | null | Promise<SnippetFailure | null>;
 
-const syncInv: Inv = { node: undefined as unknown as NodeRt, kind: 0, id: 0, connId: '', t0: 0, logs: null, pIdx: -1 };
+const syncInv: Inv = { node: undefined as unknown as NodeRt, kind: 0, id: 0, connId: '', t0: 0, logs: null, pIdx: -1, steps: null };
 
 function isThenable(v: unknown): v is PromiseLike<unknown> {
   return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as { then?: unknown }).then === 'function';
@@ -115,6 +124,7 @@ export function invoke(
   inv.connId = connId;
   inv.logs = null;
   inv.pIdx = -1;
+  inv.steps = null;
   inv.t0 = performance.now();
   if (!fn) return finish(inv, node.snippet.loadError ?? null, event, a1);
   // Plain stores: only this thread writes the slots, and the main thread reads them only after
@@ -138,7 +148,8 @@ export function invoke(
     capture?.(result);
     return finish(inv, null, event, a1);
   }
-  const later: Inv = { node, kind, id, connId, t0: inv.t0, logs: inv.logs, pIdx: -1 };
+  const later: Inv = { node, kind, id, connId, t0: inv.t0, logs: inv.logs, pIdx: -1, steps: inv.steps };
+  inv.steps = null;
   addPending(later);
   return Promise.resolve(result).then(
     (value) => {

@@ -32,7 +32,7 @@ let lastStats = performance.now();
 let statsTimer: NodeJS.Timeout | undefined;
 
 function hasUnshippedStats(): boolean {
-  for (const s of H.stats.values()) if (s.count > 0) return true;
+  for (const s of H.stats.values()) if (s.count > 0 || s.errors > 0) return true;
   return false;
 }
 
@@ -60,7 +60,8 @@ export function flush(): void {
       const perNode: P.StatsDelta['perNode'] = {};
       let any = H.sampledOut > 0;
       for (const [id, s] of H.stats) {
-        if (s.count === 0) continue;
+        // An action node of a chain has errors and no invocations of its own.
+        if (s.count === 0 && s.errors === 0) continue;
         perNode[id] = { count: s.count, errors: s.errors, totalMs: s.totalMs, maxMs: s.maxMs, buckets: s.buckets.slice() };
         s.count = s.errors = s.totalMs = s.maxMs = 0;
         s.buckets.fill(0);

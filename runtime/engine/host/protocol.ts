@@ -6,10 +6,10 @@
  * postMessage can carry, and one postMessage per turn amortizes the thread hop over every event
  * that arrived in that turn. Control messages (init, reload, config) are plain objects.
  */
-import type { SnippetFailure, TraceEvent } from '../contracts.ts';
+import type { ChainMap, SnippetFailure, TraceEvent } from '../contracts.ts';
 
 // The engine's shared vocabulary, re-exported so the worker side depends on this file alone.
-export type { ConnectorCall, EngineEvent, HttpCallSpec, LogEntry, SnippetFailure, TraceEvent } from '../contracts.ts';
+export type { ChainMap, ChainStep, ConnectorCall, EngineEvent, HttpCallSpec, LogEntry, SnippetFailure, TraceEvent } from '../contracts.ts';
 
 // ---- main -> worker batch ops (arity in the comment) ----
 /** connNum, text */
@@ -159,6 +159,8 @@ export interface HostUpgrader {
 export interface HostSnippet {
   js: string;
   map: string;
+  /** a chain's generated code: where its nodes and fields are (failures are reported on them) */
+  chain?: ChainMap;
 }
 
 /** Everything that can change on hot reload. */
@@ -175,6 +177,8 @@ export interface HostInit {
   program: HostProgram;
   slots: SharedArrayBuffer;
   tracing: boolean;
+  /** record the steps of chain invocations (a subscriber asked for them) */
+  steps: boolean;
   /** ship per-node statistics (StatsDelta) even without a trace subscriber */
   metrics: boolean;
   sampleRate: number;
@@ -185,7 +189,7 @@ export interface HostInit {
 export type HostControl =
   | HostInit
   | { type: 'reload'; program: HostProgram }
-  | { type: 'config'; tracing: boolean; sampleRate: number };
+  | { type: 'config'; tracing: boolean; steps: boolean; sampleRate: number };
 
 /** One invocation worth reporting (sampled, failed, or with logs): an `invoke` trace event without its kind. */
 export type InvokeRecord = Omit<Extract<TraceEvent, { kind: 'invoke' }>, 'kind'>;

@@ -6,6 +6,7 @@ import vm from 'node:vm';
 import { createRequire, isBuiltin } from 'node:module';
 import { TraceMap, originalPositionFor } from '@jridgewell/trace-mapping';
 import type { HostSnippet, SnippetFailure } from './protocol.ts';
+import { placeInChain, snippetHooks } from './chain.ts';
 
 const nodeRequire = createRequire(import.meta.url);
 
@@ -35,11 +36,12 @@ export function loadSnippet(nodeId: string, source: HostSnippet, console: Consol
   const loaded: LoadedSnippet = { nodeId, source };
   const module = { exports: {} as Record<string, unknown> };
   try {
-    // The parameters named here are the arguments passed below: a CommonJS module wrapper.
-    const factory = vm.compileFunction(source.js, ['exports', 'require', 'module', 'console'], {
+    // The parameters named here are the arguments passed below: a CommonJS module wrapper, plus
+    // `__wsflow` for the step markers of a chain's code (chain.ts).
+    const factory = vm.compileFunction(source.js, ['exports', 'require', 'module', 'console', '__wsflow'], {
       filename: snippetFilename(nodeId),
-    }) as (exports: unknown, require: unknown, module: unknown, console: unknown) => void;
-    factory(module.exports, snippetRequire, module, console);
+    }) as (exports: unknown, require: unknown, module: unknown, console: unknown, hooks: unknown) => void;
+    factory(module.exports, snippetRequire, module, console, snippetHooks);
   } catch (error) {
     loaded.loadError = toFailure(loaded, error, 'WSF_SNIPPET_LOAD');
     return loaded;
@@ -95,7 +97,17 @@ function cleanStack(stack: string | undefined): string | undefined {
 export function toFailure(snippet: LoadedSnippet, error: unknown, code: string): SnippetFailure {
   const err = error instanceof Error ? error : undefined;
   const message = err ? err.message || err.name : describe(error);
-  const failure: SnippetFailure = { code, nodeId: snippet.nodeId, message, ...locate(snippet, err?.stack) };
+  const at = locate(snippet, err?.stack);
+  const chain = snippet.source.chain;
+  if (chain) {
+    // A chain's generated lines mean nothing to its author: say which node and field failed.
+    const place = at.line !== undefined ? placeInChain(chain, at.line, at.col ?? 1) : undefined;
+    const failure: SnippetFailure = { code, nodeId: place?.nodeId ?? snippet.nodeId, message };
+    if (place?.field !== undefined) failure.field = place.field;
+    if (place?.inner) Object.assign(failure, place.inner);
+    return failure;
+  }
+  const failure: SnippetFailure = { code, nodeId: snippet.nodeId, message, ...at };
   const stack = cleanStack(err?.stack);
   if (stack) failure.stack = stack;
   return failure;

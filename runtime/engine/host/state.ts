@@ -5,6 +5,7 @@
 import type { EngineEvent, LogEntry } from './protocol.ts';
 import * as P from './protocol.ts';
 import type { LoadedSnippet } from './snippets.ts';
+import type { StepLog } from './chain.ts';
 
 export interface Stat {
   count: number;
@@ -35,12 +36,16 @@ export interface Inv {
   logs: LogEntry[] | null;
   /** index in the pending table, -1 when not pending */
   pIdx: number;
+  /** the chain steps it ran, while a subscriber asks for them */
+  steps: StepLog | null;
 }
 
 export const H = {
   /** blame slots shared with the main thread (replaced by the one `init` brings) */
   slots: new Int32Array(new SharedArrayBuffer(P.SLOTS_LENGTH * 4)),
   tracing: false,
+  /** a trace subscriber asked for chain steps */
+  steps: false,
   /** per-node statistics go to the main thread also without a trace subscriber (for /metrics) */
   metrics: false,
   sampleRate: 200,
@@ -53,3 +58,10 @@ export const H = {
   /** per-node counters since the last stats message, kept across reloads */
   stats: new Map<string, Stat>(),
 };
+
+/** The counters of `nodeId` (a handler, or an action node a chain failed in), made on first use. */
+export function statOf(nodeId: string): Stat {
+  let stat = H.stats.get(nodeId);
+  if (!stat) H.stats.set(nodeId, (stat = { count: 0, errors: 0, totalMs: 0, maxMs: 0, buckets: new Array<number>(P.BUCKET_SLOTS).fill(0) }));
+  return stat;
+}

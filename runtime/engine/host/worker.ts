@@ -18,7 +18,7 @@ import * as P from './protocol.ts';
 import { loadSnippet, nodeOfStack, toFailure, describe } from './snippets.ts';
 import { HostConnection, makeLogger, nodeContext, serviceBase } from './objects.ts';
 import type { ServiceRuntime } from './objects.ts';
-import { H } from './state.ts';
+import { H, statOf } from './state.ts';
 import type { NodeRt } from './state.ts';
 import { flush, forgetDirty, note, push1, record, scheduleFlush, setLastSeq, settleRequest, sink } from './outbox.ts';
 import { invoke } from './invoke.ts';
@@ -79,8 +79,7 @@ function loadProgram(program: HostProgram): void {
     const source = program.snippets[nodeId];
     if (!source) return undefined;
     const logger = makeLogger(nodeId, sink);
-    let stat = H.stats.get(nodeId);
-    if (!stat) H.stats.set(nodeId, (stat = { count: 0, errors: 0, totalMs: 0, maxMs: 0, buckets: new Array<number>(P.BUCKET_SLOTS).fill(0) }));
+    const stat = statOf(nodeId);
     const idx = program.nodeIds.indexOf(nodeId);
     // Module code runs now: if it never finishes, the watchdog must know whose it is.
     const slots = H.slots;
@@ -128,7 +127,7 @@ function loadProgram(program: HostProgram): void {
 function runOnError(c: Conn, failure: SnippetFailure): Promise<void> | undefined {
   const h = c.svc.handlers.onError;
   if (!h) return undefined;
-  const error = Object.freeze({ code: failure.code, message: failure.message, nodeId: failure.nodeId, line: failure.line });
+  const error = Object.freeze({ code: failure.code, message: failure.message, nodeId: failure.nodeId, field: failure.field, line: failure.line });
   const r = invoke(h, 1, c.num, c.hc.id, 3, c.hc, error, h.ctx);
   return r instanceof Promise ? r.then(() => undefined) : undefined;
 }
@@ -345,6 +344,7 @@ function control(msg: HostControl): void {
     case 'init':
       H.slots = new Int32Array(msg.slots);
       H.tracing = msg.tracing;
+      H.steps = msg.steps;
       H.metrics = msg.metrics;
       H.sampleRate = msg.sampleRate;
       settleMs = msg.settleMs;
@@ -359,6 +359,7 @@ function control(msg: HostControl): void {
       break;
     case 'config':
       H.tracing = msg.tracing;
+      H.steps = msg.steps;
       H.sampleRate = msg.sampleRate;
       break;
   }

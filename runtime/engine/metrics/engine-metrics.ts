@@ -105,7 +105,8 @@ export class EngineMetrics {
   /** Statistics of the handler host since its last delta. */
   addStats(delta: StatsDelta): void {
     for (const [node, stats] of Object.entries(delta.perNode)) {
-      this.durations.add(node, stats);
+      // An action node of a chain brings only its errors (its time is its handler's).
+      if (stats.count > 0) this.durations.add(node, stats);
       if (stats.errors > 0) this.errors.inc({ node }, stats.errors);
     }
   }

@@ -31,7 +31,7 @@ export function logEvent(log: Logger, event: TraceEvent, all: boolean): void {
     if (!all) for (const entry of event.logs) log[entry.level]({ nodeId: event.nodeId, connectionId: event.connectionId || undefined }, entry.message);
     const e = event.error;
     if (e) {
-      log.error({ nodeId: e.nodeId || event.nodeId, connectionId: event.connectionId || undefined, code: e.code, line: e.line, col: e.col, stack: e.stack }, e.message);
+      log.error({ nodeId: e.nodeId || event.nodeId, connectionId: event.connectionId || undefined, code: e.code, field: e.field, line: e.line, col: e.col, stack: e.stack }, e.message);
     }
   } else if (event.kind === 'engine' && event.level !== 'info' && !all) {
     log[event.level]({ nodeId: event.nodeId, code: event.code }, event.message);

@@ -63,7 +63,7 @@ async function serve(compiled: CompiledFlow, log: Logger): Promise<void> {
   // ctx.log lines, snippet failures and engine warnings as JSON lines (logger.ts); the sampled
   // invocation stream only with WSFLOW_TRACE=1.
   const traceAll = process.env.WSFLOW_TRACE === '1';
-  running.subscribe((event) => logEvent(log, event, traceAll));
+  running.subscribe((event) => logEvent(log, event, traceAll), { steps: traceAll });
   // OpenTelemetry only when OTEL_EXPORTER_OTLP_ENDPOINT is set (docs/observability.md).
   let telemetry: Telemetry | undefined;
   try {

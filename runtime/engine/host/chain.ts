@@ -1,0 +1,78 @@
+/**
+ * Chains in the handler host: the step recorder their generated code reaches through the
+ * `__wsflow` module parameter (lowcode/compile.ts writes the markers), and where in the chain a
+ * failure lies (the node and field, from the ChainMap the compiler made).
+ */
+import { performance } from 'node:perf_hooks';
+import type { ChainMap, ChainStep } from './protocol.ts';
+import { H } from './state.ts';
+
+/** The steps of one invocation, flat: filled by the markers, read only when the invocation is reported. */
+export class StepLog {
+  private readonly ids: string[] = [];
+  private readonly at: number[] = [];
+  private readonly ports: (string | undefined)[] = [];
+
+  step(nodeId: string): void {
+    this.ids.push(nodeId);
+    this.at.push(performance.now());
+  }
+
+  /** The branch the step just recorded takes. */
+  port(name: string): void {
+    if (this.ids.length > 0) this.ports[this.ids.length - 1] = name;
+  }
+
+  get last(): string | undefined {
+    return this.ids[this.ids.length - 1];
+  }
+
+  /** Each step lasts until the next one starts; the last one until `end` (performance.now()). */
+  toSteps(end: number): ChainStep[] {
+    return this.ids.map((nodeId, i) => {
+      const ms = Math.round(((this.at[i + 1] ?? end) - (this.at[i] as number)) * 1000) / 1000;
+      const port = this.ports[i];
+      return port === undefined ? { nodeId, ms } : { nodeId, port, ms };
+    });
+  }
+}
+
+/**
+ * `__wsflow` in a snippet module. A chain calls `steps()` once per invocation, first thing, while
+ * the invocation is `H.current`; without a subscriber for steps it gets undefined and every
+ * marker is a skipped optional call.
+ */
+export const snippetHooks = Object.freeze({
+  steps(): StepLog | undefined {
+    const inv = H.current;
+    if (!H.steps || !inv) return undefined;
+    return (inv.steps = new StepLog());
+  },
+});
+
+export interface ChainPlace {
+  nodeId: string;
+  field?: string;
+  /** 1-based line and column inside a `code` field (a snippet step's own lines) */
+  inner?: { line: number; col: number };
+}
+
+/** The action node (and field) at 1-based `line`/`col` of a chain's generated code, if any. */
+export function placeInChain(map: ChainMap, line: number, col: number): ChainPlace | undefined {
+  const lineStart = map.lineStarts[line - 1];
+  if (lineStart === undefined) return undefined;
+  const offset = lineStart + col - 1;
+  const field = map.fields.find((f) => offset >= f.start && offset <= f.end);
+  if (field) {
+    if (!field.code) return { nodeId: field.nodeId, field: field.field };
+    let startLine = 1;
+    while (startLine < map.lineStarts.length && (map.lineStarts[startLine] as number) <= field.start) startLine++;
+    const startCol = field.start - (map.lineStarts[startLine - 1] as number) + 1;
+    return { nodeId: field.nodeId, field: field.field, inner: { line: line - startLine + 1, col: line === startLine ? col - startCol + 1 : col } };
+  }
+  let best: ChainMap['nodes'][number] | undefined;
+  for (const node of map.nodes) {
+    if (offset >= node.start && offset < node.end && (!best || node.end - node.start < best.end - best.start)) best = node;
+  }
+  return best ? { nodeId: best.nodeId } : undefined;
+}
