@@ -11,7 +11,7 @@ import { emptyHistory, record, redo, undo, type History } from './model/history.
 import type { RuntimeError } from './model/runtime-errors.ts';
 
 export type Theme = 'light' | 'dark';
-export type Dialog = 'open' | 'saveAs' | 'export' | 'import' | 'newConfirm';
+export type Dialog = 'open' | 'saveAs' | 'export' | 'import' | 'newConfirm' | 'runGate';
 export type BottomTab = 'problems' | 'environment' | 'trace' | 'clients' | 'tests' | 'metrics';
 /** Overlays over the canvas (not modal dialogs): quick-add, connect-to, the shortcuts sheet, a context menu. */
 export type Overlay = 'quickAdd' | 'connect' | 'shortcuts' | 'contextMenu';
@@ -103,6 +103,8 @@ export interface StudioState {
   traceSeq: number;
   traceDropped: number;
   reloadNote: string | undefined;
+  /** Errors on the nodes that would run, shown by the Run gate before a start (Run anyway or not). */
+  runGate: Problem[] | undefined;
 
   clients: ClientView[];
 
@@ -201,6 +203,7 @@ export const useStudio = create<StudioState>()((set, get) => ({
   traceSeq: 0,
   traceDropped: 0,
   reloadNote: undefined,
+  runGate: undefined,
   clients: [],
   envStatus: {},
   envFile: undefined,

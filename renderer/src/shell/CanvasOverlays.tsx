@@ -11,7 +11,7 @@ import { placeNode } from '../canvas/place.ts';
 import { isTyping, keyLabel } from '../commands.ts';
 import { connect } from '../model/flow-ops.ts';
 import { useStudio } from '../store.ts';
-import { trapTab } from './Dialogs.tsx';
+import { trapTab } from './Modal.tsx';
 import { moveFocus } from './TopBar.tsx';
 
 const close = () => useStudio.getState().set({ overlay: undefined, overlayQuery: '', quickAddAt: undefined, contextMenu: undefined });
