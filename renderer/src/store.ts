@@ -130,6 +130,8 @@ export interface StudioState {
   editorJump: EditorJump | undefined;
   /** Bumped to ask the canvas to fit the view (after open, layout, or the command). */
   fitViewSeq: number;
+  /** The asked-for fit stops at a readable zoom (after auto layout) instead of showing everything. */
+  fitReadable: boolean;
   /** Bumped when another document replaces the current one (editors drop per-node state). */
   docSeq: number;
 
@@ -221,6 +223,7 @@ export const useStudio = create<StudioState>()((set, get) => ({
   recovery: undefined,
   editorJump: undefined,
   fitViewSeq: 0,
+  fitReadable: false,
   docSeq: 0,
 
   change(mutate, options = {}) {
@@ -252,6 +255,7 @@ export const useStudio = create<StudioState>()((set, get) => ({
       problems: [],
       recovery: undefined,
       fitViewSeq: get().fitViewSeq + 1,
+      fitReadable: false,
       docSeq: get().docSeq + 1,
     });
   },

@@ -14,6 +14,7 @@ import { dragFromPalette, MOD } from './ui.ts';
 
 const sample = (name: string) => readFileSync(path.join(REPO, `samples/${name}.wsflow.yaml`), 'utf8');
 const ECHO_LOWCODE = sample('echo-lowcode');
+const CHAT_LOWCODE = sample('chat-lowcode');
 /** The snippet echo with a type error in on-text: the backend's quick check before a run does not see it. */
 const TYPE_ERROR = sample('echo').replace('conn.send(text);', 'const n: number = text;\n        conn.send(String(n));');
 
@@ -86,5 +87,78 @@ describe('Run gate and unwired nodes', () => {
     await expect(page.locator('[data-testid="dialog-run-gate"]').count()).resolves.toBe(0);
     await page.locator('[data-testid="run-stop"]').click();
     await page.locator('[data-testid="run-start"]').waitFor({ timeout: 30_000 });
+  });
+});
+
+type Box = { x: number; y: number; width: number; height: number };
+const box = async (h: Harness, selector: string): Promise<Box> => {
+  const b = await h.page.locator(selector).first().boundingBox();
+  if (!b) throw new Error(`not visible: ${selector}`);
+  return b;
+};
+const within = (inner: Box, outer: Box) => inner.x >= outer.x && inner.y >= outer.y && inner.x + inner.width <= outer.x + outer.width && inner.y + inner.height <= outer.y + outer.height;
+const apart = (a: Box, b: Box) => a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y;
+
+/** The canvas' pan and zoom, read from React Flow's viewport transform. */
+async function viewport(h: Harness): Promise<{ x: number; y: number; zoom: number }> {
+  const style = (await h.page.locator('.react-flow__viewport').getAttribute('style')) ?? '';
+  const m = /translate\(([-\d.]+)px, ([-\d.]+)px\) scale\(([-\d.]+)\)/.exec(style);
+  return { x: Number(m?.[1]), y: Number(m?.[2]), zoom: Number(m?.[3]) };
+}
+
+/** Poll `check` until it holds (bounded), for positions that settle after an animated fit. */
+async function eventually(check: () => Promise<boolean>, what: string, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('auto layout and dropped nodes', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ browser, files: { 'chat-lowcode.wsflow.yaml': CHAT_LOWCODE } });
+  }, 120_000);
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('drops a node at the canvas edge wholly on screen and never under the minimap', async () => {
+    const { page } = h;
+    const canvas = await box(h, '[data-testid="canvas"]');
+    await dragFromPalette(page, 'log', canvas.width - 6, 80);
+    const first = await box(h, '.react-flow__node.selected');
+    expect(within(first, canvas)).toBe(true);
+    // Just left of the minimap, at the bottom: the card would reach under it and off the canvas.
+    await dragFromPalette(page, 'log', canvas.width - 200, canvas.height - 12);
+    await page.locator('.react-flow__node').nth(1).waitFor();
+    const second = await box(h, '.react-flow__node.selected');
+    expect(within(second, canvas)).toBe(true);
+    expect(apart(second, await box(h, '.react-flow__minimap'))).toBe(true);
+  });
+
+  it('lays chat-lowcode out with then above else, at a readable zoom, and pans to the rest', async () => {
+    const { page } = h;
+    await page.keyboard.press(`${MOD}+O`);
+    await page.locator('[data-testid="open-chat-lowcode.wsflow.yaml"]').click();
+    await page.locator('.react-flow__node[data-id="has-age"]').waitFor({ timeout: 20_000 });
+    await page.locator('.react-flow__pane').click({ position: { x: 10, y: 10 } });
+    await page.keyboard.press(`${MOD}+Shift+L`);
+    // Settled: a readable zoom, the start of the flow (the upgrader) in view.
+    await eventually(async () => (await viewport(h)).zoom >= 0.75 && within(await box(h, '.react-flow__node[data-id="upgrader"]'), await box(h, '[data-testid="canvas"]')), 'a readable fit');
+    const y = async (id: string) => (await box(h, `.react-flow__node[data-id="${id}"]`)).y;
+    expect(await y('joined')).toBeLessThan(await y('joined-with-age'));
+    expect(await y('uncount-taken')).toBeLessThan(await y('register'));
+    // The far end is reached by panning: drag the empty canvas to the left.
+    const before = await viewport(h);
+    const canvas = await box(h, '[data-testid="canvas"]');
+    const grab = { x: canvas.x + canvas.width - 40, y: canvas.y + 20 };
+    await page.mouse.move(grab.x, grab.y);
+    await page.mouse.down();
+    await page.mouse.move(grab.x - 400, grab.y, { steps: 8 });
+    await page.mouse.up();
+    await eventually(async () => (await viewport(h)).x < before.x - 300, 'the canvas panned');
+    expect((await viewport(h)).zoom).toBe(before.zoom);
   });
 });

@@ -151,7 +151,7 @@ function QuickAdd() {
         onPick={(item) => {
           const spot = at ?? view.center();
           close();
-          placeNode(useStudio, item.type, spot);
+          placeNode(useStudio, item.type, spot, view.visible());
         }}
       />
     </Popup>
