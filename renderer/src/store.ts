@@ -11,6 +11,16 @@ import { emptyHistory, record, redo, undo, type History } from './model/history.
 import type { RuntimeError } from './model/runtime-errors.ts';
 
 export type Theme = 'light' | 'dark';
+export interface ClientDraft {
+  upgraderId: string;
+  /** Path parameter values by name. */
+  values: Record<string, string>;
+  query: string;
+  protocols: string;
+  headerText: string;
+  token: string;
+}
+
 export type Dialog = 'open' | 'saveAs' | 'export' | 'import' | 'newConfirm' | 'runGate';
 export type BottomTab = 'problems' | 'environment' | 'trace' | 'clients' | 'tests' | 'metrics';
 /** Overlays over the canvas (not modal dialogs): quick-add, connect-to, the shortcuts sheet, a context menu. */
@@ -107,6 +117,8 @@ export interface StudioState {
   runGate: Problem[] | undefined;
 
   clients: ClientView[];
+  /** What the test-client form holds, kept here so it survives switching bottom tabs. */
+  clientDraft: ClientDraft;
 
   /** Whether each `${env.NAME}` the flow reads is set for the next run (never the values). */
   envStatus: Record<string, EnvVarStatus>;
@@ -207,6 +219,7 @@ export const useStudio = create<StudioState>()((set, get) => ({
   reloadNote: undefined,
   runGate: undefined,
   clients: [],
+  clientDraft: { upgraderId: '', values: {}, query: '', protocols: '', headerText: '', token: '' },
   envStatus: {},
   envFile: undefined,
   root: '',

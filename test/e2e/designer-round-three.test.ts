@@ -15,6 +15,10 @@ import { dragFromPalette, MOD } from './ui.ts';
 const sample = (name: string) => readFileSync(path.join(REPO, `samples/${name}.wsflow.yaml`), 'utf8');
 const ECHO_LOWCODE = sample('echo-lowcode');
 const CHAT_LOWCODE = sample('chat-lowcode');
+/** The snippet echo on /chat/{room}, whose text handler throws: a runtime error for the notice. */
+const THROWS = sample('echo')
+  .replace('basePath: /chat', 'basePath: /chat\n    upgradePath: /{room}')
+  .replace('conn.send(text);', "throw new Error(`no answer for ${text}: the handler gave up after reading the whole message and the rest of the room`);");
 /** The snippet echo with a type error in on-text: the backend's quick check before a run does not see it. */
 const TYPE_ERROR = sample('echo').replace('conn.send(text);', 'const n: number = text;\n        conn.send(String(n));');
 
@@ -160,5 +164,69 @@ describe('auto layout and dropped nodes', () => {
     await page.mouse.up();
     await eventually(async () => (await viewport(h)).x < before.x - 300, 'the canvas panned');
     expect((await viewport(h)).zoom).toBe(before.zoom);
+  });
+});
+
+describe('chrome', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    // Narrow enough that a centred notice would reach the inspector and the status bar would wrap.
+    h = await startHarness({ browser, files: { 'throws.wsflow.yaml': THROWS }, open: 'throws.wsflow.yaml', viewport: { width: 1100, height: 800 } });
+  }, 120_000);
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('keeps the client form across tabs, a clicked open tab open, the notice off the inspector header, the status bar on one line', async () => {
+    const { page } = h;
+    await page.locator('.react-flow__node[data-id="on-text"]').waitFor({ timeout: 20_000 });
+    await clickRun(h);
+    await page.locator('[data-testid="run-status"]').waitFor({ timeout: 60_000 });
+
+    // The path parameter typed in the test-client form survives a visit to another tab.
+    await page.locator('[data-testid="tab-clients"]').click();
+    await page.locator('[data-testid="client-param-room"]').click();
+    await page.keyboard.type('lobby');
+    await page.locator('[data-testid="tab-problems"]').click();
+    await page.locator('[data-testid="tab-clients"]').click();
+    await expect(page.locator('[data-testid="client-param-room"]').inputValue()).resolves.toBe('lobby');
+
+    // Clicking the tab that is already open keeps the panel open; its own button collapses it.
+    await page.locator('[data-testid="tab-clients"]').click();
+    await expect(page.locator('.dock__body').count()).resolves.toBe(1);
+    await expect(page.locator('[data-testid="tab-clients"]').getAttribute('aria-selected')).resolves.toBe('true');
+    await page.locator('[data-testid="dock-toggle"]').click();
+    await page.locator('.dock__body').waitFor({ state: 'detached' });
+    await page.locator('[data-testid="dock-toggle"]').click();
+    await page.locator('[data-testid="client-param-room"]').waitFor();
+    await expect(page.locator('[data-testid="client-param-room"]').inputValue()).resolves.toBe('lobby');
+
+    // A runtime error: its notice sits over the canvas, not over the inspector's header.
+    await page.locator('[data-testid="client-connect"]').click();
+    await page.locator('[data-testid="client-message"]').click();
+    await page.keyboard.type('hello');
+    await page.locator('[data-testid="client-send"]').click();
+    const notice = page.locator('[data-testid="runtime-notice"]');
+    await notice.waitFor({ timeout: 30_000 });
+    const header = await box(h, '[data-testid="inspector-slot"] .inspector__title');
+    expect(apart(await box(h, '[data-testid="runtime-notice"]'), header)).toBe(true);
+    expect(within(await box(h, '[data-testid="runtime-notice"]'), await box(h, '[data-testid="canvas"]'))).toBe(true);
+
+    // A long status message: one line, cut with an ellipsis, the whole text in its tooltip.
+    await page.locator('.react-flow__node[data-id="upgrader"] .card__head').click();
+    await page.locator('[data-testid="upgrader-basePath"]').click();
+    await page.keyboard.press('End');
+    await page.keyboard.type('/{');
+    const note = page.locator('[data-testid="reload-note"]', { hasText: 'not reloaded' });
+    await note.waitFor({ timeout: 30_000 });
+    const bar = await box(h, '[data-testid="statusbar"]');
+    const noteBox = await box(h, '[data-testid="reload-note"]');
+    expect(noteBox.height).toBeLessThanOrEqual(bar.height);
+    expect(within(noteBox, bar)).toBe(true);
+    const title = (await note.getAttribute('title')) ?? '';
+    expect(title.startsWith('not reloaded')).toBe(true);
+    expect(title).toBe(await note.textContent());
+    await page.locator('[data-testid="run-stop"]').click();
+    await page.locator('[data-testid="run-start"]').waitFor({ timeout: 30_000 });
   });
 });
