@@ -83,6 +83,12 @@ export function createActions({ services, store, desktop, clipboard, viewCenter,
         get().select([]);
       },
     },
+    'edit.duplicate': {
+      enabled: (s) => s.selectedNodes.length > 0,
+      // A paste of a copy that never touches the clipboard: fresh ids, offset, the edges between them.
+      run: () => void pasteClip(store, copyElements(get().flow, get().selectedNodes)),
+    },
+    'edit.find': { enabled: (s) => s.flow.nodes.length > 0, run: () => get().set({ overlay: 'find' }) },
     'edit.selectAll': { run: () => get().select(get().flow.nodes.map((n) => n.id)) },
     'edit.quickAdd': { run: () => get().set({ overlay: 'quickAdd' }) },
     'edit.connect': { enabled: (s) => s.selectedNodes.length === 1, run: () => get().set({ overlay: 'connect' }) },

@@ -24,7 +24,7 @@ export interface ClientDraft {
 export type Dialog = 'open' | 'saveAs' | 'export' | 'import' | 'newConfirm' | 'runGate';
 export type BottomTab = 'problems' | 'environment' | 'trace' | 'clients' | 'tests' | 'metrics';
 /** Overlays over the canvas (not modal dialogs): quick-add, connect-to, the shortcuts sheet, a context menu. */
-export type Overlay = 'quickAdd' | 'connect' | 'shortcuts' | 'contextMenu';
+export type Overlay = 'quickAdd' | 'connect' | 'shortcuts' | 'contextMenu' | 'find';
 
 /** Panel sizes and visibility, remembered across launches (localStorage `wsflow.layout`). */
 export interface Layout {
@@ -144,6 +144,8 @@ export interface StudioState {
   fitViewSeq: number;
   /** The asked-for fit stops at a readable zoom (after auto layout) instead of showing everything. */
   fitReadable: boolean;
+  /** A node for the canvas to centre on (Find); `seq` makes the same node ask again. */
+  centerOn: { id: string; seq: number } | undefined;
   /** Bumped when another document replaces the current one (editors drop per-node state). */
   docSeq: number;
 
@@ -237,6 +239,7 @@ export const useStudio = create<StudioState>()((set, get) => ({
   editorJump: undefined,
   fitViewSeq: 0,
   fitReadable: false,
+  centerOn: undefined,
   docSeq: 0,
 
   change(mutate, options = {}) {

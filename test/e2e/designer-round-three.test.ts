@@ -230,3 +230,64 @@ describe('chrome', () => {
     await page.locator('[data-testid="run-start"]').waitFor({ timeout: 30_000 });
   });
 });
+
+describe('find a node and duplicate', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ browser, files: { 'chat-lowcode.wsflow.yaml': CHAT_LOWCODE }, open: 'chat-lowcode.wsflow.yaml' });
+  }, 120_000);
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  const nodeCount = () => h.page.locator('.react-flow__node').count();
+
+  it('finds a node by the text in its fields, selects it and centres it', async () => {
+    const { page } = h;
+    await page.locator('.react-flow__node[data-id="left"]').waitFor({ timeout: 20_000 });
+    await page.locator('.react-flow__pane').click({ position: { x: 10, y: 10 } });
+    await page.keyboard.press(`${MOD}+F`);
+    await page.locator('[data-testid="find-input"]').waitFor();
+    await page.keyboard.type('left the chat');
+    await page.locator('#find-left').waitFor();
+    await expect(page.locator('.picklist__item').count()).resolves.toBe(1);
+    await h.shot('designer-find');
+    await page.keyboard.press('Enter');
+    await page.locator('[data-testid="node-id"][value="left"]').waitFor({ timeout: 5000 });
+    await expect(page.locator('[data-testid="find"]').count()).resolves.toBe(0);
+    // Centred in the canvas, at a readable zoom.
+    const canvas = await box(h, '[data-testid="canvas"]');
+    await eventually(async () => {
+      const b = await box(h, '.react-flow__node[data-id="left"]');
+      return Math.abs(b.x + b.width / 2 - (canvas.x + canvas.width / 2)) < 8 && Math.abs(b.y + b.height / 2 - (canvas.y + canvas.height / 2)) < 8 && (await viewport(h)).zoom >= 0.75;
+    }, 'the found node centred');
+
+    // By id, from the Edit menu.
+    await page.locator('[data-testid="menu-Edit"]').click();
+    await page.locator('[data-testid="cmd-edit.find"]').click();
+    await page.keyboard.type('has-a');
+    await page.keyboard.press('Enter');
+    await page.locator('[data-testid="node-id"][value="has-age"]').waitFor({ timeout: 5000 });
+  });
+
+  it('duplicates the selected nodes with fresh ids, offset, and the edge between them; undo removes them', async () => {
+    const { page } = h;
+    const before = await nodeCount();
+    await page.locator('.react-flow__node[data-id="has-age"] .card__head').click();
+    await page.keyboard.down('Shift');
+    await page.locator('.react-flow__node[data-id="joined"] .card__head').click();
+    await page.keyboard.up('Shift');
+    await page.keyboard.press(`${MOD}+D`);
+    await page.locator('.react-flow__node[data-id="has-age-2"]').waitFor({ timeout: 5000 });
+    await page.locator('.react-flow__node[data-id="joined-2"]').waitFor();
+    await expect(nodeCount()).resolves.toBe(before + 2);
+    // The edge between them, from the same port.
+    await page.locator('.react-flow__edge[data-id="has-age-2:then->joined-2"]').waitFor({ timeout: 5000 });
+    const a = await box(h, '.react-flow__node[data-id="has-age"]');
+    const b = await box(h, '.react-flow__node[data-id="has-age-2"]');
+    expect(b.x !== a.x || b.y !== a.y).toBe(true);
+    await page.keyboard.press(`${MOD}+Z`);
+    await page.locator('.react-flow__node[data-id="has-age-2"]').waitFor({ state: 'detached', timeout: 5000 });
+    await expect(nodeCount()).resolves.toBe(before);
+  });
+});

@@ -31,7 +31,7 @@ function segments(flow: FlowDocument, placed: Record<string, Position>): { from:
     const handles = cardHandles(node, cardSize(node)).filter((h) => h.type === type);
     const h = handles.find((x) => (port ? x.id === port : true)) ?? handles[0];
     if (!h) throw new Error(`no ${type} handle on ${id}`);
-    return { x: at.x + h.x + h.width / 2, y: at.y + h.y + h.height / 2 };
+    return { x: at.x + h.x + (h.width ?? 0) / 2, y: at.y + h.y + (h.height ?? 0) / 2 };
   };
   return flow.edges.map((e) => ({ from: e.from, to: e.to, a: handle(e.from, 'source', e.port), b: handle(e.to, 'target') }));
 }

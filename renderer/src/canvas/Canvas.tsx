@@ -371,6 +371,18 @@ export function Canvas() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [fitViewSeq, initialized, nodes.length > 0]);
 
+  // Find: centre the picked node, zoomed in to a readable size if the view was further out.
+  const centerOn = useStudio((s) => s.centerOn);
+  useEffect(() => {
+    if (!centerOn) return;
+    const node = rf.getInternalNode(centerOn.id);
+    if (!node) return;
+    const { x, y } = node.internals.positionAbsolute;
+    const width = node.measured.width ?? 0;
+    const height = node.measured.height ?? 0;
+    void rf.setCenter(x + width / 2, y + height / 2, { zoom: Math.max(rf.getZoom(), READABLE_ZOOM), duration: 200 });
+  }, [centerOn, rf]);
+
   const onDragOver = useCallback((event: DragEvent) => {
     if (event.dataTransfer.types.includes(PALETTE_MIME)) {
       event.preventDefault();
