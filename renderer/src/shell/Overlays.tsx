@@ -85,13 +85,13 @@ export function StatusBar() {
       <span className={`status-dot ${connected ? 'status-dot--ok' : 'status-dot--bad'}`} role="img" aria-label={connected ? 'Connected to the studio backend' : 'Not connected to the studio backend'} title={connected ? 'Connected to the studio backend' : 'Not connected'} />
       {run ? (
         <>
-          <span className="status-run statusbar__note" data-testid="run-status" title={`running ${run.url}`}>● running <span className="mono">{run.url}</span></span>
+          <span className="status-run" data-testid="run-status">● running <span className="mono">{run.url}</span></span>
           <span data-testid="run-connections">{plural(stats?.connections ?? 0, 'connection')}</span>
           <span className="statusbar__note" data-testid="run-rate" title="Totals since the run started; the rate is over the last second">
             {plural(totalIn, 'message')} in, {totalOut.toLocaleString()} out
             <span className="muted"> (now {(stats?.inPerSec ?? 0).toLocaleString()}/s in, {(stats?.outPerSec ?? 0).toLocaleString()}/s out)</span>
           </span>
-          {reloadNote && <span className="muted statusbar__note" data-testid="reload-note" title={reloadNote}>{reloadNote}</span>}
+          {reloadNote && <span className="muted statusbar__note statusbar__note--first" data-testid="reload-note" title={reloadNote}>{reloadNote}</span>}
         </>
       ) : (
         <span className="muted">stopped</span>
