@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureRendererBuilt, REPO } from '../../runtime/studio/renderer-build.ts';
+import { axeViolations } from './axe.ts';
 import { launchBrowser, startHarness, type Harness } from './harness.ts';
 import { dragFromPalette, MOD } from './ui.ts';
 
@@ -45,7 +46,8 @@ async function clickRun(h: Harness): Promise<void> {
 describe('Run gate and unwired nodes', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ browser, files: { 'typed.wsflow.yaml': TYPE_ERROR, 'echo-lowcode.wsflow.yaml': ECHO_LOWCODE }, open: 'typed.wsflow.yaml' });
+    // bypassCSP only lets the test inject axe-core for the accessibility checks.
+    h = await startHarness({ browser, files: { 'typed.wsflow.yaml': TYPE_ERROR, 'echo-lowcode.wsflow.yaml': ECHO_LOWCODE }, open: 'typed.wsflow.yaml', bypassCSP: true });
   }, 120_000);
   afterAll(async () => {
     await h?.close();
@@ -60,6 +62,7 @@ describe('Run gate and unwired nodes', () => {
     const rows = await gate.locator('[data-testid="run-gate-problem"]').allTextContents();
     expect(rows.some((r) => r.includes('WSF_SNIPPET_TYPE') && r.includes('on-text'))).toBe(true);
     await expect(page.locator('[data-testid="run-status"]').count()).resolves.toBe(0);
+    expect(await axeViolations(page)).toEqual([]);
     await gate.locator('[data-testid="run-gate-run"]').click();
     await page.locator('[data-testid="run-status"]').waitFor({ timeout: 30_000 });
     await expect(gate.count()).resolves.toBe(0);
@@ -234,7 +237,7 @@ describe('chrome', () => {
 describe('find a node and duplicate', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ browser, files: { 'chat-lowcode.wsflow.yaml': CHAT_LOWCODE }, open: 'chat-lowcode.wsflow.yaml' });
+    h = await startHarness({ browser, files: { 'chat-lowcode.wsflow.yaml': CHAT_LOWCODE }, open: 'chat-lowcode.wsflow.yaml', bypassCSP: true });
   }, 120_000);
   afterAll(async () => {
     await h?.close();
@@ -252,6 +255,7 @@ describe('find a node and duplicate', () => {
     await page.locator('#find-left').waitFor();
     await expect(page.locator('.picklist__item').count()).resolves.toBe(1);
     await h.shot('designer-find');
+    expect(await axeViolations(page)).toEqual([]);
     await page.keyboard.press('Enter');
     await page.locator('[data-testid="node-id"][value="left"]').waitFor({ timeout: 5000 });
     await expect(page.locator('[data-testid="find"]').count()).resolves.toBe(0);
