@@ -60,6 +60,8 @@ export function App() {
           <Palette />
           <main className="center" aria-label="Canvas and panels">
             <Canvas />
+            {/* Over the canvas, so it never covers the inspector's header. */}
+            {!editorMax && <RuntimeNotice />}
             {layout.dockOpen && (
               <Splitter
                 orientation="horizontal"
@@ -95,7 +97,7 @@ export function App() {
           )}
         </div>
         <StatusBar />
-        <RuntimeNotice />
+        {editorMax && <RuntimeNotice atBottom />}
         <CanvasOverlays />
         <Dialogs />
         <Toasts />

@@ -83,16 +83,22 @@ export function createActions({ services, store, desktop, clipboard, viewCenter,
         get().select([]);
       },
     },
+    'edit.duplicate': {
+      enabled: (s) => s.selectedNodes.length > 0,
+      // A paste of a copy that never touches the clipboard: fresh ids, offset, the edges between them.
+      run: () => void pasteClip(store, copyElements(get().flow, get().selectedNodes)),
+    },
+    'edit.find': { enabled: (s) => s.flow.nodes.length > 0, run: () => get().set({ overlay: 'find' }) },
     'edit.selectAll': { run: () => get().select(get().flow.nodes.map((n) => n.id)) },
     'edit.quickAdd': { run: () => get().set({ overlay: 'quickAdd' }) },
     'edit.connect': { enabled: (s) => s.selectedNodes.length === 1, run: () => get().set({ overlay: 'connect' }) },
-    'view.fitView': { run: () => get().set({ fitViewSeq: get().fitViewSeq + 1 }) },
+    'view.fitView': { run: () => get().set({ fitViewSeq: get().fitViewSeq + 1, fitReadable: false }) },
     'view.autoLayout': {
       enabled: (s) => s.flow.nodes.length > 0,
       run: () => {
         const { measured } = get();
         get().change((flow) => moveNodes(flow, autoLayout(flow, measured)));
-        get().set({ fitViewSeq: get().fitViewSeq + 1 });
+        get().set({ fitViewSeq: get().fitViewSeq + 1, fitReadable: true });
       },
     },
     'view.toggleInspector': { run: () => toggleLayout('inspectorOpen') },

@@ -6,13 +6,14 @@ import { createContext, useContext } from 'react';
 import type { Commands } from './commands.ts';
 import type { Desktop } from './desktop.ts';
 import type { Services } from './services/index.ts';
+import type { VisibleArea } from './canvas/place.ts';
 
 export interface AppContextValue {
   services: Services;
   commands: Commands;
   desktop: Desktop | undefined;
-  /** Filled in by the canvas: the flow position at the middle of the visible canvas. */
-  view: { center: () => { x: number; y: number } };
+  /** Filled in by the canvas: the flow position at the middle of the visible canvas, and what it shows. */
+  view: { center: () => { x: number; y: number }; visible: () => VisibleArea | undefined };
 }
 
 export const AppContext = createContext<AppContextValue | undefined>(undefined);

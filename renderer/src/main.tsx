@@ -17,7 +17,7 @@ if (root) {
   const store = useStudio;
   const services = createServices({ client: StudioClient.fromLocation(window.location), store });
   const desktop = createDesktop(window.wsflowDesktop, services, store);
-  const view: AppContextValue['view'] = { center: () => ({ x: 0, y: 0 }) };
+  const view: AppContextValue['view'] = { center: () => ({ x: 0, y: 0 }), visible: () => undefined };
   const remember = (key: string, value: string) => {
     try {
       localStorage.setItem(key, value);

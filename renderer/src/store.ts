@@ -11,10 +11,20 @@ import { emptyHistory, record, redo, undo, type History } from './model/history.
 import type { RuntimeError } from './model/runtime-errors.ts';
 
 export type Theme = 'light' | 'dark';
-export type Dialog = 'open' | 'saveAs' | 'export' | 'import' | 'newConfirm';
+export interface ClientDraft {
+  upgraderId: string;
+  /** Path parameter values by name. */
+  values: Record<string, string>;
+  query: string;
+  protocols: string;
+  headerText: string;
+  token: string;
+}
+
+export type Dialog = 'open' | 'saveAs' | 'export' | 'import' | 'newConfirm' | 'runGate';
 export type BottomTab = 'problems' | 'environment' | 'trace' | 'clients' | 'tests' | 'metrics';
 /** Overlays over the canvas (not modal dialogs): quick-add, connect-to, the shortcuts sheet, a context menu. */
-export type Overlay = 'quickAdd' | 'connect' | 'shortcuts' | 'contextMenu';
+export type Overlay = 'quickAdd' | 'connect' | 'shortcuts' | 'contextMenu' | 'find';
 
 /** Panel sizes and visibility, remembered across launches (localStorage `wsflow.layout`). */
 export interface Layout {
@@ -105,8 +115,12 @@ export interface StudioState {
   traceSeq: number;
   traceDropped: number;
   reloadNote: string | undefined;
+  /** Errors on the nodes that would run, shown by the Run gate before a start (Run anyway or not). */
+  runGate: Problem[] | undefined;
 
   clients: ClientView[];
+  /** What the test-client form holds, kept here so it survives switching bottom tabs. */
+  clientDraft: ClientDraft;
 
   /** Whether each `${env.NAME}` the flow reads is set for the next run (never the values). */
   envStatus: Record<string, EnvVarStatus>;
@@ -130,6 +144,10 @@ export interface StudioState {
   editorJump: EditorJump | undefined;
   /** Bumped to ask the canvas to fit the view (after open, layout, or the command). */
   fitViewSeq: number;
+  /** The asked-for fit stops at a readable zoom (after auto layout) instead of showing everything. */
+  fitReadable: boolean;
+  /** A node for the canvas to centre on (Find); `seq` makes the same node ask again. */
+  centerOn: { id: string; seq: number } | undefined;
   /** Bumped when another document replaces the current one (editors drop per-node state). */
   docSeq: number;
 
@@ -204,7 +222,9 @@ export const useStudio = create<StudioState>()((set, get) => ({
   traceSeq: 0,
   traceDropped: 0,
   reloadNote: undefined,
+  runGate: undefined,
   clients: [],
+  clientDraft: { upgraderId: '', values: {}, query: '', protocols: '', headerText: '', token: '' },
   envStatus: {},
   envFile: undefined,
   root: '',
@@ -221,6 +241,8 @@ export const useStudio = create<StudioState>()((set, get) => ({
   recovery: undefined,
   editorJump: undefined,
   fitViewSeq: 0,
+  fitReadable: false,
+  centerOn: undefined,
   docSeq: 0,
 
   change(mutate, options = {}) {
@@ -252,6 +274,7 @@ export const useStudio = create<StudioState>()((set, get) => ({
       problems: [],
       recovery: undefined,
       fitViewSeq: get().fitViewSeq + 1,
+      fitReadable: false,
       docSeq: get().docSeq + 1,
     });
   },

@@ -41,7 +41,10 @@ export const COMMAND_TABLE = [
   { id: 'edit.copy', label: 'Copy', menu: 'Edit', mnemonic: 'C', separatorBefore: true, keys: ['Mod+KeyC'], accelerator: 'CmdOrCtrl+C' },
   { id: 'edit.paste', label: 'Paste', menu: 'Edit', mnemonic: 'P', keys: ['Mod+KeyV'], accelerator: 'CmdOrCtrl+V' },
   { id: 'edit.delete', label: 'Delete', menu: 'Edit', mnemonic: 'D', keys: ['Delete', 'Backspace'], accelerator: { mac: 'Backspace', other: 'Delete' } },
+  { id: 'edit.duplicate', label: 'Duplicate', menu: 'Edit', mnemonic: 'l', keys: ['Mod+KeyD'], accelerator: 'CmdOrCtrl+D' },
   { id: 'edit.selectAll', label: 'Select all', menu: 'Edit', mnemonic: 'A', separatorBefore: true, keys: ['Mod+KeyA'], accelerator: 'CmdOrCtrl+A' },
+  // Not global: in the code editor Ctrl+F is the editor's own find.
+  { id: 'edit.find', label: 'Find node…', menu: 'Edit', mnemonic: 'F', keys: ['Mod+KeyF'], accelerator: 'CmdOrCtrl+F' },
   { id: 'edit.quickAdd', label: 'Add node…', menu: 'Edit', mnemonic: 'N', separatorBefore: true, keys: ['Mod+KeyK'], accelerator: 'CmdOrCtrl+K' },
   { id: 'edit.connect', label: 'Connect selected node to…', menu: 'Edit', mnemonic: 't', keys: ['Mod+Shift+KeyC'], accelerator: 'CmdOrCtrl+Shift+C' },
   { id: 'view.fitView', label: 'Fit view', menu: 'View', mnemonic: 'F', keys: ['Shift+Digit1'], accelerator: 'Shift+1' },

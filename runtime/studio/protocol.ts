@@ -65,6 +65,8 @@ export interface RunInfo {
   url: string;
   port: number;
   startedAt: number;
+  /** Nodes left out of the run because no client can reach them, as warnings (model/unwired.ts). */
+  ignored?: Problem[];
 }
 
 /** Where a set variable's value comes from: `studio --env-file`, the studio's environment, or this session. */
@@ -126,7 +128,7 @@ export interface StudioMethods {
   start: { params: { text: string; path?: string; port?: number }; result: RunInfo };
   stop: { params: Record<string, never>; result: Record<string, never> };
   /** Hot reload of the running flow: open connections stay open. */
-  reload: { params: { text: string; path?: string }; result: { applied: boolean; problems: Problem[] } };
+  reload: { params: { text: string; path?: string }; result: { applied: boolean; problems: Problem[]; ignored?: Problem[] } };
   export: {
     params: { text: string; path?: string; outDir: string; asyncapi?: '2.6' | '3.0'; force?: boolean };
     result: { outDir: string; files: string[] };

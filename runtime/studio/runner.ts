@@ -11,6 +11,7 @@ import { compileFailureProblems } from '../check/snippet-diagnostics.ts';
 import { CONNECTOR_CODES, envReferences } from '../model/connectors.ts';
 import { parseFlow } from '../model/parse.ts';
 import type { FlowDocument, Problem } from '../model/types.ts';
+import { planRun } from '../model/unwired.ts';
 import { StudioEnvironment } from './environment.ts';
 import type { RunInfo, StudioEvent } from './protocol.ts';
 import { TraceRelay } from './trace-relay.ts';
@@ -73,24 +74,25 @@ export class Runner {
       if (this.running) await this.stopNow('restarted');
       // Session values set in the designer count from this start on, for the whole run.
       const env = this.environment.values();
-      const compiled = await compileChecked(text, file, env);
+      const { compiled, ignored } = await compileForRun(text, file, env);
       const running = await startFlow(compiled, { port: port ?? compiled.flow.listener.port, host: '127.0.0.1', connectors: createConnectors, env });
       this.running = running;
       this.env = env;
       this.relay = new TraceRelay(running, this.emit);
-      this.info = { url: running.url, port: running.port, startedAt: Date.now() };
+      this.info = { url: running.url, port: running.port, startedAt: Date.now(), ...(ignored.length ? { ignored } : {}) };
       this.emit({ event: 'run', state: 'running', run: this.info });
       return this.info;
     });
   }
 
-  reload(text: string, file: string): Promise<{ applied: boolean; problems: Problem[] }> {
+  reload(text: string, file: string): Promise<{ applied: boolean; problems: Problem[]; ignored?: Problem[] }> {
     return this.serial(async () => {
       const running = this.running;
       if (!running) return { applied: false, problems: [] };
       try {
-        await running.reload(await compileChecked(text, file, this.env));
-        return { applied: true, problems: [] };
+        const { compiled, ignored } = await compileForRun(text, file, this.env);
+        await running.reload(compiled);
+        return { applied: true, problems: [], ...(ignored.length ? { ignored } : {}) };
       } catch (error) {
         if (error instanceof FlowProblemsError) return { applied: false, problems: error.problems };
         throw error;
@@ -124,19 +126,36 @@ export class Runner {
  * instead of the first client being closed with 1011 when its connector cannot be configured.
  */
 export async function compileChecked(text: string, file: string, env?: Env): Promise<CompiledFlow> {
-  const { flow, problems } = await validateFlowText(text, file, { typecheck: false, ...(env ? { env, envSeverity: 'error' as const } : {}) });
-  const errors = problems.filter((p) => p.severity === 'error');
+  return (await compileText(text, file, env, false)).compiled;
+}
+
+/**
+ * What Run and a live reload use: like compileChecked, but nodes no client can reach (a fresh
+ * paste, a handler with no service) are left out, and their problems come back as `ignored`
+ * warnings instead of refusing the whole flow.
+ */
+export function compileForRun(text: string, file: string, env?: Env): Promise<{ compiled: CompiledFlow; ignored: Problem[] }> {
+  return compileText(text, file, env, true);
+}
+
+async function compileText(text: string, file: string, env: Env | undefined, dropUnwired: boolean): Promise<{ compiled: CompiledFlow; ignored: Problem[] }> {
+  const validated = await validateFlowText(text, file, { typecheck: false, ...(env ? { env, envSeverity: 'error' as const } : {}) });
+  const plan = validated.flow && dropUnwired ? planRun(validated.flow, validated.problems) : undefined;
+  const flow = plan?.flow ?? validated.flow;
+  const errors = plan?.blocking ?? validated.problems.filter((p) => p.severity === 'error');
+  const ignored = plan?.ignored ?? [];
   if (!flow || errors.length > 0) {
     const unset = errors.filter((p) => p.code === CONNECTOR_CODES.ENV_UNSET);
     const message = flow && env && unset.length > 0 && unset.length === errors.length ? unsetMessage(flow, env) : `the flow has ${errors.length || 1} problem(s); fix them first`;
     throw new FlowProblemsError(message, errors);
   }
   try {
-    return await compileFlow(flow);
+    return { compiled: await compileFlow(flow), ignored };
   } catch (error) {
     if (!(error instanceof SnippetCompileError)) throw error;
     const { locate } = parseFlow(text, file);
-    const located = compileFailureProblems([error, ...error.others], flow, locate, file);
+    // Located against the whole file: the pruned flow's node indices are not the file's.
+    const located = compileFailureProblems([error, ...error.others], validated.flow ?? flow, locate, file);
     throw new FlowProblemsError(located[0]?.message ?? 'a snippet does not compile', located);
   }
 }

@@ -63,6 +63,9 @@ describe('one message per problem', () => {
     const fromCheck = await problemRows().allTextContents();
     expect(fromCheck).toHaveLength(1);
     await page.keyboard.press('F5');
+    // The Run gate shows the error first; Run anyway lets the backend refuse it in its own words.
+    await page.locator('[data-testid="dialog-run-gate"]', { hasText: 'WSF_SNIPPET_SYNTAX' }).waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid="run-gate-run"]').click();
     await page.locator('.toast', { hasText: 'Cannot start' }).waitFor({ timeout: 30_000 });
     // Run's refusal replaced the list: still one row, word for word the check's.
     const fromRun = await problemRows().allTextContents();

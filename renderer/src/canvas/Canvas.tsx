@@ -44,6 +44,12 @@ const kindOf = (node: FlowNode): CardNode['type'] => cardFamily(node.type);
 const MINIMAP = { width: 150, height: 100, margin: 15 };
 /** A fitted view never zooms in past this, however few the nodes. */
 const FIT_MAX_ZOOM = 1.2;
+/**
+ * Auto layout fits no further out than this: the cards' smallest text (11 px) stays about 8 px.
+ * A flow that is larger is shown from its start (top-left) and panned to see the rest.
+ */
+export const READABLE_ZOOM = 0.75;
+const READABLE_MARGIN = 24;
 
 // React Flow copies these props into its store whenever their identity changes, and every node
 // and edge re-checks the store then: they are constants so a click re-renders only what changed.
@@ -121,6 +127,7 @@ export function Canvas() {
   const firing = useStudio((s) => s.firing);
   const running = useStudio((s) => !!s.run);
   const fitViewSeq = useStudio((s) => s.fitViewSeq);
+  const fitReadable = useStudio((s) => s.fitReadable);
   const theme = useStudio((s) => s.theme);
   const rf = useReactFlow();
   const view = useView();
@@ -135,6 +142,19 @@ export function Canvas() {
       const at = box ? { x: box.left + box.width / 2, y: box.top + box.height / 2 } : { x: 400, y: 300 };
       const flowAt = rf.screenToFlowPosition(at);
       return { x: flowAt.x - 110, y: flowAt.y - 40 };
+    };
+    view.visible = () => {
+      const box = host.current?.getBoundingClientRect();
+      if (!box || box.width === 0) return undefined;
+      const rect = (left: number, top: number, right: number, bottom: number) => {
+        const a = rf.screenToFlowPosition({ x: left, y: top });
+        const b = rf.screenToFlowPosition({ x: right, y: bottom });
+        return { x: a.x, y: a.y, width: b.x - a.x, height: b.y - a.y };
+      };
+      const visible = rect(box.left, box.top, box.right, box.bottom);
+      if (!minimapShown.current) return { visible };
+      const m = MINIMAP;
+      return { visible, minimap: rect(box.right - m.width - 2 * m.margin, box.bottom - m.height - 2 * m.margin, box.right, box.bottom) };
     };
   }, [rf, view]);
   useEffect(() => {
@@ -302,6 +322,8 @@ export function Canvas() {
 
   // A small canvas has no room for a minimap that would not cover nodes.
   const showMinimap = paneSize.width >= 520 && paneSize.height >= 320;
+  const minimapShown = useRef(showMinimap);
+  minimapShown.current = showMinimap;
 
   // A fresh document is fitted from its cards' known sizes (FirstFit) before its first paint; a
   // fit asked for later (the command, a layout) animates over the measured cards. Performance
@@ -332,9 +354,35 @@ export function Canvas() {
     }
     pendingFit.current = 0;
     firstFit.current = null;
-    void rf.fitView({ padding, maxZoom: FIT_MAX_ZOOM, duration: nodes.length > 200 ? 0 : 200 }).then(() => performance.mark('wsflow:fit-view'));
+    const duration = nodes.length > 200 ? 0 : 200;
+    const pane = host.current?.getBoundingClientRect();
+    if (fitReadable && pane && pane.width > 0) {
+      const bounds = getNodesBounds(rf.getNodes());
+      const fitted = getViewportForBounds(bounds, pane.width, pane.height, 0.02, FIT_MAX_ZOOM, padding);
+      if (fitted.zoom < READABLE_ZOOM) {
+        // Too large to read when fitted: readable, from the start of the flow; it pans for the rest.
+        const zoom = READABLE_ZOOM;
+        const room = pane.height - (showMinimap ? MINIMAP.height + MINIMAP.margin * 2 : READABLE_MARGIN);
+        const y = bounds.height * zoom <= room - READABLE_MARGIN ? (room - bounds.height * zoom) / 2 - bounds.y * zoom : READABLE_MARGIN - bounds.y * zoom;
+        void rf.setViewport({ x: READABLE_MARGIN - bounds.x * zoom, y, zoom }, { duration }).then(() => performance.mark('wsflow:fit-view'));
+        return;
+      }
+    }
+    void rf.fitView({ padding, maxZoom: FIT_MAX_ZOOM, duration }).then(() => performance.mark('wsflow:fit-view'));
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [fitViewSeq, initialized, nodes.length > 0]);
+
+  // Find: centre the picked node, zoomed in to a readable size if the view was further out.
+  const centerOn = useStudio((s) => s.centerOn);
+  useEffect(() => {
+    if (!centerOn) return;
+    const node = rf.getInternalNode(centerOn.id);
+    if (!node) return;
+    const { x, y } = node.internals.positionAbsolute;
+    const width = node.measured.width ?? 0;
+    const height = node.measured.height ?? 0;
+    void rf.setCenter(x + width / 2, y + height / 2, { zoom: Math.max(rf.getZoom(), READABLE_ZOOM), duration: 200 });
+  }, [centerOn, rf]);
 
   const onDragOver = useCallback((event: DragEvent) => {
     if (event.dataTransfer.types.includes(PALETTE_MIME)) {
@@ -349,9 +397,9 @@ export function Canvas() {
       if (!isNodeType(type)) return;
       event.preventDefault();
       const at = rf.screenToFlowPosition({ x: event.clientX, y: event.clientY });
-      placeNode(useStudio, type, { x: at.x - 110, y: at.y - 30 });
+      placeNode(useStudio, type, { x: at.x - 110, y: at.y - 30 }, view.visible());
     },
-    [rf],
+    [rf, view],
   );
 
   const onContextMenu = useCallback(

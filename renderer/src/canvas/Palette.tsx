@@ -15,7 +15,7 @@ export { PALETTE_ITEMS, type PaletteItem };
 export function Palette() {
   const view = useView();
   // The middle of the view, or the nearest free spot to it.
-  const placeAtCenter = (type: NodeType) => placeNode(useStudio, type, view.center());
+  const placeAtCenter = (type: NodeType) => placeNode(useStudio, type, view.center(), view.visible());
 
   const onDragStart = (event: DragEvent, type: NodeType) => {
     event.dataTransfer.setData(PALETTE_MIME, type);

@@ -2,13 +2,28 @@
 import type { NodeType, Position } from '../../../runtime/model/types.ts';
 import { addNode, newNode, pasteElements, type Clip } from '../model/flow-ops.ts';
 import { DEFAULT_NODE_SIZE } from '../model/layout.ts';
-import { freeOffset, freeSpot } from '../model/placement.ts';
+import { freeOffset, freeSpot, keepInView, type ViewRect } from '../model/placement.ts';
+import { cardSize } from './card-geometry.ts';
 import type { StudioStore } from '../store.ts';
 
-/** Add a node of `type` near a flow position (its top-left corner) and select it. */
-export function placeNode(store: StudioStore, type: NodeType, at: Position): string {
+/** What the canvas shows, in flow coordinates, and the minimap's corner in it. */
+export interface VisibleArea {
+  visible: ViewRect;
+  minimap?: ViewRect;
+}
+
+/**
+ * Add a node of `type` near a flow position (its top-left corner) and select it; with `view`, the
+ * node lands wholly on screen and clear of the minimap.
+ */
+export function placeNode(store: StudioStore, type: NodeType, at: Position, view?: VisibleArea): string {
   const state = store.getState();
-  const spot = freeSpot(state.flow, at, state.measured);
+  const size = cardSize(newNode(state.flow, type, at));
+  const inView = (p: Position) => (view ? keepInView(p, size, view.visible, view.minimap) : p);
+  let spot = freeSpot(state.flow, inView(at), state.measured, size);
+  // Freeing the spot may push it out again; back into view, unless that is where the other nodes are.
+  const back = inView(spot);
+  if (back.x !== spot.x || back.y !== spot.y) spot = freeSpot(state.flow, back, state.measured, size);
   const node = newNode(state.flow, type, spot);
   // Shown as a hint, not as errors, until the user moves on (see Canvas and Inspector).
   state.set({ freshNode: node.id });

@@ -52,3 +52,31 @@ export function freeOffset(flow: FlowDocument, group: readonly { position?: Posi
   }
   return { x: wanted.x, y: Math.max(0, ...boxes.map((b) => b.y + b.h)) + GAP * 2 };
 }
+
+export interface ViewRect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+const VIEW_MARGIN = 12;
+
+/**
+ * `spot` moved, as little as it takes, so a node of `size` there is wholly inside `visible` (flow
+ * coordinates of what the canvas shows) and clear of `avoid` (the minimap's corner): a node dropped
+ * at the edge of the canvas would otherwise land half off-screen or under the minimap.
+ */
+export function keepInView(spot: Position, size: Size, visible: ViewRect, avoid?: ViewRect): Position {
+  const clamp = (v: number, lo: number, hi: number) => (hi < lo ? lo : Math.min(Math.max(v, lo), hi));
+  let x = clamp(spot.x, visible.x + VIEW_MARGIN, visible.x + visible.width - size.width - VIEW_MARGIN);
+  let y = clamp(spot.y, visible.y + VIEW_MARGIN, visible.y + visible.height - size.height - VIEW_MARGIN);
+  if (avoid && x < avoid.x + avoid.width && avoid.x < x + size.width && y < avoid.y + avoid.height && avoid.y < y + size.height) {
+    // Out of the corner the shorter way: above it or to its left.
+    const up = avoid.y - size.height - VIEW_MARGIN;
+    const left = avoid.x - size.width - VIEW_MARGIN;
+    if (y - up <= x - left && up >= visible.y) y = up;
+    else x = Math.max(visible.x + VIEW_MARGIN, left);
+  }
+  return { x: Math.round(x), y: Math.round(y) };
+}

@@ -1,6 +1,6 @@
 /**
  * The bottom dock: a tab list (Problems, Environment, Trace, Test clients) whose body is sized by the splitter
- * above it and which collapses to the tab row. Adding a panel is one entry in `tabs` and its body.
+ * above it and which collapses to the tab row (its own button; a tab click only opens). Adding a panel is one entry in `tabs` and its body.
  */
 import { useCommands } from '../app-context.tsx';
 import { useStudio, type BottomTab } from '../store.ts';
@@ -41,7 +41,8 @@ export function BottomPanels({ height }: { height: number }) {
               aria-selected={open && tab === t.id}
               data-testid={`tab-${t.id}`}
               className={`dock__tab ${open && tab === t.id ? 'dock__tab--active' : ''}`}
-              onClick={() => (open && tab === t.id ? commands.run('view.togglePanel') : showTab(t.id))}
+              // Clicking the open tab keeps it open; the button at the right collapses the panel.
+              onClick={() => showTab(t.id)}
             >
               {t.label}
               {t.count !== undefined && <span className={`count ${t.alert ? 'count--error' : ''}`}>{t.count}</span>}

@@ -8,7 +8,7 @@ import type { UpgraderNode } from '../../../runtime/model/types.ts';
 import { joinPath } from '../../../runtime/model/paths.ts';
 import type { ClientEntry } from '../../../runtime/studio/protocol.ts';
 import { useServices } from '../app-context.tsx';
-import { useStudio, type ClientView } from '../store.ts';
+import { useStudio, type ClientDraft, type ClientView } from '../store.ts';
 import { RecordButton } from '../tests/RecordPanel.tsx';
 
 /** `Name: value` lines (blank lines ignored) plus `Authorization: Bearer TOKEN` when a token is given. */
@@ -30,15 +30,17 @@ export function ClientsPanel() {
   const run = useStudio((s) => s.run);
   const clients = useStudio((s) => s.clients);
   const upgraders = useMemo(() => flow.nodes.filter((n): n is UpgraderNode => n.type === 'upgrader'), [flow.nodes]);
-  const [upgraderId, setUpgraderId] = useState<string>('');
+  // The form lives in the store: this panel unmounts whenever another bottom tab is shown.
+  const { upgraderId, values, query, protocols, headerText, token } = useStudio((s) => s.clientDraft);
+  const draft = (partial: Partial<ClientDraft>) => useStudio.getState().set({ clientDraft: { ...useStudio.getState().clientDraft, ...partial } });
+  const setUpgraderId = (upgraderId: string) => draft({ upgraderId });
+  const setQuery = (query: string) => draft({ query });
+  const setProtocols = (protocols: string) => draft({ protocols });
+  const setHeaderText = (headerText: string) => draft({ headerText });
+  const setToken = (token: string) => draft({ token });
   const upgrader = upgraders.find((u) => u.id === upgraderId) ?? upgraders[0];
   const template = upgrader ? joinPath(upgrader.basePath, upgrader.upgradePath) : '/';
   const params = [...template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] ?? '');
-  const [values, setValues] = useState<Record<string, string>>({});
-  const [query, setQuery] = useState('');
-  const [protocols, setProtocols] = useState('');
-  const [headerText, setHeaderText] = useState('');
-  const [token, setToken] = useState('');
   const [optionsError, setOptionsError] = useState<string | undefined>();
   const services = useServices();
 
@@ -82,7 +84,7 @@ export function ClientsPanel() {
             aria-label={`path parameter ${p}`}
             data-testid={`client-param-${p}`}
             value={values[p] ?? ''}
-            onChange={(e) => setValues({ ...values, [p]: e.target.value })}
+            onChange={(e) => draft({ values: { ...useStudio.getState().clientDraft.values, [p]: e.target.value } })}
           />
         ))}
         <input

@@ -18,7 +18,7 @@ export function createServices(deps: ServiceDeps) {
   const { client, store } = deps;
   const document = createDocumentService(deps);
   const checks = createChecks(deps, document.currentText);
-  const run = createRunService(deps, document.currentText);
+  const run = createRunService(deps, document.currentText, checks.problemsNow);
   const tests = createTestsService(deps);
   const environment = createEnvironmentService(deps, checks.validateNow);
 

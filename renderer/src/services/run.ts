@@ -2,7 +2,8 @@
  * The live run: start, stop, hot reload, the backend's pushed events (trace, stats, run state,
  * test-client timelines), runtime errors of snippets, and the test clients.
  */
-import type { FlowDocument } from '../../../runtime/model/types.ts';
+import type { FlowDocument, Problem } from '../../../runtime/model/types.ts';
+import { planRun } from '../../../runtime/model/unwired.ts';
 import { parsePort } from '../../../runtime/model/port.ts';
 import { CONNECTOR_CODES } from '../../../runtime/model/connectors.ts';
 import type { StudioEvent } from '../../../runtime/studio/protocol.ts';
@@ -21,7 +22,13 @@ export interface ClientOptions {
   protocols?: string[];
 }
 
-export function createRunService({ client, store }: ServiceDeps, currentText: () => string) {
+/** The nodes of some problems, for a one-line note: `a, b`, or `a, b, c and 3 more`. */
+function nodeList(problems: readonly Problem[]): string {
+  const ids = [...new Set(problems.map((p) => p.nodeId).filter((id): id is string => !!id))];
+  return ids.length <= 3 ? ids.join(', ') : `${ids.slice(0, 3).join(', ')} and ${ids.length - 3} more`;
+}
+
+export function createRunService({ client, store }: ServiceDeps, currentText: () => string, problemsNow: () => Promise<Problem[]>) {
   let reloadTimer: ReturnType<typeof setTimeout> | undefined;
 
   function onEvent(event: StudioEvent): void {
@@ -65,7 +72,12 @@ export function createRunService({ client, store }: ServiceDeps, currentText: ()
     }
   }
 
-  async function startRun(): Promise<void> {
+  /**
+   * Run: first the Run gate. Errors on nodes that would run (a type error the backend's quick check
+   * does not see included) are shown in a dialog with "Run anyway"; `force` is that choice.
+   * Nodes no client reaches are left out by the backend and never stop a run (model/unwired.ts).
+   */
+  async function startRun(force = false): Promise<void> {
     const state = store.getState();
     if (state.runBusy) return;
     const portText = state.runPort.trim();
@@ -74,7 +86,16 @@ export function createRunService({ client, store }: ServiceDeps, currentText: ()
       state.toast('error', `Run port "${portText}" is not a port number (0 picks a free one).`);
       return;
     }
-    state.set({ runBusy: true, trace: [], traceDropped: 0, runtimeErrors: [], runtimeNotice: undefined, connectors: {} });
+    state.set({ runBusy: true, runGate: undefined, ...(state.dialog === 'runGate' ? { dialog: undefined } : {}) });
+    if (!force) {
+      const problems = await problemsNow();
+      const blocking = planRun(store.getState().flow, problems).blocking;
+      if (blocking.length > 0) {
+        store.getState().set({ runBusy: false, runGate: blocking, dialog: 'runGate' });
+        return;
+      }
+    }
+    store.getState().set({ trace: [], traceDropped: 0, runtimeErrors: [], runtimeNotice: undefined, connectors: {} });
     try {
       const started = currentText();
       const run = await client.call('start', { text: started, ...(state.path ? { path: state.path } : {}), ...(port !== undefined ? { port } : {}) });
@@ -84,6 +105,7 @@ export function createRunService({ client, store }: ServiceDeps, currentText: ()
       if (currentText() !== started) scheduleReload();
       store.getState().showTab('clients');
       store.getState().toast('success', `Running on ${run.url}`);
+      if (run.ignored?.length) store.getState().toast('info', `Left out of the run, not wired in: ${nodeList(run.ignored)}.`);
     } catch (error) {
       const problems = error instanceof StudioCallError ? (error.error.problems ?? []) : [];
       if (problems.length > 0 && problems.every((p) => p.code === ENV_UNSET)) {
@@ -126,7 +148,8 @@ export function createRunService({ client, store }: ServiceDeps, currentText: ()
     if (!state.run) return;
     try {
       const result = await client.call('reload', { text: currentText(), ...(state.path ? { path: state.path } : {}) });
-      const note = result.applied ? `reloaded ${new Date().toLocaleTimeString()}` : `not reloaded: ${result.problems[0]?.message ?? 'the flow has problems'}`;
+      const left = result.ignored?.length ? ` (left out, not wired in: ${nodeList(result.ignored)})` : '';
+      const note = result.applied ? `reloaded ${new Date().toLocaleTimeString()}${left}` : `not reloaded: ${result.problems[0]?.message ?? 'the flow has problems'}`;
       store.getState().set({ reloadNote: note });
     } catch (error) {
       store.getState().set({ reloadNote: `not reloaded: ${errorMessage(error)}` });

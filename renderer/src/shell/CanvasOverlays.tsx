@@ -1,6 +1,7 @@
 /**
  * Overlays over the canvas: quick-add (type a node name), connect the selected node to another by
- * keyboard, the keyboard shortcuts sheet (`?`), and the context menu of nodes, edges and the canvas.
+ * keyboard, find a node (Ctrl+F), the keyboard shortcuts sheet (`?`), and the context menu of
+ * nodes, edges and the canvas.
  */
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { canConnect } from '../../../runtime/model/edges.ts';
@@ -9,9 +10,10 @@ import { useCommands, useView } from '../app-context.tsx';
 import { PALETTE_ITEMS } from '../canvas/Palette.tsx';
 import { placeNode } from '../canvas/place.ts';
 import { isTyping, keyLabel } from '../commands.ts';
+import { findNodes, type NodeMatch } from '../model/find.ts';
 import { connect } from '../model/flow-ops.ts';
 import { useStudio } from '../store.ts';
-import { trapTab } from './Dialogs.tsx';
+import { trapTab } from './Modal.tsx';
 import { moveFocus } from './TopBar.tsx';
 
 const close = () => useStudio.getState().set({ overlay: undefined, overlayQuery: '', quickAddAt: undefined, contextMenu: undefined });
@@ -33,6 +35,7 @@ export function CanvasOverlays() {
   }, []);
   if (overlay === 'quickAdd') return <QuickAdd />;
   if (overlay === 'connect') return <ConnectTo />;
+  if (overlay === 'find') return <FindNode />;
   if (overlay === 'shortcuts') return <ShortcutsSheet />;
   if (overlay === 'contextMenu') return <ContextMenu />;
   return null;
@@ -63,13 +66,15 @@ function Popup({ title, testId, children, wide }: { title: string; testId: strin
 }
 
 /** A filterable list picked with the arrow keys and Enter (quick-add and connect-to). */
-function PickList<T>({ items, label, initial, render, keyOf, textOf, onPick, empty, testId }: {
+function PickList<T>({ items, label, initial, render, keyOf, textOf, filter, onPick, empty, testId }: {
   items: readonly T[];
   label: string;
   initial: string;
   render: (item: T) => ReactNode;
   keyOf: (item: T) => string;
   textOf: (item: T) => string;
+  /** Instead of matching `textOf`: the items a query shows, in order. */
+  filter?: (query: string) => readonly T[];
   onPick: (item: T) => void;
   empty: string;
   testId: string;
@@ -77,9 +82,10 @@ function PickList<T>({ items, label, initial, render, keyOf, textOf, onPick, emp
   const [query, setQuery] = useState(initial);
   const [active, setActive] = useState(0);
   const shown = useMemo(() => {
+    if (filter) return filter(query);
     const q = query.trim().toLowerCase();
     return q ? items.filter((i) => textOf(i).toLowerCase().includes(q)) : items;
-  }, [items, query, textOf]);
+  }, [items, query, textOf, filter]);
   const current = shown[Math.min(active, shown.length - 1)];
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.key === 'ArrowDown') setActive((a) => Math.min(a + 1, shown.length - 1));
@@ -129,6 +135,38 @@ function PickList<T>({ items, label, initial, render, keyOf, textOf, onPick, emp
   );
 }
 
+/** Find a node by id, label or the text in its fields; Enter selects it and centres the canvas on it. */
+function FindNode() {
+  const nodes = useStudio((s) => s.flow.nodes);
+  const filter = useMemo(() => (query: string) => findNodes(nodes, query), [nodes]);
+  return (
+    <Popup title="Find a node" testId="find">
+      <PickList<NodeMatch>
+        items={[]}
+        filter={filter}
+        label="Node id, label or text in its fields"
+        initial=""
+        keyOf={(m) => m.node.id}
+        textOf={(m) => m.node.id}
+        empty="No node matches."
+        testId="find"
+        render={(m) => (
+          <>
+            <b className="mono">{m.node.id}</b>
+            {typeof m.node.label === 'string' && m.node.label ? ` ${m.node.label}` : ''} <span className="muted small">{m.where}</span>
+          </>
+        )}
+        onPick={(m) => {
+          close();
+          const state = useStudio.getState();
+          state.select([m.node.id]);
+          state.set({ centerOn: { id: m.node.id, seq: (state.centerOn?.seq ?? 0) + 1 } });
+        }}
+      />
+    </Popup>
+  );
+}
+
 function QuickAdd() {
   const initial = useStudio((s) => s.overlayQuery);
   const at = useStudio((s) => s.quickAddAt);
@@ -152,7 +190,7 @@ function QuickAdd() {
         onPick={(item) => {
           const spot = at ?? view.center();
           close();
-          placeNode(useStudio, item.type, spot);
+          placeNode(useStudio, item.type, spot, view.visible());
         }}
       />
     </Popup>

@@ -35,15 +35,18 @@ export function RecoveryBanner() {
   );
 }
 
-/** The first runtime error of a run: a notice that opens the Trace at its row. */
-export function RuntimeNotice() {
+/**
+ * The first runtime error of a run: a notice that opens the Trace at its row. It sits at the top
+ * of the canvas column; with the editor maximized (no canvas), above the status bar.
+ */
+export function RuntimeNotice({ atBottom = false }: { atBottom?: boolean }) {
   const notice = useStudio((s) => s.runtimeNotice);
   if (!notice) return null;
   const { problem } = notice;
   const dismiss = () => useStudio.getState().set({ runtimeNotice: undefined });
   return (
-    <div className="runtime-notice" role="alert" data-testid="runtime-notice">
-      <span>
+    <div className={`runtime-notice ${atBottom ? 'runtime-notice--bottom' : ''}`} role="alert" data-testid="runtime-notice">
+      <span className="runtime-notice__text" title={problem.message}>
         {/* A snippet throws; a connector's broker or backend fails (its message says how). */}
         <b>{problem.nodeId}</b>{problem.code.startsWith('WSF_SNIPPET_') ? ' threw while running' : ''}{problem.line !== undefined ? ` (line ${problem.line})` : ''}: {problem.message}
       </span>
@@ -85,17 +88,17 @@ export function StatusBar() {
         <>
           <span className="status-run" data-testid="run-status">● running <span className="mono">{run.url}</span></span>
           <span data-testid="run-connections">{plural(stats?.connections ?? 0, 'connection')}</span>
-          <span data-testid="run-rate" title="Totals since the run started; the rate is over the last second">
+          <span className="statusbar__note" data-testid="run-rate" title="Totals since the run started; the rate is over the last second">
             {plural(totalIn, 'message')} in, {totalOut.toLocaleString()} out
             <span className="muted"> (now {(stats?.inPerSec ?? 0).toLocaleString()}/s in, {(stats?.outPerSec ?? 0).toLocaleString()}/s out)</span>
           </span>
-          {reloadNote && <span className="muted" data-testid="reload-note">{reloadNote}</span>}
+          {reloadNote && <span className="muted statusbar__note statusbar__note--first" data-testid="reload-note" title={reloadNote}>{reloadNote}</span>}
         </>
       ) : (
         <span className="muted">stopped</span>
       )}
-      {autosaveError && <span className="text-error" data-testid="autosave-error" title={autosaveError}>autosave failed: {autosaveError}</span>}
-      {validateError && <span className="text-error" data-testid="validate-error" title={validateError}>check failed: {validateError}</span>}
+      {autosaveError && <span className="text-error statusbar__note" data-testid="autosave-error" title={autosaveError}>autosave failed: {autosaveError}</span>}
+      {validateError && <span className="text-error statusbar__note" data-testid="validate-error" title={validateError}>check failed: {validateError}</span>}
       <span className="statusbar__spacer" />
       {validating && <span className="muted" data-testid="checking">checking…</span>}
       {runtimeCount > 0 && <span className="text-error" data-testid="runtime-count">{plural(runtimeCount, 'runtime error')}</span>}
