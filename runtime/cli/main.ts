@@ -13,6 +13,7 @@ import type { RunOptions } from './commands/run.ts';
 import type { studio } from './commands/studio.ts';
 import type { TestOptions } from './commands/test.ts';
 import type { ValidateCommandOptions } from './commands/validate.ts';
+import { scrubSecrets } from '../model/redact.ts';
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode = EXIT_OK;
@@ -91,11 +92,11 @@ export async function main(argv: string[]): Promise<number> {
       return error.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;
     }
     if (error instanceof CliError) {
-      process.stderr.write(`wsflow: ${error.message}\n`);
+      process.stderr.write(`wsflow: ${scrubSecrets(error.message)}\n`);
       return error.exitCode;
     }
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`wsflow: internal error: ${message}\n(set WSFLOW_DEBUG=1 for details)\n`);
+    process.stderr.write(`wsflow: internal error: ${scrubSecrets(message)}\n(set WSFLOW_DEBUG=1 for details)\n`);
     if (process.env.WSFLOW_DEBUG) console.error(error);
     return EXIT_FAILURE;
   }

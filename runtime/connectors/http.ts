@@ -4,7 +4,8 @@
  * Any HTTP status is a result, not an error: the chain decides what a 404 means.
  */
 import type { HttpCallSpec } from '../engine/contracts.ts';
-import { RETRY, backoffDelay, redactUrl } from './backoff.ts';
+import { RETRY, backoffDelay } from './backoff.ts';
+import { redactUrl, scrubSecrets } from '../model/redact.ts';
 import { ConnectorError } from './errors.ts';
 
 export interface HttpResult {
@@ -65,7 +66,8 @@ async function attempt(spec: HttpCallSpec, method: string, timeoutMs: number): P
     if (error instanceof ConnectorError) throw error;
     if (signal.aborted) throw new ConnectorError('WSF_HTTP_TIMEOUT', `no complete response within ${timeoutMs} ms`);
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    throw new ConnectorError('WSF_HTTP_FAILED', cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error)));
+    // undici's messages can quote the whole URL ("...includes credentials: http://user:pass@...").
+    throw new ConnectorError('WSF_HTTP_FAILED', scrubSecrets(cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error))));
   }
 }
 
@@ -75,7 +77,7 @@ export async function httpCall(spec: HttpCallSpec, sleep: (ms: number) => Promis
   try {
     url = new URL(spec.url);
   } catch {
-    throw new ConnectorError('WSF_HTTP_URL', `'${spec.url}' is not a URL`);
+    throw new ConnectorError('WSF_HTTP_URL', `'${redactUrl(spec.url)}' is not a URL`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConnectorError('WSF_HTTP_URL', `'${redactUrl(spec.url)}' is not an http:// or https:// URL`);
   const method = (spec.method ?? 'GET').toUpperCase();

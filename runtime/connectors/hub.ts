@@ -12,7 +12,7 @@ import { scanTemplate, TemplateError } from '../model/template.ts';
 import type { TemplateScope } from '../model/template.ts';
 import type { FlowDocument, FlowNode } from '../model/types.ts';
 import type { Broker } from './broker.ts';
-import { redactUrl } from './backoff.ts';
+import { redactUrl } from '../model/redact.ts';
 import { ConnectorError } from './errors.ts';
 import { httpCall } from './http.ts';
 import { CONNECTOR_RUNTIMES } from './kinds/index.ts';

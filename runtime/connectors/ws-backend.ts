@@ -11,7 +11,7 @@
  */
 import WebSocket from 'ws';
 import type { ClientLink, OutboundEvent } from '../engine/contracts.ts';
-import { redactUrl } from './backoff.ts';
+import { redactUrl } from '../model/redact.ts';
 
 export const HIGH_WATER = 1024 * 1024;
 export const LOW_WATER = 256 * 1024;

@@ -23,6 +23,7 @@ import { loadTls, TlsConfigError } from '../../engine/security/tls.ts';
 import type { TlsFiles } from '../../engine/security/tls.ts';
 import { applyEnvFile } from '../env-file.ts';
 import { createConnectors } from '../../connectors/index.ts';
+import { scrubSecrets } from '../../model/redact.ts';
 
 export interface RunOptions {
   port?: string;
@@ -113,6 +114,7 @@ export async function run(file: string, options: RunOptions): Promise<number> {
   if (typeof started === 'number') return started;
   const { flow, running } = started;
 
+  // Events come scrubbed of credentials (engine/trace.ts); lines of our own go through scrubSecrets.
   running.subscribe((event) => {
     if (options.trace) process.stderr.write(`${JSON.stringify(event)}\n`);
     for (const line of describeEvent(event)) process.stderr.write(`${line}\n`);
@@ -122,7 +124,7 @@ export async function run(file: string, options: RunOptions): Promise<number> {
   try {
     telemetry = await startTelemetry(running, flow, process.env);
   } catch (error) {
-    process.stderr.write(`wsflow: OpenTelemetry is off: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`wsflow: OpenTelemetry is off: ${scrubSecrets(error instanceof Error ? error.message : String(error))}\n`);
   }
   process.stdout.write(`${flow.name}: serving ${running.url} (${servedPaths(flow).join(', ')})\n`);
 
@@ -137,7 +139,7 @@ export async function run(file: string, options: RunOptions): Promise<number> {
         .then(
           () => resolve(EXIT_OK),
           (error: unknown) => {
-            process.stderr.write(`wsflow: stop failed: ${error instanceof Error ? error.message : String(error)}\n`);
+            process.stderr.write(`wsflow: stop failed: ${scrubSecrets(error instanceof Error ? error.message : String(error))}\n`);
             resolve(1);
           },
         );

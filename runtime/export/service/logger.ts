@@ -7,6 +7,7 @@
 import { pino } from 'pino';
 import type { Logger } from 'pino';
 import type { TraceEvent } from '../../engine/contracts.ts';
+import { scrubSecrets } from '../../model/redact.ts';
 
 export type { Logger };
 
@@ -16,6 +17,12 @@ export function createLogger(service: string): Logger {
       base: { service },
       messageKey: 'message',
       formatters: { level: (label) => ({ level: label }) },
+      // Every message, ours and the engine's, loses the credentials of the URLs it quotes.
+      hooks: {
+        logMethod(args, method) {
+          method.apply(this, args.map((a) => (typeof a === 'string' ? scrubSecrets(a) : a)) as Parameters<typeof method>);
+        },
+      },
     },
     pino.destination({ dest: 1, sync: true }),
   );
