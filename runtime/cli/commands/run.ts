@@ -1,9 +1,12 @@
 /**
- * `wsflow run FILE [--port N] [--host H] [--budget MS] [--trace] [--tls-cert F --tls-key F] [--env-file F]`:
+ * `wsflow run FILE [--port N] [--host H] [--budget MS] [--trace] [--tls-cert F --tls-key F] [--env-file F] [--log-format text|json]`:
  * serve a flow on the engine (`wss://` with TLS).
  * stdout gets exactly one line, with the URL, once connections are accepted. stderr gets snippet
  * failures as `nodeId:line: message`, snippet logs as `[nodeId] message`, and with --trace every
- * trace event as a JSON line. SIGINT/SIGTERM close every client with 1001 and exit 0.
+ * trace event as a JSON line; each line bounded and with its control characters escaped, so a
+ * client's text can never start a line of its own. `--log-format json` (or WSFLOW_LOG_FORMAT=json)
+ * writes the exported service's JSON log lines to stderr instead. SIGINT/SIGTERM close every
+ * client with 1001 and exit 0.
  */
 import { readFile } from 'node:fs/promises';
 import { formatProblem, hasErrors, validateFlowFile } from '../../check/index.ts';
@@ -23,7 +26,8 @@ import { loadTls, TlsConfigError } from '../../engine/security/tls.ts';
 import type { TlsFiles } from '../../engine/security/tls.ts';
 import { applyEnvFile } from '../env-file.ts';
 import { createConnectors } from '../../connectors/index.ts';
-import { scrubSecrets } from '../../model/redact.ts';
+import { plainLogText } from '../../model/log-text.ts';
+import { boundEvent, createLogger, logEvent } from '../../export/service/logger.ts';
 
 export interface RunOptions {
   port?: string;
@@ -33,6 +37,16 @@ export interface RunOptions {
   tlsCert?: string;
   tlsKey?: string;
   envFile?: string;
+  logFormat?: string;
+}
+
+export type LogFormat = 'text' | 'json';
+
+/** --log-format wins over WSFLOW_LOG_FORMAT; text when neither is set. */
+export function logFormatOption(flag: string | undefined, env: NodeJS.ProcessEnv): LogFormat {
+  const value = (flag ?? env.WSFLOW_LOG_FORMAT ?? 'text').trim().toLowerCase();
+  if (value === 'text' || value === 'json') return value;
+  throw new CliError(`${flag !== undefined ? '--log-format' : 'WSFLOW_LOG_FORMAT'} must be text or json, got "${flag ?? env.WSFLOW_LOG_FORMAT}"`, EXIT_BAD_INPUT);
 }
 
 function intOption(value: string | undefined, name: string, min: number, max: number): number | undefined {
@@ -48,7 +62,12 @@ function servedPaths(flow: FlowDocument): string[] {
   return flow.nodes.filter((n): n is UpgraderNode => n.type === 'upgrader').map((u) => joinPath(u.basePath, u.upgradePath));
 }
 
+/** The plain-text lines of an event: scrubbed, bounded, control characters escaped (model/log-text.ts). */
 export function describeEvent(event: TraceEvent): string[] {
+  return eventLines(event).map((line) => plainLogText(line));
+}
+
+function eventLines(event: TraceEvent): string[] {
   const lines: string[] = [];
   if (event.kind === 'invoke') {
     for (const log of event.logs) lines.push(`[${event.nodeId}] ${log.level === 'info' ? '' : `${log.level}: `}${log.message}`);
@@ -110,21 +129,30 @@ export async function startFlowFile(file: string, options: RunOptions): Promise<
 }
 
 export async function run(file: string, options: RunOptions): Promise<number> {
+  const format = logFormatOption(options.logFormat, process.env);
   const started = await startFlowFile(file, options);
   if (typeof started === 'number') return started;
   const { flow, running } = started;
 
-  // Events come scrubbed of credentials (engine/trace.ts); lines of our own go through scrubSecrets.
-  running.subscribe((event) => {
-    if (options.trace) process.stderr.write(`${JSON.stringify(event)}\n`);
-    for (const line of describeEvent(event)) process.stderr.write(`${line}\n`);
-  });
+  // Events come scrubbed of credentials (engine/trace.ts); our own lines go through log-text.ts.
+  let warn: (message: string) => void;
+  if (format === 'json') {
+    const log = createLogger(flow.name, 2);
+    running.subscribe((event) => logEvent(log, event, options.trace === true));
+    warn = (message) => log.warn(message);
+  } else {
+    running.subscribe((event) => {
+      if (options.trace) process.stderr.write(`${JSON.stringify(boundEvent(event))}\n`);
+      for (const line of describeEvent(event)) process.stderr.write(`${line}\n`);
+    });
+    warn = (message) => process.stderr.write(`${plainLogText(`wsflow: ${message}`)}\n`);
+  }
   // OpenTelemetry only when OTEL_EXPORTER_OTLP_ENDPOINT is set (docs/observability.md).
   let telemetry: Telemetry | undefined;
   try {
     telemetry = await startTelemetry(running, flow, process.env);
   } catch (error) {
-    process.stderr.write(`wsflow: OpenTelemetry is off: ${scrubSecrets(error instanceof Error ? error.message : String(error))}\n`);
+    warn(`OpenTelemetry is off: ${error instanceof Error ? error.message : String(error)}`);
   }
   process.stdout.write(`${flow.name}: serving ${running.url} (${servedPaths(flow).join(', ')})\n`);
 
@@ -139,7 +167,7 @@ export async function run(file: string, options: RunOptions): Promise<number> {
         .then(
           () => resolve(EXIT_OK),
           (error: unknown) => {
-            process.stderr.write(`wsflow: stop failed: ${scrubSecrets(error instanceof Error ? error.message : String(error))}\n`);
+            warn(`stop failed: ${error instanceof Error ? error.message : String(error)}`);
             resolve(1);
           },
         );
