@@ -166,6 +166,8 @@ export interface HttpCallSpec {
   body?: string | Uint8Array;
   timeoutMs?: number;
   retries?: number;
+  /** Where the request and its redirects may go (model/http-guard.ts); absent = anywhere. */
+  guard?: { allow?: string[] };
 }
 
 /** One client connection, as a connector drives it from the main thread. */
