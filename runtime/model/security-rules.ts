@@ -18,7 +18,7 @@ export interface FieldRule {
   field: (string | number)[];
 }
 
-const JWT_ONLY = ['secret', 'jwksUrl', 'issuer', 'audience', 'clockSkewSec'] as const;
+const JWT_ONLY = ['secret', 'jwksUrl', 'issuer', 'audience', 'clockSkewSec', 'requireExp'] as const;
 const API_KEY_ONLY = ['keys', 'header'] as const;
 
 /** `scheme://host[:port]` exactly, as browsers send it in `Origin`. */

@@ -97,7 +97,8 @@ function jwtAuthenticator(nodeId: string, spec: AuthSpec, env: Env): Authenticat
   } else {
     throw new AuthConfigError(`upgrader '${nodeId}': jwt auth needs auth.secret or auth.jwksUrl`, nodeId);
   }
-  const options = { issuer, audience, algorithms, clockTolerance: spec.clockSkewSec ?? DEFAULT_CLOCK_SKEW_SEC };
+  // requireExp: a token without exp would be valid forever (a leaked one cannot age out).
+  const options = { issuer, audience, algorithms, clockTolerance: spec.clockSkewSec ?? DEFAULT_CLOCK_SKEW_SEC, requiredClaims: spec.requireExp === true ? ['exp'] : [] };
   return async (src) => {
     const token = bearerToken(src);
     if (!token) return { ok: false, status: 401, reason: 'a bearer token is required (Authorization header, query parameter access_token, or subprotocol choreo-oauth2-token)' };
@@ -120,6 +121,7 @@ function jwtAuth(payload: JWTPayload): ConnAuth {
 function jwtFailure(error: unknown): AuthOutcome {
   if (error instanceof JwksUnavailable) return { ok: false, status: 503, reason: 'the signing keys cannot be fetched now; try again' };
   if (error instanceof joseErrors.JWTExpired) return { ok: false, status: 401, reason: 'the token has expired' };
+  if (error instanceof joseErrors.JWTClaimValidationFailed && error.reason === 'missing') return { ok: false, status: 401, reason: `the token has no ${error.claim} claim` };
   if (error instanceof joseErrors.JWTClaimValidationFailed) return { ok: false, status: 401, reason: `the token's ${error.claim} claim is not accepted` };
   if (error instanceof joseErrors.JWKSTimeout || error instanceof joseErrors.JWKSInvalid) return { ok: false, status: 503, reason: 'the signing keys cannot be fetched now; try again' };
   if (error instanceof joseErrors.JWKSNoMatchingKey) return { ok: false, status: 401, reason: 'no signing key matches the token' };
