@@ -268,6 +268,8 @@ export interface EngineOptions {
    * and the exported service turn it on unless `WSFLOW_METRICS=off`, see metrics/settings.ts).
    */
   metrics?: boolean;
+  /** With `metrics`: `/metrics` needs `Authorization: Bearer <token>` (else 401). */
+  metricsToken?: string;
 }
 
 export interface RunningFlow {

@@ -108,6 +108,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
       ? new EngineMetrics({
           services: () => this.services.map((s) => ({ id: s.spec.id, open: s.conns.size, counts: s.counts })),
           adapterStats: () => this.adapter.stats(),
+          token: options.metricsToken,
         })
       : undefined;
     this.metrics?.seedNodes(Object.keys(this.topology.program.snippets));

@@ -14,7 +14,7 @@ import { compileFailureProblems } from '../../check/snippet-diagnostics.ts';
 import { parseFlow } from '../../model/parse.ts';
 import { compileFlow, SnippetCompileError, startFlow, TopologyError } from '../../engine/index.ts';
 import { RedisAdapterError, selectAdapter } from '../../engine/adapters/select.ts';
-import { metricsEnabled } from '../../engine/metrics/settings.ts';
+import { metricsEnabled, metricsToken } from '../../engine/metrics/settings.ts';
 import { startTelemetry } from '../../engine/telemetry/otel.ts';
 import type { Telemetry } from '../../engine/telemetry/otel.ts';
 import type { RunningFlow, TraceEvent } from '../../engine/contracts.ts';
@@ -109,7 +109,7 @@ export async function startFlowFile(file: string, options: RunOptions): Promise<
     const compiled = await compileFlow(flow);
     // REDIS_URL (or settings.redisUrl) scales out through Redis; otherwise in-memory (docs/scale-out.md).
     const adapter = selectAdapter(flow, process.env);
-    running = await startFlow(compiled, { port, host: options.host ?? '127.0.0.1', handlerBudgetMs: budget, adapter, tls, metrics: metricsEnabled(process.env), connectors: createConnectors });
+    running = await startFlow(compiled, { port, host: options.host ?? '127.0.0.1', handlerBudgetMs: budget, adapter, tls, metrics: metricsEnabled(process.env), metricsToken: metricsToken(process.env), connectors: createConnectors });
   } catch (error) {
     if (error instanceof SnippetCompileError) {
       // Worded and located as `wsflow validate` words it (check/snippet-diagnostics.ts).

@@ -6,3 +6,9 @@ export function metricsEnabled(env: Record<string, string | undefined>): boolean
   const v = env.WSFLOW_METRICS?.trim().toLowerCase();
   return !(v === 'off' || v === '0' || v === 'false' || v === 'no');
 }
+
+/** `WSFLOW_METRICS_TOKEN`: when set, `/metrics` answers only `Authorization: Bearer <token>`. */
+export function metricsToken(env: Record<string, string | undefined>): string | undefined {
+  const t = env.WSFLOW_METRICS_TOKEN?.trim();
+  return t ? t : undefined;
+}

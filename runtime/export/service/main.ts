@@ -7,7 +7,7 @@ import type { CompiledFlow, RunningFlow } from '../../engine/contracts.ts';
 import { selectAdapter } from '../../engine/adapters/select.ts';
 import { startFlow } from '../../engine/index.ts';
 import { applyEnv } from '../env.ts';
-import { metricsEnabled } from '../../engine/metrics/settings.ts';
+import { metricsEnabled, metricsToken } from '../../engine/metrics/settings.ts';
 import { startTelemetry } from '../../engine/telemetry/otel.ts';
 import type { Telemetry } from '../../engine/telemetry/otel.ts';
 import { embedded } from './embedded.ts';
@@ -58,6 +58,7 @@ async function serve(compiled: CompiledFlow, log: Logger): Promise<void> {
       connectors: createConnectors,
       hostWorkerUrl: new URL('./handler-host.mjs', import.meta.url),
       metrics: metricsEnabled(process.env),
+      metricsToken: metricsToken(process.env),
     },
   );
   // ctx.log lines, snippet failures and engine warnings as JSON lines (logger.ts); the sampled
