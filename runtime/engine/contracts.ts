@@ -270,10 +270,14 @@ export interface EngineOptions {
   metrics?: boolean;
   /** With `metrics`: `/metrics` needs `Authorization: Bearer <token>` (else 401). */
   metricsToken?: string;
+  /** With `metrics`: serve `/metrics` on this port (plain HTTP, same host) instead of the listener's (0 = any free port). */
+  metricsPort?: number;
 }
 
 export interface RunningFlow {
   readonly port: number;
+  /** The port `/metrics` is served on when `metricsPort` was given. */
+  readonly metricsPort?: number;
   /** `ws://127.0.0.1:PORT` (host as bound; 0.0.0.0 is shown as 127.0.0.1). */
   readonly url: string;
   subscribe(listener: (event: TraceEvent) => void): TraceSubscription;

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseFlow } from '../../runtime/model/parse.ts';
-import { runFlow, type RunningProcess } from '../helpers/cli.ts';
+import { execCli, runFlow, type RunningProcess } from '../helpers/cli.ts';
+import { freePort } from '../helpers/net.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { TestClient } from '../helpers/ws-client.ts';
 import { start } from '../engine/helpers.ts';
@@ -69,6 +70,45 @@ describe('WSFLOW_METRICS_TOKEN', () => {
     } finally {
       removeExport(out);
     }
+  });
+});
+
+describe('WSFLOW_METRICS_PORT', () => {
+  async function expectOwnPort(proc: RunningProcess, port: number): Promise<void> {
+    // The listener no longer answers /metrics (a plain 404/426 like any path); the metrics port does.
+    expect(await status(proc.port)).not.toBe(200);
+    expect(await status(port)).toBe(200);
+    const other = await fetch(`http://127.0.0.1:${port}/chat`);
+    await other.arrayBuffer();
+    expect(other.status).toBe(404);
+  }
+
+  it('wsflow run and the exported service serve /metrics on that port only; a bad value is exit 2', async () => {
+    const port = await freePort();
+    const proc = await runFlow(file, [], { WSFLOW_METRICS_PORT: String(port) });
+    try {
+      await expectOwnPort(proc, port);
+      expect(proc.output()).toContain(`metrics on http://127.0.0.1:${port}/metrics`);
+    } finally {
+      await proc.stop();
+    }
+    const parsed = parseFlow(FLOW, file);
+    if (!parsed.flow) throw new Error('flow did not parse');
+    const out = await exportToTemp(parsed.flow, 'metrics-port');
+    try {
+      const exportPort = await freePort();
+      const exported = await startExported(out, { WSFLOW_METRICS_PORT: String(exportPort) });
+      try {
+        await expectOwnPort(exported, exportPort);
+      } finally {
+        await exported.stop();
+      }
+    } finally {
+      removeExport(out);
+    }
+    const bad = await execCli(['run', file, '--port', '0'], { env: { WSFLOW_METRICS_PORT: 'ninety' } });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('WSFLOW_METRICS_PORT must be a port number');
   });
 });
 

@@ -14,7 +14,7 @@ import { compileFailureProblems } from '../../check/snippet-diagnostics.ts';
 import { parseFlow } from '../../model/parse.ts';
 import { compileFlow, SnippetCompileError, startFlow, TopologyError } from '../../engine/index.ts';
 import { RedisAdapterError, selectAdapter } from '../../engine/adapters/select.ts';
-import { metricsEnabled, metricsToken } from '../../engine/metrics/settings.ts';
+import { metricsEnabled, metricsPort, metricsToken } from '../../engine/metrics/settings.ts';
 import { startTelemetry } from '../../engine/telemetry/otel.ts';
 import type { Telemetry } from '../../engine/telemetry/otel.ts';
 import type { RunningFlow, TraceEvent } from '../../engine/contracts.ts';
@@ -99,6 +99,12 @@ export async function startFlowFile(file: string, options: RunOptions): Promise<
     throw error;
   }
   applyEnvFile(options.envFile);
+  let ownMetricsPort: number | undefined;
+  try {
+    ownMetricsPort = metricsPort(process.env);
+  } catch (error) {
+    throw new CliError((error as Error).message, EXIT_BAD_INPUT);
+  }
   // Every ${env.NAME} a connector needs must be set before anything is served.
   const { flow, problems } = await validateFlowFile(file, { typecheck: false, env: process.env });
   for (const p of problems) process.stderr.write(`${formatProblem(p)}\n`);
@@ -109,7 +115,7 @@ export async function startFlowFile(file: string, options: RunOptions): Promise<
     const compiled = await compileFlow(flow);
     // REDIS_URL (or settings.redisUrl) scales out through Redis; otherwise in-memory (docs/scale-out.md).
     const adapter = selectAdapter(flow, process.env);
-    running = await startFlow(compiled, { port, host: options.host ?? '127.0.0.1', handlerBudgetMs: budget, adapter, tls, metrics: metricsEnabled(process.env), metricsToken: metricsToken(process.env), connectors: createConnectors });
+    running = await startFlow(compiled, { port, host: options.host ?? '127.0.0.1', handlerBudgetMs: budget, adapter, tls, metrics: metricsEnabled(process.env), metricsToken: metricsToken(process.env), metricsPort: ownMetricsPort, connectors: createConnectors });
   } catch (error) {
     if (error instanceof SnippetCompileError) {
       // Worded and located as `wsflow validate` words it (check/snippet-diagnostics.ts).
@@ -136,16 +142,19 @@ export async function run(file: string, options: RunOptions): Promise<number> {
 
   // Events come scrubbed of credentials (engine/trace.ts); our own lines go through log-text.ts.
   let warn: (message: string) => void;
+  let info: (message: string) => void;
   if (format === 'json') {
     const log = createLogger(flow.name, 2);
     running.subscribe((event) => logEvent(log, event, options.trace === true));
     warn = (message) => log.warn(message);
+    info = (message) => log.info(message);
   } else {
     running.subscribe((event) => {
       if (options.trace) process.stderr.write(`${JSON.stringify(boundEvent(event))}\n`);
       for (const line of describeEvent(event)) process.stderr.write(`${line}\n`);
     });
     warn = (message) => process.stderr.write(`${plainLogText(`wsflow: ${message}`)}\n`);
+    info = warn;
   }
   // OpenTelemetry only when OTEL_EXPORTER_OTLP_ENDPOINT is set (docs/observability.md).
   let telemetry: Telemetry | undefined;
@@ -154,6 +163,7 @@ export async function run(file: string, options: RunOptions): Promise<number> {
   } catch (error) {
     warn(`OpenTelemetry is off: ${error instanceof Error ? error.message : String(error)}`);
   }
+  if (running.metricsPort !== undefined) info(`metrics on http://${options.host ?? '127.0.0.1'}:${running.metricsPort}/metrics`);
   process.stdout.write(`${flow.name}: serving ${running.url} (${servedPaths(flow).join(', ')})\n`);
 
   return new Promise<number>((resolve) => {

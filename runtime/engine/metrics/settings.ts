@@ -12,3 +12,12 @@ export function metricsToken(env: Record<string, string | undefined>): string | 
   const t = env.WSFLOW_METRICS_TOKEN?.trim();
   return t ? t : undefined;
 }
+
+/** `WSFLOW_METRICS_PORT`: serve `/metrics` on this port instead of the listener's; throws on a value that is not 0-65535. */
+export function metricsPort(env: Record<string, string | undefined>): number | undefined {
+  const v = env.WSFLOW_METRICS_PORT?.trim();
+  if (!v) return undefined;
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n > 65535) throw new Error(`WSFLOW_METRICS_PORT must be a port number from 0 to 65535, got "${v}"`);
+  return n;
+}
