@@ -13,6 +13,9 @@ import { checkGuardedUrl, isPublicAddress } from '../../runtime/connectors/http-
 import { allowEntryProblem, clientInputIn } from '../../runtime/model/http-guard.ts';
 import { useServedFlows } from '../helpers/served-flows.ts';
 import { execCli } from '../helpers/cli.ts';
+import { TestClient } from '../helpers/ws-client.ts';
+import { parseFlow } from '../../runtime/model/parse.ts';
+import { exportToTemp, removeExport, startExported } from '../export/exported.ts';
 import { waitFor } from '../helpers/wait.ts';
 import type { TraceEvent } from '../../runtime/engine/contracts.ts';
 
@@ -108,6 +111,27 @@ describe('http step: client-chosen hosts', () => {
     const second = await pool.connect(`${both.url}/f`);
     second.send(`${redirector.base}/hop`);
     expect(await second.nextText()).toBe('secret from 127.0.0.2/stolen');
+  });
+
+  it('the exported service refuses the same way (same connectors), and sends nothing', async () => {
+    const parsed = parseFlow(flow());
+    if (!parsed.flow) throw new Error('flow did not parse');
+    const out = await exportToTemp(parsed.flow, 'ssrf');
+    try {
+      const proc = await startExported(out);
+      try {
+        const client = await TestClient.connect(`${proc.url}/f`);
+        client.send(`${loop.base}/from-export`);
+        expect(await client.nextText()).toBe('refused');
+        await client.close();
+        await waitFor('the refusal in the log', () => proc.output().includes('WSF_HTTP_BLOCKED'));
+        expect(loop.hits).not.toContain('/from-export');
+      } finally {
+        await proc.stop();
+      }
+    } finally {
+      removeExport(out);
+    }
   });
 
   it('a host fixed by the flow (client input only in the path) is not guarded', async () => {
