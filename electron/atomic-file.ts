@@ -1,21 +1,36 @@
 /**
  * Small JSON state files in userData (window bounds, recent files), written atomically: a crash
- * or power cut mid-write leaves the old file, never half a file.
+ * or power cut mid-write leaves the old file, never half a file. The file keeps its permission
+ * bits, the temp file never outlives a failure, and the folder is flushed after the rename so
+ * the rename itself is durable.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmod, mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+
+const tempOf = (path: string) => `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
 
 export async function writeFileAtomic(path: string, text: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const temp = tempOf(path);
+  const mode = await stat(path).then(
+    (s) => s.mode & 0o7777,
+    () => undefined,
+  );
   try {
     await writeFile(temp, text, { encoding: 'utf8', flush: true });
+    if (mode !== undefined) await chmod(temp, mode);
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true });
     throw error;
+  }
+  try {
+    const dir = await open(dirname(path), 'r');
+    await dir.sync().finally(() => dir.close());
+  } catch {
+    // Windows cannot fsync a folder; the rename stands.
   }
 }
 
@@ -25,13 +40,30 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
  */
 export function writeFileAtomicSync(path: string, text: string): void {
   mkdirSync(dirname(path), { recursive: true });
-  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const temp = tempOf(path);
+  let mode: number | undefined;
+  try {
+    mode = statSync(path).mode & 0o7777;
+  } catch {
+    mode = undefined;
+  }
   try {
     writeFileSync(temp, text, { encoding: 'utf8', flush: true });
+    if (mode !== undefined) chmodSync(temp, mode);
     renameSync(temp, path);
   } catch (error) {
     rmSync(temp, { force: true });
     throw error;
+  }
+  try {
+    const fd = openSync(dirname(path), 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // Windows cannot fsync a folder; the rename stands.
   }
 }
 

@@ -114,6 +114,12 @@ interface HttpRequest {
   timeoutMs?: number;
   /** Extra attempts with backoff on network errors, timeouts, 429, 502, 503, 504 (default 0, at most 10). */
   retries?: number;
+  /**
+   * Check the URL and every redirect before the request (for a URL built from client input):
+   * `{}` refuses loopback, link-local and private addresses; `{ allow: ['api.example.com',
+   * '*.example.com', '10.0.0.0/8'] }` allows only those. Fails with WSF_HTTP_BLOCKED.
+   */
+  guard?: { allow?: string[] };
 }
 
 interface HttpResponse {

@@ -13,6 +13,7 @@ import type { RunOptions } from './commands/run.ts';
 import type { studio } from './commands/studio.ts';
 import type { TestOptions } from './commands/test.ts';
 import type { ValidateCommandOptions } from './commands/validate.ts';
+import { plainLogText } from '../model/log-text.ts';
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode = EXIT_OK;
@@ -36,6 +37,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--tls-cert <file>', 'serve wss:// with this PEM certificate chain (with --tls-key)')
     .option('--tls-key <file>', 'PEM private key of --tls-cert')
     .option('--env-file <file>', 'dotenv file with the variables ${env.NAME} fields use (the real environment wins)')
+    .option('--log-format <format>', 'stderr log lines: text (default) or json (the exported service\'s JSON lines); also WSFLOW_LOG_FORMAT')
     .action(async (file: string, options: RunOptions) => setExit(await (await import('./commands/run.ts')).run(file, options)));
 
   program
@@ -92,11 +94,11 @@ export async function main(argv: string[]): Promise<number> {
       return error.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;
     }
     if (error instanceof CliError) {
-      process.stderr.write(`wsflow: ${error.message}\n`);
+      process.stderr.write(`${plainLogText(`wsflow: ${error.message}`)}\n`);
       return error.exitCode;
     }
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`wsflow: internal error: ${message}\n(set WSFLOW_DEBUG=1 for details)\n`);
+    process.stderr.write(`${plainLogText(`wsflow: internal error: ${message}`)}\n(set WSFLOW_DEBUG=1 for details)\n`);
     if (process.env.WSFLOW_DEBUG) console.error(error);
     return EXIT_FAILURE;
   }

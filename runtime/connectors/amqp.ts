@@ -14,7 +14,8 @@
 import { connect } from 'amqplib';
 import type { Channel, ChannelModel, ConfirmChannel } from 'amqplib';
 import { exchangeProblem } from '../model/kinds/amqp-in.ts';
-import { RECONNECT, backoffDelay, redactUrl } from './backoff.ts';
+import { redactUrl } from '../model/redact.ts';
+import { RECONNECT, backoffDelay } from './backoff.ts';
 import { PUBLISH_WAIT_MS, Subscriptions, waitUntil } from './broker.ts';
 import type { Broker, Listener, PublishOptions, StateListener, StatusListener, SubscribeOptions, Subscription } from './broker.ts';
 import { ConnectorError } from './errors.ts';

@@ -17,17 +17,3 @@ export function backoffDelay(n: number, b: Backoff, random: () => number = Math.
   const ceiling = Math.min(b.maxMs, b.baseMs * 2 ** Math.max(0, n - 1));
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
-
-/** A URL fit for logs and traces: no user name or password. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.username || u.password) {
-      u.username = '';
-      u.password = '';
-    }
-    return u.toString();
-  } catch {
-    return '(invalid URL)';
-  }
-}

@@ -12,7 +12,7 @@ import { scanTemplate, TemplateError } from '../model/template.ts';
 import type { TemplateScope } from '../model/template.ts';
 import type { FlowDocument, FlowNode } from '../model/types.ts';
 import type { Broker, SubscribeOptions } from './broker.ts';
-import { redactUrl } from './backoff.ts';
+import { redactUrl } from '../model/redact.ts';
 import { ConnectorError } from './errors.ts';
 import { httpCall } from './http.ts';
 import { LiveStates } from './live-state.ts';

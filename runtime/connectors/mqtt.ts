@@ -8,7 +8,8 @@
  */
 import mqtt from 'mqtt';
 import type { MqttClient } from 'mqtt';
-import { RECONNECT, backoffDelay, redactUrl } from './backoff.ts';
+import { RECONNECT, backoffDelay } from './backoff.ts';
+import { redactUrl } from '../model/redact.ts';
 import { PUBLISH_WAIT_MS, Subscriptions, waitUntil } from './broker.ts';
 import type { Broker, Listener, PublishOptions, StateListener, StatusListener, SubscribeOptions, Subscription } from './broker.ts';
 import { filterProblem, topicMatches } from './topic-match.ts';

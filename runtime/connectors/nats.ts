@@ -13,7 +13,8 @@
 import { connect, DebugEvents, Events } from 'nats';
 import type { ConnectionOptions, NatsConnection, Subscription as NatsSubscription } from 'nats';
 import { natsSubjectProblem } from '../model/kinds/nats-in.ts';
-import { RECONNECT, backoffDelay, redactUrl } from './backoff.ts';
+import { redactUrl } from '../model/redact.ts';
+import { RECONNECT, backoffDelay } from './backoff.ts';
 import { PUBLISH_WAIT_MS, Subscriptions, waitUntil } from './broker.ts';
 import type { Broker, Listener, PublishOptions, StateListener, StatusListener, SubscribeOptions, Subscription } from './broker.ts';
 import { ConnectorError } from './errors.ts';

@@ -11,7 +11,8 @@
  * reconnects with no subscriptions at all, and the channel would stay deaf for good.
  */
 import { Redis } from 'ioredis';
-import { RECONNECT, backoffDelay, redactUrl } from './backoff.ts';
+import { RECONNECT, backoffDelay } from './backoff.ts';
+import { redactUrl } from '../model/redact.ts';
 import { PUBLISH_WAIT_MS, Subscriptions, waitUntil } from './broker.ts';
 import type { Broker, Listener, PublishOptions, StateListener, StatusListener, SubscribeOptions } from './broker.ts';
 import { ConnectorError } from './errors.ts';

@@ -11,7 +11,7 @@
  */
 import WebSocket from 'ws';
 import type { ClientLink, OutboundEvent } from '../engine/contracts.ts';
-import { redactUrl } from './backoff.ts';
+import { redactUrl } from '../model/redact.ts';
 import type { NodeCounts } from './runtime-kind.ts';
 
 export const HIGH_WATER = 1024 * 1024;
@@ -22,7 +22,12 @@ export interface BackendSpec {
   headers: Record<string, string>;
   subprotocols: string[];
   connectTimeoutMs: number;
+  /** Largest message accepted from the backend, in bytes. */
+  maxPayload: number;
 }
+
+/** The default `maxPayload` of a backend (the same as a service's own limit for its clients). */
+export const DEFAULT_BACKEND_MAX_PAYLOAD = 1024 * 1024;
 
 export interface PipeEvents {
   outbound(event: Omit<OutboundEvent, 'kind' | 't' | 'nodeId' | 'connector'>): void;
@@ -67,7 +72,7 @@ export class BackendPipe {
     private readonly events: PipeEvents,
   ) {
     const shown = redactUrl(spec.url);
-    this.ws = new WebSocket(spec.url, spec.subprotocols, { headers: spec.headers, handshakeTimeout: spec.connectTimeoutMs, perMessageDeflate: false });
+    this.ws = new WebSocket(spec.url, spec.subprotocols, { headers: spec.headers, handshakeTimeout: spec.connectTimeoutMs, perMessageDeflate: false, maxPayload: spec.maxPayload });
     this.ws.on('open', () => {
       this.events.outbound({ target: `connect ${shown}`, connectionId: link.id, durationMs: performance.now() - this.t0, ok: true, result: 'open' });
       this.events.state('connected');
@@ -83,8 +88,10 @@ export class BackendPipe {
       res.resume();
       this.ws.terminate();
     });
-    this.ws.on('error', (error: Error) => {
-      if (this.ws.readyState !== WebSocket.OPEN) this.fail(shown, error.message);
+    this.ws.on('error', (error: Error & { code?: string }) => {
+      // ws has already closed the backend with 1009 and stopped reading it; the frame was never buffered whole.
+      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') this.tooLarge(shown, spec.maxPayload);
+      else if (this.ws.readyState !== WebSocket.OPEN) this.fail(shown, error.message);
     });
     this.ws.on('close', (code: number, reason: Buffer) => {
       if (this.closed) return;
@@ -102,6 +109,14 @@ export class BackendPipe {
     this.events.state('down', why, 'WSF_WS_BACKEND_UNAVAILABLE');
     this.release();
     this.link.close(1011, 'backend unavailable');
+  }
+
+  private tooLarge(shown: string, maxPayload: number): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.events.problem('WSF_WS_BACKEND_TOO_LARGE', `the backend ${shown} sent a message over maxPayload (${maxPayload} bytes); it is closed with 1009 and the client with 1011`);
+    this.release();
+    this.link.close(1011, 'backend message too large');
   }
 
   /** Read the client again: its close handshake needs it. */

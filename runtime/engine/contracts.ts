@@ -230,6 +230,8 @@ export interface HttpCallSpec {
   body?: string | Uint8Array;
   timeoutMs?: number;
   retries?: number;
+  /** Where the request and its redirects may go (model/http-guard.ts); absent = anywhere. */
+  guard?: { allow?: string[] };
 }
 
 /** One client connection, as a connector drives it from the main thread. */
@@ -333,10 +335,16 @@ export interface EngineOptions {
    * and the exported service turn it on unless `WSFLOW_METRICS=off`, see metrics/settings.ts).
    */
   metrics?: boolean;
+  /** With `metrics`: `/metrics` needs `Authorization: Bearer <token>` (else 401). */
+  metricsToken?: string;
+  /** With `metrics`: serve `/metrics` on this port (plain HTTP, same host) instead of the listener's (0 = any free port). */
+  metricsPort?: number;
 }
 
 export interface RunningFlow {
   readonly port: number;
+  /** The port `/metrics` is served on when `metricsPort` was given. */
+  readonly metricsPort?: number;
   /** `ws://127.0.0.1:PORT` (host as bound; 0.0.0.0 is shown as 127.0.0.1). */
   readonly url: string;
   subscribe(listener: (event: TraceEvent) => void, options?: TraceOptions): TraceSubscription;

@@ -63,6 +63,7 @@ const DEFAULT_SETTLE_MS = 30_000;
 
 export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
   port = 0;
+  metricsPort: number | undefined;
   url = '';
   stopping = false;
   private topology: Topology;
@@ -79,6 +80,8 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
   private messagesOut = 0;
   private openCount = 0;
   private readonly server: Server;
+  /** `/metrics` on its own port (EngineOptions.metricsPort), so the public port need not expose it. */
+  private readonly metricsServer: Server | undefined;
   private readonly adapter: ClusterAdapter;
   private readonly hosts: HostPool;
   private readonly trace: TraceHub;
@@ -108,6 +111,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
       ? new EngineMetrics({
           services: () => this.services.map((s) => ({ id: s.spec.id, open: s.conns.size, counts: s.counts })),
           adapterStats: () => this.adapter.stats(),
+          token: options.metricsToken,
         })
       : undefined;
     this.metrics?.seedNodes(Object.keys(this.topology.program.snippets));
@@ -135,9 +139,15 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     const handshakeMs = compiled.flow.settings?.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS;
     const serverOptions = { headersTimeout: handshakeMs, requestTimeout: handshakeMs, connectionsCheckingInterval: Math.min(1000, Math.max(50, Math.floor(handshakeMs / 4))) };
     const onRequest = (req: IncomingMessage, res: import('node:http').ServerResponse) => {
-      if (this.metrics?.handle(req, res)) return;
+      if (!this.metricsServer && this.metrics?.handle(req, res)) return;
       answerPlainRequest(req, res, (p) => this.topology.routes.some((r) => r.path.match(p)));
     };
+    this.metricsServer =
+      this.metrics && options.metricsPort !== undefined
+        ? createServer(serverOptions, (req, res) => {
+            if (!this.metrics?.handle(req, res)) res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found\n');
+          })
+        : undefined;
     this.server = options.tls ? createTlsServer({ ...serverOptions, cert: pem(options.tls.cert), key: pem(options.tls.key) }, onRequest) : createServer(serverOptions, onRequest);
     this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => handleUpgrade(this, req, socket, head));
   }
@@ -163,6 +173,18 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     });
     const address = this.server.address();
     this.port = typeof address === 'object' && address ? address.port : port;
+    const metricsServer = this.metricsServer;
+    if (metricsServer) {
+      await new Promise<void>((resolve, reject) => {
+        metricsServer.once('error', reject);
+        metricsServer.listen(this.options.metricsPort, host, () => {
+          metricsServer.off('error', reject);
+          resolve();
+        });
+      });
+      const m = metricsServer.address();
+      this.metricsPort = typeof m === 'object' && m ? m.port : this.options.metricsPort;
+    }
     const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
     this.url = `${this.options.tls ? 'wss' : 'ws'}://${shown}:${this.port}`;
   }
@@ -606,6 +628,11 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
       svc.wss.close();
     }
     this.server.closeAllConnections();
+    if (this.metricsServer?.listening) {
+      const metricsClosed = new Promise<void>((resolve) => this.metricsServer?.close(() => resolve()));
+      this.metricsServer.closeAllConnections();
+      await metricsClosed;
+    }
     await serverClosed;
     await this.hosts.close();
     await this.connectors?.close();

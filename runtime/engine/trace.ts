@@ -5,6 +5,7 @@
 import type { TraceEvent, TraceOptions, TraceSubscription } from './contracts.ts';
 import type { StatsDelta } from './host/protocol.ts';
 import { addBuckets } from './metrics/buckets.ts';
+import { scrubSecrets } from '../model/redact.ts';
 
 export const SUMMARY_INTERVAL_MS = 250;
 
@@ -47,9 +48,13 @@ export class TraceHub {
   }
 
   emit(event: TraceEvent): void {
+    if (this.listeners.size === 0) return;
+    // Every sink (the CLI's stderr, the export's JSON log, OpenTelemetry, the studio) reads this
+    // one stream, so credentials in URLs are removed here, once, for all of them.
+    const clean = scrubEvent(event);
     for (const listener of this.listeners) {
       try {
-        listener(event);
+        listener(clean);
       } catch {
         // A broken listener must not break the engine or the other listeners.
       }
@@ -112,4 +117,29 @@ export class TraceHub {
     this.sampledOut = 0;
     this.emit(event);
   }
+}
+
+/** The event with credentials taken out of every URL in its texts; the same object when there were none. */
+export function scrubEvent(event: TraceEvent): TraceEvent {
+  switch (event.kind) {
+    case 'invoke': {
+      const logs = event.logs.map((l) => (hasUrl(l.message) ? { ...l, message: scrubSecrets(l.message) } : l));
+      const e = event.error;
+      const error = e && (hasUrl(e.message) || hasUrl(e.stack)) ? { ...e, message: scrubSecrets(e.message), stack: e.stack === undefined ? undefined : scrubSecrets(e.stack) } : e;
+      if (error === e && logs.every((l, i) => l === event.logs[i])) return event;
+      return { ...event, logs, error };
+    }
+    case 'engine':
+      return hasUrl(event.message) ? { ...event, message: scrubSecrets(event.message) } : event;
+    case 'outbound':
+      return hasUrl(event.target) || hasUrl(event.result) ? { ...event, target: scrubSecrets(event.target), result: scrubSecrets(event.result) } : event;
+    case 'connection':
+      return hasUrl(event.reason) ? { ...event, reason: scrubSecrets(event.reason ?? '') } : event;
+    default:
+      return event;
+  }
+}
+
+function hasUrl(text: string | undefined): boolean {
+  return text !== undefined && text.includes('://');
 }

@@ -146,7 +146,8 @@ function compileOne(graph: Graph, eventId: string, eventIndex: number, event: Ch
   const raws = order.map((id) => graph.byId.get(id)?.node as FlowNode);
   const isAsync = raws.some((n) => isActionType(n.type) && (emitterOf(n.type).isAsync?.(n) ?? false) || Object.values(n).some((v) => typeof v === 'string' && /\bawait\b/.test(v)));
   const mentions = (name: string) => raws.some((n) => Object.entries(n).some(([k, v]) => k !== 'id' && typeof v === 'string' && new RegExp(`\\b${name}\\b`).test(v)));
-  const usesVars = mentions('vars') || raws.some((n) => n.type === 'set' && (n.target === undefined || n.target === 'var' || n.as !== undefined));
+  // An http step always writes vars.AS, read later or not ("vars is not defined" otherwise).
+  const usesVars = mentions('vars') || raws.some((n) => n.type === 'http' || (n.type === 'set' && (n.target === undefined || n.target === 'var' || n.as !== undefined)));
 
   const b = new Builder();
   const sig = SIGNATURES[event];

@@ -5,6 +5,7 @@
  */
 import { MODEL_CODES as C } from './codes.ts';
 import { envRefs } from './env-refs.ts';
+import { clientInputIn } from './http-guard.ts';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -17,7 +18,7 @@ export interface FieldRule {
   field: (string | number)[];
 }
 
-const JWT_ONLY = ['secret', 'jwksUrl', 'issuer', 'audience', 'clockSkewSec'] as const;
+const JWT_ONLY = ['secret', 'jwksUrl', 'issuer', 'audience', 'clockSkewSec', 'requireExp'] as const;
 const API_KEY_ONLY = ['keys', 'header'] as const;
 
 /** `scheme://host[:port]` exactly, as browsers send it in `Origin`. */
@@ -96,4 +97,20 @@ export function serviceLimitRules(node: Obj): FieldRule[] {
     out.push({ severity: 'warning', code: C.LIMITS_INVALID, message: `'limits.maxConnectionsPerIp' (${perIp}) is above 'limits.maxConnections' (${total}), so it never applies.`, field: ['limits', 'maxConnectionsPerIp'] });
   }
   return out;
+}
+
+/** An `http` step whose host a client can choose, with no `allow` list: a warning (SSRF). */
+export function httpStepRules(node: Obj, id: string): FieldRule[] {
+  const url = node.url;
+  if (typeof url !== 'string' || (Array.isArray(node.allow) && node.allow.length > 0)) return [];
+  const refs = clientInputIn(url);
+  if (refs.length === 0) return [];
+  return [
+    {
+      severity: 'warning',
+      code: C.HTTP_URL_FROM_CLIENT,
+      message: `The host of http step '${id}' comes from client input (${refs.join(', ')}), so a client can choose where the service sends requests; loopback, link-local and private addresses are refused, but list the hosts it may reach in 'allow'.`,
+      field: ['url'],
+    },
+  ];
 }

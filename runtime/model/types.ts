@@ -59,6 +59,8 @@ export interface AuthSpec {
   audience?: string;
   /** jwt: tolerated clock difference for `exp`/`nbf`, in seconds (default 30). */
   clockSkewSec?: number;
+  /** jwt: refuse tokens without `exp` (default false). */
+  requireExp?: boolean;
   /** apiKey: accepted keys, comma-separated (usually `${env.API_KEYS}`). */
   keys?: string;
   /** apiKey: request header that carries the key (default `x-api-key`). */

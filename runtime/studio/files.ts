@@ -172,19 +172,44 @@ export function pathError(userPath: unknown, why: string): StudioFileError {
   return new StudioFileError('WSF_STUDIO_PATH', `path ${JSON.stringify(String(userPath))} ${why}`);
 }
 
+/**
+ * Atomic write: a temp file in the same folder, flushed, renamed over the target, then the folder
+ * flushed (so the rename itself survives a power cut). The file keeps its permission bits (a
+ * 0600 flow stays 0600); the temp file never outlives a failure.
+ */
 export async function atomicWrite(abs: string, text: string): Promise<void> {
-  const tmp = path.join(path.dirname(abs), `.${path.basename(abs)}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await fs.open(tmp, fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_WRONLY, 0o644);
+  const dir = path.dirname(abs);
+  const tmp = path.join(dir, `.${path.basename(abs)}.${randomBytes(6).toString('hex')}.tmp`);
+  const mode = await fs.stat(abs).then(
+    (s) => s.mode & 0o7777,
+    () => undefined,
+  );
   try {
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
+    const handle = await fs.open(tmp, fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_WRONLY, mode ?? 0o644);
+    try {
+      // open() applies the umask; chmod sets the old file's bits exactly.
+      if (mode !== undefined) await handle.chmod(mode);
+      await handle.writeFile(text, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await fs.rename(tmp, abs);
   } catch (error) {
     await fs.rm(tmp, { force: true });
     throw error;
+  }
+  await syncFolder(dir);
+}
+
+async function syncFolder(dir: string): Promise<void> {
+  let handle: fs.FileHandle | undefined;
+  try {
+    handle = await fs.open(dir, fsConstants.O_RDONLY);
+    await handle.sync();
+  } catch {
+    // Some platforms (Windows) and file systems cannot open or fsync a folder; the rename stands.
+  } finally {
+    await handle?.close();
   }
 }

@@ -13,6 +13,6 @@ it('refuses a REDIS_URL that is not redis:// with exit code 2 and one line', () 
     timeout: 60_000,
   });
   expect(result.status).toBe(2);
-  expect(result.stderr.trim()).toBe('wsflow: REDIS_URL: Redis URL http://127.0.0.1:6379/ must start with redis:// or rediss://');
+  expect(result.stderr.trim()).toBe('wsflow: REDIS_URL: Redis URL http://127.0.0.1:6379 must start with redis:// or rediss://');
   expect(result.stdout).toBe('');
 });

@@ -164,6 +164,28 @@ describe('jwt with a JWKS URL (RS256 and ES256)', () => {
   });
 });
 
+describe('jwt requireExp', () => {
+  const noExp = () => new SignJWT({ sub: 'forever' }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().sign(new TextEncoder().encode(SECRET));
+
+  it('refuses a token without exp when requireExp is set (401), and accepts one by default', async () => {
+    const strict = await start(flowWith('{ type: jwt, secret: "${env.JWT_SECRET}", requireExp: true }'), { env: { JWT_SECRET: SECRET } });
+    const lax = await start(flowWith('{ type: jwt, secret: "${env.JWT_SECRET}" }'), { env: { JWT_SECRET: SECRET } });
+    try {
+      const r = await TestClient.rejection(`${strict.url}/s`, { headers: { authorization: `Bearer ${await noExp()}` } });
+      expect(r.status).toBe(401);
+      expect(r.body).toContain('no exp claim');
+      const { client } = await opened(`${strict.url}/s`, { headers: { authorization: `Bearer ${await hs256({ sub: 'x' })}` } });
+      client.socket.terminate();
+      const { client: old, hello } = await opened(`${lax.url}/s`, { headers: { authorization: `Bearer ${await noExp()}` } });
+      expect(hello.auth?.subject).toBe('forever');
+      old.socket.terminate();
+    } finally {
+      await strict.stop({ drainTimeoutMs: 0 });
+      await lax.stop({ drainTimeoutMs: 0 });
+    }
+  });
+});
+
 describe('apiKey', () => {
   let flow: RunningFlow;
   let url: string;

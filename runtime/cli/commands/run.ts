@@ -1,9 +1,12 @@
 /**
- * `wsflow run FILE [--port N] [--host H] [--budget MS] [--trace] [--tls-cert F --tls-key F] [--env-file F]`:
+ * `wsflow run FILE [--port N] [--host H] [--budget MS] [--trace] [--tls-cert F --tls-key F] [--env-file F] [--log-format text|json]`:
  * serve a flow on the engine (`wss://` with TLS).
  * stdout gets exactly one line, with the URL, once connections are accepted. stderr gets snippet
  * failures as `nodeId:line: message`, snippet logs as `[nodeId] message`, and with --trace every
- * trace event as a JSON line. SIGINT/SIGTERM close every client with 1001 and exit 0.
+ * trace event as a JSON line; each line bounded and with its control characters escaped, so a
+ * client's text can never start a line of its own. `--log-format json` (or WSFLOW_LOG_FORMAT=json)
+ * writes the exported service's JSON log lines to stderr instead. SIGINT/SIGTERM close every
+ * client with 1001 and exit 0.
  */
 import { readFile } from 'node:fs/promises';
 import { formatProblem, hasErrors, validateFlowFile } from '../../check/index.ts';
@@ -11,7 +14,7 @@ import { compileFailureProblems } from '../../check/snippet-diagnostics.ts';
 import { parseFlow } from '../../model/parse.ts';
 import { compileFlow, SnippetCompileError, startFlow, TopologyError } from '../../engine/index.ts';
 import { RedisAdapterError, selectAdapter } from '../../engine/adapters/select.ts';
-import { metricsEnabled } from '../../engine/metrics/settings.ts';
+import { metricsEnabled, metricsPort, metricsToken } from '../../engine/metrics/settings.ts';
 import { startTelemetry } from '../../engine/telemetry/otel.ts';
 import type { Telemetry } from '../../engine/telemetry/otel.ts';
 import type { RunningFlow, SnippetFailure, TraceEvent } from '../../engine/contracts.ts';
@@ -23,6 +26,8 @@ import { loadTls, TlsConfigError } from '../../engine/security/tls.ts';
 import type { TlsFiles } from '../../engine/security/tls.ts';
 import { applyEnvFile } from '../env-file.ts';
 import { createConnectors } from '../../connectors/index.ts';
+import { plainLogText } from '../../model/log-text.ts';
+import { boundEvent, createLogger, logEvent } from '../../export/service/logger.ts';
 
 export interface RunOptions {
   port?: string;
@@ -32,6 +37,16 @@ export interface RunOptions {
   tlsCert?: string;
   tlsKey?: string;
   envFile?: string;
+  logFormat?: string;
+}
+
+export type LogFormat = 'text' | 'json';
+
+/** --log-format wins over WSFLOW_LOG_FORMAT; text when neither is set. */
+export function logFormatOption(flag: string | undefined, env: NodeJS.ProcessEnv): LogFormat {
+  const value = (flag ?? env.WSFLOW_LOG_FORMAT ?? 'text').trim().toLowerCase();
+  if (value === 'text' || value === 'json') return value;
+  throw new CliError(`${flag !== undefined ? '--log-format' : 'WSFLOW_LOG_FORMAT'} must be text or json, got "${flag ?? env.WSFLOW_LOG_FORMAT}"`, EXIT_BAD_INPUT);
 }
 
 function intOption(value: string | undefined, name: string, min: number, max: number): number | undefined {
@@ -58,7 +73,12 @@ function failureText(e: SnippetFailure, eventNodeId: string): string {
   return `${nodeId}${e.line !== undefined ? `:${e.line}` : ''}: ${e.message}`;
 }
 
+/** The plain-text lines of an event: scrubbed, bounded, control characters escaped (model/log-text.ts). */
 export function describeEvent(event: TraceEvent): string[] {
+  return eventLines(event).map((line) => plainLogText(line));
+}
+
+function eventLines(event: TraceEvent): string[] {
   const lines: string[] = [];
   if (event.kind === 'invoke') {
     for (const log of event.logs) lines.push(`[${event.nodeId}] ${log.level === 'info' ? '' : `${log.level}: `}${log.message}`);
@@ -90,6 +110,12 @@ export async function startFlowFile(file: string, options: RunOptions): Promise<
     throw error;
   }
   applyEnvFile(options.envFile);
+  let ownMetricsPort: number | undefined;
+  try {
+    ownMetricsPort = metricsPort(process.env);
+  } catch (error) {
+    throw new CliError((error as Error).message, EXIT_BAD_INPUT);
+  }
   // Every ${env.NAME} a connector needs must be set before anything is served.
   const { flow, problems } = await validateFlowFile(file, { typecheck: false, env: process.env });
   for (const p of problems) process.stderr.write(`${formatProblem(p)}\n`);
@@ -100,7 +126,7 @@ export async function startFlowFile(file: string, options: RunOptions): Promise<
     const compiled = await compileFlow(flow);
     // REDIS_URL (or settings.redisUrl) scales out through Redis; otherwise in-memory (docs/scale-out.md).
     const adapter = selectAdapter(flow, process.env);
-    running = await startFlow(compiled, { port, host: options.host ?? '127.0.0.1', handlerBudgetMs: budget, adapter, tls, metrics: metricsEnabled(process.env), connectors: createConnectors });
+    running = await startFlow(compiled, { port, host: options.host ?? '127.0.0.1', handlerBudgetMs: budget, adapter, tls, metrics: metricsEnabled(process.env), metricsToken: metricsToken(process.env), metricsPort: ownMetricsPort, connectors: createConnectors });
   } catch (error) {
     if (error instanceof SnippetCompileError) {
       // Worded and located as `wsflow validate` words it (check/snippet-diagnostics.ts).
@@ -120,25 +146,35 @@ export async function startFlowFile(file: string, options: RunOptions): Promise<
 }
 
 export async function run(file: string, options: RunOptions): Promise<number> {
+  const format = logFormatOption(options.logFormat, process.env);
   const started = await startFlowFile(file, options);
   if (typeof started === 'number') return started;
   const { flow, running } = started;
 
-  running.subscribe(
-    (event) => {
-      if (options.trace) process.stderr.write(`${JSON.stringify(event)}\n`);
+  // Events come scrubbed of credentials (engine/trace.ts); our own lines go through log-text.ts.
+  let warn: (message: string) => void;
+  let info: (message: string) => void;
+  if (format === 'json') {
+    const log = createLogger(flow.name, 2);
+    running.subscribe((event) => logEvent(log, event, options.trace === true), { steps: options.trace === true });
+    warn = (message) => log.warn(message);
+    info = (message) => log.info(message);
+  } else {
+    running.subscribe((event) => {
+      if (options.trace) process.stderr.write(`${JSON.stringify(boundEvent(event))}\n`);
       for (const line of describeEvent(event)) process.stderr.write(`${line}\n`);
-    },
-    // The steps of chains cost a clock read each: only when someone reads the trace.
-    { steps: options.trace === true },
-  );
+    }, { steps: options.trace === true });
+    warn = (message) => process.stderr.write(`${plainLogText(`wsflow: ${message}`)}\n`);
+    info = warn;
+  }
   // OpenTelemetry only when OTEL_EXPORTER_OTLP_ENDPOINT is set (docs/observability.md).
   let telemetry: Telemetry | undefined;
   try {
     telemetry = await startTelemetry(running, flow, process.env);
   } catch (error) {
-    process.stderr.write(`wsflow: OpenTelemetry is off: ${error instanceof Error ? error.message : String(error)}\n`);
+    warn(`OpenTelemetry is off: ${error instanceof Error ? error.message : String(error)}`);
   }
+  if (running.metricsPort !== undefined) info(`metrics on http://${options.host ?? '127.0.0.1'}:${running.metricsPort}/metrics`);
   process.stdout.write(`${flow.name}: serving ${running.url} (${servedPaths(flow).join(', ')})\n`);
 
   return new Promise<number>((resolve) => {
@@ -152,7 +188,7 @@ export async function run(file: string, options: RunOptions): Promise<number> {
         .then(
           () => resolve(EXIT_OK),
           (error: unknown) => {
-            process.stderr.write(`wsflow: stop failed: ${error instanceof Error ? error.message : String(error)}\n`);
+            warn(`stop failed: ${error instanceof Error ? error.message : String(error)}`);
             resolve(1);
           },
         );

@@ -2,7 +2,7 @@ import wsBackend from '../../model/kinds/ws-backend.ts';
 import { renderTemplate } from '../../model/template.ts';
 import type { TemplateScope } from '../../model/template.ts';
 import { defineRuntime } from '../runtime-kind.ts';
-import { BackendPipe } from '../ws-backend.ts';
+import { BackendPipe, DEFAULT_BACKEND_MAX_PAYLOAD } from '../ws-backend.ts';
 
 function renderMap(map: Record<string, string> | undefined, scope: TemplateScope): Record<string, string> {
   const out: Record<string, string> = {};
@@ -19,6 +19,7 @@ export default defineRuntime(wsBackend, {
         headers: renderMap(node.headers, scope),
         subprotocols: (node.subprotocols ?? []).map((s) => renderTemplate(s, scope)),
         connectTimeoutMs: node.connectTimeoutMs ?? 10_000,
+        maxPayload: node.maxPayload ?? DEFAULT_BACKEND_MAX_PAYLOAD,
       },
       {
         outbound: (e) => tools.outbound(node.id, 'wsBackend', e.target, performance.now() - e.durationMs, e.ok, e.result, e.connectionId),

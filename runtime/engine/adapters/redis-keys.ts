@@ -33,14 +33,3 @@ export function redisKeys(flow: string): RedisKeys {
 function escapeGlob(text: string): string {
   return text.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
 }
-
-/** `redis://user:secret@host:6379/0` -> `redis://user:***@host:6379/0`: never log a password. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '<unparseable Redis URL>';
-  }
-}

@@ -16,7 +16,8 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { ClusterAdapter, Delivery, StateBackend } from '../contracts.ts';
-import { redactUrl, redisKeys } from './redis-keys.ts';
+import { redisKeys } from './redis-keys.ts';
+import { redactUrl, scrubSecrets } from '../../model/redact.ts';
 import { createRedisState } from './redis-state.ts';
 import { Presence } from './redis-presence.ts';
 
@@ -72,7 +73,7 @@ export function createRedisAdapter(url: string, options: RedisAdapterOptions = {
   const retryMaxDelayMs = options.retryMaxDelayMs ?? 2000;
   const maxPending = options.maxPendingCommands ?? 10_000;
   const commandTimeoutMs = options.commandTimeoutMs ?? 3000;
-  const log = options.log ?? ((level, message) => process.stderr.write(`[wsflow redis] ${level}: ${message}\n`));
+  const log = options.log ?? ((level, message) => process.stderr.write(`[wsflow redis] ${level}: ${scrubSecrets(message)}\n`));
 
   const clientOptions: RedisOptions = {
     lazyConnect: true,

@@ -11,6 +11,7 @@
  * from the handler host every 250 ms. Label values are service ids, node ids and status codes
  * only (bounded by the flow), never connection ids or request paths.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { StatsDelta } from '../host/protocol.ts';
@@ -27,9 +28,20 @@ export interface MetricsSource {
   services(): Iterable<{ id: string; open: number; counts: ServiceCounts }>;
   /** the cluster adapter's counters (ClusterAdapter.stats) */
   adapterStats(): Record<string, number>;
+  /** `WSFLOW_METRICS_TOKEN`: scrapes must send `Authorization: Bearer <token>`. */
+  token?: string;
 }
 
 export const METRICS_PATH = '/metrics';
+/**
+ * A rendered scrape is reused this long: a flood of scrapes (anyone who reaches the port) costs
+ * one render a second, not one each. Scrapers ask every 5 s or more, so they never see it.
+ */
+export const METRICS_CACHE_MS = 1000;
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}
 
 export class EngineMetrics {
   readonly registry = new Registry();
@@ -37,7 +49,11 @@ export class EngineMetrics {
   private readonly errors: Counter<'node'>;
   private readonly durations: BucketHistogram;
 
+  private readonly tokenDigest: Buffer | undefined;
+  private cached: { at: number; text: Promise<string> } | undefined;
+
   constructor(source: MetricsSource) {
+    this.tokenDigest = source.token === undefined ? undefined : digest(source.token);
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
     new Gauge({
@@ -125,7 +141,12 @@ export class EngineMetrics {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     if ((q < 0 ? url : url.slice(0, q)) !== METRICS_PATH) return false;
-    this.registry.metrics().then(
+    if (this.tokenDigest && !this.authorized(req)) {
+      res.writeHead(401, { 'www-authenticate': 'Bearer realm="metrics"', 'content-type': 'text/plain; charset=utf-8' });
+      res.end('a bearer token is required for /metrics\n');
+      return true;
+    }
+    this.render().then(
       (text) => {
         res.writeHead(200, { 'content-type': this.registry.contentType, 'content-length': Buffer.byteLength(text) });
         res.end(req.method === 'HEAD' ? undefined : text);
@@ -137,5 +158,24 @@ export class EngineMetrics {
       },
     );
     return true;
+  }
+
+  private authorized(req: IncomingMessage): boolean {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+    // Digests, so the comparison takes the same time whatever the length (as API keys, auth.ts).
+    return m !== null && this.tokenDigest !== undefined && timingSafeEqual(digest(m[1] as string), this.tokenDigest);
+  }
+
+  private render(): Promise<string> {
+    const now = Date.now();
+    if (!this.cached || now - this.cached.at >= METRICS_CACHE_MS) {
+      const text = this.registry.metrics();
+      this.cached = { at: now, text };
+      // A failed render is not kept: the next scrape tries again.
+      text.catch(() => {
+        if (this.cached?.text === text) this.cached = undefined;
+      });
+    }
+    return this.cached.text;
   }
 }

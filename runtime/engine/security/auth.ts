@@ -5,13 +5,14 @@
  * time. `${env.NAME}` values are resolved once, when the flow starts.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
+import { errors as joseErrors, jwtVerify } from 'jose';
 import type { JWTPayload, JWTVerifyGetKey } from 'jose';
 import type { AuthSpec } from '../../model/types.ts';
 import type { ConnAuthInfo } from '../host/protocol.ts';
 import { resolveEnvRefs } from '../../model/env-refs.ts';
 import type { CredentialSource } from './credentials.ts';
 import { apiKeyOf, bearerToken, DEFAULT_API_KEY_HEADER } from './credentials.ts';
+import { JwksUnavailable, remoteKeySet } from './jwks.ts';
 
 /** What snippets see as `conn.auth` (the shape crosses to the handler host). */
 export type ConnAuth = ConnAuthInfo;
@@ -90,12 +91,14 @@ function jwtAuthenticator(nodeId: string, spec: AuthSpec, env: Env): Authenticat
     } catch {
       throw new AuthConfigError(`upgrader '${nodeId}': auth.jwksUrl is not a URL`, nodeId);
     }
-    key = createRemoteJWKSet(url, { timeoutDuration: 5000, cooldownDuration: 30_000 });
+    // Our own fetcher, not jose's createRemoteJWKSet: a size cap, 503 for every fetch failure, a bounded refetch rate.
+    key = remoteKeySet(url).getKey;
     algorithms = PUBLIC_KEY_ALGS;
   } else {
     throw new AuthConfigError(`upgrader '${nodeId}': jwt auth needs auth.secret or auth.jwksUrl`, nodeId);
   }
-  const options = { issuer, audience, algorithms, clockTolerance: spec.clockSkewSec ?? DEFAULT_CLOCK_SKEW_SEC };
+  // requireExp: a token without exp would be valid forever (a leaked one cannot age out).
+  const options = { issuer, audience, algorithms, clockTolerance: spec.clockSkewSec ?? DEFAULT_CLOCK_SKEW_SEC, requiredClaims: spec.requireExp === true ? ['exp'] : [] };
   return async (src) => {
     const token = bearerToken(src);
     if (!token) return { ok: false, status: 401, reason: 'a bearer token is required (Authorization header, query parameter access_token, or subprotocol choreo-oauth2-token)' };
@@ -116,7 +119,9 @@ function jwtAuth(payload: JWTPayload): ConnAuth {
 
 /** A short reason for the client: what is wrong, never the token or a stack. */
 function jwtFailure(error: unknown): AuthOutcome {
+  if (error instanceof JwksUnavailable) return { ok: false, status: 503, reason: 'the signing keys cannot be fetched now; try again' };
   if (error instanceof joseErrors.JWTExpired) return { ok: false, status: 401, reason: 'the token has expired' };
+  if (error instanceof joseErrors.JWTClaimValidationFailed && error.reason === 'missing') return { ok: false, status: 401, reason: `the token has no ${error.claim} claim` };
   if (error instanceof joseErrors.JWTClaimValidationFailed) return { ok: false, status: 401, reason: `the token's ${error.claim} claim is not accepted` };
   if (error instanceof joseErrors.JWKSTimeout || error instanceof joseErrors.JWKSInvalid) return { ok: false, status: 503, reason: 'the signing keys cannot be fetched now; try again' };
   if (error instanceof joseErrors.JWKSNoMatchingKey) return { ok: false, status: 401, reason: 'no signing key matches the token' };

@@ -7,7 +7,7 @@ import type { CompiledFlow, RunningFlow } from '../../engine/contracts.ts';
 import { selectAdapter } from '../../engine/adapters/select.ts';
 import { startFlow } from '../../engine/index.ts';
 import { applyEnv } from '../env.ts';
-import { metricsEnabled } from '../../engine/metrics/settings.ts';
+import { metricsEnabled, metricsPort, metricsToken } from '../../engine/metrics/settings.ts';
 import { startTelemetry } from '../../engine/telemetry/otel.ts';
 import type { Telemetry } from '../../engine/telemetry/otel.ts';
 import { embedded } from './embedded.ts';
@@ -41,6 +41,12 @@ async function serve(compiled: CompiledFlow, log: Logger): Promise<void> {
   // Connector fields read ${env.NAME}: refuse to start without them rather than fail per connection.
   const unset = envVariables(flow).filter((name) => !process.env[name]);
   if (unset.length > 0) fail(`${flow.name}: environment variable${unset.length > 1 ? 's' : ''} ${unset.join(', ')} not set`, 2);
+  let ownMetricsPort: number | undefined;
+  try {
+    ownMetricsPort = metricsPort(process.env);
+  } catch (error) {
+    fail(`${flow.name}: ${error instanceof Error ? error.message : String(error)}`, 2);
+  }
   let adapter;
   try {
     // REDIS_URL (or settings.redisUrl) shares broadcasts and state with other instances.
@@ -58,6 +64,8 @@ async function serve(compiled: CompiledFlow, log: Logger): Promise<void> {
       connectors: createConnectors,
       hostWorkerUrl: new URL('./handler-host.mjs', import.meta.url),
       metrics: metricsEnabled(process.env),
+      metricsToken: metricsToken(process.env),
+      metricsPort: ownMetricsPort,
     },
   );
   // ctx.log lines, snippet failures and engine warnings as JSON lines (logger.ts); the sampled
@@ -71,7 +79,7 @@ async function serve(compiled: CompiledFlow, log: Logger): Promise<void> {
   } catch (error) {
     log.warn(`OpenTelemetry is off: ${error instanceof Error ? error.message : String(error)}`);
   }
-  log.info({ url: running.url, metrics: metricsEnabled(process.env), tracing: telemetry !== undefined }, `${flow.name} listening on ${running.url}`);
+  log.info({ url: running.url, metrics: metricsEnabled(process.env), metricsPort: running.metricsPort, tracing: telemetry !== undefined }, `${flow.name} listening on ${running.url}`);
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

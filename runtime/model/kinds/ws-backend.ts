@@ -15,6 +15,8 @@ export default defineKind({
     headers: { kind: 'templateMap', help: 'Headers of the backend handshake; values are templates.' },
     subprotocols: { kind: 'textList', help: 'Subprotocols offered to the backend.' },
     connectTimeoutMs: { kind: 'integer', min: 1, max: 600_000, default: 10000, help: 'Handshake timeout in ms.' },
+    // ws's own client default is 100 MiB per message: one backend could make the service buffer that much per connection.
+    maxPayload: { kind: 'integer', min: 1, max: 256 * 1024 * 1024, default: 1048576, help: 'Largest message accepted from the backend, in bytes; a larger one closes the backend with 1009 and the client with 1011.' },
   },
   binding: true,
   onePerService: true,
