@@ -33,6 +33,8 @@ import { defaultConnectionCap } from './security/fd-limit.ts';
 import { isCredentialMarker } from './security/credentials.ts';
 import { take } from './security/token-bucket.ts';
 import { EngineMetrics } from './metrics/engine-metrics.ts';
+import { ChannelHub } from './channels/hub.ts';
+import type { ChannelInfo } from './channels/hub.ts';
 
 /** PEM text or bytes (EngineOptions speaks Uint8Array so the renderer can read the contract without Node types). */
 function pem(value: string | Uint8Array): string | Buffer {
@@ -85,6 +87,8 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
   /** Prometheus metrics, when `options.metrics` (GET /metrics on this port) */
   private readonly metrics: EngineMetrics | undefined;
   private readonly connectors: ConnectorHost | undefined;
+  /** Made on the first channel operation: a flow without channels has none. */
+  private channels: ChannelHub | undefined;
   private drained: (() => void) | undefined;
   private guards: (RouteGuard | undefined)[];
   readonly admission: Admission;
@@ -356,6 +360,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     this.openCount--;
     this.adapter.connectionClosed(svc.spec.id, rec.id);
     this.connectors?.closed(rec.num, code, why);
+    this.channels?.closed(rec);
     if (this.trace.active) {
       this.trace.emit({ kind: 'connection', t: Date.now(), state: 'close', connectionId: rec.id, serviceId: svc.spec.id, path: rec.info.path, code, reason: why });
     }
@@ -456,6 +461,23 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     if (!this.connectors) return Promise.reject(new Error('connectors are not available in this engine (started without them)'));
     const rec = connNum > 0 ? this.byNum.get(connNum) : undefined;
     return this.connectors.call(call, this.services[serviceIdx]?.spec.id ?? '', rec && this.linkOf(rec), rec?.id ?? '');
+  }
+
+  channel(serviceIdx: number, connNum: number, call: P.ChannelCall): Promise<unknown> {
+    const rec = connNum > 0 ? this.byNum.get(connNum) : undefined;
+    const svc = rec?.svc ?? this.services[serviceIdx];
+    if (!svc) return Promise.reject(new Error('WSF_CHANNEL_NO_CONNECTION: the connection has closed'));
+    this.channels ??= new ChannelHub((service, count) => {
+      this.messagesOut += count;
+      const counts = this.byService.get(service)?.counts;
+      if (counts) counts.sent += count;
+    });
+    return this.channels.call(svc, rec, call);
+  }
+
+  /** Channels in use on this instance (the run panel; empty without channels). */
+  channelList(): ChannelInfo[] {
+    return this.channels?.list() ?? [];
   }
 
   attrs(connNum: number, json: string, from: number): void {
@@ -609,6 +631,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     await serverClosed;
     await this.hosts.close();
     await this.connectors?.close();
+    this.channels?.close();
     this.trace.close();
     await this.adapter.close();
   }

@@ -10,6 +10,7 @@ import { edgeTypeRule } from './edges.ts';
 import type { FieldPath, Locator } from './locate.ts';
 import { normalizedRouteKey, scanPathTemplate } from './path-template.ts';
 import { serviceLimitRules, upgraderSecurityRules } from './security-rules.ts';
+import { channelRules } from './channels.ts';
 import { CONNECTOR_CODES, isBindingType, isConnectorType, validateConnectors } from './connectors.ts';
 import { FLOW_FORMAT_VERSION, HANDLER_EVENTS, NODE_TYPES, isActionType, type FlowDocument, type Problem } from './types.ts';
 
@@ -97,6 +98,7 @@ export function validateStructure(flow: FlowDocument, locate: Locator, file?: st
     if (type === 'upgrader') checkUpgrader(raw, base, id, report);
     const fieldRules = type === 'upgrader' ? upgraderSecurityRules(raw, id ?? `#${index + 1}`) : type === 'service' ? serviceLimitRules(raw) : [];
     for (const r of fieldRules) report(r.code, r.message, [...base, ...r.field], { nodeId: id, severity: r.severity === 'warning' ? 'warning' : undefined });
+    if (type === 'service') for (const r of channelRules(raw)) report(C.CHANNEL_INVALID, `Service '${id ?? `#${index + 1}`}': ${r.message}`, [...base, ...r.field], { nodeId: id });
     if (isHandlerType(type) && (typeof raw.code !== 'string' || raw.code.trim() === '') && !(id && chainStarts.has(id))) {
       report(C.HANDLER_CODE_MISSING, `Handler '${id ?? `#${index + 1}`}' has no code; write its snippet under 'code: |' or wire it to a chain of action nodes.`, [...base, 'code'], { nodeId: id });
     }
