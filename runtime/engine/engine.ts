@@ -154,6 +154,8 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
 
   async listen(): Promise<void> {
     await this.adapter.start((d) => this.deliverLocal(d));
+    // Shared channels listen before the first client comes (a flow without channels skips this).
+    if (this.services.some((s) => (s.spec.node.channels?.length ?? 0) > 0)) await this.channelHub().ready;
     // Accept connections only once snippets are loaded, so the first messages do not wait.
     await this.hosts.whenReady();
     const host = this.options.host ?? '127.0.0.1';
@@ -467,12 +469,16 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     const rec = connNum > 0 ? this.byNum.get(connNum) : undefined;
     const svc = rec?.svc ?? this.services[serviceIdx];
     if (!svc) return Promise.reject(new Error('WSF_CHANNEL_NO_CONNECTION: the connection has closed'));
+    return this.channelHub().call(svc, rec, call);
+  }
+
+  private channelHub(): ChannelHub {
     this.channels ??= new ChannelHub((service, count) => {
       this.messagesOut += count;
       const counts = this.byService.get(service)?.counts;
       if (counts) counts.sent += count;
-    });
-    return this.channels.call(svc, rec, call);
+    }, this.adapter.channels?.());
+    return this.channels;
   }
 
   /** Channels in use on this instance (the run panel; empty without channels). */
@@ -631,7 +637,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     await serverClosed;
     await this.hosts.close();
     await this.connectors?.close();
-    this.channels?.close();
+    await this.channels?.close();
     this.trace.close();
     await this.adapter.close();
   }

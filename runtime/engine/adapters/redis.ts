@@ -19,6 +19,7 @@ import type { ClusterAdapter, Delivery, StateBackend } from '../contracts.ts';
 import { redactUrl, redisKeys } from './redis-keys.ts';
 import { createRedisState } from './redis-state.ts';
 import { Presence } from './redis-presence.ts';
+import { createRedisChannels } from './redis-channels.ts';
 
 export type AdapterLogLevel = 'info' | 'warn' | 'error';
 
@@ -257,6 +258,9 @@ export function createRedisAdapter(url: string, options: RedisAdapterOptions = {
     connectionCount(service) {
       return presence.count(service);
     },
+
+    // Its own two connections, made only when the flow uses channels.
+    channels: () => createRedisChannels(url, clientOptions, flow, commandTimeoutMs, options.connectTimeoutMs ?? 5000),
 
     stats() {
       return {
