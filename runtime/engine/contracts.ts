@@ -64,6 +64,18 @@ export interface ClusterAdapter {
   channels?(): ChannelBackend;
 }
 
+/** One channel as this instance sees it (the designer's run panel). */
+export interface ChannelStatus {
+  service: string;
+  channel: string;
+  /** subscribers on this instance */
+  subscribers: number;
+  /** the last offset this instance has seen */
+  lastOffset: number;
+  /** messages in this instance's history (shared history lives in Redis: 0 here) */
+  history: number;
+}
+
 /** A channel message or presence event as every instance receives it, in publish order per channel. */
 export type ChannelWire =
   | { kind: 'message'; service: string; name: string; offset: number; json: string }
@@ -326,6 +338,8 @@ export interface RunningFlow {
   /** Hot reload: replace snippets; applies to the next event, open connections stay open. */
   reload(next: CompiledFlow): Promise<void>;
   stats(): { connections: number; messagesIn: number; messagesOut: number };
+  /** Channels in use on this instance (docs/channels.md); empty without channels. */
+  channelStatus?(): ChannelStatus[];
   /** Close every client with 1001, wait for in-flight handlers (bounded by drain), stop. */
   stop(options?: { drainTimeoutMs?: number }): Promise<void>;
 }

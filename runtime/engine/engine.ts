@@ -482,7 +482,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
   }
 
   /** Channels in use on this instance (the run panel; empty without channels). */
-  channelList(): ChannelInfo[] {
+  channelStatus(): ChannelInfo[] {
     return this.channels?.list() ?? [];
   }
 

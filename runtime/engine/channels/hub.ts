@@ -8,7 +8,7 @@
 import type { ChannelDecl } from '../../model/channels.ts';
 import { MAX_SUBSCRIPTIONS_PER_CONNECTION, findDecl } from '../../model/channels.ts';
 import type { ChannelCall } from '../host/protocol.ts';
-import type { ChannelBackend, ChannelWire } from '../contracts.ts';
+import type { ChannelBackend, ChannelStatus, ChannelWire } from '../contracts.ts';
 import type { ConnRecord, ServiceRt } from '../connection.ts';
 import { buildFrame } from '../frames.ts';
 import { sendFrame } from '../services.ts';
@@ -45,13 +45,7 @@ interface Channel {
 }
 
 /** What one channel looks like from outside (the run panel, tests). */
-export interface ChannelInfo {
-  service: string;
-  channel: string;
-  subscribers: number;
-  lastOffset: number;
-  history: number;
-}
+export type ChannelInfo = ChannelStatus;
 
 export interface ChannelJoin {
   recovered: boolean;
