@@ -54,12 +54,19 @@ export function placeholderNames(template: string): string[] {
   return [...template.matchAll(PLACEHOLDER_RE)].map((m) => m[1] as string);
 }
 
+/** Compiled matchers by template: every channel operation looks its declaration up. Bounded by the templates flows declare. */
+const matchers = new Map<string, RegExp>();
+
 /** A matcher for concrete names of a declared template (`room:{room}` matches `room:a`). */
 export function templateMatcher(template: string): RegExp {
+  const known = matchers.get(template);
+  if (known) return known;
   const parts = template.split(PLACEHOLDER_RE);
   // split with one capture group alternates literal, name, literal, ...
   const source = parts.map((part, i) => (i % 2 === 1 ? `[${VALUE_CHARS}]+` : part.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))).join('');
-  return new RegExp(`^${source}$`);
+  const matcher = new RegExp(`^${source}$`);
+  if (matchers.size < 10_000) matchers.set(template, matcher);
+  return matcher;
 }
 
 /** The declaration a concrete name belongs to (the first that matches). */
