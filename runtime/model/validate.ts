@@ -11,6 +11,7 @@ import type { FieldPath, Locator } from './locate.ts';
 import { normalizedRouteKey, scanPathTemplate } from './path-template.ts';
 import { serviceLimitRules, upgraderSecurityRules } from './security-rules.ts';
 import { channelRules } from './channels.ts';
+import { channelRefProblems } from './channel-refs.ts';
 import { CONNECTOR_CODES, isBindingType, isConnectorType, validateConnectors } from './connectors.ts';
 import { FLOW_FORMAT_VERSION, HANDLER_EVENTS, NODE_TYPES, isActionType, type FlowDocument, type Problem } from './types.ts';
 
@@ -209,6 +210,7 @@ export function validateStructure(flow: FlowDocument, locate: Locator, file?: st
       routes.set(key, node.id);
     }
   }
+  for (const p of channelRefProblems(rawNodes, rawEdges)) report(C.CHANNEL_UNKNOWN, p.message, ['nodes', p.index, 'channel'], { nodeId: p.id });
   problems.push(...validateConnectors(flow, locate, file, servicePathParams(rawNodes, upgraderServices)));
   return problems;
 }

@@ -22,7 +22,7 @@ edges:
   - { from: up, to: svc }
   - { from: svc, to: on-open }
   - { from: svc, to: on-text }
-  - { from: on-open, to: join, port: recovered }
+  - { from: on-open, to: join }
   - { from: on-text, to: say }
 `;
 
