@@ -47,6 +47,43 @@ interface Connection {
   send(data: WsData): void;
   /** Close this connection (default 1000). Reason at most 123 bytes. */
   close(code?: number, reason?: string): void;
+  /**
+   * Subscribe this connection to a channel its service declares (`room:{room}` is filled from
+   * this connection's params, query, attributes). With `since`, the messages with a higher offset
+   * still in history come first, in order; `recovered` is false when the history no longer
+   * reaches back to `since + 1` (then nothing is replayed). At most 100 channels per connection.
+   */
+  subscribe(channel: string, options?: ChannelSubscribeOptions): Promise<ChannelJoin>;
+  /** Leave a channel (closing leaves every channel). Resolves true when it was subscribed. */
+  unsubscribe(channel: string): Promise<boolean>;
+}
+
+interface ChannelSubscribeOptions {
+  /**
+   * The last offset the client saw; undefined = live messages only. A query value may be passed
+   * as is (`conn.query.since`): a decimal string is read as a number, anything else is refused.
+   */
+  since?: QueryValue | null;
+  /** Who joins, in presence events (default: the connection id). */
+  member?: string;
+}
+
+interface ChannelJoin {
+  /** False when the history no longer reaches back to `since + 1`: nothing was replayed (tell the client to resync). */
+  recovered: boolean;
+  /** Messages replayed before the live ones. */
+  replayed: number;
+  /** The channel's last offset when the subscription started (0 = nothing published yet). */
+  offset: number;
+}
+
+/** A channel: every subscriber gets `{"channel":NAME,"offset":N,"data":VALUE}` for each publish. */
+interface Channel {
+  readonly name: string;
+  /** Publish a JSON value to every subscriber, the publisher included, on every instance. Resolves with its offset. */
+  publish(data: unknown): Promise<number>;
+  /** Members subscribed now (presence channels; every instance with REDIS_URL). */
+  members(): Promise<string[]>;
 }
 
 interface BroadcastOptions {
@@ -102,6 +139,8 @@ interface ServiceContext {
   nats(url: string): NatsBroker;
   /** An AMQP 0-9-1 broker (RabbitMQ); one shared connection per URL for the whole service instance. */
   amqp(url: string): AmqpBroker;
+  /** A channel the service declares; `{x}` in the name is filled from `conn` (params, query, attributes). */
+  channel(name: string, conn?: Connection): Channel;
 }
 
 interface HttpRequest {

@@ -55,6 +55,10 @@ export function dispatchActions(batch: unknown[], sink: BridgeSink, from: number
         reply(batch[i + 1] as number, sink.connector(batch[i + 2] as number, batch[i + 3] as number, batch[i + 4] as ConnectorCall));
         i += 5;
         break;
+      case P.ACT_CHANNEL:
+        reply(batch[i + 1] as number, sink.channel(batch[i + 2] as number, batch[i + 3] as number, batch[i + 4] as P.ChannelCall));
+        i += 5;
+        break;
       case P.ACT_COUNT:
         reply(batch[i + 1] as number, sink.count(batch[i + 2] as number));
         i += 3;

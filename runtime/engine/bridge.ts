@@ -10,6 +10,7 @@ import { retire, spawnHost } from './host-worker.ts';
 import type { Host } from './host-worker.ts';
 import { dispatchActions } from './actions.ts';
 import type { ConnectorCall } from './contracts.ts';
+import type { ChannelCall } from './host/protocol.ts';
 
 export interface Culprit {
   /** `load`: the module code of a snippet never finished (that snippet is left out from now on) */
@@ -42,6 +43,8 @@ export interface BridgeSink {
   state(serviceIdx: number, op: StateOp, key: string, arg: unknown): Promise<unknown>;
   count(serviceIdx: number): Promise<number>;
   connector(serviceIdx: number, connNum: number, call: ConnectorCall): Promise<unknown>;
+  /** A channel operation (runtime/engine/channels/). */
+  channel(serviceIdx: number, connNum: number, call: ChannelCall): Promise<unknown>;
   /** attributes of a connection changed on handler host `from` */
   attrs(connNum: number, json: string, from: number): void;
   traceRecord(record: InvokeRecord): void;

@@ -75,6 +75,42 @@ export interface ClusterAdapter {
   /** Counters for status displays and tests (e.g. `undelivered` while Redis is down). */
   stats(): Record<string, number>;
   close(): Promise<void>;
+  /** Shared offsets, history and presence of channels (docs/channels.md); absent: this instance alone. */
+  channels?(): ChannelBackend;
+}
+
+/** One channel as this instance sees it (the designer's run panel). */
+export interface ChannelStatus {
+  service: string;
+  channel: string;
+  /** subscribers on this instance */
+  subscribers: number;
+  /** the last offset this instance has seen */
+  lastOffset: number;
+  /** messages in this instance's history (shared history lives in Redis: 0 here) */
+  history: number;
+}
+
+/** A channel message or presence event as every instance receives it, in publish order per channel. */
+export type ChannelWire =
+  | { kind: 'message'; service: string; name: string; offset: number; json: string }
+  | { kind: 'presence'; service: string; name: string; what: 'join' | 'leave'; member: string };
+
+/** Where channels are shared between instances (runtime/engine/adapters/redis-channels.ts). */
+export interface ChannelBackend {
+  /** Every channel message and presence event of the flow, from every instance (this one included); resolves once listening (or given up waiting: Redis down). */
+  start(onWire: (wire: ChannelWire) => void): Promise<void>;
+  /** Numbers (above `floor`), records and publishes one message; resolves with its offset. */
+  publish(service: string, name: string, json: string, history: { size: number; ttlMs: number }, floor: number): Promise<number>;
+  /** The history after `since` (offsets ascending) and the channel's last offset. */
+  range(service: string, name: string, since: number, ttlMs: number): Promise<{ last: number; entries: { offset: number; json: string }[] }>;
+  presence(service: string, name: string, what: 'join' | 'leave', connectionId: string, member: string): Promise<void>;
+  members(service: string, name: string): Promise<string[]>;
+  /** After an outage: the next offset of the channel must be above `floor` (what this instance numbered alone). */
+  raise(service: string, name: string, floor: number): Promise<void>;
+  /** Called with true when the shared store is reachable again (after an outage). */
+  onUp(listener: () => void): void;
+  close(): Promise<void>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -351,6 +387,8 @@ export interface RunningFlow {
   /** Hot reload: replace snippets; applies to the next event, open connections stay open. */
   reload(next: CompiledFlow): Promise<void>;
   stats(): { connections: number; messagesIn: number; messagesOut: number };
+  /** Channels in use on this instance (docs/channels.md); empty without channels. */
+  channelStatus?(): ChannelStatus[];
   /** Close every client with 1001, wait for in-flight handlers (bounded by drain), stop. */
   stop(options?: { drainTimeoutMs?: number }): Promise<void>;
 }

@@ -33,6 +33,8 @@ import { defaultConnectionCap } from './security/fd-limit.ts';
 import { isCredentialMarker } from './security/credentials.ts';
 import { take } from './security/token-bucket.ts';
 import { EngineMetrics } from './metrics/engine-metrics.ts';
+import { ChannelHub } from './channels/hub.ts';
+import type { ChannelInfo } from './channels/hub.ts';
 
 /** PEM text or bytes (EngineOptions speaks Uint8Array so the renderer can read the contract without Node types). */
 function pem(value: string | Uint8Array): string | Buffer {
@@ -88,6 +90,8 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
   /** Prometheus metrics, when `options.metrics` (GET /metrics on this port) */
   private readonly metrics: EngineMetrics | undefined;
   private readonly connectors: ConnectorHost | undefined;
+  /** Made on the first channel operation: a flow without channels has none. */
+  private channels: ChannelHub | undefined;
   private drained: (() => void) | undefined;
   private guards: (RouteGuard | undefined)[];
   readonly admission: Admission;
@@ -160,6 +164,8 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
 
   async listen(): Promise<void> {
     await this.adapter.start((d) => this.deliverLocal(d));
+    // Shared channels listen before the first client comes (a flow without channels skips this).
+    if (this.services.some((s) => (s.spec.node.channels?.length ?? 0) > 0)) await this.channelHub().ready;
     // Accept connections only once snippets are loaded, so the first messages do not wait.
     await this.hosts.whenReady();
     const host = this.options.host ?? '127.0.0.1';
@@ -378,6 +384,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     this.openCount--;
     this.adapter.connectionClosed(svc.spec.id, rec.id);
     this.connectors?.closed(rec.num, code, why);
+    this.channels?.closed(rec);
     if (this.trace.active) {
       this.trace.emit({ kind: 'connection', t: Date.now(), state: 'close', connectionId: rec.id, serviceId: svc.spec.id, path: rec.info.path, code, reason: why });
     }
@@ -478,6 +485,27 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     if (!this.connectors) return Promise.reject(new Error('connectors are not available in this engine (started without them)'));
     const rec = connNum > 0 ? this.byNum.get(connNum) : undefined;
     return this.connectors.call(call, this.services[serviceIdx]?.spec.id ?? '', rec && this.linkOf(rec), rec?.id ?? '');
+  }
+
+  channel(serviceIdx: number, connNum: number, call: P.ChannelCall): Promise<unknown> {
+    const rec = connNum > 0 ? this.byNum.get(connNum) : undefined;
+    const svc = rec?.svc ?? this.services[serviceIdx];
+    if (!svc) return Promise.reject(new Error('WSF_CHANNEL_NO_CONNECTION: the connection has closed'));
+    return this.channelHub().call(svc, rec, call);
+  }
+
+  private channelHub(): ChannelHub {
+    this.channels ??= new ChannelHub((service, count) => {
+      this.messagesOut += count;
+      const counts = this.byService.get(service)?.counts;
+      if (counts) counts.sent += count;
+    }, this.adapter.channels?.());
+    return this.channels;
+  }
+
+  /** Channels in use on this instance (the run panel; empty without channels). */
+  channelStatus(): ChannelInfo[] {
+    return this.channels?.list() ?? [];
   }
 
   attrs(connNum: number, json: string, from: number): void {
@@ -636,6 +664,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     await serverClosed;
     await this.hosts.close();
     await this.connectors?.close();
+    await this.channels?.close();
     this.trace.close();
     await this.adapter.close();
   }

@@ -99,7 +99,7 @@ export function sendChecked(rec: ConnRecord, data: string | Uint8Array, binary: 
  * The frame goes straight to the socket `ws` upgraded (ws.bufferedAmount counts it); a socket
  * that is closing gets nothing, as `ws.send` would send nothing after its close frame.
  */
-function sendFrame(rec: ConnRecord, frame: Frame): boolean {
+export function sendFrame(rec: ConnRecord, frame: Frame): boolean {
   if (rec.cut || rec.ws.readyState !== WebSocket.OPEN) return false;
   const max = rec.svc.admission.limits.maxBufferedBytes;
   if (rec.ws.bufferedAmount > max) {

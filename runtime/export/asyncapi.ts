@@ -9,6 +9,7 @@ import { localBrokers, type LocalBroker } from './connector-env.ts';
 import type { ParamSpec } from '../model/types.ts';
 import { channelMessages, type ChannelPlan, type ExportPlan, type MessagePlan } from './plan.ts';
 import { toYaml } from './yaml.ts';
+import { channelEnvelopes, channelsExtension } from './asyncapi-channels.ts';
 
 export type AsyncApiVersion = '2.6' | '3.0';
 
@@ -138,7 +139,7 @@ function asyncApi2(plan: ExportPlan): Json {
     const bindings = wsBinding(channel);
     if (bindings) entry.bindings = bindings;
     const incoming = channelMessages(channel, 'incoming');
-    const outgoing = channelMessages(channel, 'outgoing');
+    const outgoing = [...channelMessages(channel, 'outgoing'), ...channelEnvelopes(channel, plan.flow)];
     if (incoming.length > 0) {
       entry.publish = { operationId: `${id}Publish`, summary: 'Messages clients send to the service.', message: oneOrMany(incoming) };
     }
@@ -151,10 +152,11 @@ function asyncApi2(plan: ExportPlan): Json {
     }
     entry['x-wsflow-upgrader'] = channel.upgraderId;
     if (pinned) entry.servers = ['local'];
+    const declared = channelsExtension(channel, plan.flow);
+    if (declared) entry['x-wsflow-channels'] = declared;
     channels[channel.address] = entry;
   }
-  const messages: Json = {};
-  for (const m of plan.messages) messages[m.key] = messageComponent(m);
+  const messages = messageComponents(plan);
   const schemes = securitySchemes(plan.channels.map((c) => c.auth));
   return {
     asyncapi: '2.6.0',
@@ -177,7 +179,7 @@ function asyncApi3(plan: ExportPlan): Json {
   for (const channel of plan.channels) {
     const id = ids.get(channel) as string;
     const incoming = channelMessages(channel, 'incoming');
-    const outgoing = channelMessages(channel, 'outgoing');
+    const outgoing = [...channelMessages(channel, 'outgoing'), ...channelEnvelopes(channel, plan.flow)];
     const channelMsgs: Json = {};
     for (const m of [...incoming, ...outgoing]) channelMsgs[m.key] = messageRef(m);
     const entry: Json = { address: channel.address };
@@ -192,6 +194,8 @@ function asyncApi3(plan: ExportPlan): Json {
     if (bindings) entry.bindings = bindings;
     entry['x-wsflow-upgrader'] = channel.upgraderId;
     if (pinned) entry.servers = [{ $ref: '#/servers/local' }];
+    const declared = channelsExtension(channel, plan.flow);
+    if (declared) entry['x-wsflow-channels'] = declared;
     channels[id] = entry;
     const refs = (list: MessagePlan[]) => list.map((m) => ({ $ref: `#/channels/${id}/messages/${m.key}` }));
     const security = channel.auth ? { security: [{ $ref: `#/components/securitySchemes/${securitySchemeName(channel.auth)}` }] } : {};
@@ -214,8 +218,7 @@ function asyncApi3(plan: ExportPlan): Json {
       };
     }
   }
-  const messages: Json = {};
-  for (const m of plan.messages) messages[m.key] = messageComponent(m);
+  const messages = messageComponents(plan);
   const schemes = securitySchemes(plan.channels.map((c) => c.auth));
   const doc: Json = {
     asyncapi: '3.0.0',
@@ -228,6 +231,15 @@ function asyncApi3(plan: ExportPlan): Json {
     components: schemes ? { messages, securitySchemes: schemes } : { messages },
   };
   return doc;
+}
+
+/** Every message component: the plan's, then the channel envelopes (docs/channels.md), by key. */
+function messageComponents(plan: ExportPlan): Json {
+  const messages: Json = {};
+  for (const m of plan.messages) messages[m.key] = messageComponent(m);
+  const envelopes = plan.channels.flatMap((c) => channelEnvelopes(c, plan.flow)).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  for (const m of envelopes) messages[m.key] = messageComponent(m);
+  return messages;
 }
 
 export function asyncApiDocument(plan: ExportPlan, version: AsyncApiVersion): Json {

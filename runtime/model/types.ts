@@ -6,7 +6,7 @@
  * must survive a load/save round trip, so every object type is open (`[key: string]: unknown`)
  * where a person might add their own notes.
  */
-
+import type { ChannelDecl } from './channels.ts';
 import type { ConnectorNode } from './connectors.ts';
 import { isActionType, type ActionType } from './registry.ts';
 import { HANDLER_EVENTS, type HandlerEvent } from './node-kind.ts';
@@ -129,6 +129,8 @@ export interface ServiceNode extends NodeBase {
   /** Validate incoming JSON text frames against `messages.incoming` schemas (close 1007 if none matches). */
   validateIncoming?: boolean;
   limits?: LimitsSpec;
+  /** Channels its connections subscribe and publish to (runtime/model/channels.ts, docs/channels.md). */
+  channels?: ChannelDecl[];
 }
 
 export interface HandlerNode extends NodeBase {

@@ -10,6 +10,8 @@ import { edgeTypeRule } from './edges.ts';
 import type { FieldPath, Locator } from './locate.ts';
 import { normalizedRouteKey, scanPathTemplate } from './path-template.ts';
 import { httpStepRules, serviceLimitRules, upgraderSecurityRules } from './security-rules.ts';
+import { channelRules } from './channels.ts';
+import { channelRefProblems } from './channel-refs.ts';
 import { CONNECTOR_CODES, isBindingType, isConnectorType, validateConnectors } from './connectors.ts';
 import { FLOW_FORMAT_VERSION, HANDLER_EVENTS, NODE_TYPES, isActionType, type FlowDocument, type Problem } from './types.ts';
 
@@ -98,6 +100,7 @@ export function validateStructure(flow: FlowDocument, locate: Locator, file?: st
     const fieldRules =
       type === 'upgrader' ? upgraderSecurityRules(raw, id ?? `#${index + 1}`) : type === 'service' ? serviceLimitRules(raw) : type === 'http' ? httpStepRules(raw, id ?? `#${index + 1}`) : [];
     for (const r of fieldRules) report(r.code, r.message, [...base, ...r.field], { nodeId: id, severity: r.severity === 'warning' ? 'warning' : undefined });
+    if (type === 'service') for (const r of channelRules(raw)) report(C.CHANNEL_INVALID, `Service '${id ?? `#${index + 1}`}': ${r.message}`, [...base, ...r.field], { nodeId: id });
     if (isHandlerType(type) && (typeof raw.code !== 'string' || raw.code.trim() === '') && !(id && chainStarts.has(id))) {
       report(C.HANDLER_CODE_MISSING, `Handler '${id ?? `#${index + 1}`}' has no code; write its snippet under 'code: |' or wire it to a chain of action nodes.`, [...base, 'code'], { nodeId: id });
     }
@@ -208,6 +211,7 @@ export function validateStructure(flow: FlowDocument, locate: Locator, file?: st
       routes.set(key, node.id);
     }
   }
+  for (const p of channelRefProblems(rawNodes, rawEdges)) report(C.CHANNEL_UNKNOWN, p.message, ['nodes', p.index, 'channel'], { nodeId: p.id });
   problems.push(...validateConnectors(flow, locate, file, servicePathParams(rawNodes, upgraderServices)));
   return problems;
 }

@@ -11,7 +11,7 @@
  * with `/` separators. The backend refuses anything that resolves outside the root.
  */
 import type { FlowDocument, Problem } from '../model/types.ts';
-import type { ConnectorLinkState, TraceEvent } from '../engine/contracts.ts';
+import type { ChannelStatus, ConnectorLinkState, TraceEvent } from '../engine/contracts.ts';
 import type { RecordedTest, TestResult } from '../flowtest/types.ts';
 
 // The renderer may import only this file from runtime/studio (test/architecture), so the engine
@@ -196,6 +196,8 @@ export interface RunStats {
   latency?: { p50Ms: number; p99Ms: number } | null;
   /** Each connector node's live state and message counts since the run started (absent: none yet). */
   connectors?: Record<string, ConnectorLive>;
+  /** Channels in use (docs/channels.md): subscribers here and the last offset (absent: none). */
+  channels?: ChannelStatus[];
 }
 
 /** What a connector card shows while the flow runs (from the engine's `connector` trace events). */

@@ -85,6 +85,7 @@ export class TraceRelay {
     const now = Date.now();
     const stats = this.running.stats();
     const seconds = Math.max(0.001, (now - this.lastStats.t) / 1000);
+    const channels = this.running.channelStatus?.() ?? [];
     const out: RunStats = {
       connections: stats.connections,
       messagesIn: stats.messagesIn,
@@ -94,6 +95,7 @@ export class TraceRelay {
       perNode: this.perNode,
       latency: latencyOf(this.buckets),
       ...(Object.keys(this.connectors).length > 0 ? { connectors: { ...this.connectors } } : {}),
+      ...(channels.length > 0 ? { channels } : {}),
     };
     this.perNode = {};
     this.buckets = [];

@@ -8,7 +8,7 @@ import { REPO_ROOT } from '../helpers/cli.ts';
 export const SAMPLES = ['chat', 'echo', 'choreo-chat', 'notifications'] as const;
 export type Sample = (typeof SAMPLES)[number];
 /** The samples plus their low-code twins (which share the samples' checks, not their goldens). */
-export type AnySample = Sample | 'chat-lowcode' | 'echo-lowcode' | 'mqtt-bridge' | 'nats-bridge' | 'amqp-bridge' | 'ws-proxy';
+export type AnySample = Sample | 'chat-lowcode' | 'echo-lowcode' | 'mqtt-bridge' | 'nats-bridge' | 'amqp-bridge' | 'ws-proxy' | 'rooms';
 
 export function samplePath(sample: AnySample): string {
   return join(REPO_ROOT, 'samples', `${sample}.wsflow.yaml`);

@@ -7,6 +7,7 @@ import { chatChecks } from '../samples/chat.checks.ts';
 import { choreoChatChecks } from '../samples/choreo-chat.checks.ts';
 import { echoChecks } from '../samples/echo.checks.ts';
 import { notificationsChecks } from '../samples/notifications.checks.ts';
+import { roomsChecks } from '../samples/rooms.checks.ts';
 import type { StartTarget } from '../samples/target.ts';
 import { exportOncePerSample, startExported } from './exported.ts';
 
@@ -17,3 +18,4 @@ chatChecks(startExportedSample);
 echoChecks(startExportedSample);
 choreoChatChecks(startExportedSample);
 notificationsChecks(startExportedSample);
+roomsChecks(startExportedSample);

@@ -6,7 +6,7 @@ import { afterEach } from 'vitest';
 import { runFlow, type RunningProcess } from '../helpers/cli.ts';
 import { ClientPool } from '../helpers/ws-client.ts';
 
-export type SampleName = 'chat' | 'echo' | 'choreo-chat' | 'notifications' | 'chat-lowcode' | 'echo-lowcode';
+export type SampleName = 'chat' | 'echo' | 'choreo-chat' | 'notifications' | 'chat-lowcode' | 'echo-lowcode' | 'rooms';
 
 export type SampleTarget = Pick<RunningProcess, 'url' | 'port' | 'stop' | 'output'>;
 

@@ -16,6 +16,7 @@ import { changeHandlerEvent, isHandlerType, renameNode, updateFlowMeta, updateNo
 import { defaultSnippet } from '../model/snippets.ts';
 import { useStudio } from '../store.ts';
 import { CommitInput, Field, NumberInput, TextInput } from './fields.tsx';
+import { ChannelsEditor } from './ChannelsEditor.tsx';
 import { MessagesEditor } from './MessagesEditor.tsx';
 
 const PARAM_TYPES: ParamSpec['type'][] = ['string', 'integer', 'number', 'boolean'];
@@ -28,7 +29,7 @@ function fieldError(problems: Problem[], nodeId: string | undefined, field: stri
 /** Fields of a node type whose errors show under the field (so the node's list leaves them out). */
 function inlineFields(flow: FlowDocument, node: FlowNode): string[] {
   if (node.type === 'upgrader') return ['id', 'basePath', 'upgradePath', 'query'];
-  if (node.type === 'service') return ['id', 'subprotocols', 'maxPayload', 'idleTimeoutMs', 'heartbeatMs', 'messages.in', 'messages.out'];
+  if (node.type === 'service') return ['id', 'subprotocols', 'maxPayload', 'idleTimeoutMs', 'heartbeatMs', 'messages.in', 'messages.out', 'channels'];
   // Only the fields the form shows: a problem on a field of the other role stays in the node's list.
   if (hasKindForm(node)) return ['id', ...formFields(flow, node).filter(([, f]) => f.kind !== 'boolean').map(([name]) => name)];
   return ['id'];
@@ -319,6 +320,7 @@ function ServiceFields({ node, problems, set }: { node: ServiceNode; problems: P
         </label>
       </div>
       <MessagesEditor node={node} problems={problems} set={set} />
+      <ChannelsEditor node={node} problems={problems} set={set} />
     </>
   );
 }

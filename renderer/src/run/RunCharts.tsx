@@ -7,6 +7,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import './run.css';
 import { useRunMetrics, type RunSeries } from './run-metrics.ts';
+import { ChannelsRun } from './ChannelsRun.tsx';
 
 interface Line {
   label: string;
@@ -131,6 +132,7 @@ export function RunCharts() {
       {CHARTS.map((spec) => (
         <Chart key={spec.id} spec={spec} series={series} />
       ))}
+      <ChannelsRun />
       <p className="run-charts__note muted">Last 5 minutes, updated twice a second. Latency is per handler invocation, all nodes together.</p>
     </div>
   );

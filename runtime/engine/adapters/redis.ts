@@ -20,6 +20,7 @@ import { redisKeys } from './redis-keys.ts';
 import { redactUrl, scrubSecrets } from '../../model/redact.ts';
 import { createRedisState } from './redis-state.ts';
 import { Presence } from './redis-presence.ts';
+import { createRedisChannels } from './redis-channels.ts';
 
 export type AdapterLogLevel = 'info' | 'warn' | 'error';
 
@@ -258,6 +259,9 @@ export function createRedisAdapter(url: string, options: RedisAdapterOptions = {
     connectionCount(service) {
       return presence.count(service);
     },
+
+    // Its own two connections, made only when the flow uses channels.
+    channels: () => createRedisChannels(url, clientOptions, flow, commandTimeoutMs, options.connectTimeoutMs ?? 5000),
 
     stats() {
       return {

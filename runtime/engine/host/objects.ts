@@ -7,6 +7,7 @@ import { ACT_BROADCAST, ACT_CLOSE, ACT_COUNT, ACT_SEND, ACT_SENDTO, ACT_STATE } 
 import type { ConnAuthInfo, ConnDetails, ConnInfo, LogEntry, StateOp } from './protocol.ts';
 import { describe } from './snippets.ts';
 import { connectorApi } from './connector-api.ts';
+import { channelApi, channelName, channelRequest, subscribeCall } from './channel-api.ts';
 
 /** What the objects need from the worker loop. */
 export interface HostSink {
@@ -160,6 +161,14 @@ export class HostConnection {
     this.#sink.push3(ACT_CLOSE, this.num, code ?? 1000, reason ?? '');
   }
 
+  subscribe(channel: unknown, options?: unknown): Promise<unknown> {
+    return channelRequest(this.#sink, -1, this.num, subscribeCall(channel, this, options));
+  }
+
+  unsubscribe(channel: unknown): Promise<unknown> {
+    return channelRequest(this.#sink, -1, this.num, { op: 'unsubscribe', channel: channelName(channel, this) });
+  }
+
   toJSON(): unknown {
     return { id: this.id, service: this.service, path: this.path, params: this.params };
   }
@@ -199,6 +208,7 @@ export function serviceBase(service: ServiceRuntime, sink: HostSink): object {
   };
   return {
     ...connectorApi(service, sink, (conn) => (conn instanceof HostConnection ? conn.num : undefined)),
+    ...channelApi(service, sink, (conn) => (conn instanceof HostConnection ? conn.num : undefined), (conn) => (conn instanceof HostConnection ? conn : undefined)),
     service: service.id,
     get connections(): readonly HostConnection[] {
       return service.connections;

@@ -97,7 +97,7 @@ export const sink: HostSink = {
   request(op, serviceIdx, a, b, c) {
     const reqId = ++reqCounter;
     if (op === P.ACT_STATE) out.push(op, reqId, serviceIdx, a, b, c);
-    else if (op === P.ACT_CONNECTOR) out.push(op, reqId, serviceIdx, a, b);
+    else if (op === P.ACT_CONNECTOR || op === P.ACT_CHANNEL) out.push(op, reqId, serviceIdx, a, b);
     else out.push(op, reqId, serviceIdx);
     scheduleFlush();
     const owner = H.current ?? H.resumedHint;

@@ -68,7 +68,17 @@ export const ACT_CONNECTOR = 13;
 /** connNum, data: ACT_SEND then ACT_DONE of the same connection (the usual end of a reply), in one op */
 export const ACT_SEND_DONE = 14;
 
-export const WORKER_OP_ARITY: Record<number, number> = { 1: 2, 2: 3, 3: 3, 4: 3, 5: 1, 6: 2, 7: 5, 8: 2, 9: 2, 10: 1, 11: 1, 12: 1, 13: 4, 14: 2 };
+/** reqId, serviceIdx, connNum (0 = none), ChannelCall (ctx.channel, conn.subscribe; answered by EV_REPLY) */
+export const ACT_CHANNEL = 15;
+
+export const WORKER_OP_ARITY: Record<number, number> = { 1: 2, 2: 3, 3: 3, 4: 3, 5: 1, 6: 2, 7: 5, 8: 2, 9: 2, 10: 1, 11: 1, 12: 1, 13: 4, 14: 2, 15: 4 };
+
+/** A channel operation of a snippet (docs/channels.md); the name is already filled in. Data travels as JSON text. */
+export type ChannelCall =
+  | { op: 'publish'; channel: string; json: string }
+  | { op: 'subscribe'; channel: string; since?: number; member?: string }
+  | { op: 'unsubscribe'; channel: string }
+  | { op: 'members'; channel: string };
 
 // ---- shared blame slots (Int32Array over a SharedArrayBuffer written by the worker) ----
 /** 0 = idle, 1 = connection handler, 2 = upgrade snippet, 3 = loading a snippet module, 4 = a timer of unknown origin */

@@ -1,4 +1,5 @@
 import { defineKind } from '../node-kind.ts';
+import { CHANNELS_SCHEMA } from '../channels.ts';
 
 /** Its fields are nested documents (messages, limits): the inspector has its own form, the schema is written here. */
 export default defineKind({
@@ -24,5 +25,6 @@ export default defineKind({
     },
     validateIncoming: { type: 'boolean' },
     limits: { $ref: '#/definitions/limits' },
+    channels: CHANNELS_SCHEMA,
   },
 });
