@@ -137,7 +137,7 @@ export function parseComponent(text: string, file: string): ParsedComponent {
     if (!isObj(n)) return;
     const kind = kindOf(n.type);
     if (kind && kind.chain === undefined) {
-      report(`A component holds a chain of action nodes; '${String(n.id)}' is ${kind.category === 'upgrader' ? 'an' : 'a'} ${String(n.type)} node, which belongs in a flow.`, ['nodes', i, 'type']);
+      report(`A component holds a chain of action nodes; '${String(n.id)}' is ${/^[aeiou]/i.test(String(n.type)) ? 'an' : 'a'} ${String(n.type)} node, which belongs in a flow.`, ['nodes', i, 'type']);
     }
     if (n.type === 'output') {
       if (typeof n.id === 'string') outputIds.add(n.id);
@@ -230,10 +230,12 @@ export function inlineComponents(flow: FlowDocument, locate: Locator, file: stri
 }
 
 /** Replaces the component nodes of one level by their chains (recursively), and rewires its edges. */
-function expand(level: Level, levelFile: string, stack: string[], depth: number, ctx: Context): Level {
+type Wiring = Map<string, { entry: string; name: string; outputs: Map<string, string[]> } | { failed: true }>;
+
+function expand(level: Level, levelFile: string, stack: string[], depth: number, ctx: Context): Level & { wiring: Wiring } {
   const out: Level = { nodes: [], edges: [], nodeOrigins: [], edgeOrigins: [] };
   /** use id -> where its edges go: the entry, and per output name the output nodes. */
-  const wiring = new Map<string, { entry: string; outputs: Map<string, string[]> } | { failed: true }>();
+  const wiring: Wiring = new Map();
   level.nodes.forEach((node, i) => {
     const origin = level.nodeOrigins[i] as Origin;
     if (!isObj(node) || node.type !== 'component' || typeof node.id !== 'string') {
@@ -259,7 +261,7 @@ function expand(level: Level, levelFile: string, stack: string[], depth: number,
     out.nodeOrigins.push(...inlined.level.nodeOrigins);
     out.edges.push(...inlined.level.edges);
     out.edgeOrigins.push(...inlined.level.edgeOrigins);
-    wiring.set(useId, { entry: inlined.entry, outputs: inlined.outputs });
+    wiring.set(useId, { entry: inlined.entry, name: inlined.name, outputs: inlined.outputs });
   });
 
   level.edges.forEach((edge, i) => {
@@ -282,10 +284,10 @@ function expand(level: Level, levelFile: string, stack: string[], depth: number,
       if (!targets) {
         const message =
           names.length === 0
-            ? `Component '${String(edge.from)}' has no outputs (no 'output' node), so no edge can leave it.`
+            ? `Component '${from.name}' (node '${String(edge.from)}') has no outputs (no 'output' node), so no edge can leave it.`
             : port === undefined
-              ? `This edge leaves component '${String(edge.from)}' without a 'port'; write one of its outputs: ${names.join(', ')}.`
-              : `Component '${String(edge.from)}' has no output '${port}'; its outputs are ${names.join(', ')}.`;
+              ? `This edge leaves '${String(edge.from)}' (component '${from.name}') without a 'port'; write one of its outputs: ${names.join(', ')}.`
+              : `Component '${from.name}' (node '${String(edge.from)}') has no output '${port}'; its outputs are ${names.join(', ')}.`;
         ctx.problems.push({ severity: 'error', code: C.OUTPUT_UNKNOWN, message, file: origin.file, line: at?.line, col: at?.col, nodeId: String(edge.from), field: edge.port !== undefined ? 'port' : undefined });
         return;
       }
@@ -300,7 +302,7 @@ function expand(level: Level, levelFile: string, stack: string[], depth: number,
     out.edges.push(rewired);
     out.edgeOrigins.push(origin);
   });
-  return out;
+  return { ...out, wiring };
 }
 
 type UseProblem = (code: string, message: string, path: FieldPath, inner?: SourcePos) => void;
@@ -320,8 +322,8 @@ function useComponent(use: Obj, useId: string, path: string, problem: UseProblem
     }
     parsed = parseComponent(text, path);
     ctx.parsed.set(path, parsed);
-    // Reported once per file, however many nodes use it.
-    ctx.problems.push(...parsed.problems);
+    // Reported once per file, however many nodes use it, naming the first.
+    ctx.problems.push(...parsed.problems.map((p) => ({ ...p, message: `${p.message} (component used by '${useId}')` })));
   }
   const component = parsed.component;
   if (!component) {
@@ -365,7 +367,7 @@ function useComponent(use: Obj, useId: string, path: string, problem: UseProblem
     }
     const unknownParam = (field: string, name: string, inner: SourcePos) => {
       const at = parsed.locate(['nodes', index, field], inner);
-      ctx.problems.push({ severity: 'error', code: C.PARAM_UNKNOWN, message: `'params.${name}' is not a param of component '${component.name}'; declare it under 'params' (used by '${useId}').`, file: path, line: at?.line, col: at?.col, nodeId: String(prefix(node.id)), field });
+      ctx.problems.push({ severity: 'error', code: C.PARAM_UNKNOWN, message: `'params.${name}' is not a param of component '${component.name}'; declare it under 'params'.`, file: path, line: at?.line, col: at?.col, nodeId: String(prefix(node.id)), field });
     };
     const bound = bindParams(node, values, component.params, unknownParam);
     const id = prefix(node.id);
@@ -383,7 +385,14 @@ function useComponent(use: Obj, useId: string, path: string, problem: UseProblem
     return undefined;
   }
   const nested = expand(level, path, [...stack, path], depth + 1, ctx);
-  return { level: nested, entry: `${useId}/${component.entry}`, outputs };
+  // An entry that is itself a component use starts where that one starts.
+  let entry = `${useId}/${component.entry}`;
+  for (let hop = 0; hop < MAX_DEPTH; hop++) {
+    const w = nested.wiring.get(entry);
+    if (!w || 'failed' in w) break;
+    entry = w.entry;
+  }
+  return { level: nested, entry, name: component.name, outputs };
 }
 
 function baseName(path: string): string {
@@ -436,12 +445,10 @@ function bindParams(
       for (const m of value.slice(start, end).matchAll(PARAM_REF)) {
         const at = start + (m.index ?? 0);
         const name = m[1] as string;
-        if (!(name in specs)) {
-          unknown(field, name, lineColAt(value, at));
-          continue;
-        }
+        // An unknown param is reported here, so the type check need not add 'Cannot find name'.
+        if (!(name in specs)) unknown(field, name, lineColAt(value, at));
         const v = values.get(name);
-        if (v === undefined) continue; // a missing param: reported on the use
+        if (v === undefined && name in specs) continue; // a missing param: reported on the use
         const literal = typeof v === 'string' ? JSON.stringify(v) : String(v);
         text += value.slice(last, at) + literal;
         list.push({ at: at + delta, from: m[0].length, to: literal.length });
