@@ -59,6 +59,10 @@ export async function compileSnippet(nodeId: string, code: string): Promise<Comp
  * Throws the first error, with all of them in `others`.
  */
 export async function compileFlow(source: FlowDocument): Promise<CompiledFlow> {
+  // Components are inlined where flows are read (check/index.ts validateFlowText, the studio, the
+  // export's callers), since only there are their files at hand; the engine never reads a file.
+  const use = source.nodes.find((n) => n?.type === 'component');
+  if (use) throw new SnippetCompileError(use.id, `${use.id}: component node '${use.id}' was not inlined; load the flow with validateFlowText (docs/components.md)`);
   const { flow } = lowerFlow(source);
   const jobs = flow.nodes
     .filter((n) => (CHAIN_EVENTS as readonly string[]).includes(n.type) && typeof n.code === 'string' && n.code.trim() !== '')

@@ -194,14 +194,15 @@ interface Level {
 }
 
 interface Context {
-  texts: ComponentTexts;
+  /** Undefined: the caller could not read files (the canvas): uses are kept, unchecked. */
+  texts: ComponentTexts | undefined;
   parsed: Map<string, ParsedComponent>;
   problems: Problem[];
   uses: Map<string, { file: string; name: string }>;
   count: number;
 }
 
-export function inlineComponents(flow: FlowDocument, locate: Locator, file: string | undefined, texts: ComponentTexts): InlinedFlow {
+export function inlineComponents(flow: FlowDocument, locate: Locator, file: string | undefined, texts: ComponentTexts | undefined): InlinedFlow {
   const nodes = Array.isArray(flow.nodes) ? flow.nodes : [];
   const edges = Array.isArray(flow.edges) ? flow.edges : [];
   const ctx: Context = { texts, parsed: new Map(), problems: [], uses: new Map(), count: 0 };
@@ -248,7 +249,7 @@ function expand(level: Level, levelFile: string, stack: string[], depth: number,
       const at = origin.locate(['nodes', origin.index, ...path], inner) ?? origin.locate(['nodes', origin.index]);
       ctx.problems.push({ severity: 'error', code, message, file: origin.file, line: at?.line, col: at?.col, nodeId: useId, field: path.join('.') || undefined });
     };
-    const inlined = typeof node.ref === 'string' ? useComponent(node, useId, resolveRef(levelFile, node.ref), problem, stack, depth, ctx) : undefined;
+    const inlined = typeof node.ref === 'string' && ctx.texts ? useComponent(node, useId, resolveRef(levelFile, node.ref), problem, stack, depth, ctx) : undefined;
     if (!inlined) {
       // Kept as it is, with the ports its edges name, so that only the real problem is reported.
       const ports = new Set(level.edges.filter((e) => isObj(e) && e.from === useId).map((e) => (typeof e.port === 'string' ? e.port : NEXT)));
@@ -315,7 +316,7 @@ function useComponent(use: Obj, useId: string, path: string, problem: UseProblem
   }
   let parsed = ctx.parsed.get(path);
   if (!parsed) {
-    const text = ctx.texts.get(path);
+    const text = ctx.texts?.get(path);
     if (text === undefined) {
       problem(C.NOT_FOUND, `The component file '${path}' does not exist${path.endsWith(COMPONENT_SUFFIX) ? '' : ` (component files end in '${COMPONENT_SUFFIX}')`}.`, ['ref']);
       return undefined;

@@ -31,7 +31,10 @@ export interface ParsedFlow {
 }
 
 export interface ParseOptions {
-  /** Texts of the component files the flow uses (runtime/check/components.ts reads them). */
+  /**
+   * Texts of the component files the flow uses (runtime/check/components.ts reads them). Without
+   * it (the canvas, which reads no files) component nodes are kept as they are and not checked.
+   */
   components?: ComponentTexts;
 }
 
@@ -56,7 +59,7 @@ export function parseFlow(text: string, file?: string, options: ParseOptions = {
     problems.push({ severity: 'error', code: C.YAML_SYNTAX, message: `The YAML cannot be read: ${error instanceof Error ? error.message : String(error)}`, file, line: 1, col: 1 });
     return { problems, locate, document };
   }
-  const inlined = inlineComponents(flow, locate, file, options.components ?? new Map<string, string | undefined>());
+  const inlined = inlineComponents(flow, locate, file, options.components);
   const found = [...inlined.problems, ...validateStructure(inlined.flow, inlined.locate, file)];
   problems.push(...nameUses(found, file, inlined.uses));
   return { flow, problems: sortProblems(problems), locate, document, inlined: { flow: inlined.flow, locate: inlined.locate, files: inlined.files, uses: inlined.uses } };

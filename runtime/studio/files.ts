@@ -72,6 +72,11 @@ export class RootFolder {
     return { abs: real, rel: rel.split(path.sep).join('/') };
   }
 
+  /** Reads component files for validation (runtime/check/components.ts): undefined when not readable here. */
+  reader(): (userPath: string) => Promise<string | undefined> {
+    return (userPath) => this.read(userPath).then((r) => r.text, () => undefined);
+  }
+
   async read(userPath: string): Promise<{ rel: string; text: string; mtimeMs: number }> {
     const { abs, rel } = await this.resolve(userPath, { mustExist: true });
     const stat = await fs.stat(abs);

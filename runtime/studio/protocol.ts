@@ -183,7 +183,9 @@ export type StudioEvent =
   | { event: 'stats'; stats: RunStats }
   | { event: 'run'; state: 'running'; run: RunInfo }
   | { event: 'run'; state: 'stopped'; reason?: string }
-  | { event: 'client'; clientId: string; entry: ClientEntry };
+  | { event: 'client'; clientId: string; entry: ClientEntry }
+  /** A component file of the running flow changed on disk: the flow was reloaded (or refused, with problems). */
+  | { event: 'componentReload'; applied: boolean; problems: Problem[] };
 
 export type StudioServerMessage = StudioResponse | StudioEvent;
 

@@ -12,6 +12,9 @@ import { parseFlow } from '../model/parse.ts';
 import type { Problem } from '../model/types.ts';
 import type { RunInfo, StudioEvent } from './protocol.ts';
 import { TraceRelay } from './trace-relay.ts';
+import { watch, type FSWatcher } from 'node:fs';
+import type { ReadText } from '../check/components.ts';
+import type { RootFolder } from './files.ts';
 
 /** A refusal with located problems (invalid flow, snippet that does not compile). */
 export class FlowProblemsError extends Error {
@@ -29,8 +32,15 @@ export class Runner {
   private relay: TraceRelay | undefined;
   private info: RunInfo | undefined;
   private busy: Promise<unknown> = Promise.resolve();
+  /** The running flow's text and file, and watchers of the component files it uses. */
+  private source: { text: string; file: string } | undefined;
+  private watchers: FSWatcher[] = [];
+  private changed: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly emit: (event: StudioEvent) => void) {}
+  constructor(
+    private readonly emit: (event: StudioEvent) => void,
+    private readonly folder?: RootFolder,
+  ) {}
 
   get current(): RunInfo | undefined {
     return this.info;
@@ -62,12 +72,14 @@ export class Runner {
   start(text: string, file: string, port?: number): Promise<RunInfo> {
     return this.serial(async () => {
       if (this.running) await this.stopNow('restarted');
-      const compiled = await compileChecked(text, file);
+      const { compiled, componentFiles } = await compileChecked(text, file, this.folder?.reader());
       const running = await startFlow(compiled, { port: port ?? compiled.flow.listener.port, host: '127.0.0.1', connectors: createConnectors });
       this.running = running;
       this.relay = new TraceRelay(running, this.emit);
       this.info = { url: running.url, port: running.port, startedAt: Date.now() };
       this.emit({ event: 'run', state: 'running', run: this.info });
+      this.source = { text, file };
+      await this.watchComponents(componentFiles);
       return this.info;
     });
   }
@@ -77,7 +89,10 @@ export class Runner {
       const running = this.running;
       if (!running) return { applied: false, problems: [] };
       try {
-        await running.reload(await compileChecked(text, file));
+        const { compiled, componentFiles } = await compileChecked(text, file, this.folder?.reader());
+        await running.reload(compiled);
+        this.source = { text, file };
+        await this.watchComponents(componentFiles);
         return { applied: true, problems: [] };
       } catch (error) {
         if (error instanceof FlowProblemsError) return { applied: false, problems: error.problems };
@@ -90,7 +105,49 @@ export class Runner {
     return this.serial(() => this.stopNow(reason));
   }
 
+  /**
+   * The designer reloads when the flow's text changes; a component file changes elsewhere (its
+   * own editor, another tool), so the runner watches the ones the running flow uses and reloads
+   * the same flow text, which reads them again.
+   */
+  private async watchComponents(files: readonly string[]): Promise<void> {
+    this.unwatch();
+    if (!this.folder) return;
+    for (const file of files) {
+      try {
+        const { abs } = await this.folder.resolve(file, { mustExist: true });
+        const watcher = watch(abs, () => this.componentChanged());
+        watcher.on('error', () => undefined);
+        this.watchers.push(watcher);
+      } catch {
+        // A file that vanished was reported when the flow was checked; nothing to watch.
+      }
+    }
+  }
+
+  private componentChanged(): void {
+    // An editor's save is often several events (truncate, write, rename): reload once after them.
+    if (this.changed) clearTimeout(this.changed);
+    this.changed = setTimeout(() => {
+      this.changed = undefined;
+      const source = this.source;
+      if (!source || !this.running) return;
+      void this.reload(source.text, source.file).then(
+        (result) => this.emit({ event: 'componentReload', applied: result.applied, problems: result.problems }),
+        () => undefined,
+      );
+    }, 50);
+  }
+
+  private unwatch(): void {
+    for (const w of this.watchers.splice(0)) w.close();
+    if (this.changed) clearTimeout(this.changed);
+    this.changed = undefined;
+  }
+
   private async stopNow(reason?: string): Promise<void> {
+    this.unwatch();
+    this.source = undefined;
     const running = this.running;
     if (!running) return;
     this.relay?.close();
@@ -105,15 +162,18 @@ export class Runner {
   }
 }
 
-/** Validate without the (slow) type check, then compile; refuse with located problems. */
-export async function compileChecked(text: string, file: string): Promise<CompiledFlow> {
-  const { flow, problems } = await validateFlowText(text, file, { typecheck: false });
+/**
+ * Validate without the (slow) type check, then compile; refuse with located problems. Component
+ * files are read with `read` (the studio folder's reader), and listed for the runner to watch.
+ */
+export async function compileChecked(text: string, file: string, read?: ReadText): Promise<{ compiled: CompiledFlow; componentFiles: string[] }> {
+  const { flow, problems, componentFiles = [] } = await validateFlowText(text, file, { typecheck: false, ...(read ? { readComponent: read } : {}) });
   const errors = problems.filter((p) => p.severity === 'error');
   if (!flow || errors.length > 0) {
     throw new FlowProblemsError(`the flow has ${errors.length || 1} problem(s); fix them first`, errors);
   }
   try {
-    return await compileFlow(flow);
+    return { compiled: await compileFlow(flow), componentFiles };
   } catch (error) {
     if (!(error instanceof SnippetCompileError)) throw error;
     const { locate } = parseFlow(text, file);

@@ -89,14 +89,14 @@ export async function startStudio(options: StudioOptions = {}): Promise<StudioHa
       socket.send(text);
     }
   };
-  const runner = new Runner(broadcast);
-  const validator = new Validator(log);
+  const runner = new Runner(broadcast, folder);
+  const validator = new Validator(log, root);
   const parsedFiles = new ParsedFiles();
   // Parse the flow named on the command line while the browser starts; a failure here is
   // reported when the designer opens the file.
   if (initialFile) {
     const file = initialFile;
-    setImmediate(() => void folder.read(file).then((read) => parsedFiles.of(read.rel, read.text), () => undefined));
+    setImmediate(() => void folder.read(file).then((read) => parsedFiles.of(read.rel, read.text, folder.reader()), () => undefined));
   }
 
   let port = 0;

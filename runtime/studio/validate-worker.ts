@@ -5,17 +5,13 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { validateFlowText } from '../check/index.ts';
+import { jobOptions, type ValidateJob } from './validate-job.ts';
 
-export interface ValidateJob {
-  id: number;
-  text: string;
-  file: string;
-  typecheck: boolean;
-}
+export type { ValidateJob } from './validate-job.ts';
 
 async function check(job: ValidateJob): Promise<void> {
   try {
-    const { problems } = await validateFlowText(job.text, job.file, { typecheck: job.typecheck });
+    const { problems } = await validateFlowText(job.text, job.file, jobOptions(job));
     parentPort?.postMessage({ id: job.id, problems });
   } catch (error) {
     parentPort?.postMessage({ id: job.id, error: error instanceof Error ? error.message : String(error) });

@@ -6,7 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import { validateFlowText } from '../check/index.ts';
 import type { Problem } from '../model/types.ts';
-import type { ValidateJob } from './validate-worker.ts';
+import { jobOptions, type ValidateJob } from './validate-job.ts';
 
 type Reply = { id: number; problems: Problem[] } | { id: number; error: string };
 
@@ -16,7 +16,10 @@ export class Validator {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (p: Problem[]) => void; reject: (e: Error) => void; job: ValidateJob }>();
 
-  constructor(private readonly log: (line: string) => void = () => {}) {}
+  constructor(
+    private readonly log: (line: string) => void = () => {},
+    private readonly root?: string,
+  ) {}
 
   private start(): Worker | undefined {
     if (this.worker || this.broken) return this.worker;
@@ -53,7 +56,7 @@ export class Validator {
   }
 
   validate(text: string, file: string, typecheck: boolean): Promise<Problem[]> {
-    const job: ValidateJob = { id: this.nextId++, text, file, typecheck };
+    const job: ValidateJob = { id: this.nextId++, text, file, typecheck, ...(this.root !== undefined ? { root: this.root } : {}) };
     const worker = this.start();
     if (!worker) return inProcess(job);
     return new Promise<Problem[]>((resolve, reject) => {
@@ -71,5 +74,5 @@ export class Validator {
 }
 
 async function inProcess(job: ValidateJob): Promise<Problem[]> {
-  return (await validateFlowText(job.text, job.file, { typecheck: job.typecheck })).problems;
+  return (await validateFlowText(job.text, job.file, jobOptions(job))).problems;
 }
