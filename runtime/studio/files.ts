@@ -169,6 +169,7 @@ export class RootFolder {
 function classify(name: string): FileEntry['kind'] {
   const lower = name.toLowerCase();
   if (/\.wsflow\.ya?ml$/.test(lower)) return 'flow';
+  if (lower.endsWith('.wsflow-component.yaml')) return 'component';
   if (/\.(ya?ml|json)$/.test(lower) && lower.includes('asyncapi')) return 'asyncapi';
   return 'other';
 }

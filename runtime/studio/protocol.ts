@@ -49,7 +49,7 @@ export const RECOVERY_DIR = '.wsflow-recovery';
 export interface FileEntry {
   /** Relative to the root, `/` separated. */
   path: string;
-  kind: 'flow' | 'asyncapi' | 'dir' | 'other';
+  kind: 'flow' | 'component' | 'asyncapi' | 'dir' | 'other';
   size: number;
   mtimeMs: number;
 }

@@ -5,11 +5,11 @@ import { DEFAULT_NODE_SIZE } from '../model/layout.ts';
 import { freeOffset, freeSpot } from '../model/placement.ts';
 import type { StudioStore } from '../store.ts';
 
-/** Add a node of `type` near a flow position (its top-left corner) and select it. */
-export function placeNode(store: StudioStore, type: NodeType, at: Position): string {
+/** Add a node of `type` near a flow position (its top-left corner) and select it; `fields` preset some (a component's `ref`). */
+export function placeNode(store: StudioStore, type: NodeType, at: Position, fields: Readonly<Record<string, unknown>> = {}): string {
   const state = store.getState();
   const spot = freeSpot(state.flow, at, state.measured);
-  const node = newNode(state.flow, type, spot);
+  const node = { ...newNode(state.flow, type, spot), ...fields } as ReturnType<typeof newNode>;
   // Shown as a hint, not as errors, until the user moves on (see Canvas and Inspector).
   state.set({ freshNode: node.id });
   state.change((flow) => addNode(flow, node));
