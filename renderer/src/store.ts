@@ -73,6 +73,8 @@ export interface StudioState {
   path: string | undefined;
   mtimeMs: number | undefined;
   history: History;
+  /** Outputs of the component files beside the flow, by ref (`./x.wsflow-component.yaml`): a component card's ports. */
+  componentOutputs: Readonly<Record<string, readonly string[]>>;
 
   selectedNodes: string[];
   selectedEdges: string[];
@@ -175,6 +177,7 @@ export const useStudio = create<StudioState>()((set, get) => ({
   path: undefined,
   mtimeMs: undefined,
   history: emptyHistory(),
+  componentOutputs: {},
   selectedNodes: [],
   selectedEdges: [],
   measured: {},

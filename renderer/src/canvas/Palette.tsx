@@ -72,10 +72,16 @@ function useComponentFiles(): ComponentFile[] {
   const [found, setFound] = useState<ComponentFile[]>([]);
   useEffect(() => {
     let live = true;
-    services.listFiles().then(
-      (listed) => live && setFound(componentsBeside(path, listed.entries.filter((e) => e.kind === 'component').map((e) => e.path))),
-      () => live && setFound([]),
-    );
+    void (async () => {
+      const listed = await services.listFiles().catch(() => undefined);
+      const files = listed ? componentsBeside(path, listed.entries.filter((e) => e.kind === 'component').map((e) => e.path)) : [];
+      if (!live) return;
+      setFound(files);
+      // Their outputs are the ports of component cards (the canvas reads no files itself).
+      const outputs: Record<string, readonly string[]> = {};
+      for (const file of files) outputs[file.ref] = (await services.componentOutputs(file.path)) ?? [];
+      if (live) useStudio.getState().set({ componentOutputs: outputs });
+    })();
     return () => {
       live = false;
     };

@@ -8,6 +8,8 @@ import { memo } from 'react';
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { kindOf, summaryOf } from '../../../runtime/model/registry.ts';
 import { branchingHeight, cardPorts } from '../canvas/card-geometry.ts';
+import { useStudio } from '../store.ts';
+import { componentPorts } from './component-files.ts';
 import type { CardNode } from '../canvas/FlowNodes.tsx';
 import './lowcode.css';
 
@@ -15,8 +17,9 @@ export const ActionCard = memo(function ActionCard({ data, selected }: NodeProps
   const node = data.node;
   const raw = node as unknown as Record<string, unknown>;
   const kind = kindOf(node.type);
-  const ports = cardPorts(raw);
-  const branching = ports.length > 1;
+  const ports = useCardPorts(raw);
+  // A component's outputs are named ports even when it has one (its edges carry `port`).
+  const branching = ports.length > 1 || (node.type === 'component' && ports.length > 0);
   const gist = summaryOf(kind, raw);
   const cls = ['card', 'card--action', kind?.category === 'connector' ? 'card--connector' : '', selected ? 'card--selected' : '', data.firing ? 'card--firing' : '', data.errors ? 'card--error' : ''].filter(Boolean).join(' ');
   return (
@@ -47,3 +50,15 @@ export const ActionCard = memo(function ActionCard({ data, selected }: NodeProps
     </div>
   );
 });
+
+/** A chain step's ports; a component's come from its file (read by the palette) and its edges. */
+function useCardPorts(raw: Readonly<Record<string, unknown>>): string[] {
+  const isComponent = raw.type === 'component';
+  const known = useStudio((s) => (isComponent ? s.componentOutputs : EMPTY));
+  const used = useStudio((s) => (isComponent ? s.flow.edges : NO_EDGES));
+  if (!isComponent) return cardPorts(raw);
+  const fromEdges = used.filter((e) => e.from === raw.id && typeof e.port === 'string').map((e) => e.port as string);
+  return componentPorts(raw.ref, known, fromEdges);
+}
+const EMPTY: Readonly<Record<string, readonly string[]>> = {};
+const NO_EDGES: readonly { from: string; port?: unknown }[] = [];
