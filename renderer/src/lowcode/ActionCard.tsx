@@ -4,8 +4,8 @@
  * on the right (`then`/`else`, switch cases), labelled. A connector that is never a chain step
  * (wsBackend, mqttIn, redisIn) has only its input: a service binds it, nothing follows it.
  */
-import { memo } from 'react';
-import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { memo, useEffect } from 'react';
+import { Handle, Position, useUpdateNodeInternals, type NodeProps } from '@xyflow/react';
 import { kindOf, summaryOf } from '../../../runtime/model/registry.ts';
 import { branchingHeight, cardPorts } from '../canvas/card-geometry.ts';
 import { useStudio } from '../store.ts';
@@ -18,6 +18,13 @@ export const ActionCard = memo(function ActionCard({ data, selected }: NodeProps
   const raw = node as unknown as Record<string, unknown>;
   const kind = kindOf(node.type);
   const ports = useCardPorts(raw);
+  // A component's ports arrive after its card is drawn (its file is read then): React Flow must
+  // measure the new handles before it can attach the edges that leave them.
+  const updateInternals = useUpdateNodeInternals();
+  const portKey = node.type === 'component' ? ports.join('\n') : '';
+  useEffect(() => {
+    if (portKey !== '') updateInternals(node.id);
+  }, [portKey, node.id, updateInternals]);
   // A component's outputs are named ports even when it has one (its edges carry `port`).
   const branching = ports.length > 1 || (node.type === 'component' && ports.length > 0);
   const gist = summaryOf(kind, raw);
