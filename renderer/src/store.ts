@@ -9,6 +9,7 @@ import type { ClientEntry, RecoveryOffer, RunInfo, RunStats, TraceEvent } from '
 import { emptyFlow, type Clip } from './model/flow-ops.ts';
 import { emptyHistory, record, redo, undo, type History } from './model/history.ts';
 import type { RuntimeError } from './model/runtime-errors.ts';
+import type { ComponentInfo } from './lowcode/component-files.ts';
 
 export type Theme = 'light' | 'dark';
 export type Dialog = 'open' | 'saveAs' | 'export' | 'import' | 'newConfirm';
@@ -73,8 +74,8 @@ export interface StudioState {
   path: string | undefined;
   mtimeMs: number | undefined;
   history: History;
-  /** Outputs of the component files beside the flow, by ref (`./x.wsflow-component.yaml`): a component card's ports. */
-  componentOutputs: Readonly<Record<string, readonly string[]>>;
+  /** The component files beside the flow, by ref (`./x.wsflow-component.yaml`): a card's ports, a form's params. */
+  components: Readonly<Record<string, ComponentInfo>>;
 
   selectedNodes: string[];
   selectedEdges: string[];
@@ -177,7 +178,7 @@ export const useStudio = create<StudioState>()((set, get) => ({
   path: undefined,
   mtimeMs: undefined,
   history: emptyHistory(),
-  componentOutputs: {},
+  components: {},
   selectedNodes: [],
   selectedEdges: [],
   measured: {},

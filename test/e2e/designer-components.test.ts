@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureRendererBuilt } from '../../runtime/studio/renderer-build.ts';
 import { startHarness, type Harness } from './harness.ts';
-import { connectClient, node } from './ui.ts';
+import { connectClient, node, selectNode } from './ui.ts';
 
 const sample = (name: string) => readFileSync(new URL(`../../samples/${name}`, import.meta.url), 'utf8');
 
@@ -49,6 +49,22 @@ describe('components in the designer', () => {
     await page.locator('.react-flow__node[data-id="component"] [data-testid="port-done"]').waitFor({ timeout: 10_000 });
     await page.keyboard.press('Control+z');
     await expect.poll(() => page.locator('.react-flow__node').count(), { timeout: 10_000 }).toBe(before);
+  });
+
+  it('shows a form generated from the component params; typing a wrong value is reported on the param', async () => {
+    const { page } = h;
+    await selectNode(page, 'left');
+    await expect(page.locator('[data-testid="param-text"]').inputValue()).resolves.toBe(' left the chat');
+    await expect(page.locator('[data-testid="param-log"]').isChecked()).resolves.toBe(true);
+    await selectNode(page, 'uncount');
+    const by = page.locator('[data-testid="param-by"]');
+    await by.click();
+    await page.keyboard.press('Control+a');
+    await page.keyboard.type('minus one');
+    await page.locator('.field--error', { hasText: "Param 'by' of component 'user-count' is a number" }).waitFor({ timeout: 30_000 });
+    await page.keyboard.press('Control+a');
+    await page.keyboard.type('-1');
+    await page.locator('[data-testid="problems-empty"]', { hasText: 'No problems' }).waitFor({ timeout: 30_000 });
   });
 
   it('runs: a client joins and is announced through the format-event component', async () => {

@@ -17,10 +17,10 @@ describe('componentsBeside (the palette lists the components of the flow folder)
 
 describe('component card ports', () => {
   it('are the outputs of the component file, then any port its edges use', async () => {
-    const { componentPorts, outputsOf } = await import('../../renderer/src/lowcode/component-files.ts');
+    const { componentPorts, infoOf } = await import('../../renderer/src/lowcode/component-files.ts');
     const text = 'wsflow-component: 1\nname: x\nentry: a\nnodes:\n  - { id: a, type: log, message: hi }\n  - { id: o, type: output, name: sent }\nedges:\n  - { from: a, to: o }\n';
-    expect(outputsOf(text, 'x.wsflow-component.yaml')).toEqual(['sent']);
-    expect(componentPorts('./x.wsflow-component.yaml', { './x.wsflow-component.yaml': ['sent'] }, ['gone'])).toEqual(['sent', 'gone']);
+    expect(infoOf(text, 'x.wsflow-component.yaml')).toEqual({ outputs: ['sent'], params: {} });
+    expect(componentPorts('./x.wsflow-component.yaml', { './x.wsflow-component.yaml': { outputs: ['sent'], params: {} } }, ['gone'])).toEqual(['sent', 'gone']);
     expect(componentPorts(undefined, {}, [])).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@
 import { useEffect, useState, type DragEvent } from 'react';
 import type { NodeType } from '../../../runtime/model/types.ts';
 import { useServices, useView } from '../app-context.tsx';
-import { componentsBeside, type ComponentFile } from '../lowcode/component-files.ts';
+import { componentsBeside, type ComponentFile, type ComponentInfo } from '../lowcode/component-files.ts';
 import { PALETTE_ITEMS, type PaletteItem } from '../lowcode/palette-items.ts';
 import { useStudio } from '../store.ts';
 import { PALETTE_MIME } from './Canvas.tsx';
@@ -77,10 +77,10 @@ function useComponentFiles(): ComponentFile[] {
       const files = listed ? componentsBeside(path, listed.entries.filter((e) => e.kind === 'component').map((e) => e.path)) : [];
       if (!live) return;
       setFound(files);
-      // Their outputs are the ports of component cards (the canvas reads no files itself).
-      const outputs: Record<string, readonly string[]> = {};
-      for (const file of files) outputs[file.ref] = (await services.componentOutputs(file.path)) ?? [];
-      if (live) useStudio.getState().set({ componentOutputs: outputs });
+      // Their outputs are the ports of component cards, their params the forms (the canvas reads no files itself).
+      const components: Record<string, ComponentInfo> = {};
+      for (const file of files) components[file.ref] = (await services.componentInfo(file.path)) ?? { outputs: [], params: {} };
+      if (live) useStudio.getState().set({ components });
     })();
     return () => {
       live = false;

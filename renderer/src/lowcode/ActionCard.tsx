@@ -9,7 +9,7 @@ import { Handle, Position, useUpdateNodeInternals, type NodeProps } from '@xyflo
 import { kindOf, summaryOf } from '../../../runtime/model/registry.ts';
 import { branchingHeight, cardPorts } from '../canvas/card-geometry.ts';
 import { useStudio } from '../store.ts';
-import { componentPorts } from './component-files.ts';
+import { componentPorts, type ComponentInfo } from './component-files.ts';
 import type { CardNode } from '../canvas/FlowNodes.tsx';
 import './lowcode.css';
 
@@ -61,11 +61,11 @@ export const ActionCard = memo(function ActionCard({ data, selected }: NodeProps
 /** A chain step's ports; a component's come from its file (read by the palette) and its edges. */
 function useCardPorts(raw: Readonly<Record<string, unknown>>): string[] {
   const isComponent = raw.type === 'component';
-  const known = useStudio((s) => (isComponent ? s.componentOutputs : EMPTY));
+  const known = useStudio((s) => (isComponent ? s.components : EMPTY));
   const used = useStudio((s) => (isComponent ? s.flow.edges : NO_EDGES));
   if (!isComponent) return cardPorts(raw);
   const fromEdges = used.filter((e) => e.from === raw.id && typeof e.port === 'string').map((e) => e.port as string);
   return componentPorts(raw.ref, known, fromEdges);
 }
-const EMPTY: Readonly<Record<string, readonly string[]>> = {};
+const EMPTY: Readonly<Record<string, ComponentInfo>> = {};
 const NO_EDGES: readonly { from: string; port?: unknown }[] = [];

@@ -2,7 +2,7 @@
  * The components a flow can use from the palette: the `*.wsflow-component.yaml` files in the
  * flow's folder (docs/components.md), as refs relative to the flow.
  */
-import { COMPONENT_SUFFIX, parseComponent } from '../../../runtime/model/components.ts';
+import { COMPONENT_SUFFIX, parseComponent, type ComponentParam } from '../../../runtime/model/components.ts';
 
 export interface ComponentFile {
   /** `./format-event.wsflow-component.yaml` */
@@ -26,16 +26,23 @@ export function componentsBeside(flowPath: string | undefined, paths: readonly s
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** The output names of a component file's text (none when it does not parse). */
-export function outputsOf(text: string, path: string): string[] {
-  return parseComponent(text, path).component?.outputs ?? [];
+/** What the designer needs of a component file: its outputs (a card's ports) and params (a form). */
+export interface ComponentInfo {
+  outputs: readonly string[];
+  params: Readonly<Record<string, ComponentParam>>;
+}
+
+/** A component file's outputs and params (none when it does not parse: its problems come from validation). */
+export function infoOf(text: string, path: string): ComponentInfo {
+  const component = parseComponent(text, path).component;
+  return { outputs: component?.outputs ?? [], params: component?.params ?? {} };
 }
 
 /**
  * A component card's ports: the component's outputs when its file was read, plus any port its
  * edges already use (so an edge to an output the file lost still shows, and is reported).
  */
-export function componentPorts(ref: unknown, known: Readonly<Record<string, readonly string[]>>, used: readonly string[]): string[] {
-  const outputs = typeof ref === 'string' ? (known[ref] ?? []) : [];
+export function componentPorts(ref: unknown, known: Readonly<Record<string, ComponentInfo>>, used: readonly string[]): string[] {
+  const outputs = typeof ref === 'string' ? (known[ref]?.outputs ?? []) : [];
   return [...new Set([...outputs, ...used])];
 }
