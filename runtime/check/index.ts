@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { MODEL_CODES as C } from '../model/codes.ts';
+import type { Locator } from '../model/locate.ts';
 import { nameUses, parseFlow, sortProblems } from '../model/parse.ts';
 import { isActionType, type FlowDocument, type Problem } from '../model/types.ts';
 import { checkSchema } from './schema.ts';
@@ -19,6 +20,8 @@ export interface ValidationResult {
   problems: Problem[];
   /** The component files the flow uses (hot reload watches them too). */
   componentFiles?: string[];
+  /** Positions of `flow` (components inlined) in the flow file or its component files. */
+  locate?: Locator;
 }
 
 export interface ValidateOptions {
@@ -56,7 +59,7 @@ export async function validateFlowText(text: string, file: string, options: Vali
     const found = checkSnippets(flow, locate, file, { incomingTypes: usesJson ? await incomingTypes(flow) : undefined });
     problems.push(...nameUses(found, file, uses));
   }
-  return { flow, problems: sortProblems(problems), componentFiles: files };
+  return { flow, problems: sortProblems(problems), componentFiles: files, locate };
 }
 
 function coverKey(p: Problem): string {

@@ -167,7 +167,7 @@ export class Runner {
  * files are read with `read` (the studio folder's reader), and listed for the runner to watch.
  */
 export async function compileChecked(text: string, file: string, read?: ReadText): Promise<{ compiled: CompiledFlow; componentFiles: string[] }> {
-  const { flow, problems, componentFiles = [] } = await validateFlowText(text, file, { typecheck: false, ...(read ? { readComponent: read } : {}) });
+  const { flow, problems, componentFiles = [], locate: inlinedLocate } = await validateFlowText(text, file, { typecheck: false, ...(read ? { readComponent: read } : {}) });
   const errors = problems.filter((p) => p.severity === 'error');
   if (!flow || errors.length > 0) {
     throw new FlowProblemsError(`the flow has ${errors.length || 1} problem(s); fix them first`, errors);
@@ -176,7 +176,7 @@ export async function compileChecked(text: string, file: string, read?: ReadText
     return { compiled: await compileFlow(flow), componentFiles };
   } catch (error) {
     if (!(error instanceof SnippetCompileError)) throw error;
-    const { locate } = parseFlow(text, file);
+    const locate = inlinedLocate ?? parseFlow(text, file).locate;
     const located = compileFailureProblems([error, ...error.others], flow, locate, file);
     throw new FlowProblemsError(located[0]?.message ?? 'a snippet does not compile', located);
   }
