@@ -22,8 +22,8 @@ export class StudioFileError extends Error {
 
 const SKIP_DIRS = new Set(['node_modules', '.git', RECOVERY_DIR, 'dist', 'out']);
 const MAX_LIST = 500;
-/** The only files `write` creates or replaces: flows and their tests (never `.git/hooks/...`). */
-const DOCUMENT_NAME = /\.wsflow(\.test)?\.ya?ml$/i;
+/** The only files `write` creates or replaces: flows, their tests and components (never `.git/hooks/...`). */
+const DOCUMENT_NAME = /(\.wsflow(\.test)?\.ya?ml|\.wsflow-component\.yaml)$/i;
 
 export class RootFolder {
   private realRoot: string | undefined;
