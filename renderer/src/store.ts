@@ -9,6 +9,7 @@ import type { ClientEntry, ConnectorLive, EnvVarStatus, RecoveryOffer, RunInfo, 
 import { emptyFlow, type Clip } from './model/flow-ops.ts';
 import { emptyHistory, record, redo, undo, type History } from './model/history.ts';
 import type { RuntimeError } from './model/runtime-errors.ts';
+import type { ComponentInfo } from './lowcode/component-files.ts';
 
 export type Theme = 'light' | 'dark';
 export interface ClientDraft {
@@ -83,6 +84,8 @@ export interface StudioState {
   path: string | undefined;
   mtimeMs: number | undefined;
   history: History;
+  /** The component files beside the flow, by ref (`./x.wsflow-component.yaml`): a card's ports, a form's params. */
+  components: Readonly<Record<string, ComponentInfo>>;
 
   selectedNodes: string[];
   selectedEdges: string[];
@@ -200,6 +203,7 @@ export const useStudio = create<StudioState>()((set, get) => ({
   path: undefined,
   mtimeMs: undefined,
   history: emptyHistory(),
+  components: {},
   selectedNodes: [],
   selectedEdges: [],
   measured: {},

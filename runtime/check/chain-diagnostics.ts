@@ -21,7 +21,7 @@ export function chainProblem(chain: CompiledChain, offset: number, syntax: boole
     severity: error ? 'error' : 'warning',
     code: syntax ? C.ACTION_EXPR_SYNTAX : C.ACTION_EXPR_TYPE,
     message: `${syntax ? 'Syntax' : 'Type'} error ${what}: ${text}`,
-    file,
+    file: where?.file ?? file,
     line: where?.line,
     col: where?.col,
     nodeId: at.nodeId,
@@ -53,7 +53,7 @@ export function checkChainFields(chain: CompiledChain, locate: Locator, file?: s
         segment.kind === 'expr'
           ? `'${segment.field}' must be one TypeScript expression: ${detail}.`
           : `'${segment.field}' must be a template body (text with \${...} parts): ${detail}.`,
-      file,
+      file: at?.file ?? file,
       line: at?.line,
       col: at?.col,
       nodeId: segment.nodeId,

@@ -4,15 +4,24 @@
  */
 import { readFile } from 'node:fs/promises';
 import { MODEL_CODES as C } from '../model/codes.ts';
-import { parseFlow, sortProblems } from '../model/parse.ts';
+import type { Locator } from '../model/locate.ts';
+import { nameUses, parseFlow, sortProblems } from '../model/parse.ts';
 import { isActionType, type FlowDocument, type Problem } from '../model/types.ts';
 import { checkSchema } from './schema.ts';
 import { checkMessageSchemas } from './messages.ts';
 import { unsetEnvProblems } from '../model/connectors.ts';
+import { readComponentTexts, type ReadText } from './components.ts';
+
+export { readComponentTexts, type ReadText } from './components.ts';
 
 export interface ValidationResult {
+  /** The flow as it runs: its components inlined (runtime/model/components.ts). */
   flow?: FlowDocument;
   problems: Problem[];
+  /** The component files the flow uses (hot reload watches them too). */
+  componentFiles?: string[];
+  /** Positions of `flow` (components inlined) in the flow file or its component files. */
+  locate?: Locator;
 }
 
 export interface ValidateOptions {
@@ -22,29 +31,35 @@ export interface ValidateOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** `error` where the flow is about to run (default), `warning` where the environment may differ later. */
   envSeverity?: Problem['severity'];
+  /** Reads the component files the flow uses (default: from disk, relative to the flow's path). */
+  readComponent?: ReadText;
 }
 
 export async function validateFlowText(text: string, file: string, options: ValidateOptions = {}): Promise<ValidationResult> {
-  const parsed = parseFlow(text, file);
-  if (!parsed.flow) return { problems: parsed.problems };
+  const components = await readComponentTexts(text, file, options.readComponent);
+  const parsed = parseFlow(text, file, { components });
+  if (!parsed.flow || !parsed.inlined) return { problems: parsed.problems };
+  // Everything below sees the flow as it runs, located back into the flow or its component files.
+  const { flow, locate, files, uses } = parsed.inlined;
   const problems = [...parsed.problems];
   // The structural rules already explain some things the schema also catches (a bad port, an
   // unknown node type, a handler without code): keep only the clearer, structural message.
   const covered = new Set(problems.map(coverKey));
-  for (const p of checkSchema(parsed.flow, parsed.locate, file)) {
+  for (const p of checkSchema(flow, locate, file)) {
     if (!covered.has(coverKey(p))) problems.push(p);
   }
-  problems.push(...checkMessageSchemas(parsed.flow, parsed.locate, file));
-  if (options.env) problems.push(...unsetEnvProblems(parsed.flow, options.env, parsed.locate, file, options.envSeverity ?? 'error'));
+  problems.push(...checkMessageSchemas(flow, locate, file));
+  if (options.env) problems.push(...unsetEnvProblems(flow, options.env, locate, file, options.envSeverity ?? 'error'));
   if (options.typecheck !== false) {
     // Loaded on demand: the TypeScript compiler costs about a second to load, and `wsflow run`
     // and the exporter's quick checks skip type checks.
     const [{ checkSnippets }, { incomingTypes }] = await Promise.all([import('./typecheck.ts'), import('./incoming-types.ts')]);
     // Types for `json` only matter to chains that use it.
-    const usesJson = parsed.flow.nodes.some((n) => n && isActionType(n.type) && Object.values(n).some((v) => typeof v === 'string' && /\bjson\b/.test(v)));
-    problems.push(...checkSnippets(parsed.flow, parsed.locate, file, { incomingTypes: usesJson ? await incomingTypes(parsed.flow) : undefined }));
+    const usesJson = flow.nodes.some((n) => n && isActionType(n.type) && Object.values(n).some((v) => typeof v === 'string' && /\bjson\b/.test(v)));
+    const found = checkSnippets(flow, locate, file, { incomingTypes: usesJson ? await incomingTypes(flow) : undefined });
+    problems.push(...nameUses(found, file, uses));
   }
-  return { flow: parsed.flow, problems: sortProblems(problems) };
+  return { flow, problems: sortProblems(problems), componentFiles: files, locate };
 }
 
 function coverKey(p: Problem): string {

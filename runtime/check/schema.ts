@@ -55,7 +55,7 @@ export function schemaProblems(validate: ValidateFunction, data: unknown, locate
       severity: 'error',
       code,
       message: describeError(error, field),
-      file,
+      file: at?.file ?? file,
       line: at?.line,
       col: at?.col,
       nodeId,

@@ -88,6 +88,10 @@ function inChain(error: SnippetCompileError, chain: CompiledChain, map: ChainMap
  * Throws the first error, with all of them in `others`.
  */
 export async function compileFlow(source: FlowDocument): Promise<CompiledFlow> {
+  // Components are inlined where flows are read (check/index.ts validateFlowText, the studio, the
+  // export's callers), since only there are their files at hand; the engine never reads a file.
+  const use = source.nodes.find((n) => n?.type === 'component');
+  if (use) throw new SnippetCompileError(use.id, `${use.id}: component node '${use.id}' was not inlined; load the flow with validateFlowText (docs/components.md)`);
   const { flow, chains } = lowerFlow(source, { steps: true });
   const maps = new Map(chains.map((c) => [c.eventId, chainMap(c)]));
   const byEvent = new Map(chains.map((c) => [c.eventId, c]));

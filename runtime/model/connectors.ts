@@ -47,7 +47,7 @@ function problemReporter(problems: Problem[], locate: Locator, file: string | un
   return (code, message, path, nodeId, offset) => {
     // A template sits on one line in nearly every flow: point into it when we can.
     const at = (offset !== undefined ? locate(path, { line: 1, col: offset + 1 }) : undefined) ?? locate(path) ?? locate([]);
-    problems.push({ severity, code, message, file, line: at?.line, col: at?.col, nodeId, field: path.slice(2).join('.') || undefined });
+    problems.push({ severity, code, message, file: at?.file ?? file, line: at?.line, col: at?.col, nodeId, field: path.slice(2).join('.') || undefined });
   };
 }
 

@@ -9,6 +9,8 @@ export type FieldPath = readonly (string | number)[];
 export interface SourcePos {
   line: number;
   col: number;
+  /** Set when the position lies in another file than the flow's: a component file (components.ts). */
+  file?: string;
 }
 /**
  * Without `inner`: the position of the value at `path` (or, when it is missing, of the deepest

@@ -35,7 +35,7 @@ export function validateStructure(flow: FlowDocument, locate: Locator, file?: st
       severity: extra.severity ?? 'error',
       code,
       message,
-      file,
+      file: at?.file ?? file,
       line: at?.line,
       col: at?.col,
       nodeId: extra.nodeId,

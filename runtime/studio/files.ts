@@ -22,8 +22,8 @@ export class StudioFileError extends Error {
 
 const SKIP_DIRS = new Set(['node_modules', '.git', RECOVERY_DIR, 'dist', 'out']);
 const MAX_LIST = 500;
-/** The only files `write` creates or replaces: flows and their tests (never `.git/hooks/...`). */
-const DOCUMENT_NAME = /\.wsflow(\.test)?\.ya?ml$/i;
+/** The only files `write` creates or replaces: flows, their tests and components (never `.git/hooks/...`). */
+const DOCUMENT_NAME = /(\.wsflow(\.test)?\.ya?ml|\.wsflow-component\.yaml)$/i;
 
 export class RootFolder {
   private realRoot: string | undefined;
@@ -70,6 +70,11 @@ export class RootFolder {
       throw pathError(userPath, 'resolves (through a symlink) outside the studio folder');
     }
     return { abs: real, rel: rel.split(path.sep).join('/') };
+  }
+
+  /** Reads component files for validation (runtime/check/components.ts): undefined when not readable here. */
+  reader(): (userPath: string) => Promise<string | undefined> {
+    return (userPath) => this.read(userPath).then((r) => r.text, () => undefined);
   }
 
   async read(userPath: string): Promise<{ rel: string; text: string; mtimeMs: number }> {
@@ -164,6 +169,7 @@ export class RootFolder {
 function classify(name: string): FileEntry['kind'] {
   const lower = name.toLowerCase();
   if (/\.wsflow\.ya?ml$/.test(lower)) return 'flow';
+  if (lower.endsWith('.wsflow-component.yaml')) return 'component';
   if (/\.(ya?ml|json)$/.test(lower) && lower.includes('asyncapi')) return 'asyncapi';
   return 'other';
 }

@@ -3,6 +3,7 @@
  * already parsed, so the page does not spend a third of a second of its first paint reading the
  * YAML of a 500-node flow; the flow given on the command line is parsed while the browser starts.
  */
+import { readComponentTexts, type ReadText } from '../check/components.ts';
 import { parseFlow } from '../model/parse.ts';
 import type { FlowDocument, Problem } from '../model/types.ts';
 
@@ -17,11 +18,11 @@ const KEEP = 4;
 export class ParsedFiles {
   private readonly recent = new Map<string, { text: string; parsed: ParsedFile }>();
 
-  /** The flow and problems of `text`, read as the file `rel` (the same call the designer would make). */
-  of(rel: string, text: string): ParsedFile {
+  /** The flow and problems of `text`, read as the file `rel`, its components read with `read`. */
+  async of(rel: string, text: string, read: ReadText): Promise<ParsedFile> {
     const hit = this.recent.get(rel);
     if (hit?.text === text) return hit.parsed;
-    const { flow, problems } = parseFlow(text, rel);
+    const { flow, problems } = parseFlow(text, rel, { components: await readComponentTexts(text, rel, read) });
     const parsed: ParsedFile = flow ? { flow, problems } : { problems };
     this.recent.delete(rel);
     this.recent.set(rel, { text, parsed });

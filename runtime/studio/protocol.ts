@@ -49,7 +49,7 @@ export const RECOVERY_DIR = '.wsflow-recovery';
 export interface FileEntry {
   /** Relative to the root, `/` separated. */
   path: string;
-  kind: 'flow' | 'asyncapi' | 'dir' | 'other';
+  kind: 'flow' | 'component' | 'asyncapi' | 'dir' | 'other';
   size: number;
   mtimeMs: number;
 }
@@ -214,7 +214,9 @@ export type StudioEvent =
   | { event: 'stats'; stats: RunStats }
   | { event: 'run'; state: 'running'; run: RunInfo }
   | { event: 'run'; state: 'stopped'; reason?: string }
-  | { event: 'client'; clientId: string; entry: ClientEntry };
+  | { event: 'client'; clientId: string; entry: ClientEntry }
+  /** A component file of the running flow changed on disk: the flow was reloaded (or refused, with problems). */
+  | { event: 'componentReload'; applied: boolean; problems: Problem[] };
 
 export type StudioServerMessage = StudioResponse | StudioEvent;
 

@@ -15,6 +15,9 @@ import { planRun } from '../model/unwired.ts';
 import { StudioEnvironment } from './environment.ts';
 import type { RunInfo, StudioEvent } from './protocol.ts';
 import { TraceRelay } from './trace-relay.ts';
+import { watch, type FSWatcher } from 'node:fs';
+import type { ReadText } from '../check/components.ts';
+import type { RootFolder } from './files.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -36,10 +39,15 @@ export class Runner {
   private busy: Promise<unknown> = Promise.resolve();
   /** The environment the current run started with: a reload is checked against it. */
   private env: Env | undefined;
+  /** The running flow's text and file, and watchers of the component files it uses. */
+  private source: { text: string; file: string } | undefined;
+  private watchers: FSWatcher[] = [];
+  private changed: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly emit: (event: StudioEvent) => void,
     private readonly environment: StudioEnvironment = new StudioEnvironment(),
+    private readonly folder?: RootFolder,
   ) {}
 
   get current(): RunInfo | undefined {
@@ -74,13 +82,15 @@ export class Runner {
       if (this.running) await this.stopNow('restarted');
       // Session values set in the designer count from this start on, for the whole run.
       const env = this.environment.values();
-      const { compiled, ignored } = await compileForRun(text, file, env);
+      const { compiled, ignored, componentFiles } = await compileForRun(text, file, env, this.folder?.reader());
       const running = await startFlow(compiled, { port: port ?? compiled.flow.listener.port, host: '127.0.0.1', connectors: createConnectors, env });
       this.running = running;
       this.env = env;
       this.relay = new TraceRelay(running, this.emit);
       this.info = { url: running.url, port: running.port, startedAt: Date.now(), ...(ignored.length ? { ignored } : {}) };
       this.emit({ event: 'run', state: 'running', run: this.info });
+      this.source = { text, file };
+      await this.watchComponents(componentFiles);
       return this.info;
     });
   }
@@ -90,8 +100,10 @@ export class Runner {
       const running = this.running;
       if (!running) return { applied: false, problems: [] };
       try {
-        const { compiled, ignored } = await compileForRun(text, file, this.env);
+        const { compiled, ignored, componentFiles } = await compileForRun(text, file, this.env, this.folder?.reader());
         await running.reload(compiled);
+        this.source = { text, file };
+        await this.watchComponents(componentFiles);
         return { applied: true, problems: [], ...(ignored.length ? { ignored } : {}) };
       } catch (error) {
         if (error instanceof FlowProblemsError) return { applied: false, problems: error.problems };
@@ -104,7 +116,49 @@ export class Runner {
     return this.serial(() => this.stopNow(reason));
   }
 
+  /**
+   * The designer reloads when the flow's text changes; a component file changes elsewhere (its
+   * own editor, another tool), so the runner watches the ones the running flow uses and reloads
+   * the same flow text, which reads them again.
+   */
+  private async watchComponents(files: readonly string[]): Promise<void> {
+    this.unwatch();
+    if (!this.folder) return;
+    for (const file of files) {
+      try {
+        const { abs } = await this.folder.resolve(file, { mustExist: true });
+        const watcher = watch(abs, () => this.componentChanged());
+        watcher.on('error', () => undefined);
+        this.watchers.push(watcher);
+      } catch {
+        // A file that vanished was reported when the flow was checked; nothing to watch.
+      }
+    }
+  }
+
+  private componentChanged(): void {
+    // An editor's save is often several events (truncate, write, rename): reload once after them.
+    if (this.changed) clearTimeout(this.changed);
+    this.changed = setTimeout(() => {
+      this.changed = undefined;
+      const source = this.source;
+      if (!source || !this.running) return;
+      void this.reload(source.text, source.file).then(
+        (result) => this.emit({ event: 'componentReload', applied: result.applied, problems: result.problems }),
+        () => undefined,
+      );
+    }, 50);
+  }
+
+  private unwatch(): void {
+    for (const w of this.watchers.splice(0)) w.close();
+    if (this.changed) clearTimeout(this.changed);
+    this.changed = undefined;
+  }
+
   private async stopNow(reason?: string): Promise<void> {
+    this.unwatch();
+    this.source = undefined;
     const running = this.running;
     if (!running) return;
     this.relay?.close();
@@ -124,22 +178,31 @@ export class Runner {
  * Validate without the (slow) type check, then compile; refuse with located problems. With `env`,
  * every `${env.NAME}` must be set there: the refusal names the variable, node and field now,
  * instead of the first client being closed with 1011 when its connector cannot be configured.
+ * Component files are read with `read` (the studio folder's reader).
  */
-export async function compileChecked(text: string, file: string, env?: Env): Promise<CompiledFlow> {
-  return (await compileText(text, file, env, false)).compiled;
+export async function compileChecked(text: string, file: string, read?: ReadText, env?: Env): Promise<CompiledFlow> {
+  return (await compileText(text, file, env, false, read)).compiled;
 }
 
 /**
  * What Run and a live reload use: like compileChecked, but nodes no client can reach (a fresh
  * paste, a handler with no service) are left out, and their problems come back as `ignored`
- * warnings instead of refusing the whole flow.
+ * warnings instead of refusing the whole flow; the component files it read are listed for the
+ * runner to watch.
  */
-export function compileForRun(text: string, file: string, env?: Env): Promise<{ compiled: CompiledFlow; ignored: Problem[] }> {
-  return compileText(text, file, env, true);
+export function compileForRun(text: string, file: string, env?: Env, read?: ReadText): Promise<Compiled> {
+  return compileText(text, file, env, true, read);
 }
 
-async function compileText(text: string, file: string, env: Env | undefined, dropUnwired: boolean): Promise<{ compiled: CompiledFlow; ignored: Problem[] }> {
-  const validated = await validateFlowText(text, file, { typecheck: false, ...(env ? { env, envSeverity: 'error' as const } : {}) });
+interface Compiled {
+  compiled: CompiledFlow;
+  ignored: Problem[];
+  componentFiles: string[];
+}
+
+async function compileText(text: string, file: string, env: Env | undefined, dropUnwired: boolean, read: ReadText | undefined): Promise<Compiled> {
+  const validated = await validateFlowText(text, file, { typecheck: false, ...(env ? { env, envSeverity: 'error' as const } : {}), ...(read ? { readComponent: read } : {}) });
+  const componentFiles = validated.componentFiles ?? [];
   const plan = validated.flow && dropUnwired ? planRun(validated.flow, validated.problems) : undefined;
   const flow = plan?.flow ?? validated.flow;
   const errors = plan?.blocking ?? validated.problems.filter((p) => p.severity === 'error');
@@ -150,11 +213,11 @@ async function compileText(text: string, file: string, env: Env | undefined, dro
     throw new FlowProblemsError(message, errors);
   }
   try {
-    return { compiled: await compileFlow(flow), ignored };
+    return { compiled: await compileFlow(flow), ignored, componentFiles };
   } catch (error) {
     if (!(error instanceof SnippetCompileError)) throw error;
-    const { locate } = parseFlow(text, file);
-    // Located against the whole file: the pruned flow's node indices are not the file's.
+    // Located against the whole (inlined) flow: the pruned flow's node indices are not the file's.
+    const locate = validated.locate ?? parseFlow(text, file).locate;
     const located = compileFailureProblems([error, ...error.others], validated.flow ?? flow, locate, file);
     throw new FlowProblemsError(located[0]?.message ?? 'a snippet does not compile', located);
   }

@@ -95,14 +95,14 @@ export async function startStudio(options: StudioOptions = {}): Promise<StudioHa
     }
   };
   const environment = new StudioEnvironment(options.env ?? process.env, options.envFile?.values ?? {}, options.envFile?.path);
-  const runner = new Runner(broadcast, environment);
-  const validator = new Validator(log);
+  const runner = new Runner(broadcast, environment, folder);
+  const validator = new Validator(log, root);
   const parsedFiles = new ParsedFiles();
   // Parse the flow named on the command line while the browser starts; a failure here is
   // reported when the designer opens the file.
   if (initialFile) {
     const file = initialFile;
-    setImmediate(() => void folder.read(file).then((read) => parsedFiles.of(read.rel, read.text), () => undefined));
+    setImmediate(() => void folder.read(file).then((read) => parsedFiles.of(read.rel, read.text, folder.reader()), () => undefined));
   }
 
   let port = 0;

@@ -5,20 +5,13 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { validateFlowText } from '../check/index.ts';
-import { validateOptions } from './validator.ts';
+import { jobOptions, type ValidateJob } from './validate-job.ts';
 
-export interface ValidateJob {
-  id: number;
-  text: string;
-  file: string;
-  typecheck: boolean;
-  /** The environment the next run would see: its unset `${env.NAME}` references are warnings, as in `wsflow validate`. */
-  env?: Record<string, string | undefined>;
-}
+export type { ValidateJob } from './validate-job.ts';
 
 async function check(job: ValidateJob): Promise<void> {
   try {
-    const { problems } = await validateFlowText(job.text, job.file, validateOptions(job));
+    const { problems } = await validateFlowText(job.text, job.file, jobOptions(job));
     parentPort?.postMessage({ id: job.id, problems });
   } catch (error) {
     parentPort?.postMessage({ id: job.id, error: error instanceof Error ? error.message : String(error) });

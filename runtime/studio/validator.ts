@@ -4,9 +4,9 @@
  * run in-process instead, so validation never stops working.
  */
 import { Worker } from 'node:worker_threads';
-import { validateFlowText, type ValidateOptions } from '../check/index.ts';
+import { validateFlowText } from '../check/index.ts';
 import type { Problem } from '../model/types.ts';
-import type { ValidateJob } from './validate-worker.ts';
+import { jobOptions, type ValidateJob } from './validate-job.ts';
 
 type Reply = { id: number; problems: Problem[] } | { id: number; error: string };
 
@@ -16,7 +16,10 @@ export class Validator {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (p: Problem[]) => void; reject: (e: Error) => void; job: ValidateJob }>();
 
-  constructor(private readonly log: (line: string) => void = () => {}) {}
+  constructor(
+    private readonly log: (line: string) => void = () => {},
+    private readonly root?: string,
+  ) {}
 
   private start(): Worker | undefined {
     if (this.worker || this.broken) return this.worker;
@@ -53,7 +56,7 @@ export class Validator {
   }
 
   validate(text: string, file: string, typecheck: boolean, env?: Record<string, string | undefined>): Promise<Problem[]> {
-    const job: ValidateJob = { id: this.nextId++, text, file, typecheck, ...(env ? { env } : {}) };
+    const job: ValidateJob = { id: this.nextId++, text, file, typecheck, ...(this.root !== undefined ? { root: this.root } : {}), ...(env ? { env } : {}) };
     const worker = this.start();
     if (!worker) return inProcess(job);
     return new Promise<Problem[]>((resolve, reject) => {
@@ -71,10 +74,5 @@ export class Validator {
 }
 
 async function inProcess(job: ValidateJob): Promise<Problem[]> {
-  return (await validateFlowText(job.text, job.file, validateOptions(job))).problems;
-}
-
-/** The options of `validateFlowText` for a job, in the worker and in-process alike. */
-export function validateOptions(job: ValidateJob): ValidateOptions {
-  return { typecheck: job.typecheck, ...(job.env ? { env: job.env, envSeverity: 'warning' as const } : {}) };
+  return (await validateFlowText(job.text, job.file, jobOptions(job))).problems;
 }

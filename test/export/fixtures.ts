@@ -4,21 +4,24 @@ import { join } from 'node:path';
 import { parseFlow } from '../../runtime/model/parse.ts';
 import type { FlowDocument } from '../../runtime/model/types.ts';
 import { REPO_ROOT } from '../helpers/cli.ts';
+import { componentTextsSync } from '../helpers/components.ts';
 
 export const SAMPLES = ['chat', 'echo', 'choreo-chat', 'notifications'] as const;
 export type Sample = (typeof SAMPLES)[number];
 /** The samples plus their low-code twins (which share the samples' checks, not their goldens). */
-export type AnySample = Sample | 'chat-lowcode' | 'echo-lowcode' | 'mqtt-bridge' | 'nats-bridge' | 'amqp-bridge' | 'ws-proxy' | 'rooms';
+export type AnySample = Sample | 'chat-lowcode' | 'echo-lowcode' | 'chat-components' | 'mqtt-bridge' | 'nats-bridge' | 'amqp-bridge' | 'ws-proxy' | 'rooms';
 
 export function samplePath(sample: AnySample): string {
   return join(REPO_ROOT, 'samples', `${sample}.wsflow.yaml`);
 }
 
+/** The flow as it runs: components inlined (read here, synchronously, as the CLI reads them). */
 export function loadFlow(path: string): FlowDocument {
-  const parsed = parseFlow(readFileSync(path, 'utf8'), path);
+  const text = readFileSync(path, 'utf8');
+  const parsed = parseFlow(text, path, { components: componentTextsSync(text, path) });
   const errors = parsed.problems.filter((p) => p.severity === 'error');
-  if (!parsed.flow || errors.length > 0) throw new Error(`${path}: ${errors.map((p) => p.message).join('; ')}`);
-  return parsed.flow;
+  if (!parsed.inlined || errors.length > 0) throw new Error(`${path}: ${errors.map((p) => p.message).join('; ')}`);
+  return parsed.inlined.flow;
 }
 
 /** The sample's tests (samples/NAME.wsflow.test.yaml), as the export copies them. */

@@ -19,7 +19,7 @@ afterAll(async () => {
 });
 
 describe('flow tests against the exported service', () => {
-  const samples: AnySample[] = [...SAMPLES, 'chat-lowcode', 'echo-lowcode'];
+  const samples: AnySample[] = [...SAMPLES, 'chat-lowcode', 'echo-lowcode', 'chat-components'];
   for (const sample of samples) {
     it(`${sample}: the exported tests pass with --url`, async () => {
       const dir = await exportToTemp(loadSample(sample), `flowtest-${sample}`, (flow, outDir) => exportFlow(flow, { outDir, tests: sampleTests(sample) }));

@@ -10,7 +10,7 @@ import { CHAIN_EVENTS } from '../../runtime/model/actions.ts';
 import { REPO_ROOT } from '../helpers/cli.ts';
 
 describe('low-code samples', () => {
-  for (const name of ['chat-lowcode', 'echo-lowcode']) {
+  for (const name of ['chat-lowcode', 'echo-lowcode', 'chat-components']) {
     it(`${name} has no snippet anywhere and is valid`, async () => {
       const { flow, problems } = await validateFlowFile(join(REPO_ROOT, 'samples', `${name}.wsflow.yaml`));
       expect(problems).toEqual([]);

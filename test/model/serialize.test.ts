@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { componentTextsSync } from '../helpers/components.ts';
 import { parseFlow } from '../../runtime/model/parse.ts';
 import { newFlowYaml, updateFlowYaml } from '../../runtime/model/serialize.ts';
 import type { FlowDocument, FlowNode } from '../../runtime/model/types.ts';
@@ -120,7 +121,7 @@ describe('newFlowYaml', () => {
       const text = newFlowYaml(flow);
       expect(text.startsWith('# yaml-language-server: $schema=../runtime/model/wsflow.schema.json\n')).toBe(true);
       expect(load(text), file).toEqual(flow);
-      expect(parseFlow(text, file).problems, file).toEqual([]);
+      expect(parseFlow(text, file, { components: componentTextsSync(text, file) }).problems, file).toEqual([]);
       // Code is a literal block, edges are one flow mapping per line.
       expect(text).not.toMatch(/code: ["']/);
       expect(text).toMatch(/\nedges:\n( {2}- \{ from: [^\n]+ \}\n)+/);

@@ -6,7 +6,7 @@ import { afterEach } from 'vitest';
 import { runFlow, type RunningProcess } from '../helpers/cli.ts';
 import { ClientPool } from '../helpers/ws-client.ts';
 
-export type SampleName = 'chat' | 'echo' | 'choreo-chat' | 'notifications' | 'chat-lowcode' | 'echo-lowcode' | 'rooms';
+export type SampleName = 'chat' | 'echo' | 'choreo-chat' | 'notifications' | 'chat-lowcode' | 'echo-lowcode' | 'rooms' | 'chat-components';
 
 export type SampleTarget = Pick<RunningProcess, 'url' | 'port' | 'stop' | 'output'>;
 
@@ -21,6 +21,11 @@ export const startWithCli: StartTarget = (sample) => runFlow(`samples/${sample}.
  */
 export function lowcodeTwin(start: StartTarget): StartTarget {
   return (sample) => start(sample === 'chat' || sample === 'echo' ? `${sample}-lowcode` : sample);
+}
+
+/** The components twin of the chat sample: the same checks against samples/chat-components.wsflow.yaml. */
+export function componentsTwin(start: StartTarget): StartTarget {
+  return (sample) => start(sample === 'chat' ? 'chat-components' : sample);
 }
 
 /**

@@ -14,9 +14,9 @@ export interface VisibleArea {
 
 /**
  * Add a node of `type` near a flow position (its top-left corner) and select it; with `view`, the
- * node lands wholly on screen and clear of the minimap.
+ * node lands wholly on screen and clear of the minimap; `fields` preset some (a component's `ref`).
  */
-export function placeNode(store: StudioStore, type: NodeType, at: Position, view?: VisibleArea): string {
+export function placeNode(store: StudioStore, type: NodeType, at: Position, view?: VisibleArea, fields: Readonly<Record<string, unknown>> = {}): string {
   const state = store.getState();
   const size = cardSize(newNode(state.flow, type, at));
   const inView = (p: Position) => (view ? keepInView(p, size, view.visible, view.minimap) : p);
@@ -24,7 +24,7 @@ export function placeNode(store: StudioStore, type: NodeType, at: Position, view
   // Freeing the spot may push it out again; back into view, unless that is where the other nodes are.
   const back = inView(spot);
   if (back.x !== spot.x || back.y !== spot.y) spot = freeSpot(state.flow, back, state.measured, size);
-  const node = newNode(state.flow, type, spot);
+  const node = { ...newNode(state.flow, type, spot), ...fields } as ReturnType<typeof newNode>;
   // Shown as a hint, not as errors, until the user moves on (see Canvas and Inspector).
   state.set({ freshNode: node.id });
   state.change((flow) => addNode(flow, node));

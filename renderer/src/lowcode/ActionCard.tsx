@@ -4,10 +4,12 @@
  * on the right (`then`/`else`, switch cases), labelled. A connector that is never a chain step
  * (wsBackend, mqttIn, redisIn) has only its input: a service binds it, nothing follows it.
  */
-import { memo } from 'react';
-import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { memo, useEffect } from 'react';
+import { Handle, Position, useUpdateNodeInternals, type NodeProps } from '@xyflow/react';
 import { kindOf, summaryOf } from '../../../runtime/model/registry.ts';
 import { branchingHeight, cardPorts } from '../canvas/card-geometry.ts';
+import { useStudio } from '../store.ts';
+import { componentPorts, type ComponentInfo } from './component-files.ts';
 import type { CardNode } from '../canvas/FlowNodes.tsx';
 import { ConnectorState } from '../run/ConnectorState.tsx';
 import './lowcode.css';
@@ -16,8 +18,16 @@ export const ActionCard = memo(function ActionCard({ data, selected }: NodeProps
   const node = data.node;
   const raw = node as unknown as Record<string, unknown>;
   const kind = kindOf(node.type);
-  const ports = cardPorts(raw);
-  const branching = ports.length > 1;
+  const ports = useCardPorts(raw);
+  // A component's ports arrive after its card is drawn (its file is read then): React Flow must
+  // measure the new handles before it can attach the edges that leave them.
+  const updateInternals = useUpdateNodeInternals();
+  const portKey = node.type === 'component' ? ports.join('\n') : '';
+  useEffect(() => {
+    if (portKey !== '') updateInternals(node.id);
+  }, [portKey, node.id, updateInternals]);
+  // A component's outputs are named ports even when it has one (its edges carry `port`).
+  const branching = ports.length > 1 || (node.type === 'component' && ports.length > 0);
   const gist = summaryOf(kind, raw);
   const cls = ['card', 'card--action', kind?.category === 'connector' ? 'card--connector' : '', selected ? 'card--selected' : '', data.firing ? 'card--firing' : '', data.errors ? 'card--error' : ''].filter(Boolean).join(' ');
   return (
@@ -49,3 +59,15 @@ export const ActionCard = memo(function ActionCard({ data, selected }: NodeProps
     </div>
   );
 });
+
+/** A chain step's ports; a component's come from its file (read by the palette) and its edges. */
+function useCardPorts(raw: Readonly<Record<string, unknown>>): string[] {
+  const isComponent = raw.type === 'component';
+  const known = useStudio((s) => (isComponent ? s.components : EMPTY));
+  const used = useStudio((s) => (isComponent ? s.flow.edges : NO_EDGES));
+  if (!isComponent) return cardPorts(raw);
+  const fromEdges = used.filter((e) => e.from === raw.id && typeof e.port === 'string').map((e) => e.port as string);
+  return componentPorts(raw.ref, known, fromEdges);
+}
+const EMPTY: Readonly<Record<string, ComponentInfo>> = {};
+const NO_EDGES: readonly { from: string; port?: unknown }[] = [];

@@ -13,6 +13,7 @@ import type { FlowDocument, FlowNode, Problem } from '../../../runtime/model/typ
 import { useStudio } from '../store.ts';
 import { Field } from '../panels/fields.tsx';
 import { chainOf, convertChainToCode } from './chain-ops.ts';
+import { ComponentParams } from './ComponentParams.tsx';
 
 type Setter = (patch: Record<string, unknown>, key: string) => void;
 
@@ -154,6 +155,7 @@ export function ActionFields({ node, problems, set }: { node: FlowNode; problems
           </Field>
         );
       })}
+      {node.type === 'component' && <ComponentParams node={node} problems={problems} set={set} />}
     </div>
   );
 }

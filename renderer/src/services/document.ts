@@ -9,6 +9,7 @@ import { errorMessage } from '../client.ts';
 import { emptyFlow } from '../model/flow-ops.ts';
 import { isDirty } from '../store.ts';
 import type { ServiceDeps } from './deps.ts';
+import { infoOf, type ComponentInfo } from '../lowcode/component-files.ts';
 
 export function createDocumentService({ client, store }: ServiceDeps) {
   let textCache: { flow: FlowDocument; base: string | undefined; text: string } | undefined;
@@ -144,8 +145,11 @@ export function createDocumentService({ client, store }: ServiceDeps) {
   }
 
   const listFiles = () => client.call('list', {});
+  /** The outputs and params of a component file (`open` reads it; nothing is loaded into the editor). */
+  const componentInfo = (path: string): Promise<ComponentInfo | undefined> =>
+    client.call('open', { path }).then((file) => infoOf(file.text, file.path), () => undefined);
 
-  return { currentText, newDocument, openFile, restoreRecovery, discardRecovery, save, saveAs, autosave, exportTo, importAsyncApi, listFiles };
+  return { currentText, newDocument, openFile, restoreRecovery, discardRecovery, save, saveAs, autosave, exportTo, importAsyncApi, listFiles, componentInfo };
 }
 
 export type DocumentService = ReturnType<typeof createDocumentService>;

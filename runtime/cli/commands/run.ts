@@ -117,7 +117,7 @@ export async function startFlowFile(file: string, options: RunOptions): Promise<
     throw new CliError((error as Error).message, EXIT_BAD_INPUT);
   }
   // Every ${env.NAME} a connector needs must be set before anything is served.
-  const { flow, problems } = await validateFlowFile(file, { typecheck: false, env: process.env });
+  const { flow, problems, locate: inlinedLocate } = await validateFlowFile(file, { typecheck: false, env: process.env });
   for (const p of problems) process.stderr.write(`${formatProblem(p)}\n`);
   if (!flow || hasErrors(problems)) return EXIT_BAD_INPUT;
 
@@ -130,7 +130,8 @@ export async function startFlowFile(file: string, options: RunOptions): Promise<
   } catch (error) {
     if (error instanceof SnippetCompileError) {
       // Worded and located as `wsflow validate` words it (check/snippet-diagnostics.ts).
-      const { locate } = parseFlow(await readFile(file, 'utf8'), file);
+      // The flow as compiled has its components inlined: locate with the validator's locator.
+      const locate = inlinedLocate ?? parseFlow(await readFile(file, 'utf8'), file).locate;
       for (const p of compileFailureProblems([error, ...error.others], flow, locate, file)) process.stderr.write(`${formatProblem(p)}\n`);
       return EXIT_BAD_INPUT;
     }
