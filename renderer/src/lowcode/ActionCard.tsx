@@ -2,7 +2,7 @@
  * An action or connector node on the canvas, drawn from its kind (runtime/model/kinds/): icon,
  * title, id, the summary of its main field, one input on the left and one output handle per port
  * on the right (`then`/`else`, switch cases), labelled. A connector that is never a chain step
- * (wsBackend, mqttIn, redisIn) has only its input: a service binds it, nothing follows it.
+ * has only its input: a service binds it, nothing follows it.
  */
 import { memo, useEffect } from 'react';
 import { Handle, Position, useUpdateNodeInternals, type NodeProps } from '@xyflow/react';

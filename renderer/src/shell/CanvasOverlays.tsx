@@ -179,7 +179,7 @@ function QuickAdd() {
         initial={initial}
         testId="quick-add"
         keyOf={(i) => i.type}
-        // The type as the file spells it (mqttIn, wsBackend) finds it too, not only its title.
+        // The type as the file spells it (its kind's id) finds it too, not only its title.
         textOf={(i) => `${i.label} ${i.type} ${i.group}`}
         empty="No node type matches."
         render={(i) => (
