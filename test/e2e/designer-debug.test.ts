@@ -137,7 +137,14 @@ describe('debugging a chain in the designer', () => {
     await page.locator('[data-testid="node-id"][value="reply-1"]').waitFor({ timeout: 5000 });
     await page.locator('[data-testid="action-value"]:focus').waitFor({ timeout: 5000 });
 
-    // Fix the field by typing: the next message runs the node cleanly and the badge goes.
+    // The next message that runs reply-1 cleanly ends its error, with no reload in between.
+    await send('{"x":{"y":"ok"}}', 'ok');
+    await badge('reply-1').waitFor({ state: 'detached', timeout: 5000 });
+    await send('oops');
+    await badge('reply-1').waitFor({ timeout: 15_000 });
+
+    // Fix the field by typing: after the next message the badge is gone.
+    await page.locator('[data-testid="action-value"]').click();
     await page.keyboard.press(`${MOD}+A`);
     await page.keyboard.type('JSON.parse(text).x');
     await page.locator('[data-testid="reload-note"]', { hasText: 'reloaded' }).waitFor({ timeout: 15_000 });
