@@ -22,7 +22,7 @@ export interface ClientDraft {
   token: string;
 }
 
-export type Dialog = 'open' | 'saveAs' | 'export' | 'import' | 'newConfirm' | 'runGate';
+export type Dialog = 'open' | 'saveAs' | 'export' | 'import' | 'newConfirm' | 'runGate' | 'makeComponent';
 export type BottomTab = 'problems' | 'environment' | 'trace' | 'clients' | 'tests' | 'metrics';
 /** Overlays over the canvas (not modal dialogs): quick-add, connect-to, the shortcuts sheet, a context menu. */
 export type Overlay = 'quickAdd' | 'connect' | 'shortcuts' | 'contextMenu' | 'find';
@@ -86,6 +86,8 @@ export interface StudioState {
   history: History;
   /** The component files beside the flow, by ref (`./x.wsflow-component.yaml`): a card's ports, a form's params. */
   components: Readonly<Record<string, ComponentInfo>>;
+  /** Bumped when a component file was written here ("Make component"): the palette lists the files again. */
+  componentsVersion: number;
 
   selectedNodes: string[];
   selectedEdges: string[];
@@ -204,6 +206,7 @@ export const useStudio = create<StudioState>()((set, get) => ({
   mtimeMs: undefined,
   history: emptyHistory(),
   components: {},
+  componentsVersion: 0,
   selectedNodes: [],
   selectedEdges: [],
   measured: {},

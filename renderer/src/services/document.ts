@@ -10,6 +10,7 @@ import { emptyFlow } from '../model/flow-ops.ts';
 import { isDirty } from '../store.ts';
 import type { ServiceDeps } from './deps.ts';
 import { infoOf, type ComponentInfo } from '../lowcode/component-files.ts';
+import { makeComponent as makeComponentModel } from '../model/make-component.ts';
 
 export function createDocumentService({ client, store }: ServiceDeps) {
   let textCache: { flow: FlowDocument; base: string | undefined; text: string } | undefined;
@@ -149,7 +150,32 @@ export function createDocumentService({ client, store }: ServiceDeps) {
   const componentInfo = (path: string): Promise<ComponentInfo | undefined> =>
     client.call('open', { path }).then((file) => infoOf(file.text, file.path), () => undefined);
 
-  return { currentText, newDocument, openFile, restoreRecovery, discardRecovery, save, saveAs, autosave, exportTo, importAsyncApi, listFiles, componentInfo };
+  /**
+   * "Make component": writes NAME.wsflow-component.yaml beside the flow (never over an existing
+   * file), then replaces the selection with one `component` node (one undoable change). The error
+   * message when it could not.
+   */
+  async function makeComponent(name: string): Promise<string | undefined> {
+    const state = store.getState();
+    const made = makeComponentModel(state.flow, state.selectedNodes, name.trim());
+    if (!made.ok) return made.reason;
+    const slash = state.path?.lastIndexOf('/') ?? -1;
+    const folder = state.path && slash >= 0 ? state.path.slice(0, slash + 1) : '';
+    const target = `${folder}${made.fileName}`;
+    try {
+      await client.call('save', { path: target, text: made.text, overwrite: false });
+    } catch (error) {
+      return `Cannot write ${target}: ${errorMessage(error)}`;
+    }
+    const after = store.getState();
+    after.change(() => made.flow);
+    after.select([made.nodeId]);
+    after.set({ dialog: undefined, componentsVersion: after.componentsVersion + 1 });
+    after.toast('success', `Wrote ${target}; '${made.nodeId}' uses it.`);
+    return undefined;
+  }
+
+  return { makeComponent, currentText, newDocument, openFile, restoreRecovery, discardRecovery, save, saveAs, autosave, exportTo, importAsyncApi, listFiles, componentInfo };
 }
 
 export type DocumentService = ReturnType<typeof createDocumentService>;
