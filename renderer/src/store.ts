@@ -88,6 +88,8 @@ export interface StudioState {
   components: Readonly<Record<string, ComponentInfo>>;
   /** Bumped when a component file was written here ("Make component"): the palette lists the files again. */
   componentsVersion: number;
+  /** A component file is the open document, opened from this flow: the breadcrumb back to it. */
+  parentFlow: string | undefined;
 
   selectedNodes: string[];
   selectedEdges: string[];
@@ -207,6 +209,7 @@ export const useStudio = create<StudioState>()((set, get) => ({
   history: emptyHistory(),
   components: {},
   componentsVersion: 0,
+  parentFlow: undefined,
   selectedNodes: [],
   selectedEdges: [],
   measured: {},

@@ -100,4 +100,33 @@ describe('make component', () => {
     await expect.poll(() => received.count(), { timeout: 15_000 }).toBe(2);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'designer-make-component.png') });
   });
+
+  it('opens the component from a use, changes a field inside it, and both uses answer the new way after the reload', async () => {
+    const { page } = h;
+    await page.locator('[data-testid="run-stop"]').click();
+    await page.locator('[data-testid="run-start"]').waitFor({ timeout: 30_000 });
+    await selectNode(page, 'shout');
+    await page.locator('[data-testid="open-component"]').click();
+    const back = page.locator('[data-testid="breadcrumb-back"]', { hasText: 'shouts.wsflow.yaml' });
+    await back.waitFor({ timeout: 10_000 });
+    await expect(page.locator('[data-testid="doc-title"]').textContent()).resolves.toContain('shout.wsflow-component.yaml');
+    await selectNode(page, 'shout-once');
+    await page.locator('[data-testid="action-message"]').click();
+    await page.keyboard.press(`${MOD}+a`);
+    await page.keyboard.type('two: ${text}');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'designer-component-open.png') });
+    await back.click();
+    await node(page, 'shout').waitFor({ timeout: 10_000 });
+    await expect(back.count()).resolves.toBe(0);
+    expect(readFileSync(path.join(h.dir, 'shout.wsflow-component.yaml'), 'utf8')).toContain('two: ${text}');
+
+    await page.keyboard.press('F5');
+    await page.locator('[data-testid="run-status"]').waitFor({ timeout: 30_000 });
+    await connectClient(page, {});
+    await page.locator('[data-testid="client-message"]').last().click();
+    await page.keyboard.type('hi');
+    await page.locator('[data-testid="client-send"]').last().click();
+    const received = page.locator('[data-testid="client-timeline"] .tl--received', { hasText: 'two: hi' });
+    await expect.poll(() => received.count(), { timeout: 15_000 }).toBe(2);
+  });
 });

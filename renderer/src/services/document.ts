@@ -27,6 +27,7 @@ export function createDocumentService({ client, store }: ServiceDeps) {
 
   function newDocument(): void {
     store.getState().loadDocument({ flow: emptyFlow(), text: undefined, path: undefined });
+    store.getState().set({ parentFlow: undefined });
   }
 
   async function openFile(path: string): Promise<void> {
@@ -46,7 +47,7 @@ export function createDocumentService({ client, store }: ServiceDeps) {
       // not rebuild it (a 500-node flow takes a third of a second to re-serialise).
       textCache = { flow: parsed.flow, base: opened.text, text: opened.text };
       if (opened.recovery) state.set({ recovery: opened.recovery });
-      state.set({ problems: parsed.problems, dialog: undefined });
+      state.set({ problems: parsed.problems, dialog: undefined, parentFlow: undefined });
     } catch (error) {
       state.toast('error', `Cannot open ${path}: ${errorMessage(error)}`);
     }
@@ -175,7 +176,33 @@ export function createDocumentService({ client, store }: ServiceDeps) {
     return undefined;
   }
 
-  return { makeComponent, currentText, newDocument, openFile, restoreRecovery, discardRecovery, save, saveAs, autosave, exportTo, importAsyncApi, listFiles, componentInfo };
+  /**
+   * Opens the component file a component node uses as the document (saving the flow first), with a
+   * breadcrumb back to the flow (`parentFlow`).
+   */
+  async function openComponent(ref: string): Promise<void> {
+    const state = store.getState();
+    if (!state.path) return state.toast('info', 'Save the flow first: a component file is found beside it.');
+    if (isDirty(state) && !(await save())) return;
+    const slash = state.path.lastIndexOf('/');
+    const folder = slash >= 0 ? state.path.slice(0, slash + 1) : '';
+    const target = `${folder}${ref.replace(/^\.\//, '')}`;
+    const parent = state.path;
+    await openFile(target);
+    if (store.getState().path === target) store.getState().set({ parentFlow: parent });
+  }
+
+  /** The breadcrumb: saves the component (its uses reload with it) and opens the flow again. */
+  async function backToFlow(): Promise<void> {
+    const state = store.getState();
+    const parent = state.parentFlow;
+    if (!parent) return;
+    if (isDirty(state) && !(await save())) return;
+    await openFile(parent);
+    if (store.getState().path === parent) store.getState().set({ parentFlow: undefined, componentsVersion: store.getState().componentsVersion + 1 });
+  }
+
+  return { openComponent, backToFlow, makeComponent, currentText, newDocument, openFile, restoreRecovery, discardRecovery, save, saveAs, autosave, exportTo, importAsyncApi, listFiles, componentInfo };
 }
 
 export type DocumentService = ReturnType<typeof createDocumentService>;
