@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureRendererBuilt } from '../../runtime/studio/renderer-build.ts';
 import { SCREENSHOTS, startHarness, type Harness } from './harness.ts';
-import { connectClient, dragEdge, MOD, node, selectNode } from './ui.ts';
+import { connectClient, dragEdge, MOD, node, openTab, selectNode } from './ui.ts';
 
 const FLOW = `wsflow: 1
 name: shouts
@@ -110,6 +110,9 @@ describe('make component', () => {
     const back = page.locator('[data-testid="breadcrumb-back"]', { hasText: 'shouts.wsflow.yaml' });
     await back.waitFor({ timeout: 10_000 });
     await expect(page.locator('[data-testid="doc-title"]').textContent()).resolves.toContain('shout.wsflow-component.yaml');
+    // Checked as a component, not as a flow (no "not reached from any handler", no "output in a flow").
+    await openTab(page, 'problems');
+    await page.locator('[data-testid="problems-empty"]', { hasText: 'No problems' }).waitFor({ timeout: 30_000 });
     await selectNode(page, 'shout-once');
     await page.locator('[data-testid="action-message"]').click();
     await page.keyboard.press(`${MOD}+a`);

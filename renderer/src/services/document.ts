@@ -2,6 +2,7 @@
  * The document and the backend's files: new, open, save, save as, autosave, recovery, export and
  * import. Failures reach the user (a toast, and autosave's in the status bar), never a catch-all.
  */
+import { COMPONENT_SUFFIX, parseComponent } from '../../../runtime/model/components.ts';
 import { parseFlow } from '../../../runtime/model/parse.ts';
 import { updateFlowYaml } from '../../../runtime/model/serialize.ts';
 import type { FlowDocument } from '../../../runtime/model/types.ts';
@@ -35,7 +36,8 @@ export function createDocumentService({ client, store }: ServiceDeps) {
     try {
       const opened = await client.call('open', { path });
       // The backend sends the flow already parsed (the same parseFlow call).
-      const parsed = { flow: opened.flow, problems: opened.problems };
+      // A component file: its own format's problems, not a flow's (checks.ts says the same).
+      const parsed = { flow: opened.flow, problems: opened.path.endsWith(COMPONENT_SUFFIX) ? parseComponent(opened.text, opened.path).problems : opened.problems };
       if (!parsed.flow) {
         state.set({ problems: parsed.problems });
         state.showTab('problems');
