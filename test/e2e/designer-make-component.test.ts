@@ -131,5 +131,14 @@ describe('make component', () => {
     await page.locator('[data-testid="client-send"]').last().click();
     const received = page.locator('[data-testid="client-timeline"] .tl--received', { hasText: 'two: hi' });
     await expect.poll(() => received.count(), { timeout: 15_000 }).toBe(2);
+    await page.locator('[data-testid="run-stop"]').click();
+    await page.locator('[data-testid="run-start"]').waitFor({ timeout: 30_000 });
+
+    // A double-click on the second use's card opens the same file.
+    await node(page, 'component').locator('.card__head').dblclick();
+    await back.waitFor({ timeout: 10_000 });
+    await node(page, 'shout-once').waitFor({ timeout: 10_000 });
+    await back.click();
+    await node(page, 'component').waitFor({ timeout: 10_000 });
   });
 });
