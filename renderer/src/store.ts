@@ -23,7 +23,7 @@ export interface ClientDraft {
   token: string;
 }
 
-export type Dialog = 'open' | 'saveAs' | 'export' | 'import' | 'newConfirm' | 'runGate';
+export type Dialog = 'open' | 'saveAs' | 'export' | 'import' | 'newConfirm' | 'runGate' | 'makeComponent';
 export type BottomTab = 'problems' | 'environment' | 'trace' | 'clients' | 'tests' | 'metrics';
 /** Overlays over the canvas (not modal dialogs): quick-add, connect-to, the shortcuts sheet, a context menu. */
 export type Overlay = 'quickAdd' | 'connect' | 'shortcuts' | 'contextMenu' | 'find';
@@ -87,6 +87,10 @@ export interface StudioState {
   history: History;
   /** The component files beside the flow, by ref (`./x.wsflow-component.yaml`): a card's ports, a form's params. */
   components: Readonly<Record<string, ComponentInfo>>;
+  /** Bumped when a component file was written here ("Make component"): the palette lists the files again. */
+  componentsVersion: number;
+  /** A component file is the open document, opened from this flow: the breadcrumb back to it. */
+  parentFlow: string | undefined;
 
   selectedNodes: string[];
   selectedEdges: string[];
@@ -209,6 +213,8 @@ export const useStudio = create<StudioState>()((set, get) => ({
   mtimeMs: undefined,
   history: emptyHistory(),
   components: {},
+  componentsVersion: 0,
+  parentFlow: undefined,
   selectedNodes: [],
   selectedEdges: [],
   measured: {},

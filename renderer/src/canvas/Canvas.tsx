@@ -27,7 +27,7 @@ type Padding = NonNullable<FitViewOptions['padding']>;
 import { canConnect } from '../../../runtime/model/edges.ts';
 import { isConnectorType, isNodeType } from '../../../runtime/model/registry.ts';
 import type { FlowNode, Position } from '../../../runtime/model/types.ts';
-import { useView } from '../app-context.tsx';
+import { useServices, useView } from '../app-context.tsx';
 import { chainOwners } from '../lowcode/chain-ops.ts';
 import { connect, edgeKey, moveNodes } from '../model/flow-ops.ts';
 import { useStudio } from '../store.ts';
@@ -418,6 +418,15 @@ export function Canvas() {
     },
     [rf],
   );
+  const services = useServices();
+  // A component card opens its file (docs/components.md, "Open component").
+  const onNodeDoubleClick = useCallback(
+    (_event: ReactMouseEvent, card: CardNode) => {
+      const node = useStudio.getState().flow.nodes.find((n) => n.id === card.id);
+      if (node?.type === 'component' && typeof node.ref === 'string') void services.openComponent(node.ref);
+    },
+    [services],
+  );
   const onNodeContextMenu = useCallback(
     (event: ReactMouseEvent, node: CardNode) => onContextMenu(event, 'node', () => !useStudio.getState().selectedNodes.includes(node.id) && useStudio.getState().select([node.id])),
     [onContextMenu],
@@ -450,6 +459,7 @@ export function Canvas() {
         proOptions={PRO_OPTIONS}
         defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
         onNodeContextMenu={onNodeContextMenu}
+        onNodeDoubleClick={onNodeDoubleClick}
         onEdgeContextMenu={onEdgeContextMenu}
         onPaneContextMenu={onPaneContextMenu}
         ariaLabelConfig={ARIA_LABELS}
