@@ -92,6 +92,7 @@ export function createActions({ services, store, desktop, clipboard, viewCenter,
     'edit.selectAll': { run: () => get().select(get().flow.nodes.map((n) => n.id)) },
     'edit.quickAdd': { run: () => get().set({ overlay: 'quickAdd' }) },
     'edit.connect': { enabled: (s) => s.selectedNodes.length === 1, run: () => get().set({ overlay: 'connect' }) },
+    'edit.makeComponent': { enabled: (s) => s.selectedNodes.length > 0, run: () => get().set({ dialog: 'makeComponent' }) },
     'view.fitView': { run: () => get().set({ fitViewSeq: get().fitViewSeq + 1, fitReadable: false }) },
     'view.autoLayout': {
       enabled: (s) => s.flow.nodes.length > 0,

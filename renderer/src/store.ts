@@ -9,6 +9,7 @@ import type { ClientEntry, ConnectorLive, EnvVarStatus, RecoveryOffer, RunInfo, 
 import { emptyFlow, type Clip } from './model/flow-ops.ts';
 import { emptyHistory, record, redo, undo, type History } from './model/history.ts';
 import type { RuntimeError } from './model/runtime-errors.ts';
+import type { TracePath } from './panels/trace-rows.ts';
 import type { ComponentInfo } from './lowcode/component-files.ts';
 
 export type Theme = 'light' | 'dark';
@@ -22,7 +23,7 @@ export interface ClientDraft {
   token: string;
 }
 
-export type Dialog = 'open' | 'saveAs' | 'export' | 'import' | 'newConfirm' | 'runGate';
+export type Dialog = 'open' | 'saveAs' | 'export' | 'import' | 'newConfirm' | 'runGate' | 'makeComponent';
 export type BottomTab = 'problems' | 'environment' | 'trace' | 'clients' | 'tests' | 'metrics';
 /** Overlays over the canvas (not modal dialogs): quick-add, connect-to, the shortcuts sheet, a context menu. */
 export type Overlay = 'quickAdd' | 'connect' | 'shortcuts' | 'contextMenu' | 'find';
@@ -86,6 +87,10 @@ export interface StudioState {
   history: History;
   /** The component files beside the flow, by ref (`./x.wsflow-component.yaml`): a card's ports, a form's params. */
   components: Readonly<Record<string, ComponentInfo>>;
+  /** Bumped when a component file was written here ("Make component"): the palette lists the files again. */
+  componentsVersion: number;
+  /** A component file is the open document, opened from this flow: the breadcrumb back to it. */
+  parentFlow: string | undefined;
 
   selectedNodes: string[];
   selectedEdges: string[];
@@ -104,6 +109,10 @@ export interface StudioState {
   runtimeNotice: RuntimeError | undefined;
   /** Trace row to scroll to and highlight. */
   traceFocus: number | undefined;
+  /** The trace row picked in the Trace panel and the path its chain took, lit on the canvas. */
+  tracePath: TracePath | undefined;
+  /** An action node's field to focus in the inspector (a runtime error in that field). */
+  fieldFocus: { nodeId: string; field: string; seq: number } | undefined;
   /** A node just added: its problems are shown as a hint until another node is selected. */
   freshNode: string | undefined;
 
@@ -204,6 +213,8 @@ export const useStudio = create<StudioState>()((set, get) => ({
   mtimeMs: undefined,
   history: emptyHistory(),
   components: {},
+  componentsVersion: 0,
+  parentFlow: undefined,
   selectedNodes: [],
   selectedEdges: [],
   measured: {},
@@ -215,6 +226,8 @@ export const useStudio = create<StudioState>()((set, get) => ({
   runtimeErrors: [],
   runtimeNotice: undefined,
   traceFocus: undefined,
+  tracePath: undefined,
+  fieldFocus: undefined,
   freshNode: undefined,
   run: undefined,
   runBusy: false,
@@ -290,7 +303,9 @@ export const useStudio = create<StudioState>()((set, get) => ({
     if (same(state.selectedNodes, nodes) && same(state.selectedEdges, edges)) return;
     // Moving on from a just-added node: its problems now show as errors.
     const fresh = state.freshNode !== undefined && nodes.length === 1 && nodes[0] === state.freshNode ? state.freshNode : undefined;
-    set({ selectedNodes: nodes, selectedEdges: edges, freshNode: fresh });
+    // Nothing selected: the lit path of a picked trace row goes too.
+    const cleared = nodes.length === 0 && edges.length === 0 ? { tracePath: undefined } : {};
+    set({ selectedNodes: nodes, selectedEdges: edges, freshNode: fresh, ...cleared });
   },
   toast(kind, text) {
     const toast = { id: toastSeq++, kind, text };

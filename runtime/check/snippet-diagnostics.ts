@@ -86,6 +86,13 @@ export function compileFailureProblems(failures: readonly CompileFailure[], flow
       continue;
     }
     const code = flow.nodes[nodeIndex]?.code;
+    if (typeof code !== 'string' && nodeIndex >= 0) {
+      // No snippet on this node (a chain's event node): a line would be one of generated code.
+      const at = locate(['nodes', nodeIndex, 'type']);
+      const text = failure.message.replace(`${failure.nodeId}: `, '');
+      problems.push({ severity: 'error', code: C.ACTION_EXPR_SYNTAX, message: `Syntax error in the code generated for this node: ${text}`, file, line: at?.line, col: at?.col, nodeId: failure.nodeId, field: 'type' });
+      continue;
+    }
     const source = typeof code === 'string' ? ts.createSourceFile(`${failure.nodeId}.ts`, code, ts.ScriptTarget.ES2022, true) : undefined;
     const found = source ? ts.transpileModule(code as string, { reportDiagnostics: true, fileName: `${failure.nodeId}.ts`, compilerOptions: { target: ts.ScriptTarget.ES2022 } }).diagnostics ?? [] : [];
     const syntax = found.filter((d) => d.start !== undefined && d.category === ts.DiagnosticCategory.Error);

@@ -11,7 +11,6 @@
  * run on a throw-away channel, since a refused one (an existing exchange of another type)
  * closes its channel.
  */
-import { connect } from 'amqplib';
 import type { Channel, ChannelModel, ConfirmChannel } from 'amqplib';
 import { exchangeProblem } from '../model/kinds/amqp-in.ts';
 import { redactUrl } from '../model/redact.ts';
@@ -19,6 +18,10 @@ import { RECONNECT, backoffDelay } from './backoff.ts';
 import { PUBLISH_WAIT_MS, Subscriptions, waitUntil } from './broker.ts';
 import type { Broker, Listener, PublishOptions, StateListener, StatusListener, SubscribeOptions, Subscription } from './broker.ts';
 import { ConnectorError } from './errors.ts';
+
+/** amqplib is loaded by the first AMQP node that connects: a flow without one does not carry it (see nats.ts). */
+let amqpModule: Promise<typeof import('amqplib')> | undefined;
+const loadAmqp = () => (amqpModule ??= import('amqplib'));
 
 /** What one live connection holds. */
 interface Live {
@@ -127,6 +130,7 @@ export function amqpBroker(url: string, status: StatusListener, state: StateList
     for (let failures = 0; !closing; failures++) {
       let conn: ChannelModel | undefined;
       try {
+        const { connect } = await loadAmqp();
         conn = await connect(url);
         const lost = new Promise<string>((resolve) => {
           conn?.on('error', (error: Error) => resolve(error.message));

@@ -10,7 +10,6 @@
  * Credentials in the URL (`nats://user:pass@host`, `nats://token@host`) are handed to nats.js as
  * options (it does not read them from a URL) and never appear in a message.
  */
-import { connect, DebugEvents, Events } from 'nats';
 import type { ConnectionOptions, NatsConnection, Subscription as NatsSubscription } from 'nats';
 import { natsSubjectProblem } from '../model/kinds/nats-in.ts';
 import { redactUrl } from '../model/redact.ts';
@@ -18,6 +17,14 @@ import { RECONNECT, backoffDelay } from './backoff.ts';
 import { PUBLISH_WAIT_MS, Subscriptions, waitUntil } from './broker.ts';
 import type { Broker, Listener, PublishOptions, StateListener, StatusListener, SubscribeOptions, Subscription } from './broker.ts';
 import { ConnectorError } from './errors.ts';
+
+/**
+ * nats.js is loaded by the first NATS node that connects: a flow without one does not carry it
+ * (a process that loaded it holds ~10 MiB more and its GC lets every connection's garbage grow
+ * further; test/security/defaults.test.ts measures the growth).
+ */
+let natsModule: Promise<typeof import('nats')> | undefined;
+const loadNats = () => (natsModule ??= import('nats'));
 
 /** nats.js options for a `nats://` URL: its server and its credentials, if any. */
 export function natsConnectOptions(url: string): ConnectionOptions {
@@ -114,6 +121,7 @@ export function natsBroker(url: string, status: StatusListener, state: StateList
   );
 
   const watch = async (conn: NatsConnection) => {
+    const { DebugEvents, Events } = await loadNats();
     for await (const s of conn.status()) {
       if (s.type === Events.Disconnect) {
         setConnected(false);
@@ -136,6 +144,7 @@ export function natsBroker(url: string, status: StatusListener, state: StateList
   const start = async (): Promise<void> => {
     for (let failures = 0; !closing; failures++) {
       try {
+        const { connect } = await loadNats();
         const conn = await connect({
           ...base,
           name: 'wsflow',

@@ -47,6 +47,7 @@ export const COMMAND_TABLE = [
   { id: 'edit.find', label: 'Find node…', menu: 'Edit', mnemonic: 'F', keys: ['Mod+KeyF'], accelerator: 'CmdOrCtrl+F' },
   { id: 'edit.quickAdd', label: 'Add node…', menu: 'Edit', mnemonic: 'N', separatorBefore: true, keys: ['Mod+KeyK'], accelerator: 'CmdOrCtrl+K' },
   { id: 'edit.connect', label: 'Connect selected node to…', menu: 'Edit', mnemonic: 't', keys: ['Mod+Shift+KeyC'], accelerator: 'CmdOrCtrl+Shift+C' },
+  { id: 'edit.makeComponent', label: 'Make component…', menu: 'Edit', mnemonic: 'M', separatorBefore: true, keys: ['Mod+Alt+KeyM'], accelerator: 'CmdOrCtrl+Alt+M' },
   { id: 'view.fitView', label: 'Fit view', menu: 'View', mnemonic: 'F', keys: ['Shift+Digit1'], accelerator: 'Shift+1' },
   { id: 'view.autoLayout', label: 'Auto layout', menu: 'View', mnemonic: 'A', keys: ['Mod+Shift+KeyL'], accelerator: 'CmdOrCtrl+Shift+L' },
   { id: 'view.toggleInspector', label: 'Show or hide the inspector', menu: 'View', mnemonic: 'I', separatorBefore: true, keys: ['Mod+Alt+KeyB'], accelerator: 'CmdOrCtrl+Alt+B', global: true },

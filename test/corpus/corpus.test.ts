@@ -72,13 +72,14 @@ describe('bad corpus', () => {
     }
     // Covered elsewhere: file errors (below), warnings (not failures: YAML, and the security
     // warnings in test/security/flow-input.test.ts) and the size and depth bounds, whose files are
-    // generated there rather than kept here.
+    // generated there rather than kept here. The SSRF warning is test/security/ssrf.test.ts's.
     const elsewhere = new Set<string>([
       MODEL_CODES.FILE_NOT_FOUND,
       MODEL_CODES.FILE_UNREADABLE,
       MODEL_CODES.YAML_WARNING,
       MODEL_CODES.AUTH_NO_ORIGINS,
       MODEL_CODES.AUTH_SECRET_INLINE,
+      MODEL_CODES.HTTP_URL_FROM_CLIENT,
       MODEL_CODES.DOC_TOO_LARGE,
       MODEL_CODES.DOC_TOO_DEEP,
     ]);

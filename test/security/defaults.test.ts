@@ -151,7 +151,7 @@ describe('safe defaults (no limits in the flow)', () => {
     }
   }, 60_000);
 
-  it('10,000 connect/disconnect cycles leave RSS and descriptors back near their baseline', async () => {
+  it('10,000 connect/disconnect cycles leave descriptors at their baseline, and 10,000 more do not grow RSS', async () => {
     const proc = await serve();
     const pid = proc.child.pid as number;
     try {
@@ -160,15 +160,26 @@ describe('safe defaults (no limits in the flow)', () => {
         const c = await TestClient.connect(url);
         await c.close();
       };
+      const parallel = 20;
+      const cycles = async (n: number) => {
+        for (let round = 0; round < n / parallel; round++) await Promise.all(Array.from({ length: parallel }, cycle));
+      };
       for (let i = 0; i < 200; i++) await cycle(); // warm up
       const baseRss = rssMiB(pid);
       const baseFds = fds(pid);
-      const parallel = 20;
-      for (let round = 0; round < 10_000 / parallel; round++) await Promise.all(Array.from({ length: parallel }, cycle));
+      await cycles(10_000);
       // sockets in TIME_WAIT are the kernel's; the server's descriptors close with the connection
       await waitFor('descriptors back near their baseline', () => fds(pid) <= baseFds + 2, 20_000, 100).catch(() => undefined);
       expect(fds(pid)).toBeLessThanOrEqual(baseFds + 2);
-      expect(rssMiB(pid) - baseRss, `baseline ${baseRss.toFixed(0)} MiB`).toBeLessThan(40);
+      // The first 10,000 let V8 size its heap once (measured 19-48 MiB above the warm baseline on
+      // this 2-core machine, more the more code the process loaded): not a leak, it plateaus. A
+      // leak grows with the cycles, so the next 10,000 must add little (measured: under 3 MiB), and
+      // the whole stays far below what 20,000 leaked connections would hold.
+      const afterFirst = rssMiB(pid);
+      await cycles(10_000);
+      const afterSecond = rssMiB(pid);
+      expect(afterSecond - afterFirst, `after the first 10,000: ${afterFirst.toFixed(0)} MiB; after the second ${afterSecond.toFixed(0)} MiB`).toBeLessThan(16);
+      expect(afterSecond - baseRss, `baseline ${baseRss.toFixed(0)} MiB`).toBeLessThan(96);
       expect(await healthz(proc.port)).toBe(200);
     } finally {
       await proc.stop();

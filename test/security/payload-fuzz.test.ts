@@ -11,10 +11,11 @@ import { basename } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileFlow, startFlow } from '../../runtime/engine/index.ts';
+import { validateFlowText } from '../../runtime/check/index.ts';
 import { joinPath } from '../../runtime/model/paths.ts';
 import type { UpgraderNode } from '../../runtime/model/types.ts';
 import { TestClient } from '../helpers/ws-client.ts';
-import { readFlowFile, sampleFiles } from './flows.ts';
+import { sampleFiles } from './flows.ts';
 
 const STACK = /\n\s+at |\bat [\w.<>]+ \(.*:\d+:\d+\)|\.(ts|mjs|js):\d+:\d+/;
 
@@ -51,7 +52,9 @@ const runnable = sampleFiles().filter((f) => !readFileSync(f, 'utf8').includes('
 describe('fuzzing message payloads (fast-check)', () => {
   for (const file of runnable) {
     it(`${basename(file)}: no crash, no stack trace to a client, others served`, async () => {
-      const flow = readFlowFile(file);
+      // As the CLI reads it: components (chat-components) inlined from the files beside it.
+      const { flow } = await validateFlowText(readFileSync(file, 'utf8'), file, { typecheck: false });
+      if (!flow) throw new Error(`${file} does not parse`);
       const running = await startFlow(await compileFlow(flow), { port: 0 });
       const upgraders = flow.nodes.filter((n): n is UpgraderNode => n.type === 'upgrader');
       const received: string[] = [];

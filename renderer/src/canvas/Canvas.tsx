@@ -27,13 +27,14 @@ type Padding = NonNullable<FitViewOptions['padding']>;
 import { canConnect } from '../../../runtime/model/edges.ts';
 import { isConnectorType, isNodeType } from '../../../runtime/model/registry.ts';
 import type { FlowNode, Position } from '../../../runtime/model/types.ts';
-import { useView } from '../app-context.tsx';
+import { useServices, useView } from '../app-context.tsx';
 import { chainOwners } from '../lowcode/chain-ops.ts';
 import { connect, edgeKey, moveNodes } from '../model/flow-ops.ts';
 import { useStudio } from '../store.ts';
 import { cardFamily, cardHandles, cardSize } from './card-geometry.ts';
 import { NODE_TYPES, type CardData, type CardNode } from './FlowNodes.tsx';
 import { placeNode } from './place.ts';
+import { onPath } from '../panels/trace-rows.ts';
 
 export const PALETTE_MIME = 'application/x-wsflow-node';
 const FIRING_MS = 1500;
@@ -123,6 +124,7 @@ export function Canvas() {
   const measured = useStudio((s) => s.measured);
   const problems = useStudio((s) => s.problems);
   const runtimeErrors = useStudio((s) => s.runtimeErrors);
+  const tracePath = useStudio((s) => s.tracePath);
   const freshNode = useStudio((s) => s.freshNode);
   const firing = useStudio((s) => s.firing);
   const running = useStudio((s) => !!s.run);
@@ -182,7 +184,8 @@ export function Canvas() {
       const entry = byNode.get(nodeId) ?? { errors: 0, warnings: 0 };
       entry.errors++;
       entry.runtime = true;
-      entry.first ??= `Runtime error${r.problem.line !== undefined ? ` at line ${r.problem.line}` : ''}: ${r.problem.message}`;
+      const where = r.problem.field && r.problem.field !== 'code' ? ` in field '${r.problem.field}'` : r.problem.line !== undefined ? ` at line ${r.problem.line}` : '';
+      entry.first ??= `Runtime error${where}: ${r.problem.message}`;
       byNode.set(nodeId, entry);
     }
     for (const p of problems) {
@@ -194,6 +197,7 @@ export function Canvas() {
       byNode.set(p.nodeId, entry);
     }
     const next = new Map<string, CardNode>();
+    const lit = new Set(tracePath?.nodes);
     // An action node lights up when the event node of its chain fires.
     const owners = chainOwners(flow);
     const chained = new Set(owners.values());
@@ -205,6 +209,7 @@ export function Canvas() {
       const position = node.position ?? { x: 40 + (index % 8) * 280, y: 40 + Math.floor(index / 8) * 120 };
       const size = measured[node.id];
       const isSelected = selected.has(node.id);
+      const className = lit.has(node.id) ? 'card--on-path' : undefined;
       const sameData =
         prev &&
         prev.data.node === node &&
@@ -215,7 +220,7 @@ export function Canvas() {
         prev.data.hint === hint &&
         prev.data.runtime === !!counts?.runtime &&
         prev.data.chained === chained.has(node.id);
-      if (prev && sameData && prev.selected === isSelected && prev.measured === size) {
+      if (prev && sameData && prev.selected === isSelected && prev.measured === size && prev.className === className) {
         next.set(node.id, prev);
         return prev;
       }
@@ -232,13 +237,13 @@ export function Canvas() {
         if (counts?.first) data.firstError = counts.first;
         ariaLabel = nodeName(node, data.errors, data.warnings, hint && (byNode.get(node.id)?.errors ?? 0) > 0);
       }
-      const card: CardNode = { id: node.id, type: kindOf(node), position, data, ariaLabel, selected: isSelected, ...(size ? { measured: size } : firstSize(node)) };
+      const card: CardNode = { id: node.id, type: kindOf(node), position, data, ariaLabel, selected: isSelected, ...(className ? { className } : {}), ...(size ? { measured: size } : firstSize(node)) };
       next.set(node.id, card);
       return card;
     });
     cache.current = next;
     return out;
-  }, [flow, selectedNodes, problems, runtimeErrors, freshNode, firing, running, now, measured]);
+  }, [flow, selectedNodes, problems, runtimeErrors, tracePath, freshNode, firing, running, now, measured]);
 
   const edgeCache = useRef<Edge[]>([]);
   const edges = useMemo<Edge[]>(() => {
@@ -249,9 +254,11 @@ export function Canvas() {
     const out = flow.edges.map((e, index) => {
       const key = edgeKey(e);
       const live = running && now - (firing[owners.get(e.to) ?? e.to] ?? 0) < FIRING_MS;
+      const lit = tracePath !== undefined && onPath(tracePath, e);
+      const className = [live ? 'edge--live' : '', lit ? 'edge--on-path' : ''].filter(Boolean).join(' ');
       const prev = previous.get(key);
       // Same edge, same state: keep the object, so React Flow does not redraw it.
-      if (prev && prev.source === e.from && prev.target === e.to && prev.sourceHandle === e.port && prev.selected === selected.has(key) && prev.animated === live) {
+      if (prev && prev.source === e.from && prev.target === e.to && prev.sourceHandle === e.port && prev.selected === selected.has(key) && prev.animated === live && prev.className === className) {
         if (edgeCache.current[index] !== prev) changed = true;
         return prev;
       }
@@ -263,14 +270,14 @@ export function Canvas() {
         ...(e.port ? { sourceHandle: e.port, label: e.port } : {}),
         selected: selected.has(key),
         animated: live,
-        className: live ? 'edge--live' : '',
+        className,
         ariaLabel: `connection from ${e.from}${e.port ? ` (${e.port})` : ''} to ${e.to}`,
       };
     });
     // An unchanged list keeps its identity too: React Flow then skips re-reading its edges.
     if (changed) edgeCache.current = out;
     return edgeCache.current;
-  }, [flow, selectedEdges, running, firing, now]);
+  }, [flow, selectedEdges, running, firing, now, tracePath]);
 
   const onNodesChange = useCallback((changes: NodeChange<CardNode>[]) => {
     const state = useStudio.getState();
@@ -411,6 +418,15 @@ export function Canvas() {
     },
     [rf],
   );
+  const services = useServices();
+  // A component card opens its file (docs/components.md, "Open component").
+  const onNodeDoubleClick = useCallback(
+    (_event: ReactMouseEvent, card: CardNode) => {
+      const node = useStudio.getState().flow.nodes.find((n) => n.id === card.id);
+      if (node?.type === 'component' && typeof node.ref === 'string') void services.openComponent(node.ref);
+    },
+    [services],
+  );
   const onNodeContextMenu = useCallback(
     (event: ReactMouseEvent, node: CardNode) => onContextMenu(event, 'node', () => !useStudio.getState().selectedNodes.includes(node.id) && useStudio.getState().select([node.id])),
     [onContextMenu],
@@ -443,6 +459,7 @@ export function Canvas() {
         proOptions={PRO_OPTIONS}
         defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
         onNodeContextMenu={onNodeContextMenu}
+        onNodeDoubleClick={onNodeDoubleClick}
         onEdgeContextMenu={onEdgeContextMenu}
         onPaneContextMenu={onPaneContextMenu}
         ariaLabelConfig={ARIA_LABELS}

@@ -69,6 +69,7 @@ export function Palette() {
 function useComponentFiles(): ComponentFile[] {
   const services = useServices();
   const path = useStudio((s) => s.path);
+  const version = useStudio((s) => s.componentsVersion);
   const [found, setFound] = useState<ComponentFile[]>([]);
   useEffect(() => {
     let live = true;
@@ -85,6 +86,6 @@ function useComponentFiles(): ComponentFile[] {
     return () => {
       live = false;
     };
-  }, [path, services]);
+  }, [path, services, version]);
   return found;
 }

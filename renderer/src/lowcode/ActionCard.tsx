@@ -37,7 +37,13 @@ export const ActionCard = memo(function ActionCard({ data, selected }: NodeProps
         <span className="card__icon" aria-hidden>{kind?.icon ?? '?'}</span>
         <span className="card__kind">{(kind?.title ?? node.type).toLowerCase()}</span>
         <span className="card__id">{node.label ?? node.id}</span>
-        {data.errors > 0 && <span className="card__badge card__badge--error" title={data.firstError} data-testid="node-badge">{data.errors}</span>}
+        {data.errors > 0 && (
+          // A runtime error (an expression in one of its fields failed while running) is marked ⚡.
+          <span className={`card__badge card__badge--error ${data.runtime ? 'card__badge--runtime' : ''}`} title={data.firstError} data-testid="node-badge">
+            {data.runtime ? '⚡' : ''}
+            {data.errors}
+          </span>
+        )}
       </div>
       <code className="card__code" title={gist}>{gist || '—'}</code>
       {kind?.category === 'connector' && <ConnectorState nodeId={node.id} />}

@@ -5,7 +5,7 @@
  * on that field inline; and, on an event node wired to a chain, "View code" (the generated
  * TypeScript) and "Convert to code" (one undoable change).
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { CHAIN_SCOPE, type ChainEvent, type KindField } from '../../../runtime/model/actions.ts';
 import type { NodeKind, Role } from '../../../runtime/model/node-kind.ts';
 import { fieldsFor, kindOf } from '../../../runtime/model/registry.ts';
@@ -111,11 +111,22 @@ export function formFields(flow: FlowDocument, node: FlowNode): [string, KindFie
 
 export function ActionFields({ node, problems, set }: { node: FlowNode; problems: Problem[]; set: Setter }) {
   const flow = useStudio((s) => s.flow);
+  const fieldFocus = useStudio((s) => s.fieldFocus);
+  const form = useRef<HTMLDivElement>(null);
+  // A runtime error in one of this node's fields (the notice, a trace row): focus that input.
+  useEffect(() => {
+    if (!fieldFocus || fieldFocus.nodeId !== node.id) return;
+    const input = form.current?.querySelector<HTMLElement>(`[data-testid="action-${CSS.escape(fieldFocus.field)}"]`);
+    if (!input) return;
+    input.scrollIntoView({ block: 'nearest' });
+    input.focus();
+    useStudio.getState().set({ fieldFocus: undefined });
+  }, [fieldFocus, node.id]);
   const kind = kindOf(node.type);
   if (!kind) return null;
   const raw = node as unknown as Record<string, unknown>;
   return (
-    <div className="action-fields" data-testid="action-fields">
+    <div className="action-fields" data-testid="action-fields" ref={form}>
       <p className="muted small">{kind.help.replace(/`/g, '')}</p>
       {formFields(flow, node).map(([name, fs]) => {
         const error = fieldProblem(problems, node.id, name);

@@ -5,11 +5,34 @@
  */
 import type { FlowNode, Problem } from '../../../runtime/model/types.ts';
 import { Field, TextInput } from '../panels/fields.tsx';
+import { useServices } from '../app-context.tsx';
 import { useStudio } from '../store.ts';
 
 type Setter = (patch: Record<string, unknown>, key: string) => void;
 
 export function ComponentParams({ node, problems, set }: { node: FlowNode; problems: Problem[]; set: Setter }) {
+  const ref = typeof node.ref === 'string' ? node.ref : undefined;
+  return (
+    <>
+      {ref !== undefined && <OpenComponent refPath={ref} />}
+      <ParamsForm node={node} problems={problems} set={set} />
+    </>
+  );
+}
+
+/** Opens the component file in the designer, with a breadcrumb back to this flow. */
+function OpenComponent({ refPath }: { refPath: string }) {
+  const services = useServices();
+  return (
+    <p>
+      <button type="button" className="btn" data-testid="open-component" onClick={() => void services.openComponent(refPath)}>
+        Open component
+      </button>
+    </p>
+  );
+}
+
+function ParamsForm({ node, problems, set }: { node: FlowNode; problems: Problem[]; set: Setter }) {
   const ref = typeof node.ref === 'string' ? node.ref : undefined;
   const info = useStudio((s) => (ref !== undefined ? s.components[ref] : undefined));
   const given: Record<string, unknown> = typeof node.params === 'object' && node.params !== null && !Array.isArray(node.params) ? (node.params as Record<string, unknown>) : {};

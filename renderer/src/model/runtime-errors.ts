@@ -1,7 +1,8 @@
 /**
  * Errors raised by snippets while the flow runs, folded from trace events into one entry per
  * (node, code, line, message) with a count and the trace row of the first occurrence. A
- * connector's recovery (its broker or backend is back) ends the errors of its outage.
+ * connector's recovery (its broker or backend is back) ends the errors of its outage, and an action
+ * node that runs cleanly again (among the steps of an invocation without error) ends its own.
  */
 import type { Problem } from '../../../runtime/model/types.ts';
 import type { TraceEvent } from '../../../runtime/studio/protocol.ts';
@@ -13,7 +14,7 @@ export interface RuntimeError {
   count: number;
 }
 
-const keyOf = (p: Problem) => `${p.nodeId ?? ''}|${p.code}|${p.line ?? ''}|${p.message}`;
+const keyOf = (p: Problem) => `${p.nodeId ?? ''}|${p.code}|${p.field ?? ''}|${p.line ?? ''}|${p.message}`;
 
 /** `before` plus the errors in `events` (whose first row has seq `firstSeq`); `before` itself when none. */
 export function runtimeErrorsOf(before: readonly RuntimeError[], events: readonly TraceEvent[], firstSeq: number): RuntimeError[] {
@@ -26,10 +27,20 @@ export function runtimeErrorsOf(before: readonly RuntimeError[], events: readonl
       if (kept.length !== list.length) out = kept;
       return;
     }
+    if (event.kind === 'invoke' && !event.error) {
+      // Only a chain's steps say which action nodes ran; a snippet handler's errors stay (it may
+      // throw on some messages only, and the count tells how often).
+      const clean = new Set((event.steps ?? []).map((s) => s.nodeId));
+      if (clean.size === 0) return;
+      const list = out ?? before;
+      const kept = list.filter((r) => !r.problem.nodeId || !clean.has(r.problem.nodeId) || !r.problem.code.startsWith('WSF_SNIPPET_'));
+      if (kept.length !== list.length) out = kept;
+      return;
+    }
     let problem: Problem | undefined;
     if (event.kind === 'invoke' && event.error) {
       const e = event.error;
-      problem = { severity: 'error', code: e.code, message: e.message, nodeId: e.nodeId || event.nodeId, ...(e.line !== undefined ? { line: e.line } : {}), ...(e.col !== undefined ? { col: e.col } : {}) };
+      problem = { severity: 'error', code: e.code, message: e.message, nodeId: e.nodeId || event.nodeId, ...(e.field !== undefined ? { field: e.field } : {}), ...(e.line !== undefined ? { line: e.line } : {}), ...(e.col !== undefined ? { col: e.col } : {}) };
     } else if (event.kind === 'engine' && event.level === 'error' && event.nodeId) {
       problem = { severity: 'error', code: event.code, message: event.message, nodeId: event.nodeId };
     }

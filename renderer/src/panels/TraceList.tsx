@@ -2,7 +2,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { TraceEvent } from '../../../runtime/studio/protocol.ts';
 import { useStudio, type TraceRow } from '../store.ts';
-import { describe, inputLabel, nodesOf } from './trace-rows.ts';
+import { describe, inputLabel, nodesOf, pathOf } from './trace-rows.ts';
 
 const TRACE_SHOWN = 300;
 /** The node filter's value for "whatever is selected on the canvas". */
@@ -26,11 +26,31 @@ function InputCell({ event }: { event: TraceEvent }) {
   );
 }
 
+/**
+ * Picking an invocation's row: the path its chain took is lit on the canvas (picking it again
+ * clears it); a failure selects the node that failed and, for an action node's field, focuses it.
+ */
+function pickRow(seq: number, event: TraceEvent): void {
+  const state = useStudio.getState();
+  if (event.kind !== 'invoke') return;
+  if (state.tracePath?.seq === seq) {
+    state.set({ tracePath: undefined });
+    return;
+  }
+  const error = event.error;
+  const failed = error?.nodeId || event.nodeId;
+  state.set({ tracePath: pathOf(event, seq) ?? { seq, nodes: [event.nodeId], edges: [] } });
+  state.select([failed]);
+  if (error?.field && error.field !== 'code') state.set({ fieldFocus: { nodeId: failed, field: error.field, seq: Date.now() } });
+  else if (error?.line !== undefined) state.set({ editorJump: { nodeId: failed, line: error.line, col: error.col ?? 1, seq: Date.now() } });
+}
+
 export function TraceList() {
   const trace = useStudio((s) => s.trace);
   const dropped = useStudio((s) => s.traceDropped);
   const selected = useStudio((s) => s.selectedNodes);
   const focus = useStudio((s) => s.traceFocus);
+  const picked = useStudio((s) => s.tracePath?.seq);
   const [node, setNode] = useState('');
   const [onlyErrors, setOnlyErrors] = useState(false);
   const [connection, setConnection] = useState('');
@@ -70,23 +90,20 @@ export function TraceList() {
         </label>
         <label className="check"><input type="checkbox" checked={onlyErrors} onChange={(e) => setOnlyErrors(e.target.checked)} /> Warnings and errors</label>
         <span className="muted small">{dropped > 0 ? `${dropped.toLocaleString()} routine invocations sampled out to stay responsive` : 'Newest first'}</span>
-        <button className="btn btn--ghost btn--small" onClick={() => useStudio.getState().set({ trace: [], traceDropped: 0 })}>Clear</button>
+        <button className="btn btn--ghost btn--small" onClick={() => useStudio.getState().set({ trace: [], traceDropped: 0, tracePath: undefined })}>Clear</button>
       </div>
       {rows.length === 0 ? (
         <div className="empty-note">{trace.length ? 'No events match the filters.' : 'Start the flow and connect a client: invocations, logs and errors appear here.'}</div>
       ) : (
         <ul className="trace__list" data-testid="trace-list">
           {rows.map((r) => (
-            <li key={r.seq} className={`trace__row trace__row--${r.level} ${r.seq === focus ? 'trace__row--focus' : ''}`} ref={r.seq === focus ? focused : undefined} tabIndex={r.seq === focus ? -1 : undefined} data-seq={r.seq}>
+            <li key={r.seq} className={`trace__row trace__row--${r.level} ${r.seq === focus ? 'trace__row--focus' : ''} ${r.seq === picked ? 'trace__row--picked' : ''}`} ref={r.seq === focus ? focused : undefined} tabIndex={r.seq === focus ? -1 : undefined} data-seq={r.seq}>
               <span className="trace__time">{new Date(r.t).toLocaleTimeString(undefined, { hour12: false })}</span>
               <button
                 className="trace__node"
-                onClick={() => {
-                  if (r.event.kind !== 'invoke') return;
-                  const line = r.event.error?.line;
-                  useStudio.getState().select([r.event.nodeId]);
-                  if (line !== undefined) useStudio.getState().set({ editorJump: { nodeId: r.event.nodeId, line, col: r.event.error?.col ?? 1, seq: Date.now() } });
-                }}
+                aria-pressed={r.event.kind === 'invoke' ? r.seq === picked : undefined}
+                title={r.event.kind === 'invoke' ? 'Select this invocation: its path is lit on the canvas' : undefined}
+                onClick={() => pickRow(r.seq, r.event)}
               >
                 {r.node}
               </button>

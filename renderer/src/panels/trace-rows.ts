@@ -1,6 +1,40 @@
 /** How a trace event reads in the Trace panel: its node, one line of text, a level and its input. */
 import type { InputPreview, TraceEvent } from '../../../runtime/studio/protocol.ts';
 
+/** A chain invocation's path: the handler, then each action node that ran; each edge with the port taken. */
+export interface TracePath {
+  /** `seq` of the trace row it belongs to. */
+  seq: number;
+  nodes: string[];
+  edges: { from: string; to: string; port?: string }[];
+}
+
+type InvokeEvent = Extract<TraceEvent, { kind: 'invoke' }>;
+
+/** The steps as a row shows them: `route → then → greet` (a node, the port it took, the next node). */
+export function stepsLabel(event: InvokeEvent): string {
+  if (!event.steps?.length) return '';
+  return event.steps.map((s) => (s.port ? `${s.nodeId} → ${s.port}` : s.nodeId)).join(' → ');
+}
+
+/** The path an invocation took, for the canvas; undefined when it ran no action node. */
+export function pathOf(event: TraceEvent, seq: number): TracePath | undefined {
+  if (event.kind !== 'invoke' || !event.steps?.length) return undefined;
+  const nodes = [event.nodeId, ...event.steps.map((s) => s.nodeId)];
+  const edges: TracePath['edges'] = [];
+  let from: { nodeId: string; port?: string } = { nodeId: event.nodeId };
+  for (const step of event.steps) {
+    edges.push({ from: from.nodeId, to: step.nodeId, ...(from.port ? { port: from.port } : {}) });
+    from = step;
+  }
+  return { seq, nodes, edges };
+}
+
+/** Whether a flow edge is on the path (an edge out of a branching node: only the port taken). */
+export function onPath(path: TracePath, edge: { from: string; to: string; port?: string }): boolean {
+  return path.edges.some((e) => e.from === edge.from && e.to === edge.to && (e.port === undefined || edge.port === undefined || e.port === edge.port));
+}
+
 export interface DescribedEvent {
   node: string;
   text: string;
@@ -10,13 +44,17 @@ export interface DescribedEvent {
 export function describe(event: TraceEvent): DescribedEvent {
   switch (event.kind) {
     case 'invoke': {
+      const steps = stepsLabel(event);
+      const path = steps ? ` · ${steps}` : '';
       if (event.error) {
-        const where = event.error.line !== undefined ? ` (line ${event.error.line})` : '';
-        return { node: event.nodeId, text: `${event.event}: ${event.error.code} ${event.error.message}${where}`, level: 'error' };
+        // An action node's field: named, never a line of the code generated around it.
+        const field = event.error.field && event.error.field !== 'code' ? event.error.field : undefined;
+        const where = field ? ` in '${event.error.nodeId}' field '${field}'` : event.error.line !== undefined ? ` (line ${event.error.line})` : '';
+        return { node: event.nodeId, text: `${event.event}: ${event.error.code} ${event.error.message}${where}${path}`, level: 'error' };
       }
       const logs = event.logs.map((l) => `${l.level === 'info' ? '' : `${l.level}: `}${l.message}`).join(' | ');
       const level = event.logs.some((l) => l.level === 'error') ? 'error' : event.logs.some((l) => l.level === 'warn') ? 'warn' : 'info';
-      return { node: event.nodeId, text: `${event.event} ${event.durationMs.toFixed(1)} ms${logs ? ` — ${logs}` : ''}`, level };
+      return { node: event.nodeId, text: `${event.event} ${event.durationMs.toFixed(1)} ms${path}${logs ? ` — ${logs}` : ''}`, level };
     }
     case 'connection': {
       const detail = event.state === 'close' ? ` ${event.code ?? ''} ${event.reason ?? ''}` : event.state === 'rejected' ? ` HTTP ${event.status ?? ''} ${event.reason ?? ''}` : '';

@@ -1,4 +1,5 @@
 /** Validation by the backend (debounced while editing) and jumping from a problem to its place. */
+import { COMPONENT_SUFFIX, parseComponent } from '../../../runtime/model/components.ts';
 import { parseFlow } from '../../../runtime/model/parse.ts';
 import type { Problem } from '../../../runtime/model/types.ts';
 import { errorMessage } from '../client.ts';
@@ -34,6 +35,14 @@ export function createChecks({ client, store }: ServiceDeps, currentText: () => 
     const path = state.path;
     state.set({ validating: true });
     const text = currentText();
+    if (path?.endsWith(COMPONENT_SUFFIX)) {
+      // A component file open as the document: the flow rules (reached from a handler, no output
+      // nodes) do not apply; its own format's are checked here, the rest when the flow using it is.
+      const { problems } = parseComponent(text, path);
+      checkedText = text;
+      store.getState().set({ problems, validating: false, validateError: undefined });
+      return problems;
+    }
     try {
       const { problems } = await client.call('validate', { text, typecheck: true, ...(path ? { path } : {}) });
       if (mine === seq) {

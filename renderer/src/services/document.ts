@@ -2,6 +2,7 @@
  * The document and the backend's files: new, open, save, save as, autosave, recovery, export and
  * import. Failures reach the user (a toast, and autosave's in the status bar), never a catch-all.
  */
+import { COMPONENT_SUFFIX, parseComponent } from '../../../runtime/model/components.ts';
 import { parseFlow } from '../../../runtime/model/parse.ts';
 import { updateFlowYaml } from '../../../runtime/model/serialize.ts';
 import type { FlowDocument } from '../../../runtime/model/types.ts';
@@ -10,6 +11,7 @@ import { emptyFlow } from '../model/flow-ops.ts';
 import { isDirty } from '../store.ts';
 import type { ServiceDeps } from './deps.ts';
 import { infoOf, type ComponentInfo } from '../lowcode/component-files.ts';
+import { makeComponent as makeComponentModel } from '../model/make-component.ts';
 
 export function createDocumentService({ client, store }: ServiceDeps) {
   let textCache: { flow: FlowDocument; base: string | undefined; text: string } | undefined;
@@ -26,6 +28,7 @@ export function createDocumentService({ client, store }: ServiceDeps) {
 
   function newDocument(): void {
     store.getState().loadDocument({ flow: emptyFlow(), text: undefined, path: undefined });
+    store.getState().set({ parentFlow: undefined });
   }
 
   async function openFile(path: string): Promise<void> {
@@ -33,7 +36,8 @@ export function createDocumentService({ client, store }: ServiceDeps) {
     try {
       const opened = await client.call('open', { path });
       // The backend sends the flow already parsed (the same parseFlow call).
-      const parsed = { flow: opened.flow, problems: opened.problems };
+      // A component file: its own format's problems, not a flow's (checks.ts says the same).
+      const parsed = { flow: opened.flow, problems: opened.path.endsWith(COMPONENT_SUFFIX) ? parseComponent(opened.text, opened.path).problems : opened.problems };
       if (!parsed.flow) {
         state.set({ problems: parsed.problems });
         state.showTab('problems');
@@ -45,7 +49,7 @@ export function createDocumentService({ client, store }: ServiceDeps) {
       // not rebuild it (a 500-node flow takes a third of a second to re-serialise).
       textCache = { flow: parsed.flow, base: opened.text, text: opened.text };
       if (opened.recovery) state.set({ recovery: opened.recovery });
-      state.set({ problems: parsed.problems, dialog: undefined });
+      state.set({ problems: parsed.problems, dialog: undefined, parentFlow: undefined });
     } catch (error) {
       state.toast('error', `Cannot open ${path}: ${errorMessage(error)}`);
     }
@@ -149,7 +153,58 @@ export function createDocumentService({ client, store }: ServiceDeps) {
   const componentInfo = (path: string): Promise<ComponentInfo | undefined> =>
     client.call('open', { path }).then((file) => infoOf(file.text, file.path), () => undefined);
 
-  return { currentText, newDocument, openFile, restoreRecovery, discardRecovery, save, saveAs, autosave, exportTo, importAsyncApi, listFiles, componentInfo };
+  /**
+   * "Make component": writes NAME.wsflow-component.yaml beside the flow (never over an existing
+   * file), then replaces the selection with one `component` node (one undoable change). The error
+   * message when it could not.
+   */
+  async function makeComponent(name: string): Promise<string | undefined> {
+    const state = store.getState();
+    const made = makeComponentModel(state.flow, state.selectedNodes, name.trim());
+    if (!made.ok) return made.reason;
+    const slash = state.path?.lastIndexOf('/') ?? -1;
+    const folder = state.path && slash >= 0 ? state.path.slice(0, slash + 1) : '';
+    const target = `${folder}${made.fileName}`;
+    try {
+      await client.call('save', { path: target, text: made.text, overwrite: false });
+    } catch (error) {
+      return `Cannot write ${target}: ${errorMessage(error)}`;
+    }
+    const after = store.getState();
+    after.change(() => made.flow);
+    after.select([made.nodeId]);
+    after.set({ dialog: undefined, componentsVersion: after.componentsVersion + 1 });
+    after.toast('success', `Wrote ${target}; '${made.nodeId}' uses it.`);
+    return undefined;
+  }
+
+  /**
+   * Opens the component file a component node uses as the document (saving the flow first), with a
+   * breadcrumb back to the flow (`parentFlow`).
+   */
+  async function openComponent(ref: string): Promise<void> {
+    const state = store.getState();
+    if (!state.path) return state.toast('info', 'Save the flow first: a component file is found beside it.');
+    if (isDirty(state) && !(await save())) return;
+    const slash = state.path.lastIndexOf('/');
+    const folder = slash >= 0 ? state.path.slice(0, slash + 1) : '';
+    const target = `${folder}${ref.replace(/^\.\//, '')}`;
+    const parent = state.path;
+    await openFile(target);
+    if (store.getState().path === target) store.getState().set({ parentFlow: parent });
+  }
+
+  /** The breadcrumb: saves the component (its uses reload with it) and opens the flow again. */
+  async function backToFlow(): Promise<void> {
+    const state = store.getState();
+    const parent = state.parentFlow;
+    if (!parent) return;
+    if (isDirty(state) && !(await save())) return;
+    await openFile(parent);
+    if (store.getState().path === parent) store.getState().set({ parentFlow: undefined, componentsVersion: store.getState().componentsVersion + 1 });
+  }
+
+  return { openComponent, backToFlow, makeComponent, currentText, newDocument, openFile, restoreRecovery, discardRecovery, save, saveAs, autosave, exportTo, importAsyncApi, listFiles, componentInfo };
 }
 
 export type DocumentService = ReturnType<typeof createDocumentService>;

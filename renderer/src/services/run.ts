@@ -95,7 +95,7 @@ export function createRunService({ client, store }: ServiceDeps, currentText: ()
         return;
       }
     }
-    store.getState().set({ trace: [], traceDropped: 0, runtimeErrors: [], runtimeNotice: undefined, connectors: {} });
+    store.getState().set({ trace: [], traceDropped: 0, runtimeErrors: [], runtimeNotice: undefined, tracePath: undefined, connectors: {} });
     try {
       const started = currentText();
       const run = await client.call('start', { text: started, ...(state.path ? { path: state.path } : {}), ...(port !== undefined ? { port } : {}) });
@@ -129,7 +129,8 @@ export function createRunService({ client, store }: ServiceDeps, currentText: ()
     state.set({ runBusy: true });
     try {
       await client.call('stop', {});
-      store.getState().set({ run: undefined, stats: undefined, connectors: {} });
+      // Stopped by the user: the run's errors are over (the trace stays to read).
+      store.getState().set({ run: undefined, stats: undefined, connectors: {}, runtimeErrors: [], runtimeNotice: undefined });
     } catch (error) {
       store.getState().toast('error', `Cannot stop: ${errorMessage(error)}`);
     } finally {
@@ -149,6 +150,8 @@ export function createRunService({ client, store }: ServiceDeps, currentText: ()
     try {
       const result = await client.call('reload', { text: currentText(), ...(state.path ? { path: state.path } : {}) });
       const left = result.ignored?.length ? ` (left out, not wired in: ${nodeList(result.ignored)})` : '';
+      // The running flow changed: errors of the flow that raised them no longer stand.
+      if (result.applied) store.getState().set({ runtimeErrors: [], runtimeNotice: undefined });
       const note = result.applied ? `reloaded ${new Date().toLocaleTimeString()}${left}` : `not reloaded: ${result.problems[0]?.message ?? 'the flow has problems'}`;
       store.getState().set({ reloadNote: note });
     } catch (error) {

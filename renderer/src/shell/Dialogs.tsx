@@ -19,6 +19,7 @@ export function Dialogs() {
   if (dialog === 'import') return <ImportDialog onClose={close} />;
   if (dialog === 'newConfirm') return <NewConfirm onClose={close} />;
   if (dialog === 'runGate') return <RunGateDialog onClose={close} />;
+  if (dialog === 'makeComponent') return <MakeComponentDialog onClose={close} />;
   return null;
 }
 
@@ -91,6 +92,44 @@ function SaveAsDialog({ onClose }: { onClose: () => void }) {
         <div className="modal__actions">
           <button type="button" className="btn" onClick={onClose}>Cancel</button>
           <button type="submit" className="btn btn--primary" data-testid="saveas-submit">{confirmOverwrite ? 'Replace' : 'Save'}</button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
+
+function MakeComponentDialog({ onClose }: { onClose: () => void }) {
+  const services = useServices();
+  const count = useStudio((s) => s.selectedNodes.length);
+  const [name, setName] = useState('');
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const submit = async () => {
+    setBusy(true);
+    const failure = await services.makeComponent(name);
+    setBusy(false);
+    setError(failure);
+  };
+  return (
+    <Modal title="Make component" onClose={onClose} testId="dialog-makeComponent">
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        <p className="muted small">
+          The {count} selected step{count === 1 ? '' : 's'} move into a component file beside the flow, and one component node takes their place.
+        </p>
+        <label className="field">
+          <span className="field__label">Component name (lower-case letters, digits and -)</span>
+          <input className="input input--mono" value={name} onChange={(e) => setName(e.target.value)} data-testid="make-component-name" autoFocus placeholder="format-event" />
+          <span className="muted small mono">{name.trim() ? `${name.trim()}.wsflow-component.yaml` : ' '}</span>
+          {error && <span className="field__error" role="alert">{error}</span>}
+        </label>
+        <div className="modal__actions">
+          <button type="button" className="btn" onClick={onClose}>Cancel</button>
+          <button type="submit" className="btn btn--primary" disabled={busy || !name.trim()} data-testid="make-component-submit">Make component</button>
         </div>
       </form>
     </Modal>

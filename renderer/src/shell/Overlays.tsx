@@ -44,12 +44,25 @@ export function RuntimeNotice({ atBottom = false }: { atBottom?: boolean }) {
   if (!notice) return null;
   const { problem } = notice;
   const dismiss = () => useStudio.getState().set({ runtimeNotice: undefined });
+  // An action node's field (never a line of the code generated around it).
+  const field = problem.field && problem.field !== 'code' && problem.field !== 'type' ? problem.field : undefined;
+  const goToNode = () => {
+    const state = useStudio.getState();
+    if (!problem.nodeId) return;
+    state.select([problem.nodeId]);
+    state.set({ centerOn: { id: problem.nodeId, seq: Date.now() } });
+    if (field) state.set({ fieldFocus: { nodeId: problem.nodeId, field, seq: Date.now() } });
+  };
   return (
     <div className={`runtime-notice ${atBottom ? 'runtime-notice--bottom' : ''}`} role="alert" data-testid="runtime-notice">
-      <span className="runtime-notice__text" title={problem.message}>
-        {/* A snippet throws; a connector's broker or backend fails (its message says how). */}
-        <b>{problem.nodeId}</b>{problem.code.startsWith('WSF_SNIPPET_') ? ' threw while running' : ''}{problem.line !== undefined ? ` (line ${problem.line})` : ''}: {problem.message}
-      </span>
+      <button className="runtime-notice__text" title={`${problem.message} (select the node${field ? ` and its field '${field}'` : ''})`} data-testid="runtime-notice-go" onClick={goToNode}>
+        {/* An action node's field fails; a snippet throws; a connector's broker or backend fails (its message says how). */}
+        {field ? (
+          <>'<b>{problem.nodeId}</b>' failed in field '{field}': {problem.message}</>
+        ) : (
+          <><b>{problem.nodeId}</b>{problem.code.startsWith('WSF_SNIPPET_') ? ' threw while running' : ''}{problem.line !== undefined ? ` (line ${problem.line})` : ''}: {problem.message}</>
+        )}
+      </button>
       <button
         className="btn btn--small btn--primary"
         data-testid="runtime-notice-open"

@@ -4,7 +4,7 @@
  */
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { MENU_NAMES, type MenuName } from '../../../runtime/studio/protocol.ts';
-import { useCommands } from '../app-context.tsx';
+import { useCommands, useServices } from '../app-context.tsx';
 import { shortcutLabel, tooltip } from '../commands.ts';
 import { isDirty, useStudio } from '../store.ts';
 
@@ -119,6 +119,8 @@ export function TopBar() {
     document.querySelector<HTMLElement>(`[data-menu="${next}"]`)?.focus();
   };
   const path = useStudio((s) => s.path);
+  const parentFlow = useStudio((s) => s.parentFlow);
+  const services = useServices();
   const dirty = useStudio(isDirty);
   const name = useStudio((s) => s.flow.displayName ?? s.flow.name);
   const run = useStudio((s) => s.run);
@@ -168,6 +170,11 @@ export function TopBar() {
         ))}
       </nav>
       <div className="doc-title" data-testid="doc-title">
+        {parentFlow && (
+          <button type="button" className="btn btn--small" title={`Save this component and go back to ${parentFlow}`} onClick={() => void services.backToFlow()} data-testid="breadcrumb-back">
+            ← {parentFlow.split('/').pop()}
+          </button>
+        )}
         <span className="doc-title__name">{name}</span>
         <span className="doc-title__path mono">{path ?? 'untitled'}</span>
         {dirty && <span className="dirty" title="Unsaved changes" data-testid="dirty-marker">●</span>}
