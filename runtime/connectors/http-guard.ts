@@ -7,11 +7,8 @@
  */
 import { BlockList, isIP } from 'node:net';
 import { lookup } from 'node:dns/promises';
+import type { HttpGuardSpec } from '../model/http-guard.ts';
 import { ConnectorError } from './errors.ts';
-
-export interface HttpGuard {
-  allow?: string[];
-}
 
 /** Addresses a client-chosen URL may not reach by default (IANA special-purpose registries). */
 const NOT_PUBLIC = new BlockList();
@@ -81,7 +78,7 @@ const resolveAll: Resolve = async (host) => (await lookup(host, { all: true, ver
  * itself; fetch resolves it again when it connects, so a name whose answer changes in between
  * (DNS rebinding with a short TTL) is not caught: docs/security.md says so.
  */
-export async function checkGuardedUrl(url: URL, guard: HttpGuard, resolve: Resolve = resolveAll): Promise<void> {
+export async function checkGuardedUrl(url: URL, guard: HttpGuardSpec, resolve: Resolve = resolveAll): Promise<void> {
   const host = url.hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '');
   // The guard comes from generated code or a snippet: take only what has the right shape.
   const listed = Array.isArray(guard.allow) ? guard.allow.filter((a): a is string => typeof a === 'string') : [];

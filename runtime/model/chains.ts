@@ -9,9 +9,8 @@ import { checkFieldValue } from './kind-fields.ts';
 import type { FieldPath } from './locate.ts';
 import { HANDLER_EVENTS, NEXT, type ChainEvent } from './node-kind.ts';
 import { eventsOf, fieldsFor, isActionType, isBranching, kindFor, portsOf, type ActionType } from './registry.ts';
+import { isObj, type Obj } from './is-obj.ts';
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export type Report = (code: string, message: string, path: FieldPath, extra?: { nodeId?: string; inner?: { line: number; col: number }; severity?: 'warning' }) => void;
 

@@ -4,10 +4,10 @@
  * time, on the node's `channel` field, rather than failing at run time (WSF_CHANNEL_UNDECLARED).
  */
 import { findDecl, type ChannelDecl } from './channels.ts';
+import { isObj } from './is-obj.ts';
 
 type Obj = Readonly<Record<string, unknown>>;
 const CHANNEL_KINDS = new Set(['subscribe', 'unsubscribe', 'publish']);
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export interface ChannelRefProblem {
   index: number;

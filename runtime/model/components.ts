@@ -14,6 +14,7 @@ import { NEXT } from './node-kind.ts';
 import { readYaml } from './read-yaml.ts';
 import { kindOf } from './registry.ts';
 import type { FlowDocument, FlowEdge, FlowNode, Problem } from './types.ts';
+import { isObj, type Obj } from './is-obj.ts';
 
 export const COMPONENT_SUFFIX = '.wsflow-component.yaml';
 export const COMPONENT_FORMAT_VERSION = 1;
@@ -63,8 +64,6 @@ export interface ParsedComponent {
 /** Texts of component files by path (as `resolveRef` spells it); undefined: the file is missing. */
 export type ComponentTexts = ReadonlyMap<string, string | undefined>;
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const PARAM_TYPES: readonly string[] = ['string', 'number', 'boolean'];
 const PARAM_REF = /(?<![\w$.])params\.([A-Za-z_$][\w$]*)/g;
 

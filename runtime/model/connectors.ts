@@ -14,6 +14,7 @@ import { checkFieldValue } from './kind-fields.ts';
 import { fieldsFor, isBindingType, isConnectorType, kindOf, type ConnectorType } from './registry.ts';
 import { scanTemplate, envNamesIn } from './template.ts';
 import type { FlowDocument, Problem } from './types.ts';
+import { isObj } from './is-obj.ts';
 
 export { BINDING_TYPES, CONNECTOR_TYPES, isBindingType, isConnectorType, type BindingType, type ConnectorType } from './registry.ts';
 
@@ -38,8 +39,6 @@ export const CONNECTOR_CODES = {
   BACKEND_DUPLICATE: 'WSF_WS_BACKEND_DUPLICATE',
 } as const;
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 type Report = (code: string, message: string, path: FieldPath, nodeId: string | undefined, offset?: number) => void;
 

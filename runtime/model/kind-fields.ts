@@ -4,9 +4,9 @@
  * that starts with the field's name ("'qos' must be one of 0, 1, 2, not 5."), or undefined.
  */
 import type { KindField, Role } from './node-kind.ts';
+import { isObj } from './is-obj.ts';
 
 const NAME = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function describeValue(value: unknown): string {
   if (Array.isArray(value)) return 'a list';

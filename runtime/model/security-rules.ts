@@ -6,9 +6,8 @@
 import { MODEL_CODES as C } from './codes.ts';
 import { envRefs } from './env-refs.ts';
 import { clientInputIn } from './http-guard.ts';
+import { isObj, type Obj } from './is-obj.ts';
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export interface FieldRule {
   severity: 'error' | 'warning';

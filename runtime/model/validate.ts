@@ -14,9 +14,8 @@ import { channelRules } from './channels.ts';
 import { channelRefProblems } from './channel-refs.ts';
 import { CONNECTOR_CODES, isBindingType, isConnectorType, validateConnectors } from './connectors.ts';
 import { FLOW_FORMAT_VERSION, HANDLER_EVENTS, NODE_TYPES, isActionType, type FlowDocument, type Problem } from './types.ts';
+import { isObj, type Obj } from './is-obj.ts';
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isHandlerType = (t: unknown) => typeof t === 'string' && (HANDLER_EVENTS as readonly string[]).includes(t);
 
 interface GraphNode {
