@@ -10,8 +10,7 @@
  */
 import type { NodeHandle } from '@xyflow/react';
 import { Position } from '@xyflow/react';
-import { NEXT } from '../../../runtime/model/actions.ts';
-import { kindOf } from '../../../runtime/model/registry.ts';
+import { isActionType, kindOf, portsOf } from '../../../runtime/model/registry.ts';
 import { joinPath, templateParamNames } from '../../../runtime/model/paths.ts';
 import type { FlowNode, UpgraderNode } from '../../../runtime/model/types.ts';
 import type { Size } from '../model/layout.ts';
@@ -72,10 +71,7 @@ export function cardFamily(type: unknown): CardFamily {
 
 /** The output ports an action card draws: a chain step's ports; none for a kind that is never a step. */
 export function cardPorts(node: Readonly<Record<string, unknown>>): string[] {
-  const kind = kindOf(node.type);
-  if (!kind?.chain) return [];
-  const ports = kind.ports ?? [NEXT];
-  return typeof ports === 'function' ? ports(node) : [...ports];
+  return isActionType(node.type) ? portsOf(node.type, node) : [];
 }
 
 function actionPorts(node: FlowNode): string[] {
