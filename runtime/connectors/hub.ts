@@ -6,6 +6,7 @@
  * - calls: what snippets and chain steps ask through `ctx.http`, `ctx.mqtt(url)`, `ctx.redis(url)`, `ctx.nats(url)`, `ctx.amqp(url)`;
  * - brokers: one connection per broker URL, shared, reconnecting with backoff, closed on stop.
  */
+import { isUtf8 } from 'node:buffer';
 import type { ClientLink, ConnectorCall, ConnectorContext, ConnectorHost, ConnectorLinkState, SnippetBroker, SubscriptionHold, UpgradeScope } from '../engine/contracts.ts';
 import { isBindingType } from '../model/registry.ts';
 import { scanTemplate, TemplateError } from '../model/template.ts';
@@ -22,9 +23,6 @@ import { mqttBroker } from './mqtt.ts';
 import { natsBroker } from './nats.ts';
 import { redisBroker } from './redis.ts';
 import type { Binding, BrokerFactory, ConnectorRuntime, ConnectorTools } from './runtime-kind.ts';
-
-/** A subscriber whose socket holds more than this unsent is closed (1008) rather than buffered forever. */
-export const MAX_SUBSCRIBER_BUFFER = 8 * 1024 * 1024;
 
 const RUNTIMES: ReadonlyMap<string, ConnectorRuntime> = new Map(CONNECTOR_RUNTIMES.map((r) => [r.id, r]));
 
@@ -140,11 +138,10 @@ export function createConnectors(context: ConnectorContext): ConnectorHost {
     const counts = live.counts(nodeId);
     return b.subscribe(topic, options, (_topic, payload) => {
       if (!link.isOpen) return;
-      if (link.bufferedAmount > MAX_SUBSCRIBER_BUFFER) {
-        link.close(1008, 'too slow for its subscription');
-        return;
-      }
-      link.send(binary ? payload : payload.toString('utf8'), binary);
+      // Bytes go out as they came; only a text that is not UTF-8 is decoded (invalid sequences
+      // become U+FFFD), since a text frame must be UTF-8. A slow reader is cut by the engine's
+      // send path at the service's maxBufferedBytes, like any other send.
+      link.send(binary || isUtf8(payload) ? payload : payload.toString('utf8'), binary);
       counts.in++;
     });
   }

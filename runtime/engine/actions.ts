@@ -6,6 +6,7 @@ import * as P from './host/protocol.ts';
 import type { EngineNote, InvokeRecord, StateOp, StatsDelta, UpgradeResult } from './host/protocol.ts';
 import type { BridgeSink } from './bridge.ts';
 import type { ConnectorCall } from './contracts.ts';
+import type { WireData } from './host/wire.ts';
 
 /** `from` is the index of the handler host that sent the batch; `reply` answers a state, connector or count request of the worker with the engine's promise. */
 export function dispatchActions(batch: unknown[], sink: BridgeSink, from: number, reply: (reqId: number, result: Promise<unknown>) => void): void {
@@ -15,12 +16,12 @@ export function dispatchActions(batch: unknown[], sink: BridgeSink, from: number
     const op = batch[i] as number;
     switch (op) {
       case P.ACT_SEND:
-        sink.send(batch[i + 1] as number, batch[i + 2] as string | Uint8Array);
+        sink.send(batch[i + 1] as number, batch[i + 2] as WireData);
         i += 3;
         break;
       case P.ACT_SEND_DONE: {
         const num = batch[i + 1] as number;
-        sink.send(num, batch[i + 2] as string | Uint8Array);
+        sink.send(num, batch[i + 2] as WireData);
         sink.done(num);
         i += 3;
         break;
@@ -30,11 +31,11 @@ export function dispatchActions(batch: unknown[], sink: BridgeSink, from: number
         i += 2;
         break;
       case P.ACT_BROADCAST:
-        sink.broadcast(batch[i + 1] as number, batch[i + 2] as string | Uint8Array, batch[i + 3] as string[] | null);
+        sink.broadcast(batch[i + 1] as number, batch[i + 2] as WireData, batch[i + 3] as string[] | null);
         i += 4;
         break;
       case P.ACT_SENDTO:
-        sink.sendTo(batch[i + 1] as number, batch[i + 2] as string[], batch[i + 3] as string | Uint8Array);
+        sink.sendTo(batch[i + 1] as number, batch[i + 2] as string[], batch[i + 3] as WireData);
         i += 4;
         break;
       case P.ACT_CLOSE:

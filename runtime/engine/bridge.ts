@@ -11,6 +11,7 @@ import type { Host } from './host-worker.ts';
 import { dispatchActions } from './actions.ts';
 import type { ConnectorCall } from './contracts.ts';
 import type { ChannelCall } from './host/protocol.ts';
+import type { WireData } from './host/wire.ts';
 
 export interface Culprit {
   /** `load`: the module code of a snippet never finished (that snippet is left out from now on) */
@@ -34,9 +35,9 @@ export interface Survivor {
 }
 
 export interface BridgeSink {
-  send(connNum: number, data: string | Uint8Array): void;
-  broadcast(serviceIdx: number, data: string | Uint8Array, except: string[] | null): void;
-  sendTo(serviceIdx: number, ids: string[], data: string | Uint8Array): void;
+  send(connNum: number, data: WireData): void;
+  broadcast(serviceIdx: number, data: WireData, except: string[] | null): void;
+  sendTo(serviceIdx: number, ids: string[], data: WireData): void;
   close(connNum: number, code: number, reason: string): void;
   done(connNum: number): void;
   upgradeResult(reqId: number, result: UpgradeResult): void;

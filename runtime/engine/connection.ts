@@ -12,6 +12,7 @@ import type { FrameWatch, ServiceAdmission } from './security/limits.ts';
 import { closeForPolicy, frameOverdue } from './security/limits.ts';
 import type { TokenBucket } from './security/token-bucket.ts';
 import type { ServiceCounts } from './metrics/engine-metrics.ts';
+import type { IncomingMessage } from 'node:http';
 import type { ClientLink } from './contracts.ts';
 
 export interface ServiceRt {
@@ -29,6 +30,8 @@ export interface ServiceRt {
   report(code: string, message: string): void;
   /** messages in and out, read by /metrics (plain increments; kept across reloads) */
   counts: ServiceCounts;
+  /** the subprotocol the engine decided for a request being upgraded now (read by ws's handleProtocols) */
+  decidedProtocol: WeakMap<IncomingMessage, string | undefined>;
 }
 
 export interface ConnRecord {

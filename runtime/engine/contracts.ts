@@ -45,8 +45,12 @@ export interface CompiledFlow {
 /** A message to deliver to local connections, produced on this or another instance. */
 export interface Delivery {
   service: string;
-  /** Text, or binary as base64 when `binary` is true (so it crosses pub/sub as JSON). */
-  data: string;
+  /**
+   * Inside an instance: a text, or bytes (a binary message when `binary`, else UTF-8 text), never
+   * copied on the way to the sockets. Across instances (pub/sub carries JSON) a string: the text,
+   * or the binary as base64 when `binary` is true.
+   */
+  data: string | Uint8Array;
   binary?: boolean;
   /** Deliver only to these connection ids (targeted send); absent = every connection of the service. */
   to?: string[];
@@ -283,7 +287,7 @@ export interface ClientLink {
   /** Bytes queued on this socket and not yet handed to the OS. */
   readonly bufferedAmount: number;
   /** `sent` runs once the frame is handed to the OS (or failed): the way to bound what waits. */
-  send(data: string | Uint8Array, binary: boolean, sent?: (error?: Error) => void): void;
+  send(data: string | Uint8Array, binary: boolean, sent?: (error?: Error | null) => void): void;
   close(code: number, reason: string): void;
   /** Stop (true) or start again (false) reading frames from this client. */
   hold(on: boolean): void;

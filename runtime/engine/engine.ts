@@ -15,13 +15,15 @@ import type { RouteSpec, Topology } from './topology.ts';
 import { HostPool } from './host-pool.ts';
 import type { BridgeSink, Culprit, StuckCause, Survivor } from './bridge.ts';
 import * as P from './host/protocol.ts';
+import { bytesForHost, LARGE_MESSAGE, sharedCopy, wireBinary, wireBytes } from './host/wire.ts';
+import type { WireData } from './host/wire.ts';
 import type { ConnDetails, ConnInfo, EngineNote, InvokeRecord, StateOp, StatsDelta, UpgradeResult } from './host/protocol.ts';
 import { TraceHub } from './trace.ts';
 import { completeEvent, hasUnfinished, stopSweeps } from './connection.ts';
 import type { ConnRecord, ServiceRt } from './connection.ts';
 import { answerPlainRequest, refuseUpgrade } from './http.ts';
 import { handleUpgrade } from './upgrade.ts';
-import { callState, createService, decidedProtocol, deliverLocal, sendChecked, updateService } from './services.ts';
+import { callState, createService, deliverLocal, sendChecked, updateService } from './services.ts';
 import { chooseProtocol } from './upgrade.ts';
 import { closeForPolicy } from './security/limits.ts';
 import type { Acceptance, PendingUpgrade, UpgradeHost } from './upgrade.ts';
@@ -252,7 +254,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     const { req, socket, head, svc, info, route, granted } = pending;
     if (socket.destroyed) return;
     if (this.stopping) return this.refuse(pending, 503, 'the service is shutting down', route.upgrader.id);
-    decidedProtocol.set(req, chooseProtocol(svc, info.protocols, acceptance.protocol, granted.marker));
+    svc.decidedProtocol.set(req, chooseProtocol(svc, info.protocols, acceptance.protocol, granted.marker));
     svc.wss.handleUpgrade(req, socket, head, (ws) => {
       const num = ++this.nextNum;
       const details: ConnDetails = { params: info.params, query: info.query, headers: info.headers };
@@ -359,7 +361,12 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     // No handler for this frame type (a pure proxy or bridge): nothing to run, no thread hop.
     const handlers = svc.spec.handlers;
     if (isBinary) {
-      if (handlers.onBinary) this.forward(rec, P.EV_BINARY, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+      if (handlers.onBinary) this.forward(rec, P.EV_BINARY, bytesForHost(data));
+      return;
+    }
+    // A large text with no message shape to check crosses as bytes, never decoded here (wire.ts).
+    if (data.byteLength >= LARGE_MESSAGE && !svc.check) {
+      if (handlers.onText) this.forward(rec, P.EV_TEXT, sharedCopy(data));
       return;
     }
     const text = data.toString();
@@ -398,13 +405,21 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
 
   /** What connectors see of a connection, made on first use. */
   private linkOf(rec: ConnRecord): ClientLink {
-    rec.link ??= clientLink(rec, () => this.messagesOut++, (r) => r.events.length - r.head < RESUME_AT);
+    rec.link ??= clientLink(
+      rec,
+      () => {
+        this.messagesOut++;
+        rec.svc.counts.sent++;
+      },
+      (r) => r.events.length - r.head < RESUME_AT,
+    );
     return rec.link;
   }
 
   private overRate(rec: ConnRecord): void {
     const limits = rec.svc.admission.limits;
     rec.cut = true;
+    rec.svc.counts.rateLimited++;
     this.note({ level: 'warn', code: 'WSF_RATE_LIMITED', message: `connection ${rec.id}: over ${limits.rate} messages/s (burst ${limits.burst}); closed with 1008` });
     closeForPolicy(rec.ws, `message rate over ${limits.rate}/s`);
   }
@@ -423,9 +438,9 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
   }
 
   // ---------------------------------------------------------------- BridgeSink
-  send(connNum: number, data: string | Uint8Array): void {
+  send(connNum: number, data: WireData): void {
     const rec = this.byNum.get(connNum);
-    if (rec && rec.open && sendChecked(rec, data, typeof data !== 'string')) {
+    if (rec && rec.open && sendChecked(rec, wireBytes(data), wireBinary(data))) {
       this.messagesOut++;
       rec.svc.counts.sent++;
     }
@@ -440,18 +455,20 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     } else if (rec.ws.isPaused && !rec.held && rec.events.length - rec.head < RESUME_AT) rec.ws.resume();
   }
 
-  broadcast(serviceIdx: number, data: string | Uint8Array, except: string[] | null): void {
+  broadcast(serviceIdx: number, data: WireData, except: string[] | null): void {
     const svc = this.services[serviceIdx];
     if (!svc) return;
-    const d: Delivery = typeof data === 'string' ? { service: svc.spec.id, data } : { service: svc.spec.id, data: Buffer.from(data).toString('base64'), binary: true };
+    const d: Delivery = { service: svc.spec.id, data: wireBytes(data) };
+    if (wireBinary(data)) d.binary = true;
     if (except && except.length > 0) d.except = except;
     this.adapter.publish(d);
   }
 
-  sendTo(serviceIdx: number, ids: string[], data: string | Uint8Array): void {
+  sendTo(serviceIdx: number, ids: string[], data: WireData): void {
     const svc = this.services[serviceIdx];
     if (!svc || ids.length === 0) return;
-    const d: Delivery = typeof data === 'string' ? { service: svc.spec.id, data, to: ids } : { service: svc.spec.id, data: Buffer.from(data).toString('base64'), binary: true, to: ids };
+    const d: Delivery = { service: svc.spec.id, data: wireBytes(data), to: ids };
+    if (wireBinary(data)) d.binary = true;
     this.adapter.publish(d);
   }
 

@@ -53,14 +53,17 @@ export function buildFrame(data: string | Uint8Array, binary: boolean): Frame {
   return { header, payload, length };
 }
 
-/** Writes a built frame to a socket; the same Frame may be written to any number of sockets. */
-export function writeFrame(socket: Duplex, frame: Frame): void {
+/**
+ * Writes a built frame to a socket; the same Frame may be written to any number of sockets.
+ * `written` is called once the socket has taken the whole frame (or failed).
+ */
+export function writeFrame(socket: Duplex, frame: Frame, written?: (error?: Error | null) => void): void {
   if (frame.payload === undefined) {
-    socket.write(frame.header);
+    socket.write(frame.header, written);
     return;
   }
   socket.cork();
   socket.write(frame.header);
-  socket.write(frame.payload);
+  socket.write(frame.payload, written);
   socket.uncork();
 }

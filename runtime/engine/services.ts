@@ -18,11 +18,6 @@ import { buildFrame, writeFrame } from './frames.ts';
 import type { Frame } from './frames.ts';
 
 export const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
-/** The subprotocol an upgrade snippet picked, per request (read by handleProtocols). */
-export const decidedProtocol = new WeakMap<IncomingMessage, string | undefined>();
-// Shared send options for ws.send (connectors' sends): no allocation per message.
-export const TEXT = { binary: false };
-export const BINARY = { binary: true };
 
 /** `svc` is read at handshake time, so a reload's new subprotocol list applies. */
 function newWss(svc: () => ServiceRt, node: ServiceNode): WebSocketServer {
@@ -31,7 +26,7 @@ function newWss(svc: () => ServiceRt, node: ServiceNode): WebSocketServer {
     clientTracking: false,
     perMessageDeflate: false,
     maxPayload: node.maxPayload ?? DEFAULT_MAX_PAYLOAD,
-    handleProtocols: (offered: Set<string>, req: IncomingMessage) => decidedProtocol.get(req) ?? chooseProtocol(svc(), [...offered]) ?? false,
+    handleProtocols: (offered: Set<string>, req: IncomingMessage) => svc().decidedProtocol.get(req) ?? chooseProtocol(svc(), [...offered]) ?? false,
   });
 }
 
@@ -47,7 +42,8 @@ export function createService(spec: ServiceSpec, report: ServiceRt['report'] = (
     timers: [],
     admission: newAdmission(node),
     report,
-    counts: { received: 0, sent: 0 },
+    counts: { received: 0, sent: 0, slowReaders: 0, rateLimited: 0 },
+    decidedProtocol: new WeakMap(),
   };
   startSweeps(svc);
   return svc;
@@ -68,7 +64,7 @@ export function updateService(svc: ServiceRt, spec: ServiceSpec): void {
 
 /** The adapter's local delivery: framed once, the same bytes written to every target socket. Returns the number of sends. */
 export function deliverLocal(d: Delivery, byId: ReadonlyMap<string, ConnRecord>, byService: ReadonlyMap<string, ServiceRt>): number {
-  const frame = buildFrame(d.binary ? Buffer.from(d.data, 'base64') : d.data, d.binary === true);
+  const frame = buildFrame(d.binary && typeof d.data === 'string' ? Buffer.from(d.data, 'base64') : d.data, d.binary === true);
   let sent = 0;
   if (d.to) {
     for (const id of d.to) {
@@ -87,9 +83,9 @@ export function deliverLocal(d: Delivery, byId: ReadonlyMap<string, ConnRecord>,
   return sent;
 }
 
-/** One message to one client (`conn.send`, an upgrader's first message). */
-export function sendChecked(rec: ConnRecord, data: string | Uint8Array, binary: boolean): boolean {
-  return sendFrame(rec, buildFrame(data, binary));
+/** One message to one client (`conn.send`, an upgrader's first message, a connector's delivery). */
+export function sendChecked(rec: ConnRecord, data: string | Uint8Array, binary: boolean, written?: (error?: Error | null) => void): boolean {
+  return sendFrame(rec, buildFrame(data, binary), written);
 }
 
 /**
@@ -99,16 +95,17 @@ export function sendChecked(rec: ConnRecord, data: string | Uint8Array, binary: 
  * The frame goes straight to the socket `ws` upgraded (ws.bufferedAmount counts it); a socket
  * that is closing gets nothing, as `ws.send` would send nothing after its close frame.
  */
-export function sendFrame(rec: ConnRecord, frame: Frame): boolean {
+export function sendFrame(rec: ConnRecord, frame: Frame, written?: (error?: Error | null) => void): boolean {
   if (rec.cut || rec.ws.readyState !== WebSocket.OPEN) return false;
   const max = rec.svc.admission.limits.maxBufferedBytes;
   if (rec.ws.bufferedAmount > max) {
     rec.cut = true;
+    rec.svc.counts.slowReaders++;
     rec.svc.report('WSF_SLOW_READER', `connection ${rec.id}: more than ${max} bytes unsent (a slow reader); closed with 1008`);
     closeForPolicy(rec.ws, `slow reader: more than ${max} bytes unsent`);
     return false;
   }
-  writeFrame(rec.socket, frame);
+  writeFrame(rec.socket, frame, written);
   return true;
 }
 

@@ -101,7 +101,7 @@ describe('Redis adapter: delivery', () => {
     await waitFor('A and B to receive each other', () => a.received.length === 2 * n && b.received.length === 2 * n);
     for (const inst of [a, b, c]) {
       for (const sender of ['a', 'b']) {
-        const seen = inst.received.filter((d) => d.data.startsWith(`${sender}:`)).map((d) => Number(d.data.slice(2)));
+        const seen = inst.received.filter((d) => String(d.data).startsWith(`${sender}:`)).map((d) => Number(String(d.data).slice(2)));
         expect(seen).toEqual(Array.from({ length: n }, (_, i) => i));
       }
     }

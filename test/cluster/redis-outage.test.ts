@@ -75,7 +75,7 @@ it('survives Redis going away and recovers cross-instance delivery when it retur
   await waitFor('A to receive "after" from B', () => a.received.some((d) => d.data === 'after'), 5_000);
   a.adapter.publish({ service: 'chat', data: 'after-a' });
   await waitFor('B to receive "after-a" from A', () => b.received.some((d) => d.data === 'after-a'), 5_000);
-  expect(b.received.filter((d) => d.data.startsWith('during-'))).toEqual([]);
+  expect(b.received.filter((d) => String(d.data).startsWith('during-'))).toEqual([]);
 
   // The new (empty) Redis learns the connection counts again from the instances.
   await waitFor('counts to be rebuilt', async () => (await b.adapter.connectionCount('chat')) === 2, 5_000);
@@ -156,7 +156,7 @@ it('bounds what piles up while Redis hangs, and recovers when it resumes', async
     'a new message to reach B',
     () => {
       a.adapter.publish({ service: 'chat', data: `after the hang ${probe++}` });
-      return b.received.some((d) => d.data.startsWith('after the hang'));
+      return b.received.some((d) => String(d.data).startsWith('after the hang'));
     },
     10_000,
   );

@@ -244,6 +244,7 @@ export function createRedisAdapter(url: string, options: RedisAdapterOptions = {
         return;
       }
       sentAt.push(Date.now());
+      if (typeof remote.data !== 'string') remote = { ...remote, data: wireText(remote.data, remote.binary === true) };
       // `{"origin":...,` + the Delivery's own JSON: the wire envelope without copying the object.
       cmd.publish(keys.channel(delivery.service), originPrefix + JSON.stringify(remote).slice(1)).then(onPublished, onPublishFailed);
     },
@@ -282,6 +283,11 @@ export function createRedisAdapter(url: string, options: RedisAdapterOptions = {
     },
   };
   return adapter;
+}
+
+/** Bytes of a delivery as pub/sub carries them: text as text, binary as base64 (see Delivery). */
+function wireText(bytes: Uint8Array, binary: boolean): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString(binary ? 'base64' : 'utf8');
 }
 
 function parseEnvelope(message: string): Envelope | undefined {

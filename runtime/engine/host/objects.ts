@@ -6,6 +6,8 @@
 import { ACT_BROADCAST, ACT_CLOSE, ACT_COUNT, ACT_SEND, ACT_SENDTO, ACT_STATE } from './protocol.ts';
 import type { ConnAuthInfo, ConnDetails, ConnInfo, LogEntry, StateOp } from './protocol.ts';
 import { describe } from './snippets.ts';
+import { LARGE_MESSAGE, sharedCopy, textOf } from './wire.ts';
+import type { WireData } from './wire.ts';
 import { connectorApi } from './connector-api.ts';
 import { channelApi, channelName, channelRequest, subscribeCall } from './channel-api.ts';
 
@@ -17,6 +19,8 @@ export interface HostSink {
   request(op: number, serviceIdx: number, a?: unknown, b?: unknown, c?: unknown): Promise<unknown>;
   markDirty(conn: HostConnection): void;
   log(nodeId: string | undefined, entry: LogEntry): void;
+  /** Hand this memory over with the next batch instead of copying it (the sender no longer uses it). */
+  transfer(buffer: ArrayBuffer): void;
 }
 
 /** Objects and arrays go as JSON text, bytes as an exact-size Uint8Array (a pooled Buffer would clone its whole pool). */
@@ -30,6 +34,34 @@ export function normalizeData(data: unknown): string | Uint8Array {
   const json = JSON.stringify(data);
   if (json === undefined) throw new TypeError('send() cannot send this value');
   return json;
+}
+
+/**
+ * The last large text received, with the shared bytes it came in: relaying a message as it is
+ * (a broadcast of what a client sent, the usual chat) sends those same bytes back, no copy at all.
+ */
+let lastLarge: { text: string; bytes: Uint8Array } | undefined;
+
+/** The text of a large message that arrived as shared UTF-8 bytes (decoded once, when it runs). */
+export function largeText(bytes: Uint8Array): string {
+  const text = textOf(bytes);
+  lastLarge = { text, bytes };
+  return text;
+}
+
+/** A send's payload for the batch: large ones cross as bytes without a structured-clone copy (wire.ts). */
+export function wireData(data: unknown, sink: HostSink): WireData {
+  if (typeof data === 'string') {
+    if (data.length < LARGE_MESSAGE) return data;
+    if (lastLarge && lastLarge.text === data) return { utf8: lastLarge.bytes };
+    const bytes = Buffer.from(data, 'utf8');
+    // A Buffer this large owns its memory (only small ones share the pool), so it can move.
+    if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) sink.transfer(bytes.buffer);
+    return { utf8: bytes };
+  }
+  // The snippet may keep using its bytes: one copy into shared memory instead of two clones.
+  if (data instanceof Uint8Array && data.byteLength >= LARGE_MESSAGE) return sharedCopy(data);
+  return normalizeData(data);
 }
 
 function attributesProxy(markDirty: () => void, target: Record<string, unknown>): Record<string, unknown> {
@@ -154,7 +186,7 @@ export class HostConnection {
   }
 
   send(data: unknown): void {
-    this.#sink.push2(ACT_SEND, this.num, normalizeData(data));
+    this.#sink.push2(ACT_SEND, this.num, wireData(data, this.#sink));
   }
 
   close(code?: number, reason?: string): void {
@@ -216,10 +248,10 @@ export function serviceBase(service: ServiceRuntime, sink: HostSink): object {
     connectionCount: () => sink.request(ACT_COUNT, service.idx),
     broadcast(data: unknown, options?: { except?: unknown }) {
       const except = options?.except === undefined ? null : idsOf(options.except);
-      sink.push3(ACT_BROADCAST, service.idx, normalizeData(data), except);
+      sink.push3(ACT_BROADCAST, service.idx, wireData(data, sink), except);
     },
     sendTo(ids: unknown, data: unknown) {
-      sink.push3(ACT_SENDTO, service.idx, idsOf(ids), normalizeData(data));
+      sink.push3(ACT_SENDTO, service.idx, idsOf(ids), wireData(data, sink));
     },
     state,
   };

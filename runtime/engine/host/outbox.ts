@@ -19,6 +19,8 @@ const requests = new Map<number, { resolve: (v: unknown) => void; reject: (e: Er
 let reqCounter = 0;
 
 const out: unknown[] = [0];
+/** memory handed over with the next batch (large sends, wire.ts) */
+let transfers: ArrayBuffer[] = [];
 let lastSeq = 0;
 /** where the last ACT_SEND starts in `out` (-1: none since the last flush) */
 let lastSendAt = -1;
@@ -78,7 +80,11 @@ export function flush(): void {
     }
   }
   out[0] = lastSeq;
-  port.postMessage(out);
+  if (transfers.length === 0) port.postMessage(out);
+  else {
+    port.postMessage(out, transfers);
+    transfers = [];
+  }
   out.length = 1;
   lastSendAt = -1;
   Atomics.add(H.slots, P.SLOT_PROGRESS, 1);
@@ -102,6 +108,9 @@ export const sink: HostSink = {
     scheduleFlush();
     const owner = H.current ?? H.resumedHint;
     return new Promise((resolve, reject) => requests.set(reqId, { resolve, reject, owner }));
+  },
+  transfer(buffer) {
+    transfers.push(buffer);
   },
   markDirty(conn) {
     dirty.add(conn);

@@ -16,7 +16,7 @@ import { confineProcess } from './confine.ts';
 import type { ConnInfo, EngineEvent, HostControl, HostProgram, SnippetFailure, UpgradeInfo } from './protocol.ts';
 import * as P from './protocol.ts';
 import { loadSnippet, nodeOfStack, toFailure, describe } from './snippets.ts';
-import { HostConnection, makeLogger, nodeContext, serviceBase } from './objects.ts';
+import { HostConnection, largeText, makeLogger, nodeContext, serviceBase } from './objects.ts';
 import type { ServiceRuntime } from './objects.ts';
 import { H, statOf } from './state.ts';
 import type { NodeRt } from './state.ts';
@@ -143,7 +143,8 @@ function startEvent(c: Conn, op: number, a: unknown, b: unknown): Promise<void> 
   switch (op) {
     case P.EV_TEXT: {
       const n = h.onText;
-      return n ? afterMain(c, invoke(n, 1, c.num, c.hc.id, 3, c.hc, a, n.ctx)) : undefined;
+      // A large text arrives as shared UTF-8 bytes (wire.ts): decoded here, once, when it runs.
+      return n ? afterMain(c, invoke(n, 1, c.num, c.hc.id, 3, c.hc, typeof a === 'string' ? a : largeText(a as Uint8Array), n.ctx)) : undefined;
     }
     case P.EV_BINARY: {
       const n = h.onBinary;

@@ -21,6 +21,10 @@ import { BucketHistogram } from './histogram.ts';
 export interface ServiceCounts {
   received: number;
   sent: number;
+  /** connections closed with 1008 for a backlog over `limits.maxBufferedBytes` */
+  slowReaders: number;
+  /** connections closed with 1008 for a message rate over `limits.messagesPerSecond` */
+  rateLimited: number;
 }
 
 export interface MetricsSource {
@@ -79,6 +83,19 @@ export class EngineMetrics {
       });
     perService('wsflow_messages_received_total', 'Messages (text and binary frames) received from clients per service.', (c) => c.received);
     perService('wsflow_messages_sent_total', 'Messages sent to clients per service (replies, broadcasts and targeted sends, one per recipient).', (c) => c.sent);
+    new Counter({
+      name: 'wsflow_policy_closes_total',
+      help: 'Connections closed with 1008 by a service limit, per service and reason (slow_reader: unsent backlog over maxBufferedBytes; rate_limit: over messagesPerSecond).',
+      labelNames: ['service', 'reason'],
+      registers,
+      collect() {
+        this.reset();
+        for (const s of source.services()) {
+          this.inc({ service: s.id, reason: 'slow_reader' }, s.counts.slowReaders);
+          this.inc({ service: s.id, reason: 'rate_limit' }, s.counts.rateLimited);
+        }
+      },
+    });
     this.durations = new BucketHistogram('wsflow_handler_duration_seconds', 'Duration of handler and upgrade snippet invocations per node.', this.registry);
     this.errors = new Counter({ name: 'wsflow_handler_errors_total', help: 'Failed invocations per node (thrown, rejected, timed out, crashed).', labelNames: ['node'], registers });
     this.upgrades = new Counter({
