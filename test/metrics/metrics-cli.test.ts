@@ -53,6 +53,9 @@ describe('wsflow run: /metrics after known chat traffic', () => {
     expect(value(m, 'wsflow_upgrades_total', { upgrader: 'upgrader', status: '400' })).toBe(1);
     expect(value(m, 'wsflow_upgrades_total', { upgrader: '', status: '404' })).toBe(1);
     expect(family(m, 'wsflow_upgrades_total').metrics).toHaveLength(3);
+    // Nobody was cut by a limit.
+    expect(value(m, 'wsflow_policy_closes_total', { service: 'chat', reason: 'slow_reader' })).toBe(0);
+    expect(value(m, 'wsflow_policy_closes_total', { service: 'chat', reason: 'rate_limit' })).toBe(0);
 
     const counts = { upgrader: 3, 'on-open': 3, 'on-text': TEXTS_EACH * 3, 'on-close': 1 };
     for (const [node, count] of Object.entries(counts)) {
@@ -68,7 +71,7 @@ describe('wsflow run: /metrics after known chat traffic', () => {
     expect(family(m, 'nodejs_eventloop_lag_seconds').type).toBe('GAUGE');
 
     // Bounded labels: node ids, service ids, upgrader ids and status codes, never paths or connections.
-    const allowed = new Set(['chat', 'upgrader', 'on-open', 'on-text', 'on-close', '', '101', '400', '404']);
+    const allowed = new Set(['chat', 'upgrader', 'on-open', 'on-text', 'on-close', '', '101', '400', '404', 'slow_reader', 'rate_limit']);
     const labelValues = m.families.filter((x) => x.name.startsWith('wsflow_')).flatMap((f) => f.metrics.flatMap((sample) => Object.values(sample.labels ?? {})));
     expect(labelValues.length).toBeGreaterThan(10);
     expect(labelValues.filter((v) => !allowed.has(v))).toEqual([]);
