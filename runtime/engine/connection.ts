@@ -1,7 +1,8 @@
 /**
  * Per-connection bookkeeping in the main thread: the record of one open socket, its unfinished
- * events (kept until the worker says DONE, so a respawned worker can replay them), and the
- * socket listeners that turn frames into events. Idle and heartbeat sweeps live here too.
+ * events (kept until the worker says DONE, so a respawned worker can replay them), and the idle,
+ * heartbeat and frame-timeout sweeps. The socket listeners that turn frames into events are in
+ * socket-events.ts.
  */
 import type { Duplex } from 'node:stream';
 import type { WebSocket, WebSocketServer } from 'ws';
@@ -59,10 +60,6 @@ export interface ConnRecord {
   held?: boolean;
   /** what connectors see of this connection (only when the engine has connectors) */
   link?: ClientLink;
-}
-
-export function pushEvent(rec: ConnRecord, op: number, a: unknown, b: unknown): void {
-  rec.events.push(op, a, b);
 }
 
 /** One event finished; returns true when nothing is left. */

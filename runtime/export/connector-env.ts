@@ -5,6 +5,7 @@
  */
 import { envVariables } from '../model/connectors.ts';
 import { kindOf } from '../model/registry.ts';
+import { wholeEnvRef } from '../model/env-refs.ts';
 import type { FlowDocument } from '../model/types.ts';
 
 export interface LocalBroker {
@@ -31,7 +32,7 @@ export function connectorEnv(flow: FlowDocument): string[] {
 export function localBrokers(flow: FlowDocument): LocalBroker[] {
   const found = new Map<string, LocalBroker>();
   for (const node of flow.nodes) {
-    const url = typeof node.url === 'string' ? /^\$\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}$/.exec(node.url.trim())?.[1] : undefined;
+    const url = typeof node.url === 'string' ? wholeEnvRef(node.url) : undefined;
     if (!url) continue;
     const broker = kindOf(node.type)?.composeBroker;
     if (broker) found.set(broker.service, { ...broker, variable: url });

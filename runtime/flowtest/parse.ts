@@ -8,6 +8,7 @@
 import type { FieldPath, Locator } from '../model/locate.ts';
 import type { Problem } from '../model/types.ts';
 import { FLOWTEST_CODES as C } from './codes.ts';
+import { replaceEnvRefs } from '../model/env-refs.ts';
 import {
   DEFAULT_QUIET_MS,
   DEFAULT_SETTLE_MS,
@@ -41,7 +42,6 @@ const OPTIONS: Record<StepKind, readonly string[]> = {
   wait: [],
 };
 
-const ENV_REF = /\$\{env\.([A-Za-z_][A-Za-z0-9_]*)\}/g;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 export interface ParseTestOptions {
@@ -240,7 +240,7 @@ function checkBase64(text: string, path: FieldPath, problem: Report): boolean {
 }
 
 function substituteEnv(text: string, env: Record<string, string | undefined>, missing: (name: string) => void): string {
-  return text.replace(ENV_REF, (_, name: string) => {
+  return replaceEnvRefs(text, (name) => {
     const value = env[name];
     if (value === undefined) {
       missing(name);

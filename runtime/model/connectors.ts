@@ -12,7 +12,8 @@
 import type { FieldPath, Locator } from './locate.ts';
 import { checkFieldValue } from './kind-fields.ts';
 import { fieldsFor, isBindingType, isConnectorType, kindOf, type ConnectorType } from './registry.ts';
-import { scanTemplate, envNamesIn } from './template.ts';
+import { scanTemplate } from './template.ts';
+import { envRefs } from './env-refs.ts';
 import type { FlowDocument, Problem } from './types.ts';
 import { isObj } from './is-obj.ts';
 
@@ -137,7 +138,7 @@ export function envReferences(flow: FlowDocument): EnvReference[] {
   const refs: EnvReference[] = [];
   const walk = (value: unknown, path: (string | number)[], nodeId: string) => {
     if (typeof value === 'string') {
-      for (const name of envNamesIn(value)) refs.push({ name, nodeId, path });
+      for (const name of envRefs(value)) refs.push({ name, nodeId, path });
     } else if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...path, i], nodeId));
     else if (isObj(value)) for (const [k, v] of Object.entries(value)) walk(v, [...path, k], nodeId);
   };

@@ -1,34 +1,43 @@
 /**
- * `${env.NAME}` references in flow values (secrets, connection strings): found and resolved
- * against an environment given by the caller. Pure, so the designer, the engine and the exporter
- * share one reading of the syntax. Only whole `${env.NAME}` tokens are replaced; any other text
- * around them is kept (`Bearer ${env.TOKEN}`).
+ * The one reader of `${env.NAME}` references in flow values (secrets, connection strings,
+ * connector templates, flow-test client fields). Every place that lists, resolves or checks them
+ * goes through here, so `${ env.NAME }` (spaces inside the braces) means the same everywhere:
+ * listed as required, substituted, not an inline secret. Pure (no `node:` imports): the designer
+ * uses it too. Only whole references are replaced; text around them is kept (`Bearer ${env.TOKEN}`).
  */
 
-const ENV_REF = /\$\{env\.([A-Za-z_][A-Za-z0-9_]*)\}/g;
+/** A placeholder `${ path }` (spaces inside the braces allowed); group 1 is the trimmed path. Connector templates (template.ts) share it. */
+export const PLACEHOLDER = /\$\{\s*([^}]*?)\s*\}/g;
+export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const ENV_PATH = /^env\.([A-Za-z_][A-Za-z0-9_]*)$/;
+
+/** The variable a placeholder's path names (`env.NAME`), else undefined. */
+function envName(path: string): string | undefined {
+  return ENV_PATH.exec(path)?.[1];
+}
 
 /** Names referenced in one value, in order of appearance, without repeats. */
 export function envRefs(value: string): string[] {
   const names: string[] = [];
-  for (const match of value.matchAll(ENV_REF)) {
-    const name = match[1] as string;
-    if (!names.includes(name)) names.push(name);
+  for (const match of value.matchAll(PLACEHOLDER)) {
+    const name = envName(match[1] ?? '');
+    if (name !== undefined && !names.includes(name)) names.push(name);
   }
   return names;
 }
 
-/** Every name referenced by any string anywhere in `value` (a node, a whole flow), sorted. */
-export function envRefsDeep(value: unknown, depth = 0): string[] {
-  const found = new Set<string>();
-  const walk = (v: unknown, d: number) => {
-    // Flow documents are bounded in depth by the parser; this guard only protects odd callers.
-    if (d > 64) return;
-    if (typeof v === 'string') for (const n of envRefs(v)) found.add(n);
-    else if (Array.isArray(v)) for (const item of v) walk(item, d + 1);
-    else if (typeof v === 'object' && v !== null) for (const item of Object.values(v)) walk(item, d + 1);
-  };
-  walk(value, depth);
-  return [...found].sort();
+/** The variable when the whole value (outer spaces aside) is one reference: `${env.MQTT_URL}`. */
+export function wholeEnvRef(value: string): string | undefined {
+  const m = /^\$\{\s*([^}]*?)\s*\}$/.exec(value.trim());
+  return m ? envName(m[1] ?? '') : undefined;
+}
+
+/** Replace every reference with `fill(name)`; other placeholders and text stay as written. */
+export function replaceEnvRefs(value: string, fill: (name: string) => string): string {
+  return value.replace(PLACEHOLDER, (whole, path: string) => {
+    const name = envName(path);
+    return name === undefined ? whole : fill(name);
+  });
 }
 
 export interface ResolvedValue {
@@ -40,7 +49,7 @@ export interface ResolvedValue {
 /** Replace every `${env.NAME}` with its value; unset (or empty) names are listed in `missing`. */
 export function resolveEnvRefs(value: string, env: Readonly<Record<string, string | undefined>>): ResolvedValue {
   const missing: string[] = [];
-  const resolved = value.replace(ENV_REF, (_all, name: string) => {
+  const resolved = replaceEnvRefs(value, (name) => {
     const v = env[name];
     if (v === undefined || v === '') {
       if (!missing.includes(name)) missing.push(name);

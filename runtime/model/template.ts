@@ -2,15 +2,13 @@
  * Connector field templates: `mqtt://${env.MQTT_HOST}:1883`, `sensors/${conn.params.topic}`.
  *
  * A placeholder is a dotted path only (no code), so that the main thread can fill a template
- * without running user code and validation can check every reference statically. This is the
- * one place that knows the `${env.NAME}` syntax: validation, the exporters and the runtime all
- * scan and render through here. Pure (no `node:` imports): the designer uses it too.
+ * without running user code and validation can check every reference statically. The
+ * placeholder shape and the `${env.NAME}` syntax come from env-refs.ts, the one reader of them.
+ * Pure (no `node:` imports): the designer uses it too.
  */
+import { ENV_NAME, PLACEHOLDER } from './env-refs.ts';
 
-/** `${ env.NAME }`, `${conn.params.topic}`: a placeholder with a dotted path. */
-const PLACEHOLDER = /\$\{\s*([^}]*?)\s*\}/g;
 const PATH = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$-]*)*$/;
-export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export interface TemplateRef {
   /** `['env', 'MQTT_URL']`, `['conn', 'params', 'topic']` */
@@ -66,16 +64,6 @@ export function scanTemplate(text: string): ScannedTemplate {
     refs.push({ path, offset, text: match[0] });
   }
   return { refs, issues };
-}
-
-/** Names of the environment variables a text refers to as `${env.NAME}`, in order, once each. */
-export function envNamesIn(text: string): string[] {
-  const names: string[] = [];
-  for (const ref of scanTemplate(text).refs) {
-    const name = ref.path[1] as string;
-    if (ref.path[0] === 'env' && !names.includes(name)) names.push(name);
-  }
-  return names;
 }
 
 export interface TemplateScope {
