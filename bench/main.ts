@@ -4,7 +4,8 @@
  *
  *   --quick              each scenario briefly, one round (CI keeps the harness tested)
  *   --rounds N           rounds per scenario (default 3; 1 with --quick)
- *   --scenarios a,b      echo, fanout, connections, snippet, cluster (default: all)
+ *   --scenarios a,b      echo, echo-raw, fanout, connections, snippet, large, large-raw, cluster
+ *                        (default: all; the -raw ones drive the load with bench/load/raw-client.ts)
  *   --contenders a,b     raw, engine, export, nodered, lowcode (default: all; lowcode serves
  *                        the low-code twin of a flow, so far echo only)
  *   --out DIR            write latest.json, latest.md and bench.svg into DIR instead of
@@ -26,11 +27,12 @@ import { renderSvg } from './report/svg.ts';
 import { runScenario, type ScenarioResult } from './runner.ts';
 import { clusterScenario } from './scenarios/cluster.ts';
 import { connectionsScenario, connectionTarget } from './scenarios/connections.ts';
-import { echoScenario, snippetScenario } from './scenarios/echo.ts';
+import { echoRawScenario, echoScenario, snippetScenario } from './scenarios/echo.ts';
+import { largeRawScenario, largeScenario } from './scenarios/large.ts';
 import { fanoutBoundNotes, fanoutClients, fanoutScenario } from './scenarios/fanout.ts';
 import type { RunContext } from './scenarios/types.ts';
 
-const SCENARIOS = [echoScenario, fanoutScenario, connectionsScenario, snippetScenario];
+const SCENARIOS = [echoScenario, echoRawScenario, fanoutScenario, connectionsScenario, snippetScenario, largeScenario, largeRawScenario];
 const SCENARIO_IDS = [...SCENARIOS.map((s) => s.id), 'cluster'];
 
 interface Args {

@@ -5,7 +5,7 @@
  *
  * argv[2]: JSON EchoLoadConfig
  */
-import WebSocket from 'ws';
+import { connectClient, type ClientKind, type LoadClient } from './clients.ts';
 import { nowNs, percentile, Samples } from '../lib/stats.ts';
 import { cpuMicrosPer, sampleProcess } from '../lib/procstat.ts';
 
@@ -17,6 +17,8 @@ export interface EchoLoadConfig {
   /** `echo`: 64-byte text that must come back unchanged; `json`: a small JSON request. */
   payload: 'echo' | 'json';
   serverPid: number;
+  /** which client implementation drives the load (clients.ts) */
+  client: ClientKind;
 }
 
 export interface EchoLoadResult {
@@ -50,19 +52,8 @@ function checkReply(data: string, i: number): boolean {
   return m.id === i && m.total === 36;
 }
 
-async function connectAll(): Promise<WebSocket[]> {
-  const sockets = await Promise.all(
-    Array.from(
-      { length: config.clients },
-      () =>
-        new Promise<WebSocket>((resolve, reject) => {
-          const ws = new WebSocket(config.url, { perMessageDeflate: false });
-          ws.once('open', () => resolve(ws));
-          ws.once('error', reject);
-        }),
-    ),
-  );
-  return sockets;
+function connectAll(): Promise<LoadClient[]> {
+  return Promise.all(Array.from({ length: config.clients }, () => connectClient(config.client, config.url)));
 }
 
 async function main(): Promise<void> {
@@ -81,17 +72,16 @@ async function main(): Promise<void> {
       sentAt = nowNs();
       ws.send(request(seq));
     };
-    ws.on('message', (data) => {
+    ws.onMessage((data) => {
       const now = nowNs();
       if (measuring) {
         count++;
         rtts.push((now - sentAt) / 1e6);
         // Checking every reply would make the load generator the bottleneck; sample 1 in 64.
-        if ((count & 63) === 0 && !checkReply((data as Buffer).toString(), seq)) bad++;
+        if ((count & 63) === 0 && !checkReply(data.toString(), seq)) bad++;
       }
       sendNext();
     });
-    ws.on('error', () => bad++);
     sendNext();
   });
 
@@ -120,7 +110,7 @@ async function main(): Promise<void> {
     clients: sockets.length,
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
-  for (const ws of sockets) ws.terminate();
+  for (const ws of sockets) ws.close();
   setTimeout(() => process.exit(0), 100);
 }
 

@@ -3,6 +3,7 @@
  * doing a little JSON work). 100 clients, one message in flight each, warm-up then a fixed window.
  */
 import type { EchoLoadConfig, EchoLoadResult } from '../load/echo-load.ts';
+import type { ClientKind } from '../load/clients.ts';
 import { spawnTracked } from '../lib/proc.ts';
 import { onCpus, pinProcess, requestReplyPlacement } from '../lib/placement.ts';
 import { loadGeneratorScript } from '../lib/build.ts';
@@ -20,8 +21,8 @@ export const REQUEST_REPLY_METRICS: Metric[] = [
   { key: 'serverCpuPercent', label: 'server CPU', unit: '%', better: 'lower' },
 ];
 
-async function measureRequestReply(server: RunningServer, payload: EchoLoadConfig['payload'], ctx: RunContext): Promise<Measurement> {
-  const config: EchoLoadConfig = { url: server.url, clients: CLIENTS, payload, serverPid: server.pid, ...timing(ctx.quick) };
+async function measureRequestReply(server: RunningServer, payload: EchoLoadConfig['payload'], client: ClientKind, ctx: RunContext): Promise<Measurement> {
+  const config: EchoLoadConfig = { url: server.url, clients: CLIENTS, payload, serverPid: server.pid, client, ...timing(ctx.quick) };
   const loadArgs = [await loadGeneratorScript('echo-load'), JSON.stringify(config)];
   const placement = requestReplyPlacement(ctx.pin);
   if (!('none' in placement)) pinProcess(server.pid, placement.server);
@@ -45,7 +46,7 @@ async function measureRequestReply(server: RunningServer, payload: EchoLoadConfi
   }
 }
 
-function requestReply(id: string, title: string, flow: FlowKey, payload: EchoLoadConfig['payload']): ScenarioDef {
+function requestReply(id: string, title: string, flow: FlowKey, payload: EchoLoadConfig['payload'], client: ClientKind = 'ws'): ScenarioDef {
   return {
     id,
     title,
@@ -53,9 +54,11 @@ function requestReply(id: string, title: string, flow: FlowKey, payload: EchoLoa
     metrics: REQUEST_REPLY_METRICS,
     freshServerPerRun: false,
     runTimeoutMs: (quick) => timing(quick).warmupMs + timing(quick).durationMs + 40_000,
-    measure: (server, ctx) => measureRequestReply(server, payload, ctx),
+    measure: (server, ctx) => measureRequestReply(server, payload, client, ctx),
   };
 }
 
 export const echoScenario = requestReply('echo', `Echo throughput (${CLIENTS} clients, 64-byte text, 1 in flight each)`, 'echo', 'echo');
 export const snippetScenario = requestReply('snippet', `Snippet cost (${CLIENTS} clients, onText parses JSON, sums, replies JSON)`, 'snippet', 'json');
+/** The echo scenario driven by the independent raw-socket client (bench/load/raw-client.ts): a figure that holds with both load generators is not an artefact of `ws` on the client side. */
+export const echoRawScenario = requestReply('echo-raw', `Echo throughput, independent load generator (${CLIENTS} raw-socket clients, 64-byte text)`, 'echo', 'echo', 'raw');
