@@ -68,7 +68,7 @@ const hasRedis = (() => {
 const hasNodeRed = installedNodeRedVersion() !== undefined;
 const CONTENDERS = ['raw', 'engine', 'export', ...(hasNodeRed ? ['nodered'] : [])];
 /** Scenarios whose flow has a low-code twin (bench/contenders), so the `lowcode` contender runs. */
-const LOWCODE_TWINS = new Set(['echo', 'connections']);
+const LOWCODE_TWINS = new Set(['echo', 'echo-raw', 'connections']);
 
 describe('npm run bench -- --quick', () => {
   const out = mkdtempSync(join(tmpdir(), 'wsflow-bench-test-'));
@@ -107,6 +107,10 @@ describe('npm run bench -- --quick', () => {
       snippet: { msgsPerSec: [100, 1e6], p50Ms: [0.01, 5000], cpuUsPerMsg: [0.5, 20_000] },
       fanout: { maxDeliveriesPerSec: [1000, 1e8], timeToAllP50Ms: [0.01, 5000], cpuUsPerDelivery: [0.1, 10_000] },
       connections: { kbPerConnection: [0.1, 2000], openSeconds: [0.001, 120], connections: [1000, 1000] },
+      'echo-raw': { msgsPerSec: [100, 1e6], p50Ms: [0.01, 5000], cpuUsPerMsg: [0.5, 20_000] },
+      // CPU is read in 10 ms ticks: a quick run's 20 MiB may cost raw ws only a few of them.
+      large: { mibPerSec: [0.5, 1e5], cpuMsPerMib: [0, 10_000], peakRssMib: [10, 4096] },
+      'large-raw': { mibPerSec: [0.5, 1e5], cpuMsPerMib: [0, 10_000], peakRssMib: [10, 4096] },
     };
     for (const [id, metrics] of Object.entries(ranges)) {
       const scenario = json.scenarios.find((s) => s.id === id);
