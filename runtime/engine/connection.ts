@@ -33,6 +33,10 @@ export interface ServiceRt {
   counts: ServiceCounts;
   /** the subprotocol the engine decided for a request being upgraded now (read by ws's handleProtocols) */
   decidedProtocol: WeakMap<IncomingMessage, string | undefined>;
+  /** the permessage-deflate window a client being upgraded now agreed to (compression.ts) */
+  windowBits: WeakMap<IncomingMessage, number>;
+  /** payload size from which sends are compressed (Infinity: the service does not compress) */
+  compressAt: number;
 }
 
 export interface ConnRecord {
@@ -55,6 +59,8 @@ export interface ConnRecord {
   bucket?: TokenBucket;
   /** closed by a limit: nothing more is sent to it or read from it */
   cut: boolean;
+  /** permessage-deflate window for what the engine sends, 0 when not agreed (compression.ts) */
+  windowBits: number;
   frame: FrameWatch;
   /** a connector stopped reading this socket (its other side is slow) */
   held?: boolean;

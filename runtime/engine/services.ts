@@ -14,20 +14,30 @@ import { startSweeps, stopSweeps } from './connection.ts';
 import { incomingCheck } from './incoming.ts';
 import { chooseProtocol } from './upgrade.ts';
 import { closeForPolicy, newAdmission, serviceLimits } from './security/limits.ts';
-import { buildFrame, writeFrame } from './frames.ts';
+import { buildFrame, deflated, writeFrame } from './frames.ts';
+import { compressionThreshold, deflateOptions, negotiatedWindowBits } from './compression.ts';
 import type { Frame } from './frames.ts';
 
 export const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
 
 /** `svc` is read at handshake time, so a reload's new subprotocol list applies. */
 function newWss(svc: () => ServiceRt, node: ServiceNode): WebSocketServer {
-  return new WebSocketServer({
+  const deflate = deflateOptions(node);
+  const wss = new WebSocketServer({
     noServer: true,
     clientTracking: false,
-    perMessageDeflate: false,
+    perMessageDeflate: deflate,
     maxPayload: node.maxPayload ?? DEFAULT_MAX_PAYLOAD,
     handleProtocols: (offered: Set<string>, req: IncomingMessage) => svc().decidedProtocol.get(req) ?? chooseProtocol(svc(), [...offered]) ?? false,
   });
+  // What was agreed is read from the response ws sends (its public 'headers' event).
+  if (deflate) wss.on('headers', (headers: string[], req: IncomingMessage) => svc().windowBits.set(req, negotiatedWindowBits(headers)));
+  return wss;
+}
+
+/** Settings that need a new ws server when they change (a reload keeps the old one otherwise). */
+function wssKey(node: ServiceNode): string {
+  return `${node.maxPayload ?? DEFAULT_MAX_PAYLOAD} ${JSON.stringify(node.compression ?? false)}`;
 }
 
 export function createService(spec: ServiceSpec, report: ServiceRt['report'] = () => undefined): ServiceRt {
@@ -44,6 +54,8 @@ export function createService(spec: ServiceSpec, report: ServiceRt['report'] = (
     report,
     counts: { received: 0, sent: 0, slowReaders: 0, rateLimited: 0 },
     decidedProtocol: new WeakMap(),
+    windowBits: new WeakMap(),
+    compressAt: compressionThreshold(node),
   };
   startSweeps(svc);
   return svc;
@@ -52,7 +64,8 @@ export function createService(spec: ServiceSpec, report: ServiceRt['report'] = (
 /** Hot reload of a kept service: new settings apply to new connections and to the sweeps. */
 export function updateService(svc: ServiceRt, spec: ServiceSpec): void {
   const node = spec.node;
-  if ((node.maxPayload ?? DEFAULT_MAX_PAYLOAD) !== (svc.spec.node.maxPayload ?? DEFAULT_MAX_PAYLOAD)) svc.wss = newWss(() => svc, node);
+  if (wssKey(node) !== wssKey(svc.spec.node)) svc.wss = newWss(() => svc, node);
+  svc.compressAt = compressionThreshold(node);
   svc.spec = spec;
   svc.check = incomingCheck(node);
   svc.idleMs = node.idleTimeoutMs ?? 0;
@@ -105,7 +118,7 @@ export function sendFrame(rec: ConnRecord, frame: Frame, written?: (error?: Erro
     closeForPolicy(rec.ws, `slow reader: more than ${max} bytes unsent`);
     return false;
   }
-  writeFrame(rec.socket, frame, written);
+  writeFrame(rec.socket, rec.windowBits !== 0 && frame.length >= rec.svc.compressAt ? deflated(frame, rec.windowBits) : frame, written);
   return true;
 }
 

@@ -129,6 +129,11 @@ export interface ServiceNode extends NodeBase {
   /** Validate incoming JSON text frames against `messages.incoming` schemas (close 1007 if none matches). */
   validateIncoming?: boolean;
   limits?: LimitsSpec;
+  /**
+   * permessage-deflate with clients that offer it (runtime/engine/compression.ts): `true`, or a
+   * threshold in bytes below which messages go uncompressed (default 1024). Off by default.
+   */
+  compression?: boolean | { threshold?: number };
   /** Channels its connections subscribe and publish to (runtime/model/channels.ts, docs/channels.md). */
   channels?: ChannelDecl[];
 }

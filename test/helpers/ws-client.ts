@@ -35,10 +35,10 @@ export class TestClient {
   }
 
   /** Opens a connection; rejects with the HTTP status and body when the handshake is refused. */
-  static connect(url: string, options: { protocols?: string[]; headers?: Record<string, string>; localAddress?: string; handshakeMs?: number } = {}): Promise<TestClient> {
+  static connect(url: string, options: { protocols?: string[]; headers?: Record<string, string>; localAddress?: string; handshakeMs?: number; perMessageDeflate?: boolean } = {}): Promise<TestClient> {
     const handshakeMs = options.handshakeMs ?? DEFAULT_WAIT_MS;
     return new Promise((resolve, reject) => {
-      const socket = new WebSocket(url, options.protocols ?? [], { headers: options.headers, localAddress: options.localAddress });
+      const socket = new WebSocket(url, options.protocols ?? [], { headers: options.headers, localAddress: options.localAddress, perMessageDeflate: options.perMessageDeflate ?? true });
       const client = new TestClient(socket);
       const timer = setTimeout(() => {
         socket.terminate();

@@ -319,6 +319,12 @@ function ServiceFields({ node, problems, set }: { node: ServiceNode; problems: P
           Validate incoming JSON against declared messages
         </label>
       </div>
+      <div className="field">
+        <label className="check" title="permessage-deflate with clients that offer it: fewer bytes for compressible text, CPU to compress each message once">
+          <input type="checkbox" checked={!!node.compression} data-testid="service-compression" onChange={(e) => set({ compression: e.target.checked || undefined }, 'compression')} />
+          Compress messages (permessage-deflate)
+        </label>
+      </div>
       <MessagesEditor node={node} problems={problems} set={set} />
       <ChannelsEditor node={node} problems={problems} set={set} />
     </>

@@ -25,6 +25,12 @@ export default defineKind({
     },
     validateIncoming: { type: 'boolean' },
     limits: { $ref: '#/definitions/limits' },
+    compression: {
+      oneOf: [
+        { type: 'boolean' },
+        { type: 'object', additionalProperties: false, properties: { threshold: { type: 'integer', minimum: 0 } } },
+      ],
+    },
     channels: CHANNELS_SCHEMA,
   },
 });
