@@ -4,7 +4,7 @@
  *
  *   --quick              each scenario briefly, one round (CI keeps the harness tested)
  *   --rounds N           rounds per scenario (default 3; 1 with --quick)
- *   --scenarios a,b      echo, echo-raw, fanout, connections, snippet, large, large-raw, cluster
+ *   --scenarios a,b      echo, echo-raw, fanout, connections, snippet, large, large-raw, deflate, cluster
  *                        (default: all; the -raw ones drive the load with bench/load/raw-client.ts)
  *   --contenders a,b     raw, engine, export, nodered, lowcode (default: all; lowcode serves
  *                        the low-code twin of a flow, so far echo only)
@@ -29,10 +29,11 @@ import { clusterScenario } from './scenarios/cluster.ts';
 import { connectionsScenario, connectionTarget } from './scenarios/connections.ts';
 import { echoRawScenario, echoScenario, snippetScenario } from './scenarios/echo.ts';
 import { largeRawScenario, largeScenario } from './scenarios/large.ts';
+import { deflateScenario } from './scenarios/deflate.ts';
 import { fanoutBoundNotes, fanoutClients, fanoutScenario } from './scenarios/fanout.ts';
 import type { RunContext } from './scenarios/types.ts';
 
-const SCENARIOS = [echoScenario, echoRawScenario, fanoutScenario, connectionsScenario, snippetScenario, largeScenario, largeRawScenario];
+const SCENARIOS = [echoScenario, echoRawScenario, fanoutScenario, connectionsScenario, snippetScenario, largeScenario, largeRawScenario, deflateScenario];
 const SCENARIO_IDS = [...SCENARIOS.map((s) => s.id), 'cluster'];
 
 interface Args {

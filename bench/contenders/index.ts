@@ -15,10 +15,11 @@ export type ContenderId = 'raw' | 'engine' | 'export' | 'nodered' | 'lowcode';
 export const CONTENDER_IDS: readonly ContenderId[] = ['raw', 'engine', 'export', 'nodered', 'lowcode'];
 
 /** Which flow a scenario runs and at which path it is served. */
-export type FlowKey = 'echo' | 'fanout' | 'snippet';
+export type FlowKey = 'echo' | 'fanout' | 'snippet' | 'fanout-deflate';
 export const FLOWS: Record<FlowKey, { file: string; path: string }> = {
   echo: { file: 'samples/echo.wsflow.yaml', path: '/chat' },
   fanout: { file: 'bench/flows/fanout.wsflow.yaml', path: '/fan' },
+  'fanout-deflate': { file: 'bench/flows/fanout-deflate.wsflow.yaml', path: '/fanz' },
   snippet: { file: 'bench/flows/snippet.wsflow.yaml', path: '/json' },
 };
 
@@ -178,6 +179,7 @@ const exported: Contender = {
 const nodeRed: Contender = {
   id: 'nodered',
   label: 'Node-RED',
+  cannotServe: (flow) => (flow === 'fanout-deflate' ? 'the compression scenario compares wsflow with raw ws only' : undefined),
   async prepare(log, options) {
     if (!options.install && !installedNodeRedVersion()) {
       this.unavailable = 'Node-RED is not installed (`npm run bench -- --setup` installs it; --no-install skips it)';

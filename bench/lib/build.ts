@@ -8,8 +8,8 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from './proc.ts';
 
-export type LoadGenerator = 'echo-load' | 'fanout-load' | 'conn-load' | 'large-load';
-const NAMES: LoadGenerator[] = ['echo-load', 'fanout-load', 'conn-load', 'large-load'];
+export type LoadGenerator = 'echo-load' | 'fanout-load' | 'conn-load' | 'large-load' | 'deflate-load';
+const NAMES: LoadGenerator[] = ['echo-load', 'fanout-load', 'conn-load', 'large-load', 'deflate-load'];
 // One folder per harness process, so two bench runs at once never overwrite each other's bundles.
 const OUT_DIR = join(REPO_ROOT, 'bench', '.build', String(process.pid));
 

@@ -111,6 +111,8 @@ describe('npm run bench -- --quick', () => {
       // CPU is read in 10 ms ticks: a quick run's 20 MiB may cost raw ws only a few of them.
       large: { mibPerSec: [0.5, 1e5], cpuMsPerMib: [0, 10_000], peakRssMib: [10, 4096] },
       'large-raw': { mibPerSec: [0.5, 1e5], cpuMsPerMib: [0, 10_000], peakRssMib: [10, 4096] },
+      // Compressed JSON of ~3 KiB takes a few hundred bytes; uncompressed would be over 3,000.
+      deflate: { cpuUsPerDelivery: [0, 100_000], wireBytesPerDelivery: [20, 1500], messageBytes: [2000, 5000] },
     };
     for (const [id, metrics] of Object.entries(ranges)) {
       const scenario = json.scenarios.find((s) => s.id === id);
@@ -118,6 +120,7 @@ describe('npm run bench -- --quick', () => {
       // The low-code contender runs only where the bench has a low-code twin of the flow.
       const skips: Record<string, unknown> = {};
       if (!hasNodeRed) skips.nodered = expect.stringMatching(/Node-RED is not installed/) as unknown;
+      if (id === 'deflate') skips.nodered = expect.stringMatching(/Node-RED is not installed|raw ws only/) as unknown;
       if (!LOWCODE_TWINS.has(id)) skips.lowcode = expect.stringMatching(/no low-code twin/) as unknown;
       expect(scenario!.skipped, id).toEqual(skips);
       for (const contender of [...CONTENDERS, ...(LOWCODE_TWINS.has(id) ? ['lowcode'] : [])]) {
