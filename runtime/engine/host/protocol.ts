@@ -11,7 +11,7 @@ import type { ChainMap, SnippetFailure, TraceEvent } from '../contracts.ts';
 // The engine's shared vocabulary, re-exported so the worker side depends on this file alone.
 export type { ChainMap, ChainStep, ConnectorCall, EngineEvent, HttpCallSpec, LogEntry, SnippetFailure, TraceEvent } from '../contracts.ts';
 
-// ---- main -> worker batch ops (arity in the comment; the readers, host/worker.ts and actions.ts, step by it) ----
+// ---- main -> worker batch ops (arity in the comment; the readers, host/worker.ts and batch-dispatch.ts, step by it) ----
 /** connNum, text */
 export const EV_TEXT = 1;
 /** connNum, bytes (Uint8Array) */
