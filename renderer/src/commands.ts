@@ -1,6 +1,6 @@
 /**
  * The command registry: the one command table (runtime/studio/command-table.ts: id, label, menu,
- * keys) joined with what each command does (actions.ts). Menus, tooltips, the shortcuts sheet,
+ * keys) joined with what each command does (command-actions.ts). Menus, tooltips, the shortcuts sheet,
  * context menus and the keyboard all go through it, so a shortcut shown is a shortcut that works.
  */
 import { COMMAND_TABLE, commandSpec, type CommandId, type CommandSpec, type MenuName } from '../../runtime/studio/protocol.ts';

@@ -3,7 +3,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import '@xyflow/react/dist/style.css';
 import './styles.css';
-import { createActions } from './actions.ts';
+import { createActions } from './command-actions.ts';
 import { App } from './App.tsx';
 import { AppContext, type AppContextValue } from './app-context.tsx';
 import { StudioClient } from './client.ts';

@@ -1,7 +1,15 @@
 /**
- * The one store of a designer window (zustand). The flow document is the model: every change to
- * it goes through `change`, which records undo history. UI and runtime state (selection, run
- * status, traces, test clients) live beside it and never enter the history.
+ * The document store of a designer window (zustand). The flow document is the model: every
+ * change to it goes through `change`, which records undo history. UI and runtime state
+ * (selection, run status, traces, test clients) live beside it and never enter the history.
+ *
+ * The designer has three stores, all module-level zustand stores that components read with their
+ * hook: this one (`useStudio`), the Tests panel's (`tests/tests-store.ts`, `useTests`) and the
+ * live run numbers (`run/run-metrics.ts`, `useRunMetrics`). main.tsx hands this one to the
+ * services, commands and desktop bridge it creates (tests give them a fresh store); the two small
+ * ones are written only through their own modules (tests-service.ts, run-metrics.ts), so they are
+ * reached directly. They are apart so their frequent updates (stats twice a second, test results)
+ * re-render only what shows them, and never enter the undo history.
  */
 import { create } from 'zustand';
 import type { FlowDocument, Problem } from '../../runtime/model/types.ts';

@@ -143,6 +143,7 @@ interface ServiceContext {
   channel(name: string, conn?: Connection): Channel;
 }
 
+/** The engine's HttpCallSpec, spelled out for snippets (test/types/handler-api.test.ts keeps them the same). */
 interface HttpRequest {
   /** Default GET. */
   method?: string;
@@ -161,6 +162,7 @@ interface HttpRequest {
   guard?: { allow?: string[] };
 }
 
+/** The http connector's HttpResult, spelled out for snippets (kept the same by the same test). */
 interface HttpResponse {
   status: number;
   ok: boolean;

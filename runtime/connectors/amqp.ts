@@ -15,7 +15,7 @@ import type { Channel, ChannelModel, ConfirmChannel } from 'amqplib';
 import { exchangeProblem } from '../model/kinds/amqp-in.ts';
 import { redactUrl } from '../model/redact.ts';
 import { RECONNECT, backoffDelay } from './backoff.ts';
-import { PUBLISH_WAIT_MS, Subscriptions, waitUntil } from './broker.ts';
+import { PUBLISH_WAIT_MS, refusalOf, Subscriptions, waitUntil } from './broker.ts';
 import type { Broker, Listener, PublishOptions, StateListener, StatusListener, SubscribeOptions, Subscription } from './broker.ts';
 import { ConnectorError } from './errors.ts';
 
@@ -181,9 +181,8 @@ export function amqpBroker(url: string, status: StatusListener, state: StateList
     async confirmed(topic: string, options: SubscribeOptions, ms: number) {
       const exchange = options.exchange ?? '';
       const state = await subs.answered(keyOf(exchange, topic), {}, ms);
-      if (state === 'confirmed') return undefined;
-      if (typeof state === 'object') return { code: 'WSF_AMQP_SUBSCRIBE', message: `the AMQP broker ${shown} refused to bind a queue to '${exchange}' with '${topic}' (${state.refused})` };
-      return { code: 'WSF_AMQP_SUBSCRIBE_TIMEOUT', message: `the AMQP broker ${shown} did not bind a queue to '${exchange}' with '${topic}' within ${ms / 1000} s` };
+      const what = `the AMQP broker ${shown}`;
+      return refusalOf(state, 'WSF_AMQP_SUBSCRIBE', (why) => `${what} refused to bind a queue to '${exchange}' with '${topic}' (${why})`, `${what} did not bind a queue to '${exchange}' with '${topic}' within ${ms / 1000} s`);
     },
     async publish(topic: string, payload: string | Uint8Array, options: PublishOptions) {
       const exchange = options.exchange ?? '';

@@ -96,6 +96,16 @@ export interface Subscription {
 
 const keyOf = (topic: string, pattern: boolean) => `${pattern ? 'p' : 's'}:${topic}`;
 
+/**
+ * `Broker.confirmed`'s answer for a subscription as `answered` left it: undefined once confirmed,
+ * else `CODE` with the broker's refusal or `CODE_TIMEOUT` when it did not answer in time.
+ */
+export function refusalOf(state: SubscriptionState | undefined, code: string, refused: (why: string) => string, timedOut: string): BrokerRefusal | undefined {
+  if (state === 'confirmed') return undefined;
+  if (typeof state === 'object') return { code, message: refused(state.refused) };
+  return { code: `${code}_TIMEOUT`, message: timedOut };
+}
+
 /** Listeners per subscribed topic; the first listener subscribes on the broker, the last one unsubscribes. */
 export class Subscriptions {
   readonly byKey = new Map<string, Subscription>();

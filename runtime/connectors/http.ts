@@ -8,6 +8,7 @@ import { RETRY, backoffDelay } from './backoff.ts';
 import { redactUrl, scrubSecrets } from '../model/redact.ts';
 import { ConnectorError } from './errors.ts';
 import { checkGuardedUrl } from './http-guard.ts';
+import { readCapped } from '../engine/security/read-capped.ts';
 
 export interface HttpResult {
   status: number;
@@ -29,24 +30,6 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 /** A response body larger than this fails the call instead of filling the memory. */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
-async function readBody(response: Response): Promise<string> {
-  if (!response.body) return '';
-  const reader: ReadableStreamDefaultReader<Uint8Array> = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
-      await reader.cancel();
-      throw new ConnectorError('WSF_HTTP_BODY_TOO_LARGE', `the response body is larger than ${MAX_BODY_BYTES} bytes`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 function parseJson(text: string, contentType: string): unknown {
   const looksJson = /json/i.test(contentType) || /^\s*[[{]/.test(text);
   if (!looksJson) return undefined;
@@ -62,7 +45,7 @@ async function attempt(spec: HttpCallSpec, method: string, timeoutMs: number): P
   let response: Response;
   try {
     response = spec.guard ? await guardedFetch(spec, method, signal) : await fetch(spec.url, { method, headers: spec.headers, body: bodyOf(spec, method), signal, redirect: 'follow' });
-    const text = await readBody(response);
+    const text = await readCapped(response, MAX_BODY_BYTES, () => new ConnectorError('WSF_HTTP_BODY_TOO_LARGE', `the response body is larger than ${MAX_BODY_BYTES} bytes`));
     const headers: Record<string, string> = {};
     response.headers.forEach((value, name) => (headers[name] = value));
     return { status: response.status, ok: response.ok, statusText: response.statusText, headers, text, json: parseJson(text, headers['content-type'] ?? '') };

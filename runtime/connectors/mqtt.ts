@@ -10,7 +10,7 @@ import mqtt from 'mqtt';
 import type { MqttClient } from 'mqtt';
 import { RECONNECT, backoffDelay } from './backoff.ts';
 import { redactUrl } from '../model/redact.ts';
-import { PUBLISH_WAIT_MS, Subscriptions, waitUntil } from './broker.ts';
+import { PUBLISH_WAIT_MS, refusalOf, Subscriptions, waitUntil } from './broker.ts';
 import type { Broker, Listener, PublishOptions, StateListener, StatusListener, SubscribeOptions, Subscription } from './broker.ts';
 import { filterProblem, topicMatches } from './topic-match.ts';
 import { ConnectorError } from './errors.ts';
@@ -86,9 +86,8 @@ export function mqttBroker(url: string, status: StatusListener, state: StateList
     },
     async confirmed(topic: string, options: SubscribeOptions, ms: number) {
       const state = await subs.answered(topic, options, ms);
-      if (state === 'confirmed') return undefined;
-      if (typeof state === 'object') return { code: 'WSF_MQTT_SUBSCRIBE', message: `the MQTT broker ${shown} refused the subscription to '${topic}' (${state.refused})` };
-      return { code: 'WSF_MQTT_SUBSCRIBE_TIMEOUT', message: `the MQTT broker ${shown} did not confirm the subscription to '${topic}' within ${ms / 1000} s` };
+      const what = `the MQTT broker ${shown}`;
+      return refusalOf(state, 'WSF_MQTT_SUBSCRIBE', (why) => `${what} refused the subscription to '${topic}' (${why})`, `${what} did not confirm the subscription to '${topic}' within ${ms / 1000} s`);
     },
     async publish(topic: string, payload: string | Uint8Array, options: PublishOptions) {
       if (topic === '' || /[+#]/.test(topic)) throw new ConnectorError('WSF_MQTT_TOPIC', `cannot publish on '${topic}': a topic is not empty and has no wildcards`);

@@ -14,7 +14,7 @@ import type { ConnectionOptions, NatsConnection, Subscription as NatsSubscriptio
 import { natsSubjectProblem } from '../model/kinds/nats-in.ts';
 import { redactUrl } from '../model/redact.ts';
 import { RECONNECT, backoffDelay } from './backoff.ts';
-import { PUBLISH_WAIT_MS, Subscriptions, waitUntil } from './broker.ts';
+import { PUBLISH_WAIT_MS, refusalOf, Subscriptions, waitUntil } from './broker.ts';
 import type { Broker, Listener, PublishOptions, StateListener, StatusListener, SubscribeOptions, Subscription } from './broker.ts';
 import { ConnectorError } from './errors.ts';
 
@@ -201,9 +201,8 @@ export function natsBroker(url: string, status: StatusListener, state: StateList
     },
     async confirmed(topic: string, options: SubscribeOptions, ms: number) {
       const state = await subs.answered(topic, options, ms);
-      if (state === 'confirmed') return undefined;
-      if (typeof state === 'object') return { code: 'WSF_NATS_SUBSCRIBE', message: `the NATS server ${shown} refused the subscription to '${topic}' (${state.refused})` };
-      return { code: 'WSF_NATS_SUBSCRIBE_TIMEOUT', message: `the NATS server ${shown} did not confirm the subscription to '${topic}' within ${ms / 1000} s` };
+      const what = `the NATS server ${shown}`;
+      return refusalOf(state, 'WSF_NATS_SUBSCRIBE', (why) => `${what} refused the subscription to '${topic}' (${why})`, `${what} did not confirm the subscription to '${topic}' within ${ms / 1000} s`);
     },
     async publish(topic: string, payload: string | Uint8Array, _options: PublishOptions) {
       const problem = natsSubjectProblem(topic, false);

@@ -6,9 +6,9 @@
 import * as P from './host/protocol.ts';
 import type { ConnInfo, HostControl, HostProgram, InvokeRecord, StateOp, StatsDelta, EngineNote, UpgradeInfo, UpgradeResult } from './host/protocol.ts';
 import { TIMER_SHARE, Watchdog } from './watchdog.ts';
-import { retire, spawnHost } from './host-worker.ts';
-import type { Host } from './host-worker.ts';
-import { dispatchActions } from './actions.ts';
+import { retire, spawnHost } from './worker-handle.ts';
+import type { Host } from './worker-handle.ts';
+import { dispatchActions } from './batch-dispatch.ts';
 import type { ConnectorCall } from './contracts.ts';
 import type { ChannelCall } from './host/protocol.ts';
 import type { WireData } from './host/wire.ts';

@@ -3,7 +3,7 @@
  * located in the snippet: node id, 1-based line and column.
  */
 import { transform } from 'esbuild';
-import { CHAIN_EVENTS } from '../model/actions.ts';
+import { CHAIN_EVENTS } from '../model/chain-scope.ts';
 import type { FlowDocument } from '../model/types.ts';
 import { lowerFlow, type CompiledChain } from '../lowcode/compile.ts';
 import { locateInChain } from '../lowcode/locate.ts';

@@ -135,4 +135,3 @@ export const DEFAULT_QUIET_MS = 300;
 export const DEFAULT_TEST_TIMEOUT_MS = 30_000;
 export const DEFAULT_SETTLE_MS = 200;
 export const MAX_WAIT_MS = 60_000;
-export const MAX_TEST_TIMEOUT_MS = 600_000;

@@ -7,7 +7,7 @@
  * Steps reached from one place are written inline; a step reached from several places (two
  * branches that meet again) becomes a local function, called in tail position from each.
  */
-import { CHAIN_EVENTS, NEXT, isBranching, portsOf, type ChainEvent } from '../model/actions.ts';
+import { CHAIN_EVENTS, NEXT, isBranching, portsOf, type ChainEvent } from '../model/chain-scope.ts';
 import { isActionType, type ActionType, type FlowDocument, type FlowNode } from '../model/types.ts';
 import { Builder, type Part, type Segment, type Span } from './builder.ts';
 import { emitterOf, type EmitContext } from './emitters.ts';

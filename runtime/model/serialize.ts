@@ -8,6 +8,7 @@
 import { Document, isMap, isPair, isScalar, isSeq, parseDocument, Pair, Scalar, YAMLMap, YAMLSeq, type Node as YamlNode } from 'yaml';
 import { mergeLines } from './merge-lines.ts';
 import type { FlowDocument } from './types.ts';
+import { isObj, type Obj } from './is-obj.ts';
 
 export const DEFAULT_SCHEMA_REF = '../runtime/model/wsflow.schema.json';
 
@@ -57,8 +58,6 @@ function childCtx(parent: Ctx, key: string): Ctx {
   }
 }
 
-type Plain = Record<string, unknown>;
-const isPlain = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function updateFlowYaml(originalText: string | undefined, flow: FlowDocument, options: SerializeOptions = {}): string {
   if (originalText === undefined || originalText.trim() === '') return newFlowYaml(flow, options);
@@ -68,7 +67,7 @@ export function updateFlowYaml(originalText: string | undefined, flow: FlowDocum
   const style = stringifyOptions(originalText);
   const base = doc.toString(style);
   const writer = new Writer(doc);
-  writer.applyMap(doc.contents, flow as unknown as Plain, 'document');
+  writer.applyMap(doc.contents, flow as unknown as Obj, 'document');
   const changed = doc.toString(style);
   // Carry only the changed lines over to the user's text, so untouched lines keep their bytes.
   const eol = originalText.includes('\r\n') ? '\r\n' : '\n';
@@ -102,7 +101,7 @@ class Writer {
       if (ctx === 'code' && isScalar(node) && typeof value === 'string') this.blockStyle(node);
       return node;
     }
-    if (isPlain(value) && isMap(node)) {
+    if (isObj(value) && isMap(node)) {
       this.applyMap(node, value, ctx);
       return node;
     }
@@ -121,7 +120,7 @@ class Writer {
     return this.create(value, ctx);
   }
 
-  applyMap(map: YAMLMap, value: Plain, ctx: Ctx): void {
+  applyMap(map: YAMLMap, value: Obj, ctx: Ctx): void {
     map.items = map.items.filter((pair) => {
       const key = keyOf(pair);
       return key !== undefined && value[key] !== undefined;
@@ -195,7 +194,7 @@ class Writer {
       this.blockStyle(scalar);
       return scalar;
     }
-    if (isPlain(value)) {
+    if (isObj(value)) {
       const map = new YAMLMap();
       const order = KEY_ORDER[ctx] ?? [];
       const keys = Object.keys(value).filter((k) => value[k] !== undefined);
@@ -231,9 +230,9 @@ class Writer {
 }
 
 function identityOf(ctx: Ctx): ((v: unknown) => string | undefined) | undefined {
-  if (ctx === 'nodes') return (v) => (isPlain(v) && typeof v.id === 'string' ? `id:${v.id}` : undefined);
-  if (ctx === 'edges') return (v) => (isPlain(v) && typeof v.from === 'string' && typeof v.to === 'string' ? `${v.from}\u0000${v.to}` : undefined);
-  if (ctx === 'messageList') return (v) => (isPlain(v) && typeof v.name === 'string' ? `name:${v.name}` : undefined);
+  if (ctx === 'nodes') return (v) => (isObj(v) && typeof v.id === 'string' ? `id:${v.id}` : undefined);
+  if (ctx === 'edges') return (v) => (isObj(v) && typeof v.from === 'string' && typeof v.to === 'string' ? `${v.from}\u0000${v.to}` : undefined);
+  if (ctx === 'messageList') return (v) => (isObj(v) && typeof v.name === 'string' ? `name:${v.name}` : undefined);
   return undefined;
 }
 
@@ -259,8 +258,8 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   }
   if (Array.isArray(a) !== Array.isArray(b)) return false;
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
-  const ao = a as Plain;
-  const bo = b as Plain;
+  const ao = a as Obj;
+  const bo = b as Obj;
   const ak = Object.keys(ao).filter((k) => ao[k] !== undefined);
   const bk = Object.keys(bo).filter((k) => bo[k] !== undefined);
   return ak.length === bk.length && ak.every((k) => deepEqual(ao[k], bo[k]));

@@ -8,7 +8,7 @@
  */
 import type { ChannelDecl } from './channels.ts';
 import type { ConnectorNode } from './connectors.ts';
-import { isActionType, type ActionType } from './registry.ts';
+import type { ActionType } from './registry.ts';
 import { HANDLER_EVENTS, type HandlerEvent } from './node-kind.ts';
 
 export { HANDLER_EVENTS, type HandlerEvent } from './node-kind.ts';
@@ -211,6 +211,3 @@ export function isHandlerNode(node: FlowNode): node is HandlerNode {
   return (HANDLER_EVENTS as readonly string[]).includes(node.type);
 }
 
-export function isActionNode(node: FlowNode): node is ActionNode {
-  return isActionType(node.type);
-}

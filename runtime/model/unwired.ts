@@ -5,11 +5,7 @@
  * to start or to hot reload the rest of the flow. `wsflow validate` still reports them as errors.
  */
 import { MODEL_CODES as C } from './codes.ts';
-import { CONNECTOR_CODES } from './connectors.ts';
 import type { FlowDocument, Problem } from './types.ts';
-
-/** The codes that only say "this node is not wired in"; each is reported on the node itself. */
-export const UNWIRED_CODES: ReadonlySet<string> = new Set([C.CHAIN_UNREACHABLE, C.HANDLER_NO_SERVICE, CONNECTOR_CODES.NO_SERVICE, C.UPGRADER_NO_SERVICE, C.SERVICE_NO_UPGRADER]);
 
 /**
  * Ids of the nodes a client cannot reach: not reached along edges from an upgrader that is wired to

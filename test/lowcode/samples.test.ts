@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateFlowFile } from '../../runtime/check/index.ts';
-import { CHAIN_EVENTS } from '../../runtime/model/actions.ts';
+import { CHAIN_EVENTS } from '../../runtime/model/chain-scope.ts';
 import { REPO_ROOT } from '../helpers/cli.ts';
 
 describe('low-code samples', () => {

@@ -6,7 +6,7 @@
  * TypeScript) and "Convert to code" (one undoable change).
  */
 import { useEffect, useRef, useState } from 'react';
-import { CHAIN_SCOPE, type ChainEvent, type KindField } from '../../../runtime/model/actions.ts';
+import { CHAIN_SCOPE, type ChainEvent, type KindField } from '../../../runtime/model/chain-scope.ts';
 import type { NodeKind, Role } from '../../../runtime/model/node-kind.ts';
 import { fieldsFor, kindOf } from '../../../runtime/model/registry.ts';
 import type { FlowDocument, FlowNode, Problem } from '../../../runtime/model/types.ts';

@@ -6,7 +6,7 @@
  */
 import { Graph, layout } from '@dagrejs/dagre';
 import type { FlowDocument, Position } from '../../../runtime/model/types.ts';
-import { NEXT } from '../../../runtime/model/actions.ts';
+import { NEXT } from '../../../runtime/model/chain-scope.ts';
 import { kindOf } from '../../../runtime/model/registry.ts';
 
 export interface Size {

@@ -13,6 +13,7 @@
  */
 import { Redis, type RedisOptions } from 'ioredis';
 import type { ChannelBackend, ChannelWire } from '../contracts.ts';
+import { withTimeout } from './redis-state.ts';
 
 const PUBLISH = `
 local o = redis.call('INCR', KEYS[1])
@@ -70,18 +71,8 @@ export function createRedisChannels(url: string, options: RedisOptions, flow: st
 
   /** A hung Redis must not hang a snippet: every call is bounded. */
   const bounded = <T>(promise: Promise<T>): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`WSF_CHANNEL_UNAVAILABLE: Redis did not answer within ${timeoutMs} ms`)), timeoutMs);
-      promise.then(
-        (value) => {
-          clearTimeout(timer);
-          resolve(value);
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          reject(new Error(`WSF_CHANNEL_UNAVAILABLE: ${error instanceof Error ? error.message : String(error)}`));
-        },
-      );
+    withTimeout(promise, timeoutMs, `Redis did not answer within ${timeoutMs} ms`).catch((error: unknown) => {
+      throw new Error(`WSF_CHANNEL_UNAVAILABLE: ${error instanceof Error ? error.message : String(error)}`);
     });
 
   return {

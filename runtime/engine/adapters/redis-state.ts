@@ -27,9 +27,9 @@ export class StateError extends Error {
  * connection open). Per call rather than ioredis' `commandTimeout`, which would also arm a timer
  * for every PUBLISH on the hot path.
  */
-export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+export function withTimeout<T>(promise: Promise<T>, ms: number, timedOut = `Command timed out after ${ms} ms`): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Command timed out after ${ms} ms`)), ms);
+    const timer = setTimeout(() => reject(new Error(timedOut)), ms);
     promise.then(
       (value) => {
         clearTimeout(timer);

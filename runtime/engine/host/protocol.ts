@@ -11,7 +11,7 @@ import type { ChainMap, SnippetFailure, TraceEvent } from '../contracts.ts';
 // The engine's shared vocabulary, re-exported so the worker side depends on this file alone.
 export type { ChainMap, ChainStep, ConnectorCall, EngineEvent, HttpCallSpec, LogEntry, SnippetFailure, TraceEvent } from '../contracts.ts';
 
-// ---- main -> worker batch ops (arity in the comment) ----
+// ---- main -> worker batch ops (arity in the comment; the readers, host/worker.ts and batch-dispatch.ts, step by it) ----
 /** connNum, text */
 export const EV_TEXT = 1;
 /** connNum, bytes (Uint8Array) */
@@ -34,9 +34,7 @@ export const EV_FORGET = 9;
 /** connNum, attributes as JSON text (another host changed a connection's attributes) */
 export const EV_ATTRS = 10;
 
-export const MAIN_OP_ARITY: Record<number, number> = { 1: 2, 2: 2, 3: 2, 4: 3, 5: 2, 6: 3, 7: 3, 8: 2, 9: 1, 10: 2 };
-
-// ---- worker -> main batch ops ----
+// ---- worker -> main batch ops (arity in the comment) ----
 /** connNum, data (string = text, Uint8Array = binary) */
 export const ACT_SEND = 1;
 /** serviceIdx, data, except (string[] | null) */
@@ -70,8 +68,6 @@ export const ACT_SEND_DONE = 14;
 
 /** reqId, serviceIdx, connNum (0 = none), ChannelCall (ctx.channel, conn.subscribe; answered by EV_REPLY) */
 export const ACT_CHANNEL = 15;
-
-export const WORKER_OP_ARITY: Record<number, number> = { 1: 2, 2: 3, 3: 3, 4: 3, 5: 1, 6: 2, 7: 5, 8: 2, 9: 2, 10: 1, 11: 1, 12: 1, 13: 4, 14: 2, 15: 4 };
 
 /** A channel operation of a snippet (docs/channels.md); the name is already filled in. Data travels as JSON text. */
 export type ChannelCall =

@@ -6,6 +6,7 @@
  */
 import { createLocalJWKSet, errors as joseErrors } from 'jose';
 import type { JSONWebKeySet, JWTVerifyGetKey } from 'jose';
+import { readCapped } from './read-capped.ts';
 
 /** A JWKS body larger than this is refused (real sets are a few KiB; 1 MiB leaves room for many keys). */
 export const MAX_JWKS_BYTES = 1024 * 1024;
@@ -25,27 +26,6 @@ export interface RemoteKeySet {
   getKey: JWTVerifyGetKey;
 }
 
-async function readCapped(response: Response, maxBytes: number): Promise<string> {
-  const declared = Number(response.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > maxBytes) throw new JwksUnavailable(`the key set is larger than ${maxBytes} bytes`);
-  if (!response.body) return '';
-  const reader: ReadableStreamDefaultReader<Uint8Array> = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      // Stop reading at once: cancelling drops the connection instead of draining the rest.
-      await reader.cancel().catch(() => undefined);
-      throw new JwksUnavailable(`the key set is larger than ${maxBytes} bytes`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 async function fetchKeySet(url: URL, maxBytes: number, timeoutMs: number): Promise<JWTVerifyGetKey> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
@@ -55,7 +35,7 @@ async function fetchKeySet(url: URL, maxBytes: number, timeoutMs: number): Promi
       await response.body?.cancel().catch(() => undefined);
       throw new JwksUnavailable(`the key set answered HTTP ${response.status}`);
     }
-    const text = await readCapped(response, maxBytes);
+    const text = await readCapped(response, maxBytes, () => new JwksUnavailable(`the key set is larger than ${maxBytes} bytes`));
     let json: unknown;
     try {
       json = JSON.parse(text);

@@ -1,6 +1,6 @@
-import { eventPayload, urlField } from '../kind-helpers.ts';
+import { eventPayload } from '../kind-helpers.ts';
 import { CONNECTION_EVENTS, NEXT, defineKind } from '../node-kind.ts';
-import { RABBITMQ, exchangeProblem } from './amqp-in.ts';
+import { AMQP_DEFAULTS, AMQP_URL, checkExchange, EXCHANGE_FIELD, RABBITMQ } from './amqp-in.ts';
 
 export default defineKind({
   id: 'amqpOut',
@@ -12,8 +12,8 @@ export default defineKind({
   baseId: 'amqp-out',
   help: 'Publishes to a topic exchange (RabbitMQ, AMQP 0-9-1) with a routing key; done once the broker confirms it. Wired from a service instead of a chain, it publishes every message of every connection.',
   fields: {
-    url: urlField('amqp://, amqps://', '${env.AMQP_URL}'),
-    exchange: { kind: 'template', required: true, help: 'Topic exchange, declared durable if missing.' },
+    url: AMQP_URL,
+    exchange: EXCHANGE_FIELD,
     routingKey: { kind: 'template', required: true, help: 'Routing key, a template: `sensors.${conn.params.key}` (no wildcards).' },
     message: { kind: 'template', roles: ['chain'], help: 'In a chain: what to publish, a template (default: the text, or the bytes of a binary message).' },
   },
@@ -22,11 +22,9 @@ export default defineKind({
   binding: true,
   summary: ['routingKey'],
   composeBroker: RABBITMQ,
-  defaults: { url: '${env.AMQP_URL}', exchange: 'events', routingKey: '${conn.params.key}' },
+  defaults: AMQP_DEFAULTS,
   check(node, c) {
-    const exchange = node.exchange;
-    const problem = typeof exchange === 'string' && !exchange.includes('${') ? exchangeProblem(exchange) : undefined;
-    if (problem) c.error('invalid', `'exchange' of '${String(node.id)}': ${problem}.`, 'exchange');
+    checkExchange(node, c);
     if (c.role === 'binding' && typeof node.routingKey === 'string' && /[*#]/.test(node.routingKey.replace(/\$\{[^}]*\}/g, ''))) {
       c.error('invalid', `'routingKey' of '${String(node.id)}' is what messages are published with and cannot hold the wildcards * or #.`, 'routingKey');
     }

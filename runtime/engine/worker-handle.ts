@@ -1,7 +1,9 @@
 /**
- * One handler-host worker as the bridge sees it: the thread, the engine's private channel to it,
- * its blame slots. Started with a heap limit; its `parentPort` is never listened to (snippets can
- * reach that one), all traffic goes over the channel handed over in `workerData`.
+ * Main-thread side of the thread boundary: the worker's own code is host/worker.ts, and all of
+ * host/ but locate.ts runs inside the worker. One handler-host worker as the bridge sees it: the
+ * thread, the engine's private channel to it, its blame slots. Started with a heap limit; its
+ * `parentPort` is never listened to (snippets can reach that one), all traffic goes over the
+ * channel handed over in `workerData`.
  */
 import { MessageChannel, Worker } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';

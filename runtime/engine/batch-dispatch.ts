@@ -1,5 +1,5 @@
 /**
- * The actions a handler-host batch carries back (`[ackSeq, op, args..., op, args...]`), handed
+ * Main thread: the actions a handler-host batch carries back (`[ackSeq, op, args..., op, args...]`), handed
  * to the engine one by one. Hot path: a flat loop over a fixed-arity array, no allocation.
  */
 import * as P from './host/protocol.ts';
