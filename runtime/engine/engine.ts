@@ -115,6 +115,7 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
       ? new EngineMetrics({
           services: () => this.services.map((s) => ({ id: s.spec.id, open: s.conns.size, counts: s.counts })),
           adapterStats: () => this.adapter.stats(),
+          connectorDrops: () => this.connectors?.drops() ?? [],
           token: options.metricsToken,
         })
       : undefined;
