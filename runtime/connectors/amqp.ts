@@ -51,7 +51,7 @@ export function amqpBroker(url: string, status: StatusListener, state: StateList
   /** the live connection; health.up while there is one */
   let live: Live | undefined;
   let closing = false;
-  const health = new BrokerHealth('WSF_AMQP', `the AMQP broker ${shown}`, shown, status, state);
+  const health = new BrokerHealth({ unavailable: 'WSF_AMQP_UNAVAILABLE', reconnected: 'WSF_AMQP_RECONNECTED' }, `the AMQP broker ${shown}`, shown, status, state);
   const outbound = new Outbound(limits, `the AMQP broker ${shown}`, health);
 
   /** Declares the exchange once per connection, on a throw-away channel. */

@@ -199,7 +199,7 @@ export class Outbound {
     private readonly limits: OutboundLimits,
     /** e.g. `the MQTT broker mqtt://host:1883` (credentials removed) */
     private readonly what: string,
-    /** the connection publishes go on: its WSF_X_UNAVAILABLE code, and a wait for it to be up */
+    /** the connection publishes go on: its outage code, and a wait for it to be up */
     private readonly link: { code: string; waitUp(ms: number): Promise<boolean> },
   ) {}
 
@@ -242,8 +242,8 @@ export class Outbound {
 }
 
 /**
- * One broker connection's health, for every broker: the outage reported once (`WSF_X_UNAVAILABLE`,
- * error) and its end once (`WSF_X_RECONNECTED`, info), however many attempts fail between; the
+ * One broker connection's health, for every broker: the outage reported once (its `..._UNAVAILABLE`
+ * code, error) and its end once (`..._RECONNECTED`, info), however many attempts fail between; the
  * live state `reconnecting` when a connection that was up is lost, `down` while attempts fail.
  */
 export class BrokerHealth {
@@ -251,22 +251,24 @@ export class BrokerHealth {
   up = false;
   private outage = false;
   private readonly watchers = new Set<() => void>();
+  /** the outage's code */
   readonly code: string;
+  private readonly reconnected: string;
 
   constructor(
-    /** WSF_MQTT, WSF_REDIS, ... */
-    private readonly prefix: string,
+    codes: { unavailable: string; reconnected: string },
     /** e.g. `the MQTT broker mqtt://host:1883` */
     private readonly what: string,
     private readonly shown: string,
     private readonly status: StatusListener,
     private readonly state: StateListener,
   ) {
-    this.code = `${prefix}_UNAVAILABLE`;
+    this.code = codes.unavailable;
+    this.reconnected = codes.reconnected;
   }
 
   connected(): void {
-    if (this.outage) this.status('info', `${this.prefix}_RECONNECTED`, `connected to ${this.shown} again`);
+    if (this.outage) this.status('info', this.reconnected, `connected to ${this.shown} again`);
     this.outage = false;
     this.up = true;
     this.state('connected');

@@ -22,7 +22,7 @@ const QOS = (q: number | undefined): 0 | 1 | 2 => (q === 1 || q === 2 ? q : 0);
 export function mqttBroker(url: string, status: StatusListener, state: StateListener, limits: OutboundLimits): Broker {
   const shown = redactUrl(url);
   let failures = 0;
-  const health = new BrokerHealth('WSF_MQTT', `the MQTT broker ${shown}`, shown, status, state);
+  const health = new BrokerHealth({ unavailable: 'WSF_MQTT_UNAVAILABLE', reconnected: 'WSF_MQTT_RECONNECTED' }, `the MQTT broker ${shown}`, shown, status, state);
   const outbound = new Outbound({ ...limits, messages: Math.min(limits.messages, MAX_OUTBOUND_MESSAGES) }, `the MQTT broker ${shown}`, health);
   const client: MqttClient = mqtt.connect(url, {
     reconnectPeriod: RECONNECT.baseMs,

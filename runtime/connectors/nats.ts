@@ -53,7 +53,7 @@ export function natsBroker(url: string, status: StatusListener, state: StateList
   const shown = redactUrl(url);
   const base = natsConnectOptions(url);
   let nc: NatsConnection | undefined;
-  const health = new BrokerHealth('WSF_NATS', `the NATS server ${shown}`, shown, status, state);
+  const health = new BrokerHealth({ unavailable: 'WSF_NATS_UNAVAILABLE', reconnected: 'WSF_NATS_RECONNECTED' }, `the NATS server ${shown}`, shown, status, state);
   const outbound = new Outbound(limits, `the NATS server ${shown}`, health);
   let closing = false;
   let members = 0;

@@ -21,7 +21,7 @@ import { ConnectorError } from './errors.ts';
 export function redisBroker(url: string, status: StatusListener, state: StateListener, limits: OutboundLimits): Broker {
   const shown = redactUrl(url);
   /** up: both connections ready */
-  const health = new BrokerHealth('WSF_REDIS', `Redis ${shown}`, shown, status, state);
+  const health = new BrokerHealth({ unavailable: 'WSF_REDIS_UNAVAILABLE', reconnected: 'WSF_REDIS_RECONNECTED' }, `Redis ${shown}`, shown, status, state);
   const ready = () => {
     if (!health.up && sub.status === 'ready' && pub.status === 'ready') health.connected();
   };
