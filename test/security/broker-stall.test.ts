@@ -22,6 +22,7 @@ import { useServedFlows } from '../helpers/served-flows.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { exportToTemp, removeExport, startExported } from '../export/exported.ts';
 import { parseFlow } from '../../runtime/model/parse.ts';
+import { validateFlowText } from '../../runtime/check/index.ts';
 
 const MiB = 1024 * 1024;
 /** One client message: 64 KiB, so the flood is large in bytes with few messages. */
@@ -190,6 +191,8 @@ async function stall(t: Target, server: RunningProcess, broker: { pause(): void;
     after.send('after-resume');
     await waitFor(`a message through ${t.name} after SIGCONT`, () => got.includes('after-resume'), 30_000);
     after.close();
+    // One warning per outage, not one per message (nor a listener leak warning from the client library).
+    expect(server.output()).not.toMatch(/MaxListenersExceeded/);
   } finally {
     await unlisten();
   }
@@ -287,4 +290,20 @@ edges:
     const traced = events.filter((e) => e.kind === 'outbound' && !e.ok && e.nodeId === 'burst');
     expect(traced).toHaveLength(3);
   }, 60_000);
+});
+
+describe('settings.connectorQueue', () => {
+  it('refuses more messages than MQTT has message ids, and a tiny byte bound, located on the field', async () => {
+    const text = `wsflow: 1
+name: queue-range
+listener: { port: 9999 }
+settings:
+  connectorQueue: { messages: 70000, bytes: 10 }
+nodes: []
+edges: []
+`;
+    const { problems } = await validateFlowText(text, 'queue-range.wsflow.yaml', { typecheck: false });
+    const where = problems.map((p) => `${p.severity} ${p.file}:${p.line}:${p.col} ${p.field}`);
+    expect(where).toEqual(expect.arrayContaining(['error queue-range.wsflow.yaml:5:31 settings.connectorQueue.messages', 'error queue-range.wsflow.yaml:5:45 settings.connectorQueue.bytes']));
+  });
 });
