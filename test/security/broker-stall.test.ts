@@ -1,6 +1,6 @@
 /**
  * A broker that hangs with its connection up (SIGSTOP) while clients keep publishing through an
- * mqttOut / natsOut / redisOut binding: the server's memory stays bounded (the connection's
+ * mqttOut / natsOut / redisOut / amqpOut binding: the server's memory stays bounded (the connection's
  * outbound bound, broker.ts), the clients are told (closed with 1013), the drops are counted
  * (`wsflow_connector_dropped_total`) and, after SIGCONT, publishing works again. Against
  * `wsflow run` and the exported service, real brokers, real sockets. A snippet's publish past the
@@ -14,10 +14,12 @@ import WebSocket from 'ws';
 import mqtt from 'mqtt';
 import { Redis } from 'ioredis';
 import { connect as natsConnect } from 'nats';
+import { connect as amqpConnect } from 'amqplib';
 import { runFlow, type RunningProcess } from '../helpers/cli.ts';
 import { startMosquitto, type TestMosquitto } from '../helpers/mosquitto.ts';
 import { startNatsServer, type TestNats } from '../helpers/nats-server.ts';
 import { startRedis, type TestRedis } from '../cluster/redis-server.ts';
+import { startRabbitMq, type TestRabbit } from '../helpers/rabbitmq.ts';
 import { useServedFlows } from '../helpers/served-flows.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { exportToTemp, removeExport, startExported } from '../export/exported.ts';
@@ -34,7 +36,7 @@ const PER_CLIENT = 1600;
  * Growth of the server's RSS over the flood. Unbounded, every message stays in the process
  * (measured before the fix with half this flood: +279 MiB against mosquitto, so about +550 MiB
  * with this one); bounded, the connection holds at most 16 MiB of payload (OUTBOUND_DEFAULTS)
- * plus V8's garbage of the flood, which levels off (measured after the fix: +56 to +90 MiB, the
+ * plus V8's garbage of the flood, which levels off (measured after the fix: +55 to +99 MiB, the
  * exported service's heap starting smaller). 256 MiB lies far from both.
  */
 const MAX_GROWTH = 256 * MiB;
@@ -96,7 +98,7 @@ async function metric(port: number, name: string): Promise<Record<string, number
 
 interface Target {
   name: string;
-  kind: 'mqttOut' | 'natsOut' | 'redisOut';
+  kind: 'mqttOut' | 'natsOut' | 'redisOut' | 'amqpOut';
   field: string;
   start(): Promise<{ url: string; pause(): void; resume(): void; stop(): Promise<void> }>;
   /** A plain client of the broker that collects what arrives on the topic. */
@@ -138,6 +140,21 @@ const TARGETS: Target[] = [
       sub.on('messageBuffer', (_c: Buffer, message: Buffer) => got.push(message.toString('utf8', 0, 32)));
       await sub.subscribe(topic);
       return async () => void sub.disconnect();
+    },
+  },
+  {
+    name: 'rabbitmq-server',
+    kind: 'amqpOut',
+    field: 'exchange: stall, routingKey: stall.in',
+    start: (): Promise<TestRabbit> => startRabbitMq(),
+    async listen(url, topic, got) {
+      const conn = await amqpConnect(url);
+      const ch = await conn.createChannel();
+      await ch.assertExchange('stall', 'topic', { durable: true });
+      const { queue } = await ch.assertQueue('', { exclusive: true, autoDelete: true });
+      await ch.bindQueue(queue, 'stall', topic.replace('/', '.'));
+      await ch.consume(queue, (msg) => void (msg && got.push(msg.content.toString('utf8', 0, 32))), { noAck: true });
+      return () => conn.close();
     },
   },
 ];
