@@ -1,8 +1,9 @@
 /**
- * What the hub needs from a message broker (MQTT or Redis pub/sub), and the bookkeeping both
- * share: one broker connection per URL for the whole flow instance, subscriptions counted by
- * topic so that a thousand connections on one topic cost one SUBSCRIBE, and state changes
- * (lost, back) reported once each, not once per reconnect attempt.
+ * What the hub needs from a message broker (MQTT, Redis pub/sub, NATS, AMQP), and the bookkeeping
+ * all four share: one broker connection per URL for the whole flow instance, subscriptions counted
+ * by topic so that a thousand connections on one topic cost one SUBSCRIBE (Subscriptions), state
+ * changes (lost, back) reported once each, not once per reconnect attempt (BrokerHealth), and the
+ * bound on what publishing may hold while the broker is away or slow (Outbound).
  */
 import type { ConnectorLinkState } from '../engine/contracts.ts';
 import { ConnectorError } from './errors.ts';
@@ -52,7 +53,10 @@ export interface Broker {
    * MQTT, NATS, AMQP (not Redis): a bridged client is let in once its topic is confirmed (docs/connectors/mqtt.md).
    */
   confirmed?(topic: string, options: SubscribeOptions, ms: number): Promise<BrokerRefusal | undefined>;
-  /** Rejects at once (never queues without bound) when the broker is not reachable. */
+  /**
+   * Resolves once the broker has taken the message; rejects after PUBLISH_WAIT_MS while the broker
+   * is away, at once when the connection's Outbound bound is full (nothing queues without bound).
+   */
   publish(topic: string, payload: string | Uint8Array, options: PublishOptions): Promise<void>;
   close(): Promise<void>;
 }
@@ -202,11 +206,6 @@ export class Outbound {
     /** the connection publishes go on: its outage code, and a wait for it to be up */
     private readonly link: { code: string; waitUp(ms: number): Promise<boolean> },
   ) {}
-
-  /** Publishes not yet taken by the broker, and their bytes. */
-  get pending(): { messages: number; bytes: number } {
-    return { messages: this.messages, bytes: this.bytes };
-  }
 
   /** `write` hands the message to the library and resolves once the broker has taken it. */
   send(size: number, write: () => Promise<void>): Promise<void> {
