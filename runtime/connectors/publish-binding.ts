@@ -12,6 +12,7 @@ import type { ClientLink } from '../engine/contracts.ts';
 import { dropReason } from './broker.ts';
 import type { Broker, PublishOptions } from './broker.ts';
 import { ConnectorError } from './errors.ts';
+import { fitReason } from './ws-backend.ts';
 import type { Binding, ConnectorTools } from './runtime-kind.ts';
 
 /** The close code a client of a broker that cannot keep up gets (RFC 6455 registry: Try Again Later). */
@@ -32,7 +33,7 @@ export function publishBinding(link: ClientLink, nodeId: string, broker: Broker,
         tools.dropped(nodeId, error);
         tools.outbound(nodeId, broker.kind, `publish ${topic}`, t0, false, message, link.id);
         const reason = dropReason(error);
-        if ((reason === 'backlog' || reason === 'timeout') && link.isOpen) link.close(BACKLOG_CLOSE_CODE, `'${nodeId}' cannot publish now: ${reason}`);
+        if ((reason === 'backlog' || reason === 'timeout') && link.isOpen) link.close(BACKLOG_CLOSE_CODE, fitReason(`'${nodeId}' cannot publish now: ${reason}`));
         if (reported) return;
         reported = true;
         const code = error instanceof ConnectorError ? error.code : 'WSF_CONNECTOR_FAILED';
