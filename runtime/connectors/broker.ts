@@ -203,13 +203,15 @@ export class Outbound {
     private readonly limits: OutboundLimits,
     /** e.g. `the MQTT broker mqtt://host:1883` (credentials removed) */
     private readonly what: string,
-    /** the connection publishes go on: its outage code, and a wait for it to be up */
-    private readonly link: { code: string; waitUp(ms: number): Promise<boolean> },
+    /** the connection publishes go on: its outage code, whether it is up, and a wait for it to be up */
+    private readonly link: { readonly code: string; readonly up: boolean; waitUp(ms: number): Promise<boolean> },
   ) {}
 
   /** `write` hands the message to the library and resolves once the broker has taken it. */
   send(size: number, write: () => Promise<void>): Promise<void> {
     if (this.messages + 1 > this.limits.messages || this.bytes + size > this.limits.bytes) {
+      // Full of publishes waiting for a broker that is away: the outage is the reason, not a slow broker.
+      if (!this.link.up) return Promise.reject(new ConnectorError(this.link.code, `${this.what} is not connected (and ${this.messages} publishes wait for it already)`));
       return Promise.reject(
         new ConnectorError(
           BACKLOG_CODE,

@@ -28,6 +28,9 @@ export function redisBroker(url: string, status: StatusListener, state: StateLis
   // Publishing needs only the publisher connection.
   const outbound = new Outbound(limits, `Redis ${shown}`, {
     code: health.code,
+    get up() {
+      return pub.status === 'ready';
+    },
     waitUp: (ms) => waitUntil(() => pub.status === 'ready', (l) => (pub.on('ready', l), () => pub.off('ready', l)), ms),
   });
   const retryStrategy = (times: number) => backoffDelay(times, RECONNECT);

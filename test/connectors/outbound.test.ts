@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ACK_TIMEOUT_CODE, BrokerHealth, Outbound, PUBLISH_ACK_MS, dropReason } from '../../runtime/connectors/broker.ts';
 import { ConnectorError } from '../../runtime/connectors/errors.ts';
 
-const up = { code: 'WSF_MQTT_UNAVAILABLE', waitUp: () => Promise.resolve(true) };
+const up = { code: 'WSF_MQTT_UNAVAILABLE', up: true, waitUp: () => Promise.resolve(true) };
 
 /** A write the test finishes by hand. */
 function pendingWrite(): { write: () => Promise<void>; finish: () => void; written: () => boolean } {
@@ -43,8 +43,14 @@ describe('Outbound', () => {
   });
 
   it('fails with the connection’s code when it is not up within the grace', async () => {
-    const out = new Outbound({ messages: 5, bytes: 1000 }, 'Redis redis://r:6379', { code: 'WSF_REDIS_UNAVAILABLE', waitUp: () => Promise.resolve(false) });
-    const error: unknown = await out.send(1, () => Promise.resolve()).catch((e: unknown) => e);
+    let answer = (_up: boolean) => undefined as void;
+    const out = new Outbound({ messages: 1, bytes: 1000 }, 'Redis redis://r:6379', { code: 'WSF_REDIS_UNAVAILABLE', up: false, waitUp: () => new Promise<boolean>((r) => (answer = r)) });
+    const waiting = out.send(1, () => Promise.resolve()).catch((e: unknown) => e);
+    // The bound full of publishes waiting for a broker that is away: the outage is the reason.
+    const full: unknown = await out.send(1, () => Promise.resolve()).catch((e: unknown) => e);
+    expect(codeOf(full)).toBe('WSF_REDIS_UNAVAILABLE');
+    answer(false);
+    const error = await waiting;
     expect(codeOf(error)).toBe('WSF_REDIS_UNAVAILABLE');
     expect(dropReason(error)).toBe('unavailable');
   });
