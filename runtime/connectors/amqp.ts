@@ -6,7 +6,9 @@
  *   on one key cost one queue); the queue dies with the connection, so every reconnect declares
  *   and binds it again, and a subscription is confirmed once its queue is bound and consumed;
  * - one confirm channel for publishing: a publish resolves once the broker has taken the message
- *   (publisher confirm), and fails at once after a short grace when the broker is away.
+ *   (publisher confirm), and fails after a short grace when the broker is away. Publishes go
+ *   through the connection's bounded Outbound (broker.ts): unconfirmed ones stay within it, past
+ *   it a publish fails at once.
  * Each exchange is declared (topic, durable) before its first use on a connection. Declarations
  * run on a throw-away channel, since a refused one (an existing exchange of another type)
  * closes its channel.
@@ -15,8 +17,8 @@ import type { Channel, ChannelModel, ConfirmChannel } from 'amqplib';
 import { exchangeProblem } from '../model/kinds/amqp-in.ts';
 import { redactUrl } from '../model/redact.ts';
 import { RECONNECT, backoffDelay } from './backoff.ts';
-import { PUBLISH_WAIT_MS, refusalOf, Subscriptions, waitUntil } from './broker.ts';
-import type { Broker, Listener, PublishOptions, StateListener, StatusListener, SubscribeOptions, Subscription } from './broker.ts';
+import { BrokerHealth, Outbound, Subscriptions, refusalOf } from './broker.ts';
+import type { Broker, Listener, OutboundLimits, PublishOptions, StateListener, StatusListener, SubscribeOptions, Subscription } from './broker.ts';
 import { ConnectorError } from './errors.ts';
 
 /** amqplib is loaded by the first AMQP node that connects: a flow without one does not carry it (see nats.ts). */
@@ -44,23 +46,13 @@ function routingKeyProblem(key: string): string | undefined {
   return Buffer.byteLength(key) > 255 ? `a routing key is at most 255 bytes (${Buffer.byteLength(key)} given)` : undefined;
 }
 
-export function amqpBroker(url: string, status: StatusListener, state: StateListener = () => undefined): Broker {
+export function amqpBroker(url: string, status: StatusListener, state: StateListener, limits: OutboundLimits): Broker {
   const shown = redactUrl(url);
+  /** the live connection; health.up while there is one */
   let live: Live | undefined;
-  let down = false;
   let closing = false;
-  const watchers = new Set<() => void>();
-  /** once connected, a loss reads 'reconnecting' (the client retries), before that 'down' */
-  let everUp = false;
-  const setLive = (l: Live | undefined) => {
-    live = l;
-    for (const w of [...watchers]) w();
-  };
-  const unavailable = (why: string) => {
-    if (!down) status('error', 'WSF_AMQP_UNAVAILABLE', `the AMQP broker ${shown} is not reachable (${why}); retrying with backoff`);
-    state(everUp ? 'reconnecting' : 'down', why, 'WSF_AMQP_UNAVAILABLE');
-    down = true;
-  };
+  const health = new BrokerHealth({ unavailable: 'WSF_AMQP_UNAVAILABLE', reconnected: 'WSF_AMQP_RECONNECTED' }, `the AMQP broker ${shown}`, shown, status, state);
+  const outbound = new Outbound(limits, `the AMQP broker ${shown}`, health);
 
   /** Declares the exchange once per connection, on a throw-away channel. */
   const declare = (l: Live, exchange: string): Promise<void> => {
@@ -149,20 +141,17 @@ export function amqpBroker(url: string, status: StatusListener, state: StateList
         }
         const l: Live = { conn, consume, publish, exchanges: new Map(), queues: new Map() };
         failures = 0;
-        setLive(l);
-        if (down) status('info', 'WSF_AMQP_RECONNECTED', `connected to ${shown} again`);
-        down = false;
-        everUp = true;
-        state('connected');
+        live = l;
+        health.connected();
         for (const entry of subs.byKey.values()) void open(l, entry);
         const why = await lost;
-        setLive(undefined);
+        live = undefined;
         for (const entry of subs.byKey.values()) if (entry.state === 'confirmed' || entry.state === 'sent') subs.settle(entry, 'lost');
         if (closing) return;
-        unavailable(why);
+        health.lost(why);
       } catch (error) {
         await conn?.close().catch(() => undefined);
-        unavailable(messageOf(error));
+        health.lost(messageOf(error));
       }
       // unref: a retry alone does not keep a stopping process alive.
       await new Promise((resolve) => setTimeout(resolve, backoffDelay(failures + 1, RECONNECT)).unref());
@@ -188,24 +177,25 @@ export function amqpBroker(url: string, status: StatusListener, state: StateList
       const exchange = options.exchange ?? '';
       const problem = exchangeProblem(exchange) ?? routingKeyProblem(topic) ?? (/[*#]/.test(topic) ? `cannot publish with '${topic}': a routing key has no wildcards` : undefined);
       if (problem) throw new ConnectorError('WSF_AMQP_ROUTING', problem);
-      // A broker that is (re)connecting gets a short grace; then the publish fails (nothing queues without bound).
-      await waitUntil(() => live !== undefined, (l) => (watchers.add(l), () => watchers.delete(l)), PUBLISH_WAIT_MS);
-      const l = live;
-      if (!l) throw new ConnectorError('WSF_AMQP_UNAVAILABLE', `the AMQP broker ${shown} is not connected`);
       const body = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
-      try {
-        await declare(l, exchange);
-        await new Promise<void>((resolve, reject) => {
-          l.publish.publish(exchange, topic, body, { contentType: typeof payload === 'string' ? 'text/plain' : 'application/octet-stream' }, (error: unknown) => (error ? reject(error instanceof Error ? error : new Error('not confirmed by the broker')) : resolve()));
-        });
-      } catch (error) {
-        throw new ConnectorError('WSF_AMQP_PUBLISH', `publishing to '${exchange}' with '${topic}' failed: ${messageOf(error)}`);
-      }
+      return outbound.send(body.byteLength, async () => {
+        const l = live;
+        if (!l) throw new ConnectorError('WSF_AMQP_UNAVAILABLE', `the AMQP broker ${shown} is not connected`);
+        try {
+          await declare(l, exchange);
+          await new Promise<void>((resolve, reject) => {
+            l.publish.publish(exchange, topic, body, { contentType: typeof payload === 'string' ? 'text/plain' : 'application/octet-stream' }, (error: unknown) => (error ? reject(error instanceof Error ? error : new Error('not confirmed by the broker')) : resolve()));
+          });
+        } catch (error) {
+          throw new ConnectorError('WSF_AMQP_PUBLISH', `publishing to '${exchange}' with '${topic}' failed: ${messageOf(error)}`);
+        }
+      });
     },
     async close() {
       closing = true;
       const l = live;
-      setLive(undefined);
+      live = undefined;
+      health.up = false;
       await l?.conn.close().catch(() => undefined);
     },
   };

@@ -2,8 +2,9 @@
 export class ConnectorError extends Error {
   constructor(
     readonly code: string,
-    message: string,
+    /** the message without its code */
+    readonly text: string,
   ) {
-    super(`${message} (${code})`);
+    super(`${text} (${code})`);
   }
 }

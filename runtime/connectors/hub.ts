@@ -7,12 +7,13 @@
  * - brokers: one connection per broker URL, shared, reconnecting with backoff, closed on stop.
  */
 import { isUtf8 } from 'node:buffer';
-import type { ClientLink, ConnectorCall, ConnectorContext, ConnectorHost, ConnectorLinkState, SnippetBroker, SubscriptionHold, UpgradeScope } from '../engine/contracts.ts';
+import type { ClientLink, ConnectorCall, ConnectorContext, ConnectorDrops, ConnectorHost, ConnectorLinkState, SnippetBroker, SubscriptionHold, UpgradeScope } from '../engine/contracts.ts';
 import { isBindingType } from '../model/registry.ts';
 import { scanTemplate, TemplateError } from '../model/template.ts';
 import type { TemplateScope } from '../model/template.ts';
 import type { FlowDocument, FlowNode } from '../model/types.ts';
-import type { Broker, SubscribeOptions } from './broker.ts';
+import { OUTBOUND_DEFAULTS, dropReason } from './broker.ts';
+import type { Broker, OutboundLimits, SubscribeOptions } from './broker.ts';
 import { redactUrl } from '../model/redact.ts';
 import { ConnectorError } from './errors.ts';
 import { httpCall } from './http.ts';
@@ -83,7 +84,14 @@ function scopeOf(link: ClientLink, env: TemplateScope['env']): TemplateScope {
   return { env, conn: { id: link.id, path: link.path, service: link.service, params: link.params, query: link.query, headers: link.headers } };
 }
 
+/** The flow's `settings.connectorQueue` over the defaults (the schema keeps the values in range). */
+export function outboundLimitsOf(flow: FlowDocument): OutboundLimits {
+  const q = flow.settings?.connectorQueue;
+  return { messages: q?.messages ?? OUTBOUND_DEFAULTS.messages, bytes: q?.bytes ?? OUTBOUND_DEFAULTS.bytes };
+}
+
 export function createConnectors(context: ConnectorContext): ConnectorHost {
+  const limits = outboundLimitsOf(context.flow);
   let bindings = bindingsOf(context.flow);
   let held = heldBy(bindings);
   /** Confirmed holds of clients being let in, by Sec-WebSocket-Key (a list: nothing stops a client from reusing one). */
@@ -96,7 +104,16 @@ export function createConnectors(context: ConnectorContext): ConnectorHost {
   /** each broker's last state, told to a node that starts using it */
   const brokerStates = new Map<string, { state: ConnectorLinkState; reason?: string; code?: string }>();
   const live = new LiveStates((event) => context.emit(event));
+  /** publishes that did not reach their broker: node -> reason -> count */
+  const drops = new Map<string, Map<string, number>>();
   let closing = false;
+
+  const dropped = (nodeId: string, error: unknown): void => {
+    const reason = dropReason(error);
+    const byReason = drops.get(nodeId) ?? new Map<string, number>();
+    byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
+    drops.set(nodeId, byReason);
+  };
 
   const problem = (nodeId: string | undefined, level: 'info' | 'warn' | 'error', code: string, message: string) =>
     context.emit({ kind: 'engine', t: Date.now(), level, code, message, nodeId });
@@ -127,7 +144,7 @@ export function createConnectors(context: ConnectorContext): ConnectorHost {
         brokerStates.set(key, { state: to, reason, code });
         for (const n of users.get(key) ?? []) live.set(n, to, reason, code);
       };
-      b = make(url, status, state);
+      b = make(url, status, state, limits);
       brokers.set(key, b);
     }
     return b;
@@ -151,6 +168,7 @@ export function createConnectors(context: ConnectorContext): ConnectorHost {
     deliver,
     problem,
     outbound,
+    dropped,
     counts: (nodeId) => live.counts(nodeId),
     state: (nodeId, to, reason, code) => {
       if (!closing) live.set(nodeId, to, reason, code);
@@ -274,8 +292,16 @@ export function createConnectors(context: ConnectorContext): ConnectorHost {
         const message = error instanceof Error ? error.message : String(error);
         const target = call.kind === 'http' ? `${(call.request.method ?? 'GET').toUpperCase()} ${redactUrl(call.request.url)}` : `${call.kind} ${call.topic}`;
         outbound(nodeId, call.kind === 'http' ? 'http' : call.broker, target, t0, false, message, connectionId || undefined);
-        throw error;
+        if (call.kind !== 'publish') throw error;
+        // The snippet's rejected promise names the node, so a chain with several publishes tells which one failed.
+        if (nodeId) dropped(nodeId, error);
+        const where = nodeId ? `${call.broker} publish of node '${nodeId}'` : `${call.broker} publish`;
+        throw error instanceof ConnectorError ? new ConnectorError(error.code, `${where} on '${call.topic}' failed: ${error.text}`) : error;
       }
+    },
+
+    *drops(): Iterable<ConnectorDrops> {
+      for (const [node, byReason] of drops) for (const [reason, count] of byReason) yield { node, reason, count };
     },
 
     reload(flow) {

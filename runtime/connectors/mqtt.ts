@@ -3,26 +3,27 @@
  * with exponential backoff (MQTT.js reads `reconnectPeriod` before every attempt, so the period
  * is raised after each failure and reset once connected). Every filter is subscribed again on
  * reconnect here, not by MQTT.js, so that each subscription knows when the broker confirmed it
- * (its SUBACK): a bridged client is let in only then. Publishing while the broker is away fails
- * at once instead of queueing without bound.
+ * (its SUBACK): a bridged client is let in only then. Publishes go through the connection's
+ * bounded Outbound (broker.ts): while the broker is away or stalled they wait within that bound
+ * (a QoS 0 publish until MQTT.js has written it, QoS 1/2 until its PUBACK/PUBCOMP) and past it
+ * fail at once, so nothing piles up and no two publishes in flight share a message id.
  */
 import mqtt from 'mqtt';
 import type { MqttClient } from 'mqtt';
 import { RECONNECT, backoffDelay } from './backoff.ts';
 import { redactUrl } from '../model/redact.ts';
-import { PUBLISH_WAIT_MS, refusalOf, Subscriptions, waitUntil } from './broker.ts';
-import type { Broker, Listener, PublishOptions, StateListener, StatusListener, SubscribeOptions, Subscription } from './broker.ts';
+import { BrokerHealth, MAX_OUTBOUND_MESSAGES, Outbound, Subscriptions, refusalOf } from './broker.ts';
+import type { Broker, Listener, OutboundLimits, PublishOptions, StateListener, StatusListener, SubscribeOptions, Subscription } from './broker.ts';
 import { filterProblem, topicMatches } from './topic-match.ts';
 import { ConnectorError } from './errors.ts';
 
 const QOS = (q: number | undefined): 0 | 1 | 2 => (q === 1 || q === 2 ? q : 0);
 
-export function mqttBroker(url: string, status: StatusListener, state: StateListener): Broker {
+export function mqttBroker(url: string, status: StatusListener, state: StateListener, limits: OutboundLimits): Broker {
   const shown = redactUrl(url);
   let failures = 0;
-  let down = false;
-  /** connected now: a loss reads `reconnecting`, a failed attempt after it `down` */
-  let up = false;
+  const health = new BrokerHealth({ unavailable: 'WSF_MQTT_UNAVAILABLE', reconnected: 'WSF_MQTT_RECONNECTED' }, `the MQTT broker ${shown}`, shown, status, state);
+  const outbound = new Outbound({ ...limits, messages: Math.min(limits.messages, MAX_OUTBOUND_MESSAGES) }, `the MQTT broker ${shown}`, health);
   const client: MqttClient = mqtt.connect(url, {
     reconnectPeriod: RECONNECT.baseMs,
     connectTimeout: 10_000,
@@ -45,10 +46,7 @@ export function mqttBroker(url: string, status: StatusListener, state: StateList
   client.on('connect', (connack) => {
     failures = 0;
     client.options.reconnectPeriod = RECONNECT.baseMs;
-    if (down) status('info', 'WSF_MQTT_RECONNECTED', `connected to ${shown} again`);
-    down = false;
-    up = true;
-    state('connected');
+    health.connected();
     // A clean session starts with no subscriptions: renew the ones the last connection had.
     for (const entry of subs.byKey.values()) {
       if (entry.state === 'lost') {
@@ -57,16 +55,17 @@ export function mqttBroker(url: string, status: StatusListener, state: StateList
       }
     }
   });
+  /** QoS 0 publishes handed to MQTT.js and not yet written: failed when the socket closes. */
+  const unwritten = new Set<() => void>();
   client.on('close', () => {
+    for (const cut of [...unwritten]) cut();
+    unwritten.clear();
     for (const entry of subs.byKey.values()) if (entry.state === 'confirmed') subs.settle(entry, 'lost');
   });
   const lost = (why: string) => {
     failures++;
     client.options.reconnectPeriod = backoffDelay(failures + 1, RECONNECT);
-    if (!down) status('error', 'WSF_MQTT_UNAVAILABLE', `the MQTT broker ${shown} is not reachable (${why}); retrying with backoff`);
-    down = true;
-    state(up ? 'reconnecting' : 'down', why, 'WSF_MQTT_UNAVAILABLE');
-    up = false;
+    health.lost(why);
   };
   client.on('error', (error) => lost(error.message));
   client.on('offline', () => lost('connection lost'));
@@ -91,14 +90,20 @@ export function mqttBroker(url: string, status: StatusListener, state: StateList
     },
     async publish(topic: string, payload: string | Uint8Array, options: PublishOptions) {
       if (topic === '' || /[+#]/.test(topic)) throw new ConnectorError('WSF_MQTT_TOPIC', `cannot publish on '${topic}': a topic is not empty and has no wildcards`);
-      // A broker that is (re)connecting gets a short grace; then the publish fails (nothing queues without bound).
-      const up = await waitUntil(() => client.connected, (l) => (client.on('connect', l), () => client.off('connect', l)), PUBLISH_WAIT_MS);
-      if (!up) throw new ConnectorError('WSF_MQTT_UNAVAILABLE', `the MQTT broker ${shown} is not connected`);
-      const body = typeof payload === 'string' ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
-      return new Promise<void>((resolve, reject) => {
-        client.publish(topic, body, { qos: QOS(options.qos), retain: options.retain === true }, (error) => {
-          if (error) reject(new ConnectorError('WSF_MQTT_PUBLISH', error.message));
-          else resolve();
+      const body = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+      return outbound.send(body.byteLength, () => {
+        // Connected a moment ago but closed since: MQTT.js would queue it for the next connection.
+        if (!client.connected) return Promise.reject(new ConnectorError('WSF_MQTT_UNAVAILABLE', `the MQTT broker ${shown} is not connected`));
+        const qos = QOS(options.qos);
+        return new Promise<void>((resolve, reject) => {
+          // QoS 0: MQTT.js calls back once the socket took it, which a socket closed meanwhile never does.
+          const cut = () => reject(new ConnectorError('WSF_MQTT_UNAVAILABLE', `the connection to the MQTT broker ${shown} closed before the publish was written`));
+          if (qos === 0) unwritten.add(cut);
+          client.publish(topic, body, { qos, retain: options.retain === true }, (error) => {
+            unwritten.delete(cut);
+            if (error) reject(new ConnectorError('WSF_MQTT_PUBLISH', error.message));
+            else resolve();
+          });
         });
       });
     },

@@ -4,8 +4,11 @@
  * connection is retried here, with the same backoff, since nats.js gives up on it. A subscription
  * counts as confirmed once a flush (PING/PONG) after its SUB has come back: the server handles a
  * connection's commands in order, so by then it has the subscription or has refused it (a
- * permission error reaches the subscription first). NATS core delivery is at most once, so nothing
- * is queued while the server is away: a publish then fails after a short grace.
+ * permission error reaches the subscription first). NATS core delivery is at most once. A publish
+ * goes through the connection's bounded Outbound (broker.ts) and counts as taken once a flush sent
+ * after it comes back (one PING per event-loop turn covers every publish of that turn): a stalled
+ * server holds at most that bound, past it a publish fails at once; while the server is away a
+ * publish fails after a short grace.
  *
  * Credentials in the URL (`nats://user:pass@host`, `nats://token@host`) are handed to nats.js as
  * options (it does not read them from a URL) and never appear in a message.
@@ -14,8 +17,8 @@ import type { ConnectionOptions, NatsConnection, Subscription as NatsSubscriptio
 import { natsSubjectProblem } from '../model/kinds/nats-in.ts';
 import { redactUrl } from '../model/redact.ts';
 import { RECONNECT, backoffDelay } from './backoff.ts';
-import { PUBLISH_WAIT_MS, refusalOf, Subscriptions, waitUntil } from './broker.ts';
-import type { Broker, Listener, PublishOptions, StateListener, StatusListener, SubscribeOptions, Subscription } from './broker.ts';
+import { BrokerHealth, Outbound, Subscriptions, refusalOf } from './broker.ts';
+import type { Broker, Listener, OutboundLimits, PublishOptions, StateListener, StatusListener, SubscribeOptions, Subscription } from './broker.ts';
 import { ConnectorError } from './errors.ts';
 
 /**
@@ -46,39 +49,43 @@ export function natsConnectOptions(url: string): ConnectionOptions {
 /** Subscriptions are counted per subject; a queue member is one per caller (the group shares the work among them). */
 const QUEUE_KEY = '\u0000q';
 
-export function natsBroker(url: string, status: StatusListener, state: StateListener = () => undefined): Broker {
+export function natsBroker(url: string, status: StatusListener, state: StateListener, limits: OutboundLimits): Broker {
   const shown = redactUrl(url);
   const base = natsConnectOptions(url);
   let nc: NatsConnection | undefined;
-  let connected = false;
-  let down = false;
+  const health = new BrokerHealth({ unavailable: 'WSF_NATS_UNAVAILABLE', reconnected: 'WSF_NATS_RECONNECTED' }, `the NATS server ${shown}`, shown, status, state);
+  const outbound = new Outbound(limits, `the NATS server ${shown}`, health);
   let closing = false;
   let members = 0;
   /** reconnect attempts since the last connection; one backoff delay per attempt */
   let attempts = 0;
   let delay = { attempt: -1, ms: 0 };
-  const connectedWatchers = new Set<() => void>();
   /** the nats.js subscription of each entry, by the entry's key */
   const natsSubs = new Map<string, NatsSubscription>();
 
-  /** once connected, a loss reads 'reconnecting' (the client retries), before that 'down' */
-  let everUp = false;
-  const setConnected = (up: boolean) => {
-    connected = up;
-    for (const w of [...connectedWatchers]) w();
-  };
+  /** Publishes written and waiting for their flush: failed when the connection is lost (their PONG never comes). */
+  const unflushed = new Set<() => void>();
   const unavailable = (why: string) => {
-    if (!down) status('error', 'WSF_NATS_UNAVAILABLE', `the NATS server ${shown} is not reachable (${why}); retrying with backoff`);
-    state(connected || everUp ? 'reconnecting' : 'down', why, 'WSF_NATS_UNAVAILABLE');
-    down = true;
+    health.lost(why);
+    for (const cut of [...unflushed]) cut();
+    unflushed.clear();
   };
+  /** The flush the publishes of this event-loop turn wait for; sent at the end of the turn. */
+  let batch: Promise<void> | undefined;
+  const flushSoon = (conn: NatsConnection): Promise<void> =>
+    (batch ??= new Promise<void>((resolve, reject) =>
+      setImmediate(() => {
+        batch = undefined;
+        conn.flush().then(resolve, reject);
+      }),
+    ));
   const subjectOf = (entry: Subscription) => (entry.topic.includes(QUEUE_KEY) ? (entry.topic.split(QUEUE_KEY)[0] as string) : entry.topic);
 
   /** Marks the subscriptions the server has by now (its PONG came back after their SUBs). */
   const confirmAll = (conn: NatsConnection) => {
     conn.flush().then(
       () => {
-        if (!connected || nc !== conn) return;
+        if (!health.up || nc !== conn) return;
         for (const entry of subs.byKey.values()) if (natsSubs.has(entry.topic) && (entry.state === 'sent' || entry.state === 'lost')) subs.settle(entry, 'confirmed');
       },
       () => undefined, // the connection went away: the next 'reconnect' confirms again
@@ -111,7 +118,7 @@ export function natsBroker(url: string, status: StatusListener, state: StateList
       // Not connected yet: the first connection subscribes everything wanted at that moment.
       if (!nc) return;
       open(nc, entry);
-      if (connected) confirmAll(nc);
+      if (health.up) confirmAll(nc);
     },
     (key) => {
       const sub = natsSubs.get(key);
@@ -124,16 +131,11 @@ export function natsBroker(url: string, status: StatusListener, state: StateList
     const { DebugEvents, Events } = await loadNats();
     for await (const s of conn.status()) {
       if (s.type === Events.Disconnect) {
-        setConnected(false);
         for (const entry of subs.byKey.values()) if (entry.state === 'confirmed') subs.settle(entry, 'lost');
         unavailable('connection lost');
       } else if (s.type === Events.Reconnect) {
         attempts = 0;
-        setConnected(true);
-        if (down) status('info', 'WSF_NATS_RECONNECTED', `connected to ${shown} again`);
-        down = false;
-        everUp = true;
-        state('connected');
+        health.connected();
         confirmAll(conn);
       } else if (s.type === DebugEvents.Reconnecting) {
         attempts++;
@@ -162,11 +164,7 @@ export function natsBroker(url: string, status: StatusListener, state: StateList
           return;
         }
         nc = conn;
-        setConnected(true);
-        if (down) status('info', 'WSF_NATS_RECONNECTED', `connected to ${shown} again`);
-        down = false;
-        everUp = true;
-        state('connected');
+        health.connected();
         for (const entry of subs.byKey.values()) open(conn, entry);
         confirmAll(conn);
         // The status iterator ends with the connection; nothing it throws may reach the process.
@@ -175,7 +173,6 @@ export function natsBroker(url: string, status: StatusListener, state: StateList
         // Closed for good (not by us): nats.js stopped reconnecting, e.g. the server refused the credentials.
         nc = undefined;
         natsSubs.clear();
-        setConnected(false);
         for (const entry of subs.byKey.values()) subs.settle(entry, 'lost');
         if (closing) return;
         unavailable(closed ? closed.message : 'connection closed');
@@ -207,18 +204,28 @@ export function natsBroker(url: string, status: StatusListener, state: StateList
     async publish(topic: string, payload: string | Uint8Array, _options: PublishOptions) {
       const problem = natsSubjectProblem(topic, false);
       if (problem) throw new ConnectorError('WSF_NATS_SUBJECT', `cannot publish on '${topic}': ${problem}`);
-      // A server that is (re)connecting gets a short grace; then the publish fails (nothing queues without bound).
-      const up = await waitUntil(() => connected, (l) => (connectedWatchers.add(l), () => connectedWatchers.delete(l)), PUBLISH_WAIT_MS);
-      if (!up || !nc) throw new ConnectorError('WSF_NATS_UNAVAILABLE', `the NATS server ${shown} is not connected`);
-      try {
-        nc.publish(topic, typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload);
-      } catch (error) {
-        throw new ConnectorError('WSF_NATS_PUBLISH', error instanceof Error ? error.message : String(error));
-      }
+      const body = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload;
+      return outbound.send(body.byteLength, () => {
+        const conn = nc;
+        if (!conn || !health.up) return Promise.reject(new ConnectorError('WSF_NATS_UNAVAILABLE', `the NATS server ${shown} is not connected`));
+        try {
+          conn.publish(topic, body);
+        } catch (error) {
+          return Promise.reject(new ConnectorError('WSF_NATS_PUBLISH', error instanceof Error ? error.message : String(error)));
+        }
+        return new Promise<void>((resolve, reject) => {
+          const cut = () => reject(new ConnectorError('WSF_NATS_UNAVAILABLE', `the connection to the NATS server ${shown} was lost before it confirmed the publish (it may not be delivered)`));
+          unflushed.add(cut);
+          flushSoon(conn).then(
+            () => (unflushed.delete(cut), resolve()),
+            (error: unknown) => (unflushed.delete(cut), reject(new ConnectorError('WSF_NATS_PUBLISH', error instanceof Error ? error.message : String(error)))),
+          );
+        });
+      });
     },
     async close() {
       closing = true;
-      setConnected(false);
+      health.up = false;
       await nc?.close().catch(() => undefined);
     },
   };

@@ -1,8 +1,9 @@
 /**
  * Redis pub/sub with ioredis: per URL one subscriber connection (a subscribed Redis connection
  * can do nothing else) and one publisher, shared by the flow instance. Both reconnect with
- * backoff. The publisher has no offline queue: a publish while Redis is away fails at once
- * instead of piling up.
+ * backoff. The publisher has no offline queue; its publishes go through the connection's
+ * bounded Outbound (broker.ts): a publish waits for Redis's reply within that bound and fails at
+ * once past it, so a stalled Redis (its commands unanswered) cannot make them pile up.
  *
  * (P)SUBSCRIBE is only ever sent on a *ready* subscriber connection, and on every 'ready' the
  * whole wanted set is subscribed again (ioredis' own autoResubscribe is off). ioredis writes
@@ -13,37 +14,34 @@
 import { Redis } from 'ioredis';
 import { RECONNECT, backoffDelay } from './backoff.ts';
 import { redactUrl } from '../model/redact.ts';
-import { PUBLISH_WAIT_MS, Subscriptions, waitUntil } from './broker.ts';
-import type { Broker, Listener, PublishOptions, StateListener, StatusListener, SubscribeOptions } from './broker.ts';
+import { BrokerHealth, Outbound, Subscriptions, waitUntil } from './broker.ts';
+import type { Broker, Listener, OutboundLimits, PublishOptions, StateListener, StatusListener, SubscribeOptions } from './broker.ts';
 import { ConnectorError } from './errors.ts';
 
-export function redisBroker(url: string, status: StatusListener, state: StateListener): Broker {
+export function redisBroker(url: string, status: StatusListener, state: StateListener, limits: OutboundLimits): Broker {
   const shown = redactUrl(url);
-  let down = false;
-  /** both connections ready: a loss reads `reconnecting`, a failed attempt after it `down` */
-  let up = false;
-  const lost = (why: string) => {
-    state(up ? 'reconnecting' : 'down', why, 'WSF_REDIS_UNAVAILABLE');
-    up = false;
-  };
+  /** up: both connections ready */
+  const health = new BrokerHealth({ unavailable: 'WSF_REDIS_UNAVAILABLE', reconnected: 'WSF_REDIS_RECONNECTED' }, `Redis ${shown}`, shown, status, state);
   const ready = () => {
-    if (up || sub.status !== 'ready' || pub.status !== 'ready') return;
-    up = true;
-    state('connected');
+    if (!health.up && sub.status === 'ready' && pub.status === 'ready') health.connected();
   };
+  // Publishing needs only the publisher connection.
+  const outbound = new Outbound(limits, `Redis ${shown}`, {
+    code: health.code,
+    get up() {
+      return pub.status === 'ready';
+    },
+    waitUp: (ms) => waitUntil(() => pub.status === 'ready', (l) => (pub.on('ready', l), () => pub.off('ready', l)), ms),
+  });
   const retryStrategy = (times: number) => backoffDelay(times, RECONNECT);
   const sub = new Redis(url, { retryStrategy, lazyConnect: true, maxRetriesPerRequest: null, autoResubscribe: false });
   const pub = new Redis(url, { retryStrategy, lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
-  const onError = (error: Error) => {
-    if (!down) status('error', 'WSF_REDIS_UNAVAILABLE', `Redis ${shown} is not reachable (${error.message}); retrying with backoff`);
-    down = true;
-    lost(error.message);
-  };
+  const onError = (error: Error) => health.lost(error.message);
   sub.on('error', onError);
   pub.on('error', onError);
   // A ready connection that closes is a loss even before the next attempt fails.
   const onClose = () => {
-    if (up) lost('connection lost');
+    if (health.up) health.lost('connection lost');
   };
   sub.on('close', onClose);
   pub.on('close', onClose);
@@ -66,8 +64,6 @@ export function redisBroker(url: string, status: StatusListener, state: StateLis
     },
   );
   sub.on('ready', () => {
-    if (down) status('info', 'WSF_REDIS_RECONNECTED', `connected to ${shown} again`);
-    down = false;
     ready();
     const wanted = [...subs.byKey.values()];
     subscribeNow(wanted.filter((e) => !e.pattern).map((e) => e.topic), false);
@@ -90,14 +86,14 @@ export function redisBroker(url: string, status: StatusListener, state: StateLis
       return subs.add(topic, options, listener);
     },
     async publish(topic: string, payload: string | Uint8Array, _options: PublishOptions) {
-      const up = await waitUntil(() => pub.status === 'ready', (l) => (pub.on('ready', l), () => pub.off('ready', l)), PUBLISH_WAIT_MS);
-      if (!up) throw new ConnectorError('WSF_REDIS_UNAVAILABLE', `Redis ${shown} is not connected`);
-      const body = typeof payload === 'string' ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
-      try {
-        await pub.publish(topic, body);
-      } catch (error) {
-        throw new ConnectorError('WSF_REDIS_PUBLISH', error instanceof Error ? error.message : String(error));
-      }
+      const body = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+      return outbound.send(body.byteLength, async () => {
+        try {
+          await pub.publish(topic, body);
+        } catch (error) {
+          throw new ConnectorError('WSF_REDIS_PUBLISH', error instanceof Error ? error.message : String(error));
+        }
+      });
     },
     async close() {
       sub.disconnect();

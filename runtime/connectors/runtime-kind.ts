@@ -6,9 +6,9 @@
 import type { ClientLink, ConnectorLinkState } from '../engine/contracts.ts';
 import type { NodeKind, NodeOf } from '../model/node-kind.ts';
 import type { TemplateScope } from '../model/template.ts';
-import type { Broker, BrokerRefusal, StateListener, StatusListener, SubscribeOptions } from './broker.ts';
+import type { Broker, BrokerRefusal, OutboundLimits, StateListener, StatusListener, SubscribeOptions } from './broker.ts';
 
-export type BrokerFactory = (url: string, status: StatusListener, state: StateListener) => Broker;
+export type BrokerFactory = (url: string, status: StatusListener, state: StateListener, limits: OutboundLimits) => Broker;
 
 /** A node's live message counts; bindings increment them on the hot path, the hub reports them (batched). */
 export interface NodeCounts {
@@ -25,6 +25,8 @@ export interface ConnectorTools {
   /** Delivers every message on `topic` to the client (text, or binary with `as: 'binary'`), counted on `nodeId`; returns the stop function. */
   deliver(nodeId: string, broker: Broker, link: ClientLink, topic: string, options: SubscribeOptions & { as?: 'text' | 'binary' }): () => void;
   problem(nodeId: string, level: 'info' | 'warn' | 'error', code: string, message: string): void;
+  /** A publish of the node did not reach its broker: counted by reason (`wsflow_connector_dropped_total`). */
+  dropped(nodeId: string, error: unknown): void;
   /** The node's counters (one object per node for the flow instance: keep it, increment it). */
   counts(nodeId: string): NodeCounts;
   /** A link the node owns itself (a backend socket) changed state; brokers report theirs through broker(). */

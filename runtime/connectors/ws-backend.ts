@@ -46,8 +46,8 @@ export function relayCode(code: number, fromBackend: boolean): number {
   return code;
 }
 
-/** A close reason fits in 123 bytes; cut at a character boundary. */
-function fitReason(reason: string): string {
+/** A close reason fits in 123 bytes (`ws` throws on a longer one); cut at a character boundary. */
+export function fitReason(reason: string): string {
   let r = reason;
   while (Buffer.byteLength(r) > 123) r = r.slice(0, -1);
   return r;

@@ -324,8 +324,17 @@ export interface ConnectorHost {
   closed(num: number, code: number, reason: string): void;
   /** A snippet's call; `link` is the connection the call is about (subscribe), when any. */
   call(call: ConnectorCall, serviceId: string, link: ClientLink | undefined, connectionId: string): Promise<unknown>;
+  /** Publishes that did not reach their broker, per node and reason, since the start (`wsflow_connector_dropped_total`). */
+  drops(): Iterable<ConnectorDrops>;
   reload(flow: FlowDocument): void;
   close(): Promise<void>;
+}
+
+/** `reason`: backlog (the outbound bound was full), unavailable (no connection), timeout (not taken in time), failed (refused). */
+export interface ConnectorDrops {
+  node: string;
+  reason: string;
+  count: number;
 }
 
 export interface ConnectorContext {

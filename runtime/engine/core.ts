@@ -83,6 +83,7 @@ export class EngineCore {
       ? new EngineMetrics({
           services: () => this.services.map((s) => ({ id: s.spec.id, open: s.conns.size, counts: s.counts })),
           adapterStats: () => this.adapter.stats(),
+          connectorDrops: () => this.connectors?.drops() ?? [],
           token: options.metricsToken,
         })
       : undefined;

@@ -186,6 +186,8 @@ export interface FlowDocument {
     handshakeTimeoutMs?: number;
     /** Handler-host workers; each connection is served by one of them (default 1). */
     handlerHosts?: number;
+    /** Bound on the publishes one broker connection holds before its broker took them (docs/connectors/README.md). */
+    connectorQueue?: { messages?: number; bytes?: number };
     [extra: string]: unknown;
   };
   nodes: FlowNode[];

@@ -11,6 +11,9 @@ export const MOSQUITTO = process.env.MOSQUITTO ?? '/usr/sbin/mosquitto';
 
 export interface TestMosquitto extends Omit<BrokerProcess, 'signal'> {
   url: string;
+  /** SIGSTOP / SIGCONT: a Mosquitto that hangs with its connections open. */
+  pause(): void;
+  resume(): void;
 }
 
 export async function startMosquitto(): Promise<TestMosquitto> {
@@ -25,5 +28,5 @@ export async function startMosquitto(): Promise<TestMosquitto> {
       return ['-c', config];
     },
   });
-  return { ...broker, url: `mqtt://127.0.0.1:${broker.port}` };
+  return { ...broker, url: `mqtt://127.0.0.1:${broker.port}`, pause: () => broker.signal('SIGSTOP'), resume: () => broker.signal('SIGCONT') };
 }

@@ -9,6 +9,9 @@ export const NATS_SERVER = process.env.NATS_SERVER ?? '/usr/sbin/nats-server';
 
 export interface TestNats extends Omit<BrokerProcess, 'signal'> {
   url: string;
+  /** SIGSTOP / SIGCONT: a NATS server that hangs with its connections open. */
+  pause(): void;
+  resume(): void;
 }
 
 export async function startNatsServer(): Promise<TestNats> {
@@ -18,5 +21,5 @@ export async function startNatsServer(): Promise<TestNats> {
     install: 'apt-get install nats-server',
     args: (port) => ['-a', '127.0.0.1', '-p', String(port)],
   });
-  return { ...broker, url: `nats://127.0.0.1:${broker.port}` };
+  return { ...broker, url: `nats://127.0.0.1:${broker.port}`, pause: () => broker.signal('SIGSTOP'), resume: () => broker.signal('SIGCONT') };
 }

@@ -25,6 +25,9 @@ export interface TestRabbit extends Omit<BrokerProcess, 'signal'> {
   url: string;
   /** how long the first start took, in ms */
   startedInMs: number;
+  /** SIGSTOP / SIGCONT: a broker that hangs with its connections open (the PID is the Erlang VM itself). */
+  pause(): void;
+  resume(): void;
 }
 
 export async function startRabbitMq(): Promise<TestRabbit> {
@@ -66,5 +69,11 @@ export async function startRabbitMq(): Promise<TestRabbit> {
       await run(EPMD, ['-port', String(epmd), '-kill'], { timeout: 5_000 }).catch(() => undefined);
     },
   });
-  return { ...broker, url: `amqp://guest:guest@127.0.0.1:${broker.port}`, startedInMs: Math.round(performance.now() - t0) };
+  return {
+    ...broker,
+    url: `amqp://guest:guest@127.0.0.1:${broker.port}`,
+    startedInMs: Math.round(performance.now() - t0),
+    pause: () => broker.signal('SIGSTOP'),
+    resume: () => broker.signal('SIGCONT'),
+  };
 }

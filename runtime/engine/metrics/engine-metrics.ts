@@ -3,7 +3,8 @@
  * `wsflow_connections{service}`, `wsflow_messages_received_total{service}`,
  * `wsflow_messages_sent_total{service}`, `wsflow_handler_duration_seconds{node}`,
  * `wsflow_handler_errors_total{node}`, `wsflow_upgrades_total{upgrader,status}`, the Redis
- * adapter's `wsflow_redis_up` / `wsflow_redis_undelivered_total` when it is in use, and
+ * adapter's `wsflow_redis_up` / `wsflow_redis_undelivered_total` when it is in use,
+ * `wsflow_connector_dropped_total{node,reason}` (publishes that did not reach their broker), and
  * prom-client's default process metrics.
  *
  * Nothing here runs per message: the engine increments plain numbers on its service records and
@@ -14,6 +15,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ConnectorDrops } from '../contracts.ts';
 import type { StatsDelta } from '../host/protocol.ts';
 import { BucketHistogram } from './histogram.ts';
 
@@ -32,6 +34,8 @@ export interface MetricsSource {
   services(): Iterable<{ id: string; open: number; counts: ServiceCounts }>;
   /** the cluster adapter's counters (ClusterAdapter.stats) */
   adapterStats(): Record<string, number>;
+  /** the connectors' dropped publishes (ConnectorHost.drops), read when scraped */
+  connectorDrops?(): Iterable<ConnectorDrops>;
   /** `WSFLOW_METRICS_TOKEN`: scrapes must send `Authorization: Bearer <token>`. */
   token?: string;
 }
@@ -103,6 +107,16 @@ export class EngineMetrics {
       help: 'WebSocket upgrade requests by upgrader node and HTTP status (101 = accepted; upgrader is empty when no route matched).',
       labelNames: ['upgrader', 'status'],
       registers,
+    });
+    new Counter({
+      name: 'wsflow_connector_dropped_total',
+      help: 'Publishes of connector nodes (bindings and snippets) that did not reach their broker, by node and reason (backlog, unavailable, timeout, failed).',
+      labelNames: ['node', 'reason'],
+      registers,
+      collect() {
+        this.reset();
+        for (const d of source.connectorDrops?.() ?? []) this.inc({ node: d.node, reason: d.reason }, d.count);
+      },
     });
     if ('redisUp' in source.adapterStats()) this.redis(source, registers);
   }
