@@ -183,6 +183,8 @@ export interface FlowDocument {
     handlerHosts?: number;
     [extra: string]: unknown;
   };
+  /** Packages that add node kinds (docs/nodes-sdk.md), found from the flow's folder. */
+  packages?: string[];
   nodes: FlowNode[];
   edges: FlowEdge[];
   [extra: string]: unknown;
