@@ -38,11 +38,13 @@ export interface ValidateOptions {
   envSeverity?: Problem['severity'];
   /** Reads the component files the flow uses (default: from disk, relative to the flow's path). */
   readComponent?: ReadText;
+  /** The folder a relative `file` is in (the studio's folder; default: the working directory): its packages are found from there. */
+  folder?: string;
 }
 
 export async function validateFlowText(text: string, file: string, options: ValidateOptions = {}): Promise<ValidationResult> {
   // The flow's package kinds first: everything below (structure, schema, compile) reads the registry.
-  const packages = await loadFlowPackages(text, file);
+  const packages = await loadFlowPackages(text, file, options.folder);
   setPackageKinds(packages.kinds, packages.runtimes);
   const components = await readComponentTexts(text, file, options.readComponent);
   const parsed = parseFlow(text, file, { components });

@@ -53,13 +53,14 @@ export function noPackages(): FlowPackages {
 }
 
 /** Loads the packages the flow text names; every refusal is a located problem on its name. */
-export async function loadFlowPackages(text: string, file: string): Promise<FlowPackages> {
+export async function loadFlowPackages(text: string, file: string, folder?: string): Promise<FlowPackages> {
   const out = noPackages();
   // Most flows name no package: skip the second YAML read.
   if (!/^packages\s*:/m.test(text)) return out;
   const { document, locate } = readYaml(text, file);
   const root: unknown = document.toJS({ maxAliasCount: 100 });
   const names = isObj(root) && Array.isArray(root.packages) ? (root.packages as unknown[]) : [];
+  const from = dirname(folder === undefined ? resolve(file) : resolve(folder, file));
   const owner = new Map<string, string>();
   for (const [index, name] of names.entries()) {
     // Not a text: the JSON Schema says so (WSF_SCHEMA).
@@ -72,9 +73,9 @@ export async function loadFlowPackages(text: string, file: string): Promise<Flow
       problem(C.NAME_INVALID, `Package '${name}' is not a package name (lower-case letters, digits, - . _ ~, an optional @scope/); packages are found by name, never by path.`);
       continue;
     }
-    const entry = findEntry(name, dirname(resolve(file)));
+    const entry = findEntry(name, from);
     if (entry.error !== undefined) {
-      problem(C.MISSING, `Package '${name}' ${entry.error}, from ${dirname(resolve(file))} (install it beside the flow: npm install ${name}).`);
+      problem(C.MISSING, `Package '${name}' ${entry.error}, looked from ${from} (install it beside the flow: npm install ${name}).`);
       continue;
     }
     let exported: unknown;

@@ -131,7 +131,7 @@ export class Session {
         if (check || problems.some((p) => p.severity === 'error')) return { problems, kinds };
         // Snippet syntax that only the compiler sees (the type check may have been skipped).
         try {
-          await compileChecked(text, this.fileName(rel), folder.reader());
+          await compileChecked(text, this.fileName(rel), folder);
           return { problems, kinds };
         } catch (error) {
           if (error instanceof FlowProblemsError) return { problems: [...problems, ...error.problems], kinds };
@@ -152,7 +152,7 @@ export class Session {
       reload: async ({ text, path: rel }) => runner.reload(requireString(text, 'text', true), this.fileName(rel)),
       export: async ({ text, path: rel, outDir, asyncapi, force }) => {
         const out = await folder.resolve(requireString(outDir, 'outDir'));
-        const { flow, problems, packages } = await validateFlowText(requireString(text, 'text', true), this.fileName(rel), { typecheck: false, readComponent: folder.reader() });
+        const { flow, problems, packages } = await validateFlowText(requireString(text, 'text', true), this.fileName(rel), { typecheck: false, ...folder.checkOptions() });
         const errors = problems.filter((p) => p.severity === 'error');
         if (!flow || errors.length > 0) throw new FlowProblemsError(`the flow has ${errors.length} problem(s); fix them before exporting`, errors);
         const artifacts = await exportArtifacts(flow, { ...(asyncapi ? { asyncapi } : {}), packages: packages.packages });
