@@ -88,7 +88,10 @@ export function specOf(kind: NodeKind): KindSpec {
   return { ...data, ...(Array.isArray(ports) ? { ports: [...(ports as readonly string[])] } : {}) };
 }
 
-/** A spec read from the studio, as a kind of the designer's registry (it is never compiled there). */
+/**
+ * A spec read from the studio, as a kind of the designer's registry. Its code is the studio's to
+ * write (validate, Run, Export compile in Node): the designer's "View code" says so instead.
+ */
 export function kindOfSpec(spec: KindSpec): NodeKind {
-  return spec;
+  return spec.chain === undefined ? spec : { ...spec, emit: (e) => e.line(`// '${spec.id}' is a step from a package: the studio compiles it when the flow is checked, run or exported`) };
 }

@@ -80,6 +80,12 @@ describe('designer: node kinds from a package', () => {
     await openTab(page, 'problems');
     await page.locator('[data-testid="problems-empty"]', { hasText: 'No problems' }).waitFor({ timeout: 60_000 });
     await h.shot('designer-package-kinds-wired');
+    // The designer has the step's spec, not its emit: View code says the studio compiles it, and
+    // Convert to code (which would lose the step) is off.
+    await selectNode(page, 'on-text');
+    await page.click('[data-testid="chain-view-code"]');
+    await expect(page.locator('[data-testid="chain-code"]').textContent()).resolves.toContain("'shout' is a step from a package");
+    await expect(page.locator('[data-testid="chain-convert"]').isDisabled()).resolves.toBe(true);
   }, 180_000);
 
   it('runs it: a test client gets the banner, and its text shouted back', async () => {
