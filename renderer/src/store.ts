@@ -97,6 +97,8 @@ export interface StudioState {
   components: Readonly<Record<string, ComponentInfo>>;
   /** Bumped when a component file was written here ("Make component"): the palette lists the files again. */
   componentsVersion: number;
+  /** Bumped when the flow's package kinds change (the palette, forms and cards read the registry). */
+  kindsVersion: number;
   /** A component file is the open document, opened from this flow: the breadcrumb back to it. */
   parentFlow: string | undefined;
 
@@ -222,6 +224,7 @@ export const useStudio = create<StudioState>()((set, get) => ({
   history: emptyHistory(),
   components: {},
   componentsVersion: 0,
+  kindsVersion: 0,
   parentFlow: undefined,
   selectedNodes: [],
   selectedEdges: [],

@@ -11,8 +11,11 @@ import { checkSchema } from './schema.ts';
 import { checkMessageSchemas } from './messages.ts';
 import { unsetEnvProblems } from '../model/connectors.ts';
 import { readComponentTexts, type ReadText } from './components.ts';
+import { loadFlowPackages, noPackages, type FlowPackages } from './packages.ts';
+import { setPackageKinds } from '../model/registry.ts';
 
 export { readComponentTexts, type ReadText } from './components.ts';
+export type { FlowPackages, LoadedPackage } from './packages.ts';
 
 export interface ValidationResult {
   /** The flow as it runs: its components inlined (runtime/model/components.ts). */
@@ -22,6 +25,8 @@ export interface ValidationResult {
   componentFiles?: string[];
   /** Positions of `flow` (components inlined) in the flow file or its component files. */
   locate?: Locator;
+  /** The packages the flow names (`packages:`) and the kinds they added (docs/nodes-sdk.md). */
+  packages: FlowPackages;
 }
 
 export interface ValidateOptions {
@@ -33,15 +38,20 @@ export interface ValidateOptions {
   envSeverity?: Problem['severity'];
   /** Reads the component files the flow uses (default: from disk, relative to the flow's path). */
   readComponent?: ReadText;
+  /** The folder a relative `file` is in (the studio's folder; default: the working directory): its packages are found from there. */
+  folder?: string;
 }
 
 export async function validateFlowText(text: string, file: string, options: ValidateOptions = {}): Promise<ValidationResult> {
+  // The flow's package kinds first: everything below (structure, schema, compile) reads the registry.
+  const packages = await loadFlowPackages(text, file, options.folder);
+  setPackageKinds(packages.kinds, packages.runtimes);
   const components = await readComponentTexts(text, file, options.readComponent);
   const parsed = parseFlow(text, file, { components });
-  if (!parsed.flow || !parsed.inlined) return { problems: parsed.problems };
+  if (!parsed.flow || !parsed.inlined) return { problems: sortProblems([...packages.problems, ...parsed.problems]), packages };
   // Everything below sees the flow as it runs, located back into the flow or its component files.
   const { flow, locate, files, uses } = parsed.inlined;
-  const problems = [...parsed.problems];
+  const problems = [...packages.problems, ...parsed.problems];
   // The structural rules already explain some things the schema also catches (a bad port, an
   // unknown node type, a handler without code): keep only the clearer, structural message.
   const covered = new Set(problems.map(coverKey));
@@ -59,7 +69,7 @@ export async function validateFlowText(text: string, file: string, options: Vali
     const found = checkSnippets(flow, locate, file, { incomingTypes: usesJson ? await incomingTypes(flow) : undefined });
     problems.push(...nameUses(found, file, uses));
   }
-  return { flow, problems: sortProblems(problems), componentFiles: files, locate };
+  return { flow, problems: sortProblems(problems), componentFiles: files, locate, packages };
 }
 
 function coverKey(p: Problem): string {
@@ -78,7 +88,7 @@ export async function validateFlowFile(path: string, options: ValidateOptions = 
       : code === 'EISDIR'
         ? 'This is a folder, not a flow file.'
         : `The file cannot be read (${code ?? (error instanceof Error ? error.message : String(error))}).`;
-    return { problems: [{ severity: 'error', code: missing ? C.FILE_NOT_FOUND : C.FILE_UNREADABLE, message, file: path }] };
+    return { problems: [{ severity: 'error', code: missing ? C.FILE_NOT_FOUND : C.FILE_UNREADABLE, message, file: path }], packages: noPackages() };
   }
   return validateFlowText(text, path, options);
 }

@@ -8,14 +8,27 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { MODEL_CODES as C } from '../model/codes.ts';
 import type { FieldPath, Locator } from '../model/locate.ts';
 import type { FlowDocument, Problem } from '../model/types.ts';
+import { nodeSchema } from '../model/kind-schema.ts';
+import { isPackageKind, KINDS } from '../model/registry.ts';
 
 export const SCHEMA_URL = new URL('../model/wsflow.schema.json', import.meta.url);
 
 let compiled: ValidateFunction | undefined;
+/** The schema with the current flow's package kinds in its node definition, by their ids. */
+let withPackages: { key: string; validate: ValidateFunction } | undefined;
 function validator(): ValidateFunction {
   // Strict, so a mistake in the schema itself fails loudly; `patternErrorMessage` is the
   // yaml-language-server's friendly pattern message, which we show too.
-  return (compiled ??= compileSchemaFile(SCHEMA_URL));
+  const added = KINDS.filter((k) => isPackageKind(k.id));
+  if (added.length === 0) return (compiled ??= compileSchemaFile(SCHEMA_URL));
+  // A package's kinds are not in the schema file: derive its node definition again, with them.
+  const key = added.map((k) => k.id).join(',');
+  if (withPackages?.key !== key) {
+    const schema = JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as { definitions: Record<string, unknown> };
+    schema.definitions.node = nodeSchema();
+    withPackages = { key, validate: compileSchema(schema) };
+  }
+  return withPackages.validate;
 }
 
 export function checkSchema(flow: FlowDocument, locate: Locator, file?: string): Problem[] {
@@ -67,7 +80,10 @@ export function schemaProblems(validate: ValidateFunction, data: unknown, locate
 
 /** Compiles a schema file the way the flow's schema is compiled (strict, all errors). */
 export function compileSchemaFile(url: URL): ValidateFunction {
-  const schema = JSON.parse(readFileSync(url, 'utf8')) as Record<string, unknown>;
+  return compileSchema(JSON.parse(readFileSync(url, 'utf8')) as Record<string, unknown>);
+}
+
+function compileSchema(schema: Record<string, unknown>): ValidateFunction {
   const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
   ajv.addKeyword('patternErrorMessage');
   return ajv.compile(schema);

@@ -8,7 +8,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import type { ClientLink, ConnectorCall, ConnectorContext, ConnectorDrops, ConnectorHost, ConnectorLinkState, SnippetBroker, SubscriptionHold, UpgradeScope } from '../engine/contracts.ts';
-import { isBindingType } from '../model/registry.ts';
+import { isBindingType, packageRuntimeOf } from '../model/registry.ts';
 import { scanTemplate, TemplateError } from '../model/template.ts';
 import type { TemplateScope } from '../model/template.ts';
 import type { FlowDocument, FlowNode } from '../model/types.ts';
@@ -44,7 +44,8 @@ function bindingsOf(flow: FlowDocument): Map<string, Bound[]> {
     const from = byId.get(edge.from);
     const to = byId.get(edge.to);
     if (from?.type !== 'service' || !to || !isBindingType(to.type)) continue;
-    const runtime = RUNTIMES.get(to.type);
+    // A package's kind: its Node half, checked for shape when the flow's packages were loaded.
+    const runtime = RUNTIMES.get(to.type) ?? (packageRuntimeOf(to.type) as ConnectorRuntime | undefined);
     if (!runtime) continue;
     const list = result.get(from.id) ?? [];
     list.push({ node: to as Raw, runtime });

@@ -38,7 +38,21 @@ const BANNER = [
   'const require = __wsflowCreateRequire(import.meta.url);',
 ].join('\n');
 
-function wsflowPlugin(compiled: CompiledFlow): Plugin {
+/** A package of the flow (docs/nodes-sdk.md) whose module the service must bundle: its kinds have Node halves. */
+export interface BundledPackage {
+  name: string;
+  /** Absolute path of its entry module. */
+  entry: string;
+}
+
+/** embedded.ts as bundled: the compiled flow, and the packages whose runtimes the service registers. */
+function embeddedModule(compiled: CompiledFlow, packages: readonly BundledPackage[]): string {
+  const imports = packages.map((p, i) => `import wsflowPackage${i} from ${JSON.stringify(p.entry)}; // ${p.name}\n`).join('');
+  const list = packages.map((_, i) => `wsflowPackage${i}`).join(', ');
+  return `${imports}export const embedded = ${JSON.stringify(compiled, null, 2)};\nexport const embeddedPackages = [${list}];\n`;
+}
+
+function wsflowPlugin(compiled: CompiledFlow, packages: readonly BundledPackage[]): Plugin {
   return {
     name: 'wsflow-export',
     setup(b) {
@@ -52,14 +66,14 @@ function wsflowPlugin(compiled: CompiledFlow): Plugin {
       b.onLoad({ filter: /.*/, namespace: 'wsflow-build-time' }, () => ({ contents: BUILD_TIME_STUB, loader: 'js' }));
       b.onLoad({ filter: /[\\/]export[\\/]service[\\/]embedded\.ts$/ }, (args) =>
         args.path === EMBEDDED
-          ? { contents: `export const embedded = ${JSON.stringify(compiled, null, 2)};\n`, loader: 'js' }
+          ? { contents: embeddedModule(compiled, packages), loader: 'js' }
           : undefined,
       );
     },
   };
 }
 
-export async function bundleService(compiled: CompiledFlow): Promise<BundleFile[]> {
+export async function bundleService(compiled: CompiledFlow, packages: readonly BundledPackage[] = []): Promise<BundleFile[]> {
   try {
     const result = await build({
       entryPoints: [
@@ -81,7 +95,7 @@ export async function bundleService(compiled: CompiledFlow): Promise<BundleFile[
       banner: { js: BANNER },
       write: false,
       logLevel: 'silent',
-      plugins: [wsflowPlugin(compiled)],
+      plugins: [wsflowPlugin(compiled, packages)],
     });
     return result.outputFiles
       .map((file) => ({ path: file.path.slice(REPO_ROOT.length).replace(/^[\\/]+/, ''), content: file.text }))

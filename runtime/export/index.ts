@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { compileFlow, SnippetCompileError } from '../engine/compile.ts';
 import type { FlowDocument } from '../model/types.ts';
 import { asyncApiYaml, type AsyncApiVersion } from './asyncapi.ts';
-import { bundleService } from './bundle.ts';
+import { bundleService, type BundledPackage } from './bundle.ts';
 import { ASYNCAPI_FILE, componentYaml } from './choreo.ts';
 import { dockerCompose, dockerfile, dockerignore, packageJson } from './docker.ts';
 import { clusterArtifacts } from './cluster.ts';
@@ -28,6 +28,13 @@ export interface ExportOptions {
   force?: boolean;
   /** The flow's tests, copied to tests/ (wsflow test --url runs them against the deployment). */
   tests?: ExportTests;
+  /** The flow's packages (runtime/check/packages.ts): those with Node halves go into the bundle. */
+  packages?: readonly FlowPackage[];
+}
+
+/** A package the flow names, as loaded when it was validated. */
+export interface FlowPackage extends BundledPackage {
+  hasRuntimes: boolean;
 }
 
 export interface ArtifactOptions {
@@ -35,6 +42,7 @@ export interface ArtifactOptions {
   /** Leave out server.mjs/handler-host.mjs (faster; for checks of the descriptive files). */
   bundle?: boolean;
   tests?: ExportTests;
+  packages?: readonly FlowPackage[];
 }
 
 /** Image, Kubernetes object and compose names all come from `name`: DNS-1123 label rules. */
@@ -82,13 +90,14 @@ export async function exportArtifacts(flow: FlowDocument, options: ArtifactOptio
       const at = error.line !== undefined ? ` (line ${error.line}${error.col !== undefined ? `:${error.col}` : ''} of the snippet)` : '';
       throw new ExportError('WSF_EXPORT_SNIPPET', `${error.message}${at}`, index >= 0 ? `nodes[${index}].code` : undefined, error.nodeId);
     });
-    files.push(...(await bundleService(compiled)));
+    // A package's chain steps are compiled into the handlers already; its Node halves must travel.
+    files.push(...(await bundleService(compiled, (options.packages ?? []).filter((p) => p.hasRuntimes))));
   }
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 export async function exportFlow(flow: FlowDocument, options: ExportOptions): Promise<{ files: string[] }> {
-  const files = await exportArtifacts(flow, { asyncapi: options.asyncapi, tests: options.tests });
+  const files = await exportArtifacts(flow, { asyncapi: options.asyncapi, tests: options.tests, ...(options.packages ? { packages: options.packages } : {}) });
   const written = await writeOutput(options.outDir, files, options.force === true);
   return { files: written.map((p) => join(options.outDir, p)) };
 }

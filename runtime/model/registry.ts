@@ -14,12 +14,18 @@ export type ConnectorType = Extract<AnyKind, { category: 'connector' }>['id'];
 /** Kinds a service may bind to each of its connections. */
 export type BindingType = Extract<AnyKind, { binding: true }>['id'];
 
-const BY_ID: ReadonlyMap<string, NodeKind> = new Map(NODE_KINDS.map((k) => [k.id, k as NodeKind]));
+const BUILT_IN: ReadonlyMap<string, NodeKind> = new Map(NODE_KINDS.map((k) => [k.id, k as NodeKind]));
+/** The built-in kinds plus the current flow's package kinds (setPackageKinds). */
+const BY_ID = new Map<string, NodeKind>(BUILT_IN);
 
+function paletteOrder(a: NodeKind, b: NodeKind): number {
+  return KIND_GROUPS.indexOf(a.group) - KIND_GROUPS.indexOf(b.group) || a.order - b.order || a.id.localeCompare(b.id);
+}
+
+// The lists below are updated in place when a flow's package kinds change, so that every reader
+// (schema, palette, messages) sees them without holding a stale copy.
 /** Every kind, in palette order (group, then `order`). */
-export const KINDS: readonly NodeKind[] = [...(NODE_KINDS as readonly NodeKind[])].sort(
-  (a, b) => KIND_GROUPS.indexOf(a.group) - KIND_GROUPS.indexOf(b.group) || a.order - b.order || a.id.localeCompare(b.id),
-);
+export const KINDS: readonly NodeKind[] = [...(NODE_KINDS as readonly NodeKind[])].sort(paletteOrder);
 export const NODE_TYPES: readonly NodeType[] = KINDS.map((k) => k.id as NodeType);
 export const ACTION_TYPES: readonly ActionType[] = KINDS.filter((k) => k.chain !== undefined).map((k) => k.id as ActionType);
 export const CONNECTOR_TYPES: readonly ConnectorType[] = KINDS.filter((k) => k.category === 'connector').map((k) => k.id as ConnectorType);
@@ -78,4 +84,52 @@ export function summaryOf(kind: NodeKind | undefined, node: Readonly<Record<stri
   if (field === undefined) return '';
   const value = node[field];
   return (typeof value === 'object' ? JSON.stringify(value) : String(value as string | number | boolean)).split('\n')[0] ?? '';
+}
+
+// --- Kinds from packages (docs/nodes-sdk.md) ------------------------------------------------------
+// A flow may name packages that add kinds (`packages:`). Node code loads them (runtime/check/
+// packages.ts) and the designer gets their specs as data; either side then makes them the
+// registry's package kinds here. One flow's packages at a time per process: the set is replaced,
+// never merged, so a kind the current flow does not name is unknown again.
+
+let packageRuntimes: ReadonlyMap<string, unknown> = new Map();
+
+function refill<T>(list: readonly T[], items: readonly T[]): void {
+  (list as T[]).splice(0, list.length, ...items);
+}
+
+/** True for a kind that is part of wsflow itself (a package may not replace one). */
+export function isBuiltInKind(id: string): boolean {
+  return BUILT_IN.has(id);
+}
+
+/** True for a kind the current flow's packages added. */
+export function isPackageKind(id: string): boolean {
+  return BY_ID.has(id) && !BUILT_IN.has(id);
+}
+
+/**
+ * Makes `kinds` (already checked: runtime/model/package-kinds.ts) the package kinds, replacing the
+ * previous set; `runtimes` are their Node halves by id (the connectors hub reads them). Returns
+ * true when the set changed.
+ */
+export function setPackageKinds(kinds: readonly NodeKind[], runtimes: ReadonlyMap<string, unknown> = new Map()): boolean {
+  packageRuntimes = runtimes;
+  const current = KINDS.filter((k) => !BUILT_IN.has(k.id));
+  if (current.length === kinds.length && current.every((k) => kinds.includes(k))) return false;
+  BY_ID.clear();
+  for (const [id, kind] of BUILT_IN) BY_ID.set(id, kind);
+  for (const kind of kinds) if (!BUILT_IN.has(kind.id)) BY_ID.set(kind.id, kind);
+  const all = [...BY_ID.values()].sort(paletteOrder);
+  refill(KINDS, all);
+  refill(NODE_TYPES, all.map((k) => k.id as NodeType));
+  refill(ACTION_TYPES, all.filter((k) => k.chain !== undefined).map((k) => k.id as ActionType));
+  refill(CONNECTOR_TYPES, all.filter((k) => k.category === 'connector').map((k) => k.id as ConnectorType));
+  refill(BINDING_TYPES, all.filter((k) => k.binding === true).map((k) => k.id as BindingType));
+  return true;
+}
+
+/** The Node half a package gave for kind `id` (checked for shape when it was loaded). */
+export function packageRuntimeOf(id: string): unknown {
+  return packageRuntimes.get(id);
 }

@@ -190,6 +190,8 @@ export interface FlowDocument {
     connectorQueue?: { messages?: number; bytes?: number };
     [extra: string]: unknown;
   };
+  /** Packages that add node kinds (docs/nodes-sdk.md), found from the flow's folder. */
+  packages?: string[];
   nodes: FlowNode[];
   edges: FlowEdge[];
   [extra: string]: unknown;

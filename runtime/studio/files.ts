@@ -73,6 +73,11 @@ export class RootFolder {
   }
 
   /** Reads component files for validation (runtime/check/components.ts): undefined when not readable here. */
+  /** What validation reads from this folder: component files, and the flow's packages (its node_modules). */
+  checkOptions(): { readComponent: (userPath: string) => Promise<string | undefined>; folder: string } {
+    return { readComponent: this.reader(), folder: this.root };
+  }
+
   reader(): (userPath: string) => Promise<string | undefined> {
     return (userPath) => this.read(userPath).then((r) => r.text, () => undefined);
   }

@@ -11,6 +11,7 @@
  * with `/` separators. The backend refuses anything that resolves outside the root.
  */
 import type { FlowDocument, Problem } from '../model/types.ts';
+import type { KindSpec } from '../model/package-kinds.ts';
 import type { ChannelStatus, ConnectorLinkState, TraceEvent } from '../engine/contracts.ts';
 import type { RecordedTest, TestResult } from '../flowtest/types.ts';
 
@@ -115,7 +116,8 @@ export interface StudioMethods {
   discardRecovery: { params: { path?: string }; result: Record<string, never> };
   validate: {
     params: { text: string; path?: string; typecheck?: boolean };
-    result: { problems: Problem[] };
+    /** `kinds`: the node kinds the flow's packages add, as data (the designer's palette, forms and cards). */
+    result: { problems: Problem[]; kinds: KindSpec[] };
   };
   /** Whether each variable is set for the next run (`envFile`: the studio's `--env-file`, when given). */
   envStatus: { params: { names: string[] }; result: { vars: EnvVarStatus[]; envFile?: string } };

@@ -16,7 +16,6 @@ import { StudioEnvironment } from './environment.ts';
 import type { RunInfo, StudioEvent } from './protocol.ts';
 import { TraceRelay } from './trace-relay.ts';
 import { watch, type FSWatcher } from 'node:fs';
-import type { ReadText } from '../check/components.ts';
 import type { RootFolder } from './files.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -82,7 +81,7 @@ export class Runner {
       if (this.running) await this.stopNow('restarted');
       // Session values set in the designer count from this start on, for the whole run.
       const env = this.environment.values();
-      const { compiled, ignored, componentFiles } = await compileForRun(text, file, env, this.folder?.reader());
+      const { compiled, ignored, componentFiles } = await compileForRun(text, file, env, this.folder);
       const running = await startFlow(compiled, { port: port ?? compiled.flow.listener.port, host: '127.0.0.1', connectors: createConnectors, env });
       this.running = running;
       this.env = env;
@@ -100,7 +99,7 @@ export class Runner {
       const running = this.running;
       if (!running) return { applied: false, problems: [] };
       try {
-        const { compiled, ignored, componentFiles } = await compileForRun(text, file, this.env, this.folder?.reader());
+        const { compiled, ignored, componentFiles } = await compileForRun(text, file, this.env, this.folder);
         await running.reload(compiled);
         this.source = { text, file };
         await this.watchComponents(componentFiles);
@@ -178,10 +177,10 @@ export class Runner {
  * Validate without the (slow) type check, then compile; refuse with located problems. With `env`,
  * every `${env.NAME}` must be set there: the refusal names the variable, node and field now,
  * instead of the first client being closed with 1011 when its connector cannot be configured.
- * Component files are read with `read` (the studio folder's reader).
+ * Component files and packages are read from `folder` (the studio folder).
  */
-export async function compileChecked(text: string, file: string, read?: ReadText, env?: Env): Promise<CompiledFlow> {
-  return (await compileText(text, file, env, false, read)).compiled;
+export async function compileChecked(text: string, file: string, folder?: RootFolder, env?: Env): Promise<CompiledFlow> {
+  return (await compileText(text, file, env, false, folder)).compiled;
 }
 
 /**
@@ -190,8 +189,8 @@ export async function compileChecked(text: string, file: string, read?: ReadText
  * warnings instead of refusing the whole flow; the component files it read are listed for the
  * runner to watch.
  */
-export function compileForRun(text: string, file: string, env?: Env, read?: ReadText): Promise<Compiled> {
-  return compileText(text, file, env, true, read);
+export function compileForRun(text: string, file: string, env?: Env, folder?: RootFolder): Promise<Compiled> {
+  return compileText(text, file, env, true, folder);
 }
 
 interface Compiled {
@@ -200,8 +199,8 @@ interface Compiled {
   componentFiles: string[];
 }
 
-async function compileText(text: string, file: string, env: Env | undefined, dropUnwired: boolean, read: ReadText | undefined): Promise<Compiled> {
-  const validated = await validateFlowText(text, file, { typecheck: false, ...(env ? { env, envSeverity: 'error' as const } : {}), ...(read ? { readComponent: read } : {}) });
+async function compileText(text: string, file: string, env: Env | undefined, dropUnwired: boolean, folder: RootFolder | undefined): Promise<Compiled> {
+  const validated = await validateFlowText(text, file, { typecheck: false, ...(env ? { env, envSeverity: 'error' as const } : {}), ...(folder ? folder.checkOptions() : {}) });
   const componentFiles = validated.componentFiles ?? [];
   const plan = validated.flow && dropUnwired ? planRun(validated.flow, validated.problems) : undefined;
   const flow = plan?.flow ?? validated.flow;

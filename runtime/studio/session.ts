@@ -126,15 +126,15 @@ export class Session {
       validate: async ({ text, path: rel, typecheck }) => {
         const check = typecheck ?? true;
         // Unset `${env.NAME}` references are warnings here, as in `wsflow validate`; Start refuses them.
-        const problems = await this.ctx.validator.validate(requireString(text, 'text', true), this.fileName(rel), check, this.ctx.environment.presence());
+        const { problems, kinds } = await this.ctx.validator.validate(requireString(text, 'text', true), this.fileName(rel), check, this.ctx.environment.presence());
         // The type check already reports snippet syntax errors; compiling again would only cost time.
-        if (check || problems.some((p) => p.severity === 'error')) return { problems };
+        if (check || problems.some((p) => p.severity === 'error')) return { problems, kinds };
         // Snippet syntax that only the compiler sees (the type check may have been skipped).
         try {
-          await compileChecked(text, this.fileName(rel), folder.reader());
-          return { problems };
+          await compileChecked(text, this.fileName(rel), folder);
+          return { problems, kinds };
         } catch (error) {
-          if (error instanceof FlowProblemsError) return { problems: [...problems, ...error.problems] };
+          if (error instanceof FlowProblemsError) return { problems: [...problems, ...error.problems], kinds };
           throw error;
         }
       },
@@ -152,10 +152,10 @@ export class Session {
       reload: async ({ text, path: rel }) => runner.reload(requireString(text, 'text', true), this.fileName(rel)),
       export: async ({ text, path: rel, outDir, asyncapi, force }) => {
         const out = await folder.resolve(requireString(outDir, 'outDir'));
-        const { flow, problems } = await validateFlowText(requireString(text, 'text', true), this.fileName(rel), { typecheck: false, readComponent: folder.reader() });
+        const { flow, problems, packages } = await validateFlowText(requireString(text, 'text', true), this.fileName(rel), { typecheck: false, ...folder.checkOptions() });
         const errors = problems.filter((p) => p.severity === 'error');
         if (!flow || errors.length > 0) throw new FlowProblemsError(`the flow has ${errors.length} problem(s); fix them before exporting`, errors);
-        const artifacts = await exportArtifacts(flow, asyncapi ? { asyncapi } : {});
+        const artifacts = await exportArtifacts(flow, { ...(asyncapi ? { asyncapi } : {}), packages: packages.packages });
         // Each file's real location must stay in the folder (a symlinked subfolder of the output
         // folder would lead out of it), checked before anything is written.
         for (const file of artifacts) await folder.resolve(`${out.rel}/${file.path}`);

@@ -17,7 +17,7 @@ export interface ValidateJob {
 export function jobOptions(job: ValidateJob): ValidateOptions {
   return {
     typecheck: job.typecheck,
-    ...(job.root !== undefined ? { readComponent: new RootFolder(job.root).reader() } : {}),
+    ...(job.root !== undefined ? new RootFolder(job.root).checkOptions() : {}),
     ...(job.env ? { env: job.env, envSeverity: 'warning' as const } : {}),
   };
 }

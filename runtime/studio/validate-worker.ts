@@ -11,8 +11,8 @@ export type { ValidateJob } from './validate-job.ts';
 
 async function check(job: ValidateJob): Promise<void> {
   try {
-    const { problems } = await validateFlowText(job.text, job.file, jobOptions(job));
-    parentPort?.postMessage({ id: job.id, problems });
+    const { problems, packages } = await validateFlowText(job.text, job.file, jobOptions(job));
+    parentPort?.postMessage({ id: job.id, problems, kinds: packages.specs });
   } catch (error) {
     parentPort?.postMessage({ id: job.id, error: error instanceof Error ? error.message : String(error) });
   }

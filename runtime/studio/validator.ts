@@ -5,16 +5,23 @@
  */
 import { Worker } from 'node:worker_threads';
 import { validateFlowText } from '../check/index.ts';
+import type { KindSpec } from '../model/package-kinds.ts';
 import type { Problem } from '../model/types.ts';
 import { jobOptions, type ValidateJob } from './validate-job.ts';
 
-type Reply = { id: number; problems: Problem[] } | { id: number; error: string };
+/** The problems of a flow and the kinds its packages add (as data: they go to the designer). */
+export interface Checked {
+  problems: Problem[];
+  kinds: KindSpec[];
+}
+
+type Reply = ({ id: number } & Checked) | { id: number; error: string };
 
 export class Validator {
   private worker: Worker | undefined;
   private broken = false;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (p: Problem[]) => void; reject: (e: Error) => void; job: ValidateJob }>();
+  private readonly pending = new Map<number, { resolve: (p: Checked) => void; reject: (e: Error) => void; job: ValidateJob }>();
 
   constructor(
     private readonly log: (line: string) => void = () => {},
@@ -31,7 +38,7 @@ export class Validator {
         if (!entry) return;
         this.pending.delete(reply.id);
         if ('error' in reply) entry.reject(new Error(reply.error));
-        else entry.resolve(reply.problems);
+        else entry.resolve({ problems: reply.problems, kinds: reply.kinds });
       });
       const fail = (why: string) => {
         if (this.worker !== worker) return;
@@ -55,11 +62,11 @@ export class Validator {
     }
   }
 
-  validate(text: string, file: string, typecheck: boolean, env?: Record<string, string | undefined>): Promise<Problem[]> {
+  validate(text: string, file: string, typecheck: boolean, env?: Record<string, string | undefined>): Promise<Checked> {
     const job: ValidateJob = { id: this.nextId++, text, file, typecheck, ...(this.root !== undefined ? { root: this.root } : {}), ...(env ? { env } : {}) };
     const worker = this.start();
     if (!worker) return inProcess(job);
-    return new Promise<Problem[]>((resolve, reject) => {
+    return new Promise<Checked>((resolve, reject) => {
       this.pending.set(job.id, { resolve, reject, job });
       worker.postMessage(job);
     });
@@ -73,6 +80,7 @@ export class Validator {
   }
 }
 
-async function inProcess(job: ValidateJob): Promise<Problem[]> {
-  return (await validateFlowText(job.text, job.file, jobOptions(job))).problems;
+async function inProcess(job: ValidateJob): Promise<Checked> {
+  const { problems, packages } = await validateFlowText(job.text, job.file, jobOptions(job));
+  return { problems, kinds: packages.specs };
 }

@@ -1,4 +1,4 @@
-/** Flows for the export tests: the four samples (parsed, not type-checked) and small variations. */
+/** Flows for the export tests: the five samples (parsed, not type-checked) and small variations. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseFlow } from '../../runtime/model/parse.ts';
@@ -6,10 +6,10 @@ import type { FlowDocument } from '../../runtime/model/types.ts';
 import { REPO_ROOT } from '../helpers/cli.ts';
 import { componentTextsSync } from '../helpers/components.ts';
 
-export const SAMPLES = ['chat', 'echo', 'choreo-chat', 'notifications'] as const;
+export const SAMPLES = ['chat', 'echo', 'choreo-chat', 'notifications', 'rooms'] as const;
 export type Sample = (typeof SAMPLES)[number];
 /** The samples plus their low-code twins (which share the samples' checks, not their goldens). */
-export type AnySample = Sample | 'chat-lowcode' | 'echo-lowcode' | 'chat-components' | 'mqtt-bridge' | 'nats-bridge' | 'amqp-bridge' | 'ws-proxy' | 'rooms';
+export type AnySample = Sample | 'chat-lowcode' | 'echo-lowcode' | 'chat-components' | 'mqtt-bridge' | 'nats-bridge' | 'amqp-bridge' | 'ws-proxy';
 
 export function samplePath(sample: AnySample): string {
   return join(REPO_ROOT, 'samples', `${sample}.wsflow.yaml`);

@@ -103,7 +103,7 @@ import { validateFlowText } from './runtime/check/index.ts';
 import { compileChains } from './runtime/lowcode/index.ts';
 import { compileFlow, startFlow } from './runtime/engine/index.ts';
 import { createConnectors } from './runtime/connectors/index.ts';
-import { PALETTE_ITEMS } from './renderer/src/lowcode/palette-items.ts';
+import { paletteItems } from './renderer/src/lowcode/palette-items.ts';
 const text = readFileSync('flow.wsflow.yaml', 'utf8');
 const flow = parse(text);
 const broken = text.replace("greeting: 'hello \${conn.id}'", 'nothing: 1');
@@ -122,7 +122,7 @@ console.log(JSON.stringify({
   problems: (await validateFlowText(text, 'flow.wsflow.yaml')).problems.map((p) => p.code + ' ' + (p.nodeId ?? '')),
   brokenProblems: (await validateFlowText(broken, 'flow.wsflow.yaml')).problems.map((p) => p.code + ' ' + (p.nodeId ?? '')),
   code: compileChains(flow)[0]?.code ?? '',
-  palette: PALETTE_ITEMS.map((i) => i.type),
+  palette: paletteItems().map((i) => i.type),
   schemaTypes: schema.definitions.node.properties.type.enum,
   heard,
 }));

@@ -6,18 +6,20 @@ import { useEffect, useState, type DragEvent } from 'react';
 import type { NodeType } from '../../../runtime/model/types.ts';
 import { useServices, useView } from '../app-context.tsx';
 import { componentsBeside, type ComponentFile, type ComponentInfo } from '../lowcode/component-files.ts';
-import { PALETTE_ITEMS, type PaletteItem } from '../lowcode/palette-items.ts';
+import { paletteItems, type PaletteItem } from '../lowcode/palette-items.ts';
 import { useStudio } from '../store.ts';
 import { PALETTE_MIME } from './Canvas.tsx';
 import { placeNode } from './place.ts';
 
-export { PALETTE_ITEMS, type PaletteItem };
+export { paletteItems, type PaletteItem };
 
 export function Palette() {
   const view = useView();
   // The middle of the view, or the nearest free spot to it.
   const placeAtCenter = (type: NodeType) => placeNode(useStudio, type, view.center(), view.visible());
   const components = useComponentFiles();
+  // Read again when the flow's package kinds change.
+  useStudio((s) => s.kindsVersion);
 
   const onDragStart = (event: DragEvent, type: NodeType) => {
     event.dataTransfer.setData(PALETTE_MIME, type);
@@ -27,7 +29,7 @@ export function Palette() {
   let group = '';
   return (
     <nav className="palette" aria-label="Node palette">
-      {PALETTE_ITEMS.map((item) => {
+      {paletteItems().map((item) => {
         const header = item.group !== group ? <div className="palette__group">{(group = item.group)}</div> : null;
         return (
           <div key={item.type}>

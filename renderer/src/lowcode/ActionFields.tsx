@@ -12,7 +12,7 @@ import { fieldsFor, kindOf } from '../../../runtime/model/registry.ts';
 import type { FlowDocument, FlowNode, Problem } from '../../../runtime/model/types.ts';
 import { useStudio } from '../store.ts';
 import { Field } from '../panels/fields.tsx';
-import { chainOf, convertChainToCode } from './chain-ops.ts';
+import { chainOf, convertChainToCode, packageSteps } from './chain-ops.ts';
 import { ComponentParams } from './ComponentParams.tsx';
 
 type Setter = (patch: Record<string, unknown>, key: string) => void;
@@ -179,6 +179,7 @@ export function ChainTools({ node }: { node: FlowNode }) {
   const chain = chainOf(flow, node.id);
   if (!chain) return null;
   const scope = CHAIN_SCOPE[node.type as ChainEvent] ?? [];
+  const fromPackages = packageSteps(flow, chain);
   return (
     <div className="chain-tools" data-testid="chain-tools">
       <p className="muted small">
@@ -191,7 +192,12 @@ export function ChainTools({ node }: { node: FlowNode }) {
         <button
           className="btn btn--ghost btn--small"
           data-testid="chain-convert"
-          title="Replace the chain with this TypeScript as an editable snippet (Undo brings the chain back)"
+          title={
+            fromPackages.length > 0
+              ? `${fromPackages.join(', ')} come${fromPackages.length === 1 ? 's' : ''} from a package: its code is written by the studio, so the chain cannot become a snippet here`
+              : 'Replace the chain with this TypeScript as an editable snippet (Undo brings the chain back)'
+          }
+          disabled={fromPackages.length > 0}
           onClick={() => change((f) => convertChainToCode(f, node.id))}
         >
           Convert to code

@@ -5,6 +5,7 @@
  */
 import { compileChains, type CompiledChain } from '../../../runtime/lowcode/index.ts';
 import type { FlowDocument } from '../../../runtime/model/types.ts';
+import { isPackageKind } from '../../../runtime/model/registry.ts';
 
 /** action node id -> id of the event node whose chain it is in */
 export function chainOwners(flow: FlowDocument): Map<string, string> {
@@ -17,10 +18,18 @@ export function chainOf(flow: FlowDocument, eventId: string): CompiledChain | un
   return safeChains(flow).find((c) => c.eventId === eventId);
 }
 
+/**
+ * Steps of the chain whose kind a package adds: the designer has their specs, not their `emit`,
+ * so it cannot write their code (docs/nodes-sdk.md).
+ */
+export function packageSteps(flow: FlowDocument, chain: CompiledChain): string[] {
+  return chain.nodes.filter((id) => isPackageKind(String(flow.nodes.find((n) => n.id === id)?.type)));
+}
+
 /** The event node gets the generated code as its snippet; the chain's nodes and edges go. */
 export function convertChainToCode(flow: FlowDocument, eventId: string): FlowDocument {
   const chain = chainOf(flow, eventId);
-  if (!chain) return flow;
+  if (!chain || packageSteps(flow, chain).length > 0) return flow;
   const gone = new Set(chain.nodes);
   return {
     ...flow,

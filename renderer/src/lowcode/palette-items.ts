@@ -1,4 +1,7 @@
-/** Palette entries: every node kind of the registry, grouped and described by its definition. */
+/**
+ * Palette entries: every node kind of the registry, grouped and described by its definition. A
+ * function, not a list: the flow's package kinds join the registry when the studio reports them.
+ */
 import { KINDS } from '../../../runtime/model/registry.ts';
 import type { NodeType } from '../../../runtime/model/types.ts';
 
@@ -12,11 +15,13 @@ export interface PaletteItem {
   category: string;
 }
 
-export const PALETTE_ITEMS: readonly PaletteItem[] = KINDS.map((kind) => ({
-  type: kind.id as NodeType,
-  label: kind.title,
-  hint: kind.help.replace(/`/g, ''),
-  group: kind.group,
-  icon: kind.icon,
-  category: kind.category,
-}));
+export function paletteItems(): PaletteItem[] {
+  return KINDS.map((kind) => ({
+    type: kind.id as NodeType,
+    label: kind.title,
+    hint: kind.help.replace(/`/g, ''),
+    group: kind.group,
+    icon: kind.icon,
+    category: kind.category,
+  }));
+}

@@ -139,6 +139,24 @@ function entryText(entry: ClientEntry): string {
   }
 }
 
+/**
+ * The last channel offset a client received (a delivery envelope `{"channel","offset","data"}`,
+ * docs/channels.md), so that it can reconnect with `?since=N` and recover what it missed.
+ */
+export function lastOffsetOf(entries: readonly ClientEntry[]): number | undefined {
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const entry = entries[i];
+    if (entry?.kind !== 'received' || !entry.data.startsWith('{')) continue;
+    try {
+      const value = JSON.parse(entry.data) as { channel?: unknown; offset?: unknown };
+      if (typeof value.channel === 'string' && typeof value.offset === 'number' && Number.isSafeInteger(value.offset)) return value.offset;
+    } catch {
+      // Not JSON: not an envelope.
+    }
+  }
+  return undefined;
+}
+
 function ClientCard({ client }: { client: ClientView }) {
   const services = useServices();
   const [text, setText] = useState('');
@@ -163,12 +181,24 @@ function ClientCard({ client }: { client: ClientView }) {
     setText('');
   };
   const path = client.url ? new URL(client.url).pathname + new URL(client.url).search : '';
+  const since = client.state === 'closed' ? lastOffsetOf(client.entries) : undefined;
+  // Same path and query, with `since` set to the last offset seen: the channel replays the rest.
+  const reconnect = (offset: number) => {
+    const url = new URL(client.url);
+    const query = Object.fromEntries(url.searchParams);
+    void services.openClient(url.pathname, { query: { ...query, since: String(offset) } });
+  };
   return (
     <div className={`client client--${client.state}`} data-testid={`client-${client.id}`}>
       <div className="client__head">
         <span className={`dot dot--${client.state}`} />
         <span className="client__name">{client.id}</span>
         <span className="client__url mono" title={client.url}>{path}</span>
+        {since !== undefined && (
+          <button className="btn btn--ghost btn--small" onClick={() => reconnect(since)} data-testid="client-reconnect" title={`Open a new client on ${new URL(client.url).pathname} with ?since=${since}: what was published after offset ${since} is replayed`}>
+            Reconnect since {since}
+          </button>
+        )}
         <button className="btn btn--ghost btn--small" onClick={() => void services.closeClient(client.id)} data-testid="client-close">
           {client.state === 'closed' ? 'Remove' : 'Close'}
         </button>

@@ -2,6 +2,8 @@
 import { COMPONENT_SUFFIX, parseComponent } from '../../../runtime/model/components.ts';
 import { parseFlow } from '../../../runtime/model/parse.ts';
 import type { Problem } from '../../../runtime/model/types.ts';
+import { kindOfSpec, type KindSpec } from '../../../runtime/model/package-kinds.ts';
+import { setPackageKinds } from '../../../runtime/model/registry.ts';
 import { errorMessage } from '../client.ts';
 import { snippetLineOf } from '../model/snippets.ts';
 import type { ServiceDeps } from './deps.ts';
@@ -44,8 +46,9 @@ export function createChecks({ client, store }: ServiceDeps, currentText: () => 
       return problems;
     }
     try {
-      const { problems } = await client.call('validate', { text, typecheck: true, ...(path ? { path } : {}) });
+      const { problems, kinds } = await client.call('validate', { text, typecheck: true, ...(path ? { path } : {}) });
       if (mine === seq) {
+        takePackageSpecs(kinds);
         checkedText = text;
         store.getState().set({ problems, validating: false, validateError: undefined });
       }
@@ -69,6 +72,16 @@ export function createChecks({ client, store }: ServiceDeps, currentText: () => 
       const line = parsed.flow ? snippetLineOf(parsed.flow, parsed.locate, problem.nodeId, problem.line) : undefined;
       if (line !== undefined) state.set({ editorJump: { nodeId: problem.nodeId, line, col: problem.col ?? 1, seq: Date.now() } });
     }
+  }
+
+  /** The kinds of the flow's packages, as the studio loaded them: the palette, forms and cards follow. */
+  let specsSeen = '[]';
+  function takePackageSpecs(kinds: readonly KindSpec[]): void {
+    const seen = JSON.stringify(kinds);
+    if (seen === specsSeen) return;
+    specsSeen = seen;
+    setPackageKinds(kinds.map(kindOfSpec));
+    store.getState().set({ kindsVersion: store.getState().kindsVersion + 1 });
   }
 
   return { scheduleValidate, validateNow, problemsNow, jumpToProblem };

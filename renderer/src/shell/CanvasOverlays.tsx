@@ -7,7 +7,7 @@ import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNod
 import { canConnect } from '../../../runtime/model/edges.ts';
 import { MENU_NAMES, type CommandId } from '../../../runtime/studio/protocol.ts';
 import { useCommands, useView } from '../app-context.tsx';
-import { PALETTE_ITEMS } from '../canvas/Palette.tsx';
+import { paletteItems } from '../canvas/Palette.tsx';
 import { placeNode } from '../canvas/place.ts';
 import { isTyping, keyLabel } from '../commands.ts';
 import { findNodes, type NodeMatch } from '../model/find.ts';
@@ -171,10 +171,11 @@ function QuickAdd() {
   const initial = useStudio((s) => s.overlayQuery);
   const at = useStudio((s) => s.quickAddAt);
   const view = useView();
+  useStudio((s) => s.kindsVersion);
   return (
     <Popup title="Add a node" testId="quick-add">
       <PickList
-        items={PALETTE_ITEMS}
+        items={paletteItems()}
         label="Node type"
         initial={initial}
         testId="quick-add"

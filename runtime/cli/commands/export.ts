@@ -49,7 +49,7 @@ async function located(file: string, error: ExportError): Promise<string> {
 
 export async function exportCommand(file: string, options: ExportCommandOptions): Promise<number> {
   const asyncapi = parseAsyncApiVersion(options.asyncapi);
-  const { flow, problems } = await validateFlowFile(file);
+  const { flow, problems, packages } = await validateFlowFile(file);
   for (const p of problems) process.stderr.write(`${formatProblem(p)}\n`);
   if (!flow || hasErrors(problems)) {
     process.stderr.write(`wsflow export: ${file} is not valid; nothing was written\n`);
@@ -63,7 +63,7 @@ export async function exportCommand(file: string, options: ExportCommandOptions)
     return EXIT_BAD_INPUT;
   }
   try {
-    const { files } = await exportFlow(flow, { outDir: options.out, asyncapi, force: options.force === true, ...(tests ? { tests: { fileName: tests.fileName, content: tests.content } } : {}) });
+    const { files } = await exportFlow(flow, { outDir: options.out, asyncapi, force: options.force === true, packages: packages.packages, ...(tests ? { tests: { fileName: tests.fileName, content: tests.content } } : {}) });
     for (const f of files) process.stdout.write(`wrote ${f}\n`);
     return EXIT_OK;
   } catch (error) {

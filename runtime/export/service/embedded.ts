@@ -5,3 +5,6 @@
 import type { CompiledFlow } from '../../engine/contracts.ts';
 
 export const embedded: CompiledFlow | undefined = undefined;
+
+/** The default exports of the flow's packages that have Node halves (docs/nodes-sdk.md), bundled. */
+export const embeddedPackages: readonly unknown[] = [];

@@ -10,7 +10,10 @@ import { applyEnv } from '../env.ts';
 import { metricsEnabled, metricsPort, metricsToken } from '../../engine/metrics/settings.ts';
 import { startTelemetry } from '../../engine/telemetry/otel.ts';
 import type { Telemetry } from '../../engine/telemetry/otel.ts';
-import { embedded } from './embedded.ts';
+import { embedded, embeddedPackages } from './embedded.ts';
+import { setPackageKinds } from '../../model/registry.ts';
+import type { NodeKind } from '../../model/node-kind.ts';
+import type { KindPackage } from '../../model/package-kinds.ts';
 import { loadTls, TLS_CERT_ENV, TLS_KEY_ENV } from '../../engine/security/tls.ts';
 import type { TlsFiles } from '../../engine/security/tls.ts';
 import { createLogger, logEvent } from './logger.ts';
@@ -27,7 +30,19 @@ function fail(message: string, code: number): never {
   process.exit(code);
 }
 
+/** The kinds of the bundled packages (checked when the flow was validated for export), as in `wsflow run`. */
+function registerPackages(): void {
+  const kinds: NodeKind[] = [];
+  const runtimes = new Map<string, unknown>();
+  for (const exported of embeddedPackages as readonly KindPackage[]) {
+    kinds.push(...exported.kinds);
+    for (const runtime of exported.runtimes ?? []) runtimes.set(runtime.id, runtime);
+  }
+  setPackageKinds(kinds, runtimes);
+}
+
 async function serve(compiled: CompiledFlow, log: Logger): Promise<void> {
+  registerPackages();
   const config = applyEnv(compiled.flow, process.env);
   if (config.errors.length > 0) fail(`${compiled.flow.name}: ${config.errors.join('; ')}`, 2);
   const flow = config.flow;
