@@ -91,6 +91,8 @@ interface NodeBase {
   /** Free text shown on the canvas. */
   label?: string;
   description?: string;
+  /** Kept in the file and on the canvas, left out of runs and exports (runtime/model/disabled.ts). */
+  disabled?: boolean;
   [extra: string]: unknown;
 }
 

@@ -52,7 +52,7 @@ function Badge({ data }: { data: CardData }) {
 }
 
 function classes(kind: string, data: CardData, selected: boolean): string {
-  return ['card', `card--${kind}`, selected ? 'card--selected' : '', data.firing ? 'card--firing' : '', data.errors ? 'card--error' : '', data.hint ? 'card--fresh' : ''].filter(Boolean).join(' ');
+  return ['card', `card--${kind}`, selected ? 'card--selected' : '', data.firing ? 'card--firing' : '', data.errors ? 'card--error' : '', data.hint ? 'card--fresh' : '', data.node.disabled === true ? 'card--disabled' : ''].filter(Boolean).join(' ');
 }
 
 export const UpgraderCard = memo(function UpgraderCard({ data, selected }: NodeProps<CardNode>) {

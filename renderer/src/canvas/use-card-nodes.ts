@@ -18,7 +18,7 @@ function nodeName(node: FlowNode, errors: number, warnings: number, hint: boolea
   const kind = node.type === 'upgrader' || node.type === 'service' ? node.type : `${node.type} handler`;
   const label = node.label ? `${node.label} (${node.id})` : node.id;
   const issues = hint ? ', not finished yet' : errors ? `, ${errors} ${errors === 1 ? 'error' : 'errors'}` : warnings ? `, ${warnings} ${warnings === 1 ? 'warning' : 'warnings'}` : '';
-  return `${kind} ${label}${issues}`;
+  return `${kind} ${label}${node.disabled === true ? ', disabled' : ''}${issues}`;
 }
 
 /** Until React Flow has measured a card, its known size and handles (see card-geometry.ts). */
