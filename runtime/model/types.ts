@@ -160,6 +160,17 @@ export interface FlowEdge {
   [extra: string]: unknown;
 }
 
+/**
+ * A labelled frame drawn behind a group of nodes on the canvas: designer layout data only (like a
+ * node's `position`); the engine, the checks and the export ignore it. Its box is derived from its
+ * nodes' positions, so only the member ids are stored.
+ */
+export interface DesignerFrame {
+  id: string;
+  label: string;
+  nodes: string[];
+}
+
 export interface FlowDocument {
   wsflow: typeof FLOW_FORMAT_VERSION;
   /** Machine name: lower-case, digits, `-`; used for image names, Choreo endpoints, k8s objects. */
@@ -187,6 +198,8 @@ export interface FlowDocument {
   };
   nodes: FlowNode[];
   edges: FlowEdge[];
+  /** Canvas-only data (frames); never read by the engine or the export. */
+  designer?: { frames?: DesignerFrame[]; [extra: string]: unknown };
   [extra: string]: unknown;
 }
 

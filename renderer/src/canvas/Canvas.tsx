@@ -4,17 +4,19 @@
  * through the store (use-flow-changes.ts); fitting the view is fit-view.tsx; what the app asks of
  * the view is use-view-bridge.ts; drops and context menus are use-canvas-pointer.ts.
  */
-import { useRef } from 'react';
+import { useMemo, useRef } from 'react';
 import { Background, BackgroundVariant, Controls, MiniMap, ReactFlow } from '@xyflow/react';
 import { isConnectorType } from '../../../runtime/model/registry.ts';
 import { useStudio } from '../store.ts';
 import { ConnectionHint } from './ConnectionHint.tsx';
 import { FirstFit, MINIMAP, useFitView } from './fit-view.tsx';
 import { NODE_TYPES, type CardNode } from './FlowNodes.tsx';
+import type { FrameNode } from './FrameCard.tsx';
 import { useCanvasPointer } from './use-canvas-pointer.ts';
 import { useCardEdges } from './use-card-edges.ts';
 import { useCardNodes } from './use-card-nodes.ts';
 import { useFlowChanges } from './use-flow-changes.ts';
+import { useFrameNodes } from './use-frame-nodes.ts';
 import { useRunClock } from './use-run-clock.ts';
 import { useViewBridge } from './use-view-bridge.ts';
 
@@ -23,7 +25,9 @@ import { useViewBridge } from './use-view-bridge.ts';
 // and edge re-checks the store then: they are constants so a click re-renders only what changed.
 const MINIMAP_STYLE = { width: MINIMAP.width, height: MINIMAP.height };
 // Connectors draw the action card but keep their own colour.
-const minimapNodeClass = (n: CardNode) => `minimap-node minimap-node--${isConnectorType(n.data.node.type) ? 'connector' : (n.type ?? 'handler')}`;
+const minimapNodeClass = (n: CanvasNode) => (n.type === 'frame' ? 'minimap-node minimap-node--frame' : `minimap-node minimap-node--${isConnectorType(n.data.node.type) ? 'connector' : (n.type ?? 'handler')}`);
+
+export type CanvasNode = CardNode | FrameNode;
 const PRO_OPTIONS = { hideAttribution: true };
 const DEFAULT_EDGE_OPTIONS = { type: 'smoothstep' };
 const MULTI_SELECTION_KEYS = ['Meta', 'Control', 'Shift'];
@@ -34,11 +38,14 @@ export function Canvas() {
   const theme = useStudio((s) => s.theme);
   const host = useRef<HTMLDivElement>(null);
   const now = useRunClock();
-  const nodes = useCardNodes(now);
+  const cards = useCardNodes(now);
+  const frames = useFrameNodes();
+  // Frames first: drawn behind the cards. No frames: the cards' own array, unchanged.
+  const nodes = useMemo<CanvasNode[]>(() => (frames.length === 0 ? cards : [...frames, ...cards]), [frames, cards]);
   const edges = useCardEdges(now);
   const changes = useFlowChanges();
   const showMinimap = useViewBridge(host);
-  const { firstFit, onFirstFit } = useFitView(host, nodes.length, showMinimap);
+  const { firstFit, onFirstFit } = useFitView(host, cards.length, showMinimap);
   const pointer = useCanvasPointer();
 
   // Past this size, skip rendering what is off screen (measured flows keep their sizes).
@@ -47,7 +54,7 @@ export function Canvas() {
   const many = nodeCount > 200;
   return (
     <div className={many ? 'canvas canvas--many' : 'canvas'} data-testid="canvas" ref={host} onDragOver={pointer.onDragOver} onDrop={pointer.onDrop}>
-      <ReactFlow<CardNode>
+      <ReactFlow<CanvasNode>
         nodes={nodes}
         edges={edges}
         nodeTypes={NODE_TYPES}

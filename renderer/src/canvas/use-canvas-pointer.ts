@@ -7,7 +7,7 @@ import { useReactFlow, type Edge } from '@xyflow/react';
 import { isNodeType } from '../../../runtime/model/registry.ts';
 import { useServices, useView } from '../app-context.tsx';
 import { useStudio } from '../store.ts';
-import type { CardNode } from './FlowNodes.tsx';
+import type { CanvasNode } from './Canvas.tsx';
 import { placeNode } from './place.ts';
 
 export const PALETTE_MIME = 'application/x-wsflow-node';
@@ -43,7 +43,7 @@ export function useCanvasPointer() {
       useStudio.getState().set({ overlay: 'contextMenu', contextMenu: { x: event.clientX, y: event.clientY, flow: flowAt, target } });
     };
     return {
-      onNodeContextMenu: (event: ReactMouseEvent, node: CardNode) => open(event, 'node', () => !useStudio.getState().selectedNodes.includes(node.id) && useStudio.getState().select([node.id])),
+      onNodeContextMenu: (event: ReactMouseEvent, node: CanvasNode) => (node.type === 'frame' ? open(event, 'canvas') : open(event, 'node', () => !useStudio.getState().selectedNodes.includes(node.id) && useStudio.getState().select([node.id]))),
       onEdgeContextMenu: (event: ReactMouseEvent, edge: Edge) => open(event, 'edge', () => useStudio.getState().select([], [edge.id])),
       onPaneContextMenu: (event: ReactMouseEvent | MouseEvent) => open(event, 'canvas'),
     };
@@ -51,7 +51,7 @@ export function useCanvasPointer() {
 
   // A component card opens its file (docs/components.md, "Open component").
   const onNodeDoubleClick = useCallback(
-    (_event: ReactMouseEvent, card: CardNode) => {
+    (_event: ReactMouseEvent, card: CanvasNode) => {
       const node = useStudio.getState().flow.nodes.find((n) => n.id === card.id);
       if (node?.type === 'component' && typeof node.ref === 'string') void services.openComponent(node.ref);
     },

@@ -8,14 +8,25 @@ import { canConnect } from '../../../runtime/model/edges.ts';
 import type { Position } from '../../../runtime/model/types.ts';
 import { connect, moveNodes } from '../model/flow-ops.ts';
 import { useStudio } from '../store.ts';
-import type { CardNode } from './FlowNodes.tsx';
+import { moveFrame } from '../model/frames.ts';
+import type { CanvasNode } from './Canvas.tsx';
+import { frameIdOf } from './FrameCard.tsx';
 
-function onNodesChange(changes: NodeChange<CardNode>[]) {
+function onNodesChange(changes: NodeChange<CanvasNode>[]) {
   const state = useStudio.getState();
   const moved: Record<string, Position> = {};
   let sizes: typeof state.measured | undefined;
   let selection: Set<string> | undefined;
   for (const change of changes) {
+    // A frame is layout only: dragging it moves its nodes; its size and selection are not kept.
+    const frameId = 'id' in change ? frameIdOf(change.id) : undefined;
+    if (frameId !== undefined) {
+      if (change.type === 'position' && change.position) {
+        const to = change.position;
+        state.change((f) => moveFrame(f, frameId, to, state.measured), { coalesce: `frame:${frameId}` });
+      }
+      continue;
+    }
     if (change.type === 'position' && change.position) moved[change.id] = change.position;
     else if (change.type === 'dimensions' && change.dimensions) {
       sizes ??= { ...state.measured };
