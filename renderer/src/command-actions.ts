@@ -7,7 +7,8 @@ import { pasteClip } from './canvas/place.ts';
 import type { Action, CommandId } from './commands.ts';
 import type { Desktop } from './desktop.ts';
 import { clipFromYaml, clipToYaml } from './model/clip-yaml.ts';
-import { copyElements, moveNodes, removeElements } from './model/flow-ops.ts';
+import { copyElements, moveNodes, removeElements, toggleDisabled } from './model/flow-ops.ts';
+import { addFrame, framesOf, removeFramesOf } from './model/frames.ts';
 import { autoLayout } from './model/layout.ts';
 import type { Services } from './services/index.ts';
 import { isDirty, type StudioState, type StudioStore } from './store.ts';
@@ -87,6 +88,18 @@ export function createActions({ services, store, desktop, clipboard, viewCenter,
       enabled: (s) => s.selectedNodes.length > 0,
       // A paste of a copy that never touches the clipboard: fresh ids, offset, the edges between them.
       run: () => void pasteClip(store, copyElements(get().flow, get().selectedNodes)),
+    },
+    'edit.toggleDisabled': {
+      enabled: (s) => s.selectedNodes.length > 0,
+      run: () => get().change((flow) => toggleDisabled(flow, get().selectedNodes)),
+    },
+    'edit.group': {
+      enabled: (s) => s.selectedNodes.length > 0,
+      run: () => get().change((flow) => addFrame(flow, get().selectedNodes).flow),
+    },
+    'edit.ungroup': {
+      enabled: (s) => framesOf(s.flow).some((f) => f.nodes.some((id) => s.selectedNodes.includes(id))),
+      run: () => get().change((flow) => removeFramesOf(flow, get().selectedNodes)),
     },
     'edit.find': { enabled: (s) => s.flow.nodes.length > 0, run: () => get().set({ overlay: 'find' }) },
     'edit.selectAll': { run: () => get().select(get().flow.nodes.map((n) => n.id)) },

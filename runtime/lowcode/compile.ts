@@ -9,6 +9,7 @@
  */
 import { CHAIN_EVENTS, NEXT, isBranching, portsOf, type ChainEvent } from '../model/chain-scope.ts';
 import { isActionType, type ActionType, type FlowDocument, type FlowNode } from '../model/types.ts';
+import { withoutDisabled } from '../model/disabled.ts';
 import { Builder, type Part, type Segment, type Span } from './builder.ts';
 import { emitterOf, type EmitContext } from './emitters.ts';
 
@@ -83,8 +84,12 @@ export function chainStart(flow: FlowDocument, eventId: string): string | undefi
   return graphOf(flow).out.get(eventId)?.values().next().value;
 }
 
-/** Every chain of the flow, compiled. Event nodes with a snippet or without a chain are skipped. */
-export function compileChains(flow: FlowDocument, options: ChainOptions = {}): CompiledChain[] {
+/**
+ * Every chain of the flow, compiled. Event nodes with a snippet or without a chain are skipped, and
+ * disabled steps are passed through (what the engine runs, lowerFlow, and what "View code" shows).
+ */
+export function compileChains(source: FlowDocument, options: ChainOptions = {}): CompiledChain[] {
+  const flow = withoutDisabled(source);
   const graph = graphOf(flow);
   const serviceOf = serviceByEvent(flow, graph);
   const chains: CompiledChain[] = [];
@@ -103,7 +108,9 @@ export function compileChains(flow: FlowDocument, options: ChainOptions = {}): C
  * The flow as the engine runs it: every event node wired to a chain gets the chain's code as its
  * snippet. Returns the same object when the flow has no chain.
  */
-export function lowerFlow(flow: FlowDocument, options: ChainOptions = {}): { flow: FlowDocument; chains: CompiledChain[] } {
+export function lowerFlow(source: FlowDocument, options: ChainOptions = {}): { flow: FlowDocument; chains: CompiledChain[] } {
+  // Disabled nodes (runtime/model/disabled.ts): steps passed through, the rest cut off.
+  const flow = withoutDisabled(source);
   const chains = compileChains(flow, options);
   if (chains.length === 0) return { flow, chains };
   const code = new Map(chains.map((c) => [c.eventIndex, c.code]));

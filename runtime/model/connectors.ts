@@ -131,7 +131,7 @@ export interface EnvReference {
 }
 
 /** Fields that are never configuration: snippets, notes and canvas positions. */
-const NOT_CONFIG = new Set(['code', 'label', 'description', 'position', 'id', 'type']);
+const NOT_CONFIG = new Set(['code', 'label', 'description', 'disabled', 'position', 'id', 'type']);
 
 /** Every `${env.NAME}` in the configuration fields of every node (any node type), in file order. */
 export function envReferences(flow: FlowDocument): EnvReference[] {

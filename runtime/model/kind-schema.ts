@@ -50,7 +50,7 @@ function kindSchema(kind: NodeKind): Json | undefined {
   };
 }
 
-/** `definitions.node`: id, type (every kind), position, label, description, and each kind's fields. */
+/** `definitions.node`: id, type (every kind), position, label, description, disabled, and each kind's fields. */
 export function nodeSchema(): Json {
   return {
     type: 'object',
@@ -61,6 +61,7 @@ export function nodeSchema(): Json {
       position: { $ref: '#/definitions/position' },
       label: { type: 'string' },
       description: { type: 'string' },
+      disabled: { description: 'Kept in the file and on the canvas, left out of runs and exports (a chain step is passed through to its next).', type: 'boolean' },
     },
     allOf: KINDS.map(kindSchema).filter((s): s is Json => s !== undefined),
   };

@@ -18,8 +18,8 @@ export interface SerializeOptions {
 }
 
 const KEY_ORDER: Record<string, readonly string[]> = {
-  document: ['wsflow', 'name', 'displayName', 'description', 'version', 'listener', 'settings', 'nodes', 'edges'],
-  node: ['id', 'type', 'label', 'description', 'position', 'basePath', 'upgradePath', 'query', 'headers', 'subprotocols', 'maxPayload', 'idleTimeoutMs', 'heartbeatMs', 'validateIncoming', 'messages', 'code'],
+  document: ['wsflow', 'name', 'displayName', 'description', 'version', 'listener', 'settings', 'nodes', 'edges', 'designer'],
+  node: ['id', 'type', 'label', 'description', 'disabled', 'position', 'basePath', 'upgradePath', 'query', 'headers', 'subprotocols', 'maxPayload', 'idleTimeoutMs', 'heartbeatMs', 'validateIncoming', 'messages', 'code'],
   listener: ['port'],
   settings: ['handlerBudgetMs', 'drainTimeoutMs'],
   position: ['x', 'y'],

@@ -91,6 +91,8 @@ interface NodeBase {
   /** Free text shown on the canvas. */
   label?: string;
   description?: string;
+  /** Kept in the file and on the canvas, left out of runs and exports (runtime/model/disabled.ts). */
+  disabled?: boolean;
   [extra: string]: unknown;
 }
 
@@ -163,6 +165,17 @@ export interface FlowEdge {
   [extra: string]: unknown;
 }
 
+/**
+ * A labelled frame drawn behind a group of nodes on the canvas: designer layout data only (like a
+ * node's `position`); the engine, the checks and the export ignore it. Its box is derived from its
+ * nodes' positions, so only the member ids are stored.
+ */
+export interface DesignerFrame {
+  id: string;
+  label: string;
+  nodes: string[];
+}
+
 export interface FlowDocument {
   wsflow: typeof FLOW_FORMAT_VERSION;
   /** Machine name: lower-case, digits, `-`; used for image names, Choreo endpoints, k8s objects. */
@@ -194,6 +207,8 @@ export interface FlowDocument {
   packages?: string[];
   nodes: FlowNode[];
   edges: FlowEdge[];
+  /** Canvas-only data (frames); never read by the engine or the export. */
+  designer?: { frames?: DesignerFrame[]; [extra: string]: unknown };
   [extra: string]: unknown;
 }
 

@@ -5,6 +5,7 @@
  * at the first.
  */
 import { validateChains, type ChainGraphNode, type Report } from './chains.ts';
+import { isDisabled } from './disabled.ts';
 import { MODEL_CODES as C } from './codes.ts';
 import { edgeTypeRule } from './edges.ts';
 import type { FieldPath, Locator } from './locate.ts';
@@ -27,11 +28,15 @@ interface GraphNode {
 export function validateStructure(flow: FlowDocument, locate: Locator, file?: string): Problem[] {
   const problems: Problem[] = [];
   const doc = flow as unknown as Obj;
+  const nodeList = Array.isArray(doc.nodes) ? doc.nodes : [];
+  const disabledIds = new Set(nodeList.filter(isDisabled).map((n) => (n as { id?: unknown }).id));
   const report: Report = (code, message, path, extra = {}) => {
     const at = locate(path, extra.inner) ?? locate([]);
     const nodeField = path[0] === 'nodes' && typeof path[1] === 'number';
+    // A disabled node never runs (disabled.ts): what is wrong with it is a warning, not an error.
+    const off = (nodeField && isDisabled(nodeList[path[1] as number])) || (extra.nodeId !== undefined && disabledIds.has(extra.nodeId));
     problems.push({
-      severity: extra.severity ?? 'error',
+      severity: off ? 'warning' : (extra.severity ?? 'error'),
       code,
       message,
       file: at?.file ?? file,
@@ -212,7 +217,7 @@ export function validateStructure(flow: FlowDocument, locate: Locator, file?: st
   }
   for (const p of channelRefProblems(rawNodes, rawEdges)) report(C.CHANNEL_UNKNOWN, p.message, ['nodes', p.index, 'channel'], { nodeId: p.id });
   problems.push(...validateConnectors(flow, locate, file, servicePathParams(rawNodes, upgraderServices)));
-  return problems;
+  return disabledIds.size === 0 ? problems : problems.map((p) => (p.severity === 'error' && p.nodeId !== undefined && disabledIds.has(p.nodeId) ? { ...p, severity: 'warning' } : p));
 }
 
 /** Per service, the path parameters every one of its upgrade paths declares (what a connector template may use). */

@@ -42,6 +42,9 @@ export const COMMAND_TABLE = [
   { id: 'edit.paste', label: 'Paste', menu: 'Edit', mnemonic: 'P', keys: ['Mod+KeyV'], accelerator: 'CmdOrCtrl+V' },
   { id: 'edit.delete', label: 'Delete', menu: 'Edit', mnemonic: 'D', keys: ['Delete', 'Backspace'], accelerator: { mac: 'Backspace', other: 'Delete' } },
   { id: 'edit.duplicate', label: 'Duplicate', menu: 'Edit', mnemonic: 'l', keys: ['Mod+KeyD'], accelerator: 'CmdOrCtrl+D' },
+  { id: 'edit.toggleDisabled', label: 'Disable / enable', menu: 'Edit', mnemonic: 'b', keys: ['Mod+Shift+KeyD'], accelerator: 'CmdOrCtrl+Shift+D' },
+  { id: 'edit.group', label: 'Group in a frame', menu: 'Edit', mnemonic: 'G', keys: ['Mod+KeyG'], accelerator: 'CmdOrCtrl+G' },
+  { id: 'edit.ungroup', label: 'Remove frame', menu: 'Edit', mnemonic: 'v', keys: ['Mod+Shift+KeyG'], accelerator: 'CmdOrCtrl+Shift+G' },
   { id: 'edit.selectAll', label: 'Select all', menu: 'Edit', mnemonic: 'A', separatorBefore: true, keys: ['Mod+KeyA'], accelerator: 'CmdOrCtrl+A' },
   // Not global: in the code editor Ctrl+F is the editor's own find.
   { id: 'edit.find', label: 'Find node…', menu: 'Edit', mnemonic: 'F', keys: ['Mod+KeyF'], accelerator: 'CmdOrCtrl+F' },

@@ -14,6 +14,10 @@ import { startHarness, type Harness } from './harness.ts';
 import { MOD, node, selectNode } from './ui.ts';
 
 const CHAT = readFileSync(new URL('../../samples/chat.wsflow.yaml', import.meta.url), 'utf8');
+/** echo-lowcode with a frame around the text path and the binary reply disabled. */
+const LOWCODE = readFileSync(new URL('../../samples/echo-lowcode.wsflow.yaml', import.meta.url), 'utf8')
+  .replace('    value: data\n', '    disabled: true\n    value: data\n')
+  .concat('designer:\n  frames:\n    - { id: frame-1, label: Text path, nodes: [on-text, reply-text] }\n');
 
 const activeText = (page: Page) =>
   page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string | null } | null } }).document.activeElement?.textContent ?? '');
@@ -24,7 +28,7 @@ let h: Harness;
 
 beforeAll(async () => {
   await ensureRendererBuilt();
-  h = await startHarness({ files: { 'chat.wsflow.yaml': CHAT }, open: 'chat.wsflow.yaml', bypassCSP: true });
+  h = await startHarness({ files: { 'chat.wsflow.yaml': CHAT, 'echo-lowcode.wsflow.yaml': LOWCODE }, open: 'chat.wsflow.yaml', bypassCSP: true });
   await h.page.locator('[data-testid="problems-empty"]', { hasText: 'No problems' }).waitFor({ timeout: 120_000 });
 }, 300_000);
 
@@ -58,7 +62,27 @@ describe('accessibility', () => {
       await page.locator('[data-testid="shortcuts"]').waitFor();
       found.push(...(await axeViolations(page)));
       await page.keyboard.press('Escape');
-      expect(found).toEqual([]);
+      // Every bottom panel.
+      for (const tab of ['environment', 'trace', 'clients', 'tests', 'metrics', 'problems']) {
+        await page.locator(`[data-testid="tab-${tab}"]`).click();
+        await page.locator(`[data-testid="tab-${tab}"][aria-selected="true"]`).waitFor();
+        found.push(`${tab}:`, ...(await axeViolations(page)));
+      }
+      // Find, Add node, a node's context menu.
+      await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
+      await page.keyboard.press(`${MOD}+F`);
+      await page.locator('[role="dialog"]').first().waitFor();
+      found.push('find:', ...(await axeViolations(page)));
+      await page.keyboard.press('Escape');
+      await page.keyboard.press(`${MOD}+K`);
+      await page.locator('[role="dialog"]').first().waitFor();
+      found.push('add node:', ...(await axeViolations(page)));
+      await page.keyboard.press('Escape');
+      await node(page, 'on-text').locator('.card__head').click({ button: 'right' });
+      await page.locator('[data-testid="context-menu"]').waitFor();
+      found.push('context menu:', ...(await axeViolations(page)));
+      await page.keyboard.press('Escape');
+      expect(found.filter((f) => !f.endsWith(':'))).toEqual([]);
     });
   }
 
@@ -116,6 +140,28 @@ describe('accessibility', () => {
     await page.locator('.react-flow__edge[aria-label="connection from chat to on-close"]').waitFor({ state: 'attached' });
     expect(h.consoleErrors).toEqual([]);
   });
+
+  // After the main views of both themes: this opens another flow, so it comes last.
+  for (const theme of ['light', 'dark'] as const) {
+    it(`has no serious or critical axe violations on a low-code flow with a frame, a disabled node and expression editors (${theme})`, async () => {
+      const { page } = h;
+      if ((await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { dataset: { theme?: string } } } }).document.documentElement.dataset.theme)) !== theme) {
+        await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
+        await page.keyboard.press('Alt+T');
+      }
+      if ((await node(page, 'reply-text').count()) === 0) {
+        await page.locator('[data-testid="menu-File"]').click();
+        await page.locator('[data-testid="cmd-file.open"]').click();
+        await page.locator('[data-testid="open-echo-lowcode.wsflow.yaml"]').click();
+        await node(page, 'reply-text').waitFor({ timeout: 20_000 });
+      }
+      await selectNode(page, 'reply-text');
+      await page.locator('[data-testid="action-value"] .monaco-editor .view-line').first().waitFor({ timeout: 30_000 });
+      const found = await axeViolations(page);
+      if (theme === 'dark') await h.shot('designer-lowcode-dark');
+      expect(found).toEqual([]);
+    });
+  }
 });
 
 describe('wsflow studio NEW.wsflow.yaml', () => {

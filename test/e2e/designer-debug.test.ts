@@ -125,7 +125,7 @@ describe('debugging a chain in the designer', () => {
 
     await failed.locator('.trace__node').click();
     await page.locator('[data-testid="node-id"][value="reply-1"]').waitFor({ timeout: 5000 });
-    await page.locator('[data-testid="action-value"]:focus').waitFor({ timeout: 5000 });
+    await page.locator('[data-testid="action-value"]:focus-within').waitFor({ timeout: 5000 });
     await node(page, 'reply-1').and(page.locator('.card--on-path')).waitFor({ timeout: 5000 });
     await expect(edge('route:else->reply-1').getAttribute('class')).resolves.toContain('edge--on-path');
     // Nothing selected on the canvas: nothing lit.
@@ -135,7 +135,7 @@ describe('debugging a chain in the designer', () => {
 
     await page.locator('[data-testid="runtime-notice-go"]').click();
     await page.locator('[data-testid="node-id"][value="reply-1"]').waitFor({ timeout: 5000 });
-    await page.locator('[data-testid="action-value"]:focus').waitFor({ timeout: 5000 });
+    await page.locator('[data-testid="action-value"]:focus-within').waitFor({ timeout: 5000 });
 
     // The next message that runs reply-1 cleanly ends its error, with no reload in between.
     await send('{"x":{"y":"ok"}}', 'ok');

@@ -129,7 +129,10 @@ describe('context menu and shortcuts', () => {
     await menu.waitFor();
     await expect(page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } | null } }).document.activeElement?.textContent)).resolves.toMatch(/^Copy/);
     await page.keyboard.press('ArrowDown');
-    await page.keyboard.press('ArrowDown');
+    await expect(page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } | null } }).document.activeElement?.textContent)).resolves.toMatch(/^Duplicate/);
+    // Up past the first item wraps to the last one, Delete.
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowUp');
     await expect(page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } | null } }).document.activeElement?.textContent)).resolves.toMatch(/^Delete/);
     await page.keyboard.press('Enter');
     await node(page, 'service-3').waitFor({ state: 'detached' });

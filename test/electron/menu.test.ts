@@ -32,7 +32,7 @@ describe('menu template', () => {
       expect(commandEntry(mac, command) === undefined, command).toBe(nativeOnMac.includes(command));
     }
     const macEdit = mac.find((m) => m.label === 'Edit')?.submenu ?? [];
-    expect(macEdit.map((e) => e.role ?? e.action?.kind ?? e.type)).toEqual(['undo', 'redo', 'separator', 'copy', 'paste', 'command', 'command', 'separator', 'selectAll', 'command', 'separator', 'command', 'command', 'separator', 'command']);
+    expect(macEdit.map((e) => e.role ?? e.action?.kind ?? e.type)).toEqual(['undo', 'redo', 'separator', 'copy', 'paste', 'command', 'command', 'command', 'command', 'command', 'separator', 'selectAll', 'command', 'separator', 'command', 'command', 'separator', 'command']);
     expect(macEdit.find((e) => e.role === 'copy')).toMatchObject({ label: 'Copy', accelerator: 'CmdOrCtrl+C' });
     expect(macEdit.find((e) => e.role === 'redo')?.accelerator).toBe('Cmd+Shift+Z');
   });

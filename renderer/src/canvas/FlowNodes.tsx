@@ -10,6 +10,7 @@ import { ActionCard } from '../lowcode/ActionCard.tsx';
 import { firstCodeLine } from '../model/snippets.ts';
 import { NodeRunCounts } from '../run/NodeRunCounts.tsx';
 import { upgraderChips } from './card-geometry.ts';
+import { FrameCard } from './FrameCard.tsx';
 
 export interface CardData extends Record<string, unknown> {
   node: FlowNode;
@@ -52,7 +53,7 @@ function Badge({ data }: { data: CardData }) {
 }
 
 function classes(kind: string, data: CardData, selected: boolean): string {
-  return ['card', `card--${kind}`, selected ? 'card--selected' : '', data.firing ? 'card--firing' : '', data.errors ? 'card--error' : '', data.hint ? 'card--fresh' : ''].filter(Boolean).join(' ');
+  return ['card', `card--${kind}`, selected ? 'card--selected' : '', data.firing ? 'card--firing' : '', data.errors ? 'card--error' : '', data.hint ? 'card--fresh' : '', data.node.disabled === true ? 'card--disabled' : ''].filter(Boolean).join(' ');
 }
 
 export const UpgraderCard = memo(function UpgraderCard({ data, selected }: NodeProps<CardNode>) {
@@ -130,4 +131,4 @@ export const HandlerCard = memo(function HandlerCard({ data, selected }: NodePro
   );
 });
 
-export const NODE_TYPES = { upgrader: UpgraderCard, service: ServiceCard, handler: HandlerCard, action: ActionCard };
+export const NODE_TYPES = { upgrader: UpgraderCard, service: ServiceCard, handler: HandlerCard, action: ActionCard, frame: FrameCard };

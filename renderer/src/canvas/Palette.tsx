@@ -8,7 +8,7 @@ import { useServices, useView } from '../app-context.tsx';
 import { componentsBeside, type ComponentFile, type ComponentInfo } from '../lowcode/component-files.ts';
 import { paletteItems, type PaletteItem } from '../lowcode/palette-items.ts';
 import { useStudio } from '../store.ts';
-import { PALETTE_MIME } from './Canvas.tsx';
+import { PALETTE_MIME } from './use-canvas-pointer.ts';
 import { placeNode } from './place.ts';
 
 export { paletteItems, type PaletteItem };

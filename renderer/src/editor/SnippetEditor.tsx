@@ -6,9 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 import type * as Monaco from 'monaco-editor';
 import { useStudio } from '../store.ts';
 
-type Setup = typeof import('./monaco-setup.ts');
-let setupPromise: Promise<Setup> | undefined;
-const loadMonaco = () => (setupPromise ??= import('./monaco-setup.ts'));
+import { loadMonaco, type MonacoSetup as Setup } from './load-monaco.ts';
 
 export interface SnippetEditorProps {
   nodeId: string;

@@ -29,7 +29,7 @@ export const ActionCard = memo(function ActionCard({ data, selected }: NodeProps
   // A component's outputs are named ports even when it has one (its edges carry `port`).
   const branching = ports.length > 1 || (node.type === 'component' && ports.length > 0);
   const gist = summaryOf(kind, raw);
-  const cls = ['card', 'card--action', kind?.category === 'connector' ? 'card--connector' : '', selected ? 'card--selected' : '', data.firing ? 'card--firing' : '', data.errors ? 'card--error' : ''].filter(Boolean).join(' ');
+  const cls = ['card', 'card--action', kind?.category === 'connector' ? 'card--connector' : '', selected ? 'card--selected' : '', data.firing ? 'card--firing' : '', data.errors ? 'card--error' : '', node.disabled === true ? 'card--disabled' : ''].filter(Boolean).join(' ');
   return (
     <div className={cls} data-node-id={node.id} style={{ minHeight: branching ? branchingHeight(ports.length) : undefined }}>
       <Handle type="target" position={Position.Left} className="handle handle--target" />

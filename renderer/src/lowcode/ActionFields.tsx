@@ -5,14 +5,16 @@
  * on that field inline; and, on an event node wired to a chain, "View code" (the generated
  * TypeScript) and "Convert to code" (one undoable change).
  */
-import { useEffect, useRef, useState } from 'react';
-import { CHAIN_SCOPE, type ChainEvent, type KindField } from '../../../runtime/model/chain-scope.ts';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { CHAIN_EVENTS, CHAIN_SCOPE, type ChainEvent, type KindField } from '../../../runtime/model/chain-scope.ts';
 import type { NodeKind, Role } from '../../../runtime/model/node-kind.ts';
 import { fieldsFor, kindOf } from '../../../runtime/model/registry.ts';
 import type { FlowDocument, FlowNode, Problem } from '../../../runtime/model/types.ts';
 import { useStudio } from '../store.ts';
 import { Field } from '../panels/fields.tsx';
-import { chainOf, convertChainToCode, packageSteps } from './chain-ops.ts';
+import { ExprEditor } from '../editor/ExprEditor.tsx';
+import { hiddenSource } from '../editor/expr-scope.ts';
+import { chainOf, chainOwners, convertChainToCode, packageSteps } from './chain-ops.ts';
 import { ComponentParams } from './ComponentParams.tsx';
 
 type Setter = (patch: Record<string, unknown>, key: string) => void;
@@ -101,6 +103,39 @@ function DraftText({ spec, value, multiline, testId, onValue }: { spec: KindFiel
   );
 }
 
+/**
+ * An expression or template field: a one-line Monaco editor whose completion and squiggles know
+ * the scope of the chain the node runs in (`event`).
+ */
+function ExprField({ name, spec, value, label, error, event, component, onValue }: { name: string; spec: KindField; value: unknown; label: string; error: string | undefined; event: ChainEvent | undefined; component: boolean; onValue: (value: unknown) => void }) {
+  const labelId = useId();
+  const language = spec.kind === 'template' ? 'template' : 'expr';
+  const source = useMemo(() => hiddenSource(name, language, event, component), [name, language, event, component]);
+  return (
+    <Field label={label} error={error} hint={hintOf(spec)} labelId={labelId}>
+      <ExprEditor
+        text={shown(spec, value)}
+        normalize={(typed) => shown(spec, parseValue(spec, typed))}
+        onText={(typed) => onValue(parseValue(spec, typed))}
+        language={language}
+        source={source}
+        testId={`action-${name}`}
+        labelId={labelId}
+        label={name}
+        placeholder={spec.default === undefined ? undefined : String(spec.default)}
+        invalid={error !== undefined}
+      />
+    </Field>
+  );
+}
+
+/** The event of the chain a node runs in, if it is in one. */
+function chainEventOf(flow: FlowDocument, nodeId: string): ChainEvent | undefined {
+  const owner = chainOwners(flow).get(nodeId);
+  const type = owner === undefined ? undefined : flow.nodes.find((n) => n.id === owner)?.type;
+  return (CHAIN_EVENTS as readonly string[]).includes(type ?? '') ? (type as ChainEvent) : undefined;
+}
+
 /** The fields the node's form shows, in order (the Inspector lists problems of the others). */
 export function formFields(flow: FlowDocument, node: FlowNode): [string, KindField][] {
   const kind = kindOf(node.type);
@@ -122,9 +157,12 @@ export function ActionFields({ node, problems, set }: { node: FlowNode; problems
     input.focus();
     useStudio.getState().set({ fieldFocus: undefined });
   }, [fieldFocus, node.id]);
+  const path = useStudio((s) => s.path);
+  const event = useMemo(() => chainEventOf(flow, node.id), [flow, node.id]);
   const kind = kindOf(node.type);
   if (!kind) return null;
   const raw = node as unknown as Record<string, unknown>;
+  const component = path?.endsWith('.wsflow-component.yaml') ?? false;
   return (
     <div className="action-fields" data-testid="action-fields" ref={form}>
       <p className="muted small">{kind.help.replace(/`/g, '')}</p>
@@ -159,6 +197,9 @@ export function ActionFields({ node, problems, set }: { node: FlowNode; problems
               </select>
             </Field>
           );
+        }
+        if (fs.kind === 'expr' || fs.kind === 'template') {
+          return <ExprField key={name} name={name} spec={fs} value={raw[name]} label={label} error={error} event={event} component={component} onValue={(v) => set({ [name]: v }, name)} />;
         }
         return (
           <Field key={name} label={label} error={error} hint={hintOf(fs)}>

@@ -178,3 +178,24 @@ export function changeHandlerEvent(flow: FlowDocument, id: string, next: Handler
   }
   return { flow: out, id: nextId, kept: !untouched };
 }
+
+/**
+ * Disable the given nodes, or enable them when all of them are disabled already (one toggle for a
+ * mixed selection, as in Node-RED). A disabled node stays in the file and is left out of runs and
+ * exports (runtime/model/disabled.ts).
+ */
+export function toggleDisabled(flow: FlowDocument, ids: readonly string[]): FlowDocument {
+  const picked = new Set(ids);
+  const targets = flow.nodes.filter((n) => picked.has(n.id));
+  if (targets.length === 0) return flow;
+  const disable = !targets.every((n) => n.disabled === true);
+  return {
+    ...flow,
+    nodes: flow.nodes.map((n) => {
+      if (!picked.has(n.id)) return n;
+      if (disable) return { ...n, disabled: true };
+      const { disabled: _off, ...rest } = n;
+      return rest as FlowNode;
+    }),
+  };
+}

@@ -1,12 +1,27 @@
 /** Small form controls of the inspector, with inline messages. */
 import { useEffect, useState, type ReactNode } from 'react';
 
-export function Field({ label, error, hint, children }: { label: string; error?: string | undefined; hint?: string; children: ReactNode }) {
+/**
+ * A labelled form row. With `labelId` it is a group named by its label instead of a `<label>`:
+ * for a control that is no form element (the one-line Monaco editor), where a `<label>` would
+ * re-send each click to its first form control and pull the focus out of the editor.
+ */
+export function Field({ label, error, hint, labelId, children }: { label: string; error?: string | undefined; hint?: string; labelId?: string; children: ReactNode }) {
+  const message = error ? <span className="field__error" role="alert">{error}</span> : hint ? <span className="field__hint">{hint}</span> : null;
+  if (labelId) {
+    return (
+      <div className={`field ${error ? 'field--error' : ''}`} role="group" aria-labelledby={labelId}>
+        <span className="field__label" id={labelId}>{label}</span>
+        {children}
+        {message}
+      </div>
+    );
+  }
   return (
     <label className={`field ${error ? 'field--error' : ''}`}>
       <span className="field__label">{label}</span>
       {children}
-      {error ? <span className="field__error" role="alert">{error}</span> : hint ? <span className="field__hint">{hint}</span> : null}
+      {message}
     </label>
   );
 }

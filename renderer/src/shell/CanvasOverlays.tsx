@@ -287,7 +287,7 @@ function ShortcutsSheet() {
 }
 
 const CONTEXT_ITEMS: Record<'node' | 'edge' | 'canvas', CommandId[]> = {
-  node: ['edit.copy', 'edit.connect', 'edit.delete'],
+  node: ['edit.copy', 'edit.duplicate', 'edit.connect', 'edit.toggleDisabled', 'edit.group', 'edit.ungroup', 'edit.delete'],
   edge: ['edit.delete'],
   canvas: ['edit.quickAdd', 'edit.paste', 'edit.selectAll', 'view.fitView', 'view.autoLayout'],
 };

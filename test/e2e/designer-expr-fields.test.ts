@@ -1,0 +1,81 @@
+/**
+ * Issue 28, point 1: an action node's expression and template fields are one-line Monaco editors
+ * with the snippet editor's completion (`conn.`, `vars.`, `json.`) and squiggles, typed into key
+ * by key; Enter adds no line; only the selected node's form has editors.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureRendererBuilt, REPO } from '../../runtime/studio/renderer-build.ts';
+import { launchBrowser, startHarness, type Harness } from './harness.ts';
+import { MOD, node, selectNode } from './ui.ts';
+
+const ECHO_LOWCODE = readFileSync(path.join(REPO, 'samples/echo-lowcode.wsflow.yaml'), 'utf8');
+
+let browser: Browser;
+let h: Harness;
+
+beforeAll(async () => {
+  await ensureRendererBuilt();
+  browser = await launchBrowser();
+  h = await startHarness({ browser, files: { 'echo-lowcode.wsflow.yaml': ECHO_LOWCODE }, open: 'echo-lowcode.wsflow.yaml' });
+}, 300_000);
+
+afterAll(async () => {
+  await h?.close();
+  await browser?.close();
+});
+
+describe('expression fields', () => {
+  it('complete conn., squiggle an unknown name, take every typed key and stay one line', async () => {
+    const { page } = h;
+    await node(page, 'reply-text').waitFor({ timeout: 20_000 });
+    await selectNode(page, 'reply-text');
+    const field = page.locator('[data-testid="action-value"]');
+    const editor = field.locator('.monaco-editor');
+    await editor.locator('.view-line').first().waitFor({ timeout: 30_000 });
+    // Only this form's fields have editors (message and value), none for the other nodes.
+    await expect(page.locator('.monaco-editor').count()).resolves.toBe(2);
+
+    await field.click();
+    await page.keyboard.press(`${MOD}+A`);
+    await page.keyboard.type('conn.', { delay: 20 });
+    const suggest = page.locator('.suggest-widget .monaco-list-row');
+    await suggest.filter({ hasText: 'params' }).first().waitFor({ timeout: 30_000 });
+    await expect(suggest.filter({ hasText: 'send' }).count()).resolves.toBeGreaterThan(0);
+    await h.shot('designer-expr-completion');
+    await page.keyboard.press('Escape');
+
+    // A name that is not on Connection: squiggled, as in a snippet.
+    await page.keyboard.type('paramz', { delay: 20 });
+    await editor.locator('.squiggly-error').first().waitFor({ timeout: 30_000 });
+    await page.keyboard.press('Backspace');
+    await page.keyboard.type("s.name + ' says ' + text", { delay: 20 });
+    await editor.locator('.squiggly-error').first().waitFor({ state: 'detached', timeout: 30_000 });
+    // Enter picks nothing and adds no line.
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Enter');
+    await expect(editor.locator('.view-line').count()).resolves.toBe(1);
+    await expect(node(page, 'reply-text').textContent()).resolves.toContain("conn.params.name + ' says ' + text");
+
+    // vars and json are in scope in an onText chain.
+    await page.keyboard.press(`${MOD}+A`);
+    await page.keyboard.type('va', { delay: 20 });
+    await suggest.filter({ hasText: 'vars' }).first().waitFor({ timeout: 30_000 });
+    await page.keyboard.press('Escape');
+    await page.keyboard.press(`${MOD}+A`);
+    await page.keyboard.type('jsn', { delay: 20 });
+    await editor.locator('.squiggly-error').first().waitFor({ timeout: 30_000 });
+    await page.keyboard.press('Escape');
+    await page.keyboard.press(`${MOD}+A`);
+    await page.keyboard.type('json.from', { delay: 20 });
+    await editor.locator('.squiggly-error').first().waitFor({ state: 'detached', timeout: 30_000 });
+    await page.keyboard.press('Escape');
+
+    // Another node: its editors replace these (no editor is left behind).
+    await selectNode(page, 'reply-binary');
+    await page.locator('[data-testid="action-value"] .view-line', { hasText: 'data' }).waitFor({ timeout: 30_000 });
+    await expect(page.locator('.monaco-editor').count()).resolves.toBe(2);
+  });
+});
