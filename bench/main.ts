@@ -8,8 +8,11 @@
  *                        (default: all; the -raw ones drive the load with bench/load/raw-client.ts)
  *   --contenders a,b     raw, engine, export, nodered, lowcode (default: all; lowcode serves
  *                        the low-code twin of a flow, so far echo only)
- *   --out DIR            write latest.json, latest.md and bench.svg into DIR instead of
- *                        bench/results/ and docs/
+ *   --write              write latest.json, latest.md (bench/results/) and docs/bench.svg, the
+ *                        committed results; only a full run may (not with --quick)
+ *   --out DIR            write latest.json, latest.md and bench.svg into DIR instead
+ *   (neither: the table is printed and nothing is written, so a trial run never replaces
+ *   the committed figures)
  *   --setup              only install Node-RED into the scratch folder, then exit
  *   --no-install         never install Node-RED: without it, that contender is skipped (npm test)
  *   --pin                echo and snippet: the server on one core, its load generator on the
@@ -42,13 +45,15 @@ interface Args {
   scenarios: string[];
   contenders: ContenderId[];
   out?: string;
+  /** write the committed results (bench/results/, docs/bench.svg) */
+  write: boolean;
   setup: boolean;
   install: boolean;
   pin: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { quick: false, rounds: 0, scenarios: SCENARIO_IDS, contenders: [...CONTENDER_IDS], setup: false, install: true, pin: false };
+  const args: Args = { quick: false, rounds: 0, scenarios: SCENARIO_IDS, contenders: [...CONTENDER_IDS], write: false, setup: false, install: true, pin: false };
   const list = (value: string | undefined, allowed: readonly string[], flag: string) => {
     const items = (value ?? '').split(',').filter(Boolean);
     const bad = items.filter((i) => !allowed.includes(i));
@@ -61,6 +66,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--setup') args.setup = true;
     else if (a === '--no-install') args.install = false;
     else if (a === '--pin') args.pin = true;
+    else if (a === '--write') args.write = true;
     else if (a === '--rounds') {
       args.rounds = Number(argv[++i]);
       if (!Number.isInteger(args.rounds) || args.rounds < 1 || args.rounds > 20) throw new Error('--rounds: expected an integer from 1 to 20');
@@ -72,6 +78,8 @@ function parseArgs(argv: string[]): Args {
     } else throw new Error(`unknown option ${a} (see bench/main.ts for the options)`);
   }
   if (args.rounds === 0) args.rounds = args.quick ? 1 : 3;
+  if (args.write && args.quick) throw new Error('--write: a --quick run is not for comparison and does not replace the committed results (use --out DIR)');
+  if (args.write && args.out) throw new Error('--write and --out: choose one');
   return args;
 }
 
@@ -101,7 +109,8 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   const results: ScenarioResult[] = [];
-  const save = (complete: boolean) => {
+  /** Writes the results where asked (--write, --out); returns the files written. */
+  const save = (complete: boolean): string[] => {
     const seconds = (performance.now() - t0) / 1000;
     const subtitle = `${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, ${cpus().length} cores, Node ${process.version}, ${args.rounds} round(s)${args.quick ? ', --quick (not for comparison)' : ''}${complete ? '' : ', INCOMPLETE'}`;
     const targets = checkTargets(results);
@@ -119,6 +128,7 @@ export async function main(argv: string[]): Promise<number> {
       scenarios: results,
       targets,
     };
+    if (!args.write && args.out === undefined) return [];
     const jsonDir = args.out ?? join(REPO_ROOT, 'bench', 'results');
     const svgDir = args.out ?? join(REPO_ROOT, 'docs');
     mkdirSync(jsonDir, { recursive: true });
@@ -161,7 +171,8 @@ export async function main(argv: string[]): Promise<number> {
 
   log(`\n${renderTargets(checkTargets(results))}`);
   const files = save(true);
-  log(`\nfinished in ${((performance.now() - t0) / 1000).toFixed(0)} s; wrote ${files.join(', ')}`);
+  const wrote = files.length > 0 ? `wrote ${files.join(', ')}` : 'results not written (--write updates bench/results/ and docs/bench.svg, --out DIR writes elsewhere)';
+  log(`\nfinished in ${((performance.now() - t0) / 1000).toFixed(0)} s; ${wrote}`);
   clearTimeout(deadline);
   killAllNow();
   return 0;

@@ -171,7 +171,7 @@ export function amqpBroker(url: string, status: StatusListener, state: StateList
       const exchange = options.exchange ?? '';
       const state = await subs.answered(keyOf(exchange, topic), {}, ms);
       const what = `the AMQP broker ${shown}`;
-      return refusalOf(state, 'WSF_AMQP_SUBSCRIBE', (why) => `${what} refused to bind a queue to '${exchange}' with '${topic}' (${why})`, `${what} did not bind a queue to '${exchange}' with '${topic}' within ${ms / 1000} s`);
+      return refusalOf(state, ['WSF_AMQP_SUBSCRIBE', (why) => `${what} refused to bind a queue to '${exchange}' with '${topic}' (${why})`], ['WSF_AMQP_SUBSCRIBE_TIMEOUT', `${what} did not bind a queue to '${exchange}' with '${topic}' within ${ms / 1000} s`]);
     },
     async publish(topic: string, payload: string | Uint8Array, options: PublishOptions) {
       const exchange = options.exchange ?? '';

@@ -109,12 +109,13 @@ const keyOf = (topic: string, pattern: boolean) => `${pattern ? 'p' : 's'}:${top
 
 /**
  * `Broker.confirmed`'s answer for a subscription as `answered` left it: undefined once confirmed,
- * else `CODE` with the broker's refusal or `CODE_TIMEOUT` when it did not answer in time.
+ * else the broker's refusal, or the timeout when it did not answer in time (each code written
+ * out where it is raised, so docs/errors can be checked against the source).
  */
-export function refusalOf(state: SubscriptionState | undefined, code: string, refused: (why: string) => string, timedOut: string): BrokerRefusal | undefined {
+export function refusalOf(state: SubscriptionState | undefined, refused: [code: string, message: (why: string) => string], timedOut: [code: string, message: string]): BrokerRefusal | undefined {
   if (state === 'confirmed') return undefined;
-  if (typeof state === 'object') return { code, message: refused(state.refused) };
-  return { code: `${code}_TIMEOUT`, message: timedOut };
+  if (typeof state === 'object') return { code: refused[0], message: refused[1](state.refused) };
+  return { code: timedOut[0], message: timedOut[1] };
 }
 
 /** Listeners per subscribed topic; the first listener subscribes on the broker, the last one unsubscribes. */

@@ -86,7 +86,7 @@ export function mqttBroker(url: string, status: StatusListener, state: StateList
     async confirmed(topic: string, options: SubscribeOptions, ms: number) {
       const state = await subs.answered(topic, options, ms);
       const what = `the MQTT broker ${shown}`;
-      return refusalOf(state, 'WSF_MQTT_SUBSCRIBE', (why) => `${what} refused the subscription to '${topic}' (${why})`, `${what} did not confirm the subscription to '${topic}' within ${ms / 1000} s`);
+      return refusalOf(state, ['WSF_MQTT_SUBSCRIBE', (why) => `${what} refused the subscription to '${topic}' (${why})`], ['WSF_MQTT_SUBSCRIBE_TIMEOUT', `${what} did not confirm the subscription to '${topic}' within ${ms / 1000} s`]);
     },
     async publish(topic: string, payload: string | Uint8Array, options: PublishOptions) {
       if (topic === '' || /[+#]/.test(topic)) throw new ConnectorError('WSF_MQTT_TOPIC', `cannot publish on '${topic}': a topic is not empty and has no wildcards`);

@@ -199,7 +199,7 @@ export function natsBroker(url: string, status: StatusListener, state: StateList
     async confirmed(topic: string, options: SubscribeOptions, ms: number) {
       const state = await subs.answered(topic, options, ms);
       const what = `the NATS server ${shown}`;
-      return refusalOf(state, 'WSF_NATS_SUBSCRIBE', (why) => `${what} refused the subscription to '${topic}' (${why})`, `${what} did not confirm the subscription to '${topic}' within ${ms / 1000} s`);
+      return refusalOf(state, ['WSF_NATS_SUBSCRIBE', (why) => `${what} refused the subscription to '${topic}' (${why})`], ['WSF_NATS_SUBSCRIBE_TIMEOUT', `${what} did not confirm the subscription to '${topic}' within ${ms / 1000} s`]);
     },
     async publish(topic: string, payload: string | Uint8Array, _options: PublishOptions) {
       const problem = natsSubjectProblem(topic, false);

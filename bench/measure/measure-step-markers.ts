@@ -2,7 +2,7 @@
  * What the step markers of a chain cost, in instructions (callgrind), so that the answer does not
  * depend on how loaded the machine is. Not part of the test run:
  *
- *   node --import tsx test/engine/measure-step-markers.ts [--calls 1000000]
+ *   node --import tsx bench/measure/measure-step-markers.ts [--calls 1000000]
  *
  * The low-code echo's handler (samples/echo-lowcode) is compiled as the designer shows it (no
  * markers, what the engine ran before) and as the engine runs it now (markers), loaded the way

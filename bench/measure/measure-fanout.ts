@@ -4,7 +4,7 @@
  * reaches every client, so half of each broadcast crosses Redis. For comparison the same load
  * runs against one instance on the in-memory adapter.
  *
- *   npx tsx test/cluster/measure-fanout.ts [--clients 200] [--messages 500] [--json]
+ *   npx tsx bench/measure/measure-fanout.ts [--clients 200] [--messages 500] [--json]
  *
  * Burst: the sender sends `messages` texts back to back; deliveries/s = clients * messages / time
  * until the last client has the last message. Paced: 50 messages/s for 2 s; time until every
@@ -14,12 +14,12 @@
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { createRedisAdapter } from '../../runtime/engine/adapters/redis.ts';
-import type { RunningProcess } from '../helpers/cli.ts';
-import { startInstance } from './instances.ts';
-import { startRedis } from './redis-server.ts';
-import { waitFor } from '../helpers/wait.ts';
+import type { RunningProcess } from '../../test/helpers/cli.ts';
+import { startInstance } from '../../test/cluster/instances.ts';
+import { startRedis } from '../../test/cluster/redis-server.ts';
+import { waitFor } from '../../test/helpers/wait.ts';
 
-export const FANOUT_FLOW = fileURLToPath(new URL('./fixtures/fanout.wsflow.yaml', import.meta.url));
+export const FANOUT_FLOW = fileURLToPath(new URL('./fanout.wsflow.yaml', import.meta.url));
 
 export interface FanoutFigure {
   instances: number;

@@ -3,7 +3,7 @@
  * flow with and without a trace subscriber. Not part of the test run (it takes ~30 s and wants a
  * quiet machine):
  *
- *   node --import tsx test/engine/measure-echo.ts [--clients 64] [--seconds 5] [--rounds 1] [--modes a,b]
+ *   node --import tsx bench/measure/measure-echo.ts [--clients 64] [--seconds 5] [--rounds 1] [--modes a,b]
  *
  * Modes: raw, engine-notrace, engine-trace (default), engine-secured (the same echo with an apiKey
  * `auth`, `allowedOrigins` and every `limits` field set high enough never to trip: the cost of the
@@ -35,7 +35,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket, { WebSocketServer } from 'ws';
-import { onCpus } from '../../bench/lib/placement.ts';
+import { onCpus } from '../lib/placement.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const args = process.argv.slice(2);

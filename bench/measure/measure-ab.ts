@@ -4,13 +4,13 @@
  * same machine; the pair's ratio B/A is kept, and the median of the ratios is reported. The
  * order of starting alternates per pair. Not part of the test run:
  *
- *   node --import tsx test/engine/measure-ab.ts --a /tmp/base --b . [--pairs 12] [--seconds 3] [--clients 32] [--mode engine-notrace]
+ *   node --import tsx bench/measure/measure-ab.ts --a /tmp/base --b . [--pairs 12] [--seconds 3] [--clients 32] [--mode engine-notrace]
  *
- * Each checkout's own test/engine/measure-echo.ts serves and loads (its `server` and `load` roles).
+ * Each checkout's own measure-echo.ts (bench/measure/, or test/engine/ in checkouts before the move) serves and loads (its `server` and `load` roles).
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const args = process.argv.slice(2);
@@ -42,7 +42,8 @@ function ticks(pid: number): number {
 }
 
 async function one(dir: string): Promise<{ usPerMsg: number; rate: number }> {
-  const script = path.join(dir, 'test/engine/measure-echo.ts');
+  const moved = path.join(dir, 'bench/measure/measure-echo.ts');
+  const script = existsSync(moved) ? moved : path.join(dir, 'test/engine/measure-echo.ts');
   const srv = spawn(process.execPath, ['--import', 'tsx', script, 'server', mode], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   const [port, route] = await new Promise<[string, string]>((resolve) =>
     lines(srv, (l) => {

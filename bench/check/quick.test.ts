@@ -1,5 +1,6 @@
 /**
- * `npm run bench -- --quick` end to end: real servers of all four contenders, real load
+ * `npm run bench:check` (not part of `npm test`: it measures, and a loaded machine makes any
+ * measurement slow). `npm run bench -- --quick` end to end: real servers of all four contenders, real load
  * generators, and the table, JSON and SVG it writes, with every number in a sane range. The
  * figures of a quick run are not for comparison; this keeps the harness itself working.
  * No network: the run passes --no-install, so Node-RED is measured only when `npm run bench --
@@ -11,8 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installedNodeRedVersion } from '../../bench/contenders/nodered.ts';
-import { allowedCpus } from '../../bench/lib/placement.ts';
+import { installedNodeRedVersion } from '../contenders/nodered.ts';
+import { allowedCpus } from '../lib/placement.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
