@@ -9,6 +9,7 @@ import { createServer as createTlsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { randomBytes } from 'node:crypto';
+import type { DebugEvent, DebugSession } from './contracts.ts';
 import type { ClientLink, ClusterAdapter, CompiledFlow, ConnectorCall, ConnectorHost, Delivery, EngineOptions, RunningFlow, SnippetFailure, TraceEvent, TraceOptions, TraceSubscription } from './contracts.ts';
 import { buildTopology } from './topology.ts';
 import type { RouteSpec, Topology } from './topology.ts';
@@ -17,6 +18,7 @@ import type { BridgeSink, Culprit, StuckCause, Survivor } from './bridge.ts';
 import * as P from './host/protocol.ts';
 import type { ConnDetails, ConnInfo, EngineNote, InvokeRecord, StateOp, StatsDelta, UpgradeResult } from './host/protocol.ts';
 import { TraceHub } from './trace.ts';
+import { EngineDebugger } from './debugger.ts';
 import { completeEvent, hasUnfinished, stopSweeps } from './connection.ts';
 import type { ConnRecord, ServiceRt } from './connection.ts';
 import { answerPlainRequest, refuseUpgrade } from './http.ts';
@@ -87,6 +89,8 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
   private readonly adapter: ClusterAdapter;
   private readonly hosts: HostPool;
   private readonly trace: TraceHub;
+  /** The designer's breakpoints and paused connections (debugger.ts, host/debug.ts). */
+  private readonly debugger = new EngineDebugger((msg) => this.hosts.debugControl(msg));
   /** Prometheus metrics, when `options.metrics` (GET /metrics on this port) */
   private readonly metrics: EngineMetrics | undefined;
   private readonly connectors: ConnectorHost | undefined;
@@ -514,6 +518,14 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     rec.info.attrs = json;
     // Every other host mirrors this connection for ctx.connections: it catches up.
     this.hosts.others(from, (h) => h.push2(P.EV_ATTRS, connNum, json));
+  }
+
+  debugEvent(event: DebugEvent): void {
+    this.debugger.onHost(event);
+  }
+
+  debug(listener: (event: DebugEvent) => void): DebugSession {
+    return this.debugger.attach(listener);
   }
 
   traceRecord(record: InvokeRecord): void {

@@ -213,7 +213,8 @@ async function compileText(text: string, file: string, env: Env | undefined, dro
     throw new FlowProblemsError(message, errors);
   }
   try {
-    return { compiled: await compileFlow(flow), ignored, componentFiles };
+    // What Run starts (and reloads) can be debugged from the designer: chains get their variant.
+    return { compiled: await compileFlow(flow, { debug: dropUnwired }), ignored, componentFiles };
   } catch (error) {
     if (!(error instanceof SnippetCompileError)) throw error;
     // Located against the whole (inlined) flow: the pruned flow's node indices are not the file's.
