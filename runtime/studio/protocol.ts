@@ -11,12 +11,12 @@
  * with `/` separators. The backend refuses anything that resolves outside the root.
  */
 import type { FlowDocument, Problem } from '../model/types.ts';
-import type { ChannelStatus, ConnectorLinkState, TraceEvent } from '../engine/contracts.ts';
+import type { ChannelStatus, ConnectorLinkState, DebugCommand, DebugPause, TraceEvent } from '../engine/contracts.ts';
 import type { RecordedTest, TestResult } from '../flowtest/types.ts';
 
 // The renderer may import only this file from runtime/studio (test/architecture), so the engine
 // types it shows are re-exported here.
-export type { ConnectorLinkState, ConnectorStateEvent, EngineEvent, InputPreview, LogEntry, SnippetFailure, TraceEvent } from '../engine/contracts.ts';
+export type { ConnectorLinkState, ConnectorStateEvent, DebugCommand, DebugPause, EngineEvent, InputPreview, LogEntry, SnippetFailure, TraceEvent } from '../engine/contracts.ts';
 // The command table, for the renderer's registry and the desktop shell's menu.
 import { COMMAND_IDS, type CommandId } from './command-table.ts';
 export { acceleratorOf, acceleratorToKey, COMMAND_IDS, COMMAND_TABLE, commandSpec, MENU_NAMES } from './command-table.ts';
@@ -152,6 +152,13 @@ export interface StudioMethods {
   /** Runs the named tests (all when absent) against the live run. */
   testsRun: { params: { path?: string; names?: string[] }; result: { results: FlowTestRun[]; problems: Problem[] } };
   clientClose: { params: { clientId: string; code?: number; reason?: string }; result: Record<string, never> };
+  /**
+   * The designer's breakpoints (node ids: action nodes, handlers), for this run and the next ones
+   * until changed; an empty list lets every paused connection go on. Never written to a file.
+   */
+  debugBreakpoints: { params: { nodeIds: string[] }; result: Record<string, never> };
+  /** Step, continue, or change a `vars` value (JSON text) of a paused connection. */
+  debugCommand: { params: DebugCommand; result: Record<string, never> };
 }
 
 export type StudioMethod = keyof StudioMethods;
@@ -215,6 +222,8 @@ export type StudioEvent =
   | { event: 'run'; state: 'running'; run: RunInfo }
   | { event: 'run'; state: 'stopped'; reason?: string }
   | { event: 'client'; clientId: string; entry: ClientEntry }
+  /** The connections paused at breakpoints now (every change sends the whole list). */
+  | { event: 'debug'; paused: DebugPause[] }
   /** A component file of the running flow changed on disk: the flow was reloaded (or refused, with problems). */
   | { event: 'componentReload'; applied: boolean; problems: Problem[] };
 

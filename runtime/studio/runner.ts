@@ -15,6 +15,7 @@ import { planRun } from '../model/unwired.ts';
 import { StudioEnvironment } from './environment.ts';
 import type { RunInfo, StudioEvent } from './protocol.ts';
 import { TraceRelay } from './trace-relay.ts';
+import { DebugRelay } from './debug-relay.ts';
 import { watch, type FSWatcher } from 'node:fs';
 import type { ReadText } from '../check/components.ts';
 import type { RootFolder } from './files.ts';
@@ -43,12 +44,16 @@ export class Runner {
   private source: { text: string; file: string } | undefined;
   private watchers: FSWatcher[] = [];
   private changed: ReturnType<typeof setTimeout> | undefined;
+  /** Breakpoints and paused connections (docs/designer.md#debugging). */
+  readonly debug: DebugRelay;
 
   constructor(
     private readonly emit: (event: StudioEvent) => void,
     private readonly environment: StudioEnvironment = new StudioEnvironment(),
     private readonly folder?: RootFolder,
-  ) {}
+  ) {
+    this.debug = new DebugRelay(emit);
+  }
 
   get current(): RunInfo | undefined {
     return this.info;
@@ -87,6 +92,7 @@ export class Runner {
       this.running = running;
       this.env = env;
       this.relay = new TraceRelay(running, this.emit);
+      this.debug.attach(running);
       this.info = { url: running.url, port: running.port, startedAt: Date.now(), ...(ignored.length ? { ignored } : {}) };
       this.emit({ event: 'run', state: 'running', run: this.info });
       this.source = { text, file };
@@ -163,6 +169,7 @@ export class Runner {
     if (!running) return;
     this.relay?.close();
     this.relay = undefined;
+    this.debug.detach();
     this.running = undefined;
     this.info = undefined;
     this.env = undefined;

@@ -195,6 +195,25 @@ export class Session {
         this.clients.close(requireString(clientId, 'clientId'), code, reason);
         return {};
       },
+      debugBreakpoints: async ({ nodeIds }) => {
+        if (!Array.isArray(nodeIds) || !nodeIds.every((n): n is string => typeof n === 'string')) throw studioError('WSF_STUDIO_BAD_REQUEST', 'nodeIds must be a list of node ids');
+        runner.debug.setBreakpoints(nodeIds);
+        return {};
+      },
+      debugCommand: async (command) => {
+        const connectionId = requireString(command.connectionId, 'connectionId');
+        if (command.cmd === 'setVar') {
+          const json = requireString(command.json, 'json');
+          try {
+            JSON.parse(json);
+          } catch (error) {
+            throw studioError('WSF_STUDIO_BAD_REQUEST', `vars.${String(command.name)}: not JSON (${(error as Error).message})`);
+          }
+          runner.debug.command({ cmd: 'setVar', connectionId, name: requireString(command.name, 'name'), json });
+        } else if (command.cmd === 'step' || command.cmd === 'continue') runner.debug.command({ cmd: command.cmd, connectionId });
+        else throw studioError('WSF_STUDIO_BAD_REQUEST', 'cmd must be step, continue or setVar');
+        return {};
+      },
       testsRead: async ({ path: rel }) => this.tests.read(rel),
       testsRecord: async ({ path: rel, test }) => this.tests.record(rel, test),
       testsRun: async ({ path: rel, names }) => this.tests.run(rel, Array.isArray(names) ? names.filter((n): n is string => typeof n === 'string') : undefined),
