@@ -33,6 +33,15 @@ export interface FlowTestsInfo {
   problems: Problem[];
 }
 
+/**
+ * What a replay sends (docs/designer.md#replay): the clients by name and, in order, their connects,
+ * text messages and closes. Built from a flow test by the backend or from a trace by the designer.
+ */
+export interface ReplayPlan {
+  clients: Record<string, { path: string; query?: Record<string, string>; headers?: Record<string, string>; protocols?: string[] }>;
+  steps: ({ kind: 'connect' | 'close'; client: string } | { kind: 'send'; client: string; data: string })[];
+}
+
 /** One test run against the live run, with the nodes that ran while it did. */
 export interface FlowTestRun extends TestResult {
   nodes: string[];
@@ -152,6 +161,10 @@ export interface StudioMethods {
   /** Runs the named tests (all when absent) against the live run. */
   testsRun: { params: { path?: string; names?: string[] }; result: { results: FlowTestRun[]; problems: Problem[] } };
   clientClose: { params: { clientId: string; code?: number; reason?: string }; result: Record<string, never> };
+  /** Sends again what a connection sent (a plan the designer built from the trace), with test clients. */
+  replay: { params: { plan: ReplayPlan }; result: { clients: Record<string, string> } };
+  /** Sends again what the named flow test sends, with test clients, ignoring its expectations. */
+  testsReplay: { params: { path?: string; name: string }; result: { clients: Record<string, string> } };
   /**
    * The designer's breakpoints (node ids: action nodes, handlers), for this run and the next ones
    * until changed; an empty list lets every paused connection go on. Never written to a file.

@@ -59,12 +59,27 @@ edges:
   - { from: answer, to: bye }
 `;
 
+const TESTS = `wsflowTest: 1
+tests:
+  - name: zed says hi
+    clients:
+      zed: { path: /room/green }
+    steps:
+      - connect: zed
+      - expect: zed
+        text: welcome
+      - send: zed
+        json: { name: Zed }
+      - expect: zed
+        text: hi Zed in green
+`;
+
 let h: Harness;
 const clientB: TestClient[] = [];
 
 beforeAll(async () => {
   await ensureRendererBuilt();
-  h = await startHarness({ files: { 'bp.wsflow.yaml': FLOW }, open: 'bp.wsflow.yaml' });
+  h = await startHarness({ files: { 'bp.wsflow.yaml': FLOW, 'bp.wsflow.test.yaml': TESTS }, open: 'bp.wsflow.yaml' });
 }, 300_000);
 
 afterAll(async () => {
@@ -161,5 +176,41 @@ describe('breakpoints in the designer', () => {
     await selectNode(page, 'answer');
     await page.keyboard.press('F9');
     await node(page, 'answer').locator('[data-testid="breakpoint-answer"]').waitFor({ state: 'detached', timeout: 5000 });
+  });
+
+  it('replays a connection of the trace and a flow test step by step at the breakpoint', async () => {
+    const { page } = h;
+    await selectNode(page, 'answer');
+    await page.keyboard.press('F9');
+    await node(page, 'answer').locator('[data-testid="breakpoint-answer"]').waitFor({ timeout: 5000 });
+
+    // The trace's connection of client A (the one that said {"name":"Ann"}): Replay sends it again.
+    await openTab(page, 'trace');
+    const annRow = page.locator('[data-testid="trace-list"] .trace__row', { hasText: '{"name":"Ann"}' }).first();
+    await annRow.waitFor({ timeout: 10_000 });
+    const conns = await page.locator('[data-testid="trace-connection"] option').allTextContents();
+    // A connected first: the first connection the trace lists.
+    const first = conns.find((c) => c !== 'all');
+    expect(first).toBeTruthy();
+    await page.locator('[data-testid="trace-connection"]').selectOption(first as string);
+    await page.click('[data-testid="trace-replay"]');
+    await panel().locator('[data-testid="debug-where"]', { hasText: 'paused at answer' }).waitFor({ timeout: 15_000 });
+    await expect(panel().locator('[data-testid="debug-message"]').textContent()).resolves.toBe('{"name":"Ann"}');
+    await expect(panel().locator('[data-testid="debug-params"]').textContent()).resolves.toContain('"room": "blue"');
+    await page.keyboard.press('F5');
+    await panel().locator('[data-testid="debug-empty"]').waitFor({ timeout: 15_000 });
+
+    // A recorded flow test: Replay sends its messages, its expectations are not checked.
+    await page.locator('[data-testid="tab-tests"]').click();
+    await page.locator('[data-testid="test-item"]', { hasText: 'zed says hi' }).locator('[data-testid="test-replay"]').click();
+    await panel().locator('[data-testid="debug-where"]', { hasText: 'paused at answer' }).waitFor({ timeout: 15_000 });
+    await expect(panel().locator('[data-testid="debug-json"]').textContent()).resolves.toContain('"name": "Zed"');
+    await expect(panel().locator('[data-testid="debug-params"]').textContent()).resolves.toContain('"room": "green"');
+    await page.keyboard.press('F10');
+    await panel().locator('[data-testid="debug-where"]', { hasText: 'paused at bye' }).waitFor({ timeout: 15_000 });
+    await page.keyboard.press('F5');
+    await panel().locator('[data-testid="debug-empty"]').waitFor({ timeout: 15_000 });
+    await openTab(page, 'clients');
+    await page.locator('[data-testid="client-timeline"] .tl--received', { hasText: 'hi Zed in green' }).waitFor({ timeout: 15_000 });
   });
 });

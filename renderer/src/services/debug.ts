@@ -7,6 +7,7 @@
 import type { DebugPause, StudioEvent } from '../../../runtime/studio/protocol.ts';
 import { errorMessage } from '../client.ts';
 import type { ServiceDeps } from './deps.ts';
+import { planFromTrace } from '../debug/replay-plan.ts';
 
 export function createDebugService({ client, store }: ServiceDeps) {
   function onEvent(event: StudioEvent): void {
@@ -78,7 +79,39 @@ export function createDebugService({ client, store }: ServiceDeps) {
     }
   }
 
+  function replayed(clients: Record<string, string>): void {
+    const ids = Object.values(clients);
+    store.getState().toast('info', `Replaying with test client${ids.length === 1 ? '' : 's'} ${ids.join(', ')}: breakpoints pause it in the Debug panel.`);
+  }
+
+  /** Sends again what `connectionId` sent, as far as the trace holds it (debug/replay-plan.ts). */
+  async function replayConnection(connectionId: string): Promise<void> {
+    const { plan, skipped } = planFromTrace(store.getState().trace, connectionId);
+    if (!plan) {
+      store.getState().toast('error', `The trace no longer has where ${connectionId} connected: nothing to replay.`);
+      return;
+    }
+    try {
+      replayed((await client.call('replay', { plan })).clients);
+      if (skipped > 0) store.getState().toast('info', `${skipped} message(s) of ${connectionId} are not in the trace in full (binary or long) and were left out.`);
+    } catch (error) {
+      store.getState().toast('error', `Cannot replay: ${errorMessage(error)}`);
+    }
+  }
+
+  /** Sends again what the flow test `name` sends (its expectations are not checked). */
+  async function replayTest(name: string): Promise<void> {
+    const path = store.getState().path;
+    try {
+      replayed((await client.call('testsReplay', { name, ...(path ? { path } : {}) })).clients);
+    } catch (error) {
+      store.getState().toast('error', `Cannot replay: ${errorMessage(error)}`);
+    }
+  }
+
   return {
+    replayConnection,
+    replayTest,
     onDebugEvent: onEvent,
     toggleBreakpoint,
     debugStep: () => command('step'),
