@@ -167,7 +167,6 @@ describe('breakpoints in the designer', () => {
     // Still running (F5 continued, it did not restart), and the breakpoint stays.
     await page.locator('[data-testid="run-status"]').waitFor({ timeout: 5000 });
     await node(page, 'answer').locator('[data-testid="breakpoint-answer"]').waitFor({ timeout: 5000 });
-    await h.shot('designer-debug-breakpoint');
 
     // Breakpoints are the designer's, not the flow's: the document is not changed by them.
     await expect(page.locator('[data-testid="dirty-marker"]').count()).resolves.toBe(0);
