@@ -70,8 +70,8 @@ function pausedAt(events: DebugEvent[], nodeId: string, from: number): Promise<D
 }
 
 describe('breakpoints in the handler host', () => {
-  it('pauses one connection at a breakpoint while others are served; step, edit vars, continue', async () => {
-    const { session, events, url } = await startDebugged();
+  it.each([1, 2])('pauses one connection at a breakpoint while others are served; step, edit vars, continue (%i handler hosts)', async (hosts) => {
+    const { session, events, url } = await startDebugged({ handlerHosts: hosts });
     const a = await connect(url);
     expect(await a.next()).toBe('hello');
     session.setBreakpoints(['answer']);
@@ -147,6 +147,42 @@ describe('breakpoints in the handler host', () => {
     session.setBreakpoints([]);
     a.send('after');
     expect(await a.next()).toBe('got after 5');
+  });
+
+  it('does not blame a paused connection when another snippet hangs the host', async () => {
+    // A second service whose handler loops after an await: the watchdog then suspects every
+    // invocation that is awaiting, unless (like a paused one) it is out of the blame table.
+    const flowWithLoop = FLOW.replace('edges:\n', `  - { id: up2, type: upgrader, basePath: /loop }
+  - { id: svc2, type: service }
+  - id: spin
+    type: onText
+    code: |
+      export default async function onText(conn: Connection, text: string) {
+        await Promise.resolve();
+        for (;;) {}
+      }
+edges:
+  - { from: up2, to: svc2 }
+  - { from: svc2, to: spin }
+`);
+    flow = await startFlow(await compileFlow(flowFrom(flowWithLoop), { debug: true }), { port: 0, handlerBudgetMs: 300 });
+    const events: DebugEvent[] = [];
+    const session = flow.debug?.((e) => events.push(e));
+    if (!session) throw new Error('the engine has no debugger');
+    const a = await connect(`${flow.url}/d`);
+    expect(await a.next()).toBe('hello');
+    session.setBreakpoints(['answer']);
+    a.send('hold');
+    await pausedAt(events, 'answer', 0);
+    const spinner = await connect(`${flow.url}/loop`);
+    const from = events.length;
+    spinner.send('go');
+    expect((await spinner.closed).code).toBe(1011);
+    // A's unfinished event went to the new host and pauses there again; A was not closed.
+    const again = await pausedAt(events, 'answer', from);
+    session.command({ cmd: 'continue', connectionId: again.connectionId });
+    expect(await a.next()).toBe('got hold 4');
+    expect(await a.next()).toBe('done');
   });
 
   it('without breakpoints (debugger attached or not) nothing pauses', async () => {
