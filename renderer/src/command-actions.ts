@@ -125,7 +125,13 @@ export function createActions({ services, store, desktop, clipboard, viewCenter,
         remember('wsflow.theme', theme);
       },
     },
-    'run.start': { enabled: (s) => !s.run && !s.runBusy, run: () => void services.startRun() },
+    // F5 starts a stopped flow, and continues the connection paused at a breakpoint.
+    'run.start': {
+      enabled: (s) => (!s.run && !s.runBusy) || (!!s.run && s.paused.length > 0),
+      run: () => void (get().run && get().paused.length > 0 ? services.debugContinue() : services.startRun()),
+    },
+    'run.toggleBreakpoint': { enabled: (s) => s.selectedNodes.length > 0, run: () => services.toggleBreakpoint() },
+    'run.step': { enabled: (s) => !!s.run && s.paused.length > 0, run: () => void services.debugStep() },
     'run.stop': { enabled: (s) => !!s.run && !s.runBusy, run: () => void services.stopRun() },
     'help.shortcuts': { run: () => get().set({ overlay: 'shortcuts' }) },
   };

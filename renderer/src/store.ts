@@ -13,7 +13,7 @@
  */
 import { create } from 'zustand';
 import type { FlowDocument, Problem } from '../../runtime/model/types.ts';
-import type { ClientEntry, ConnectorLive, EnvVarStatus, RecoveryOffer, RunInfo, RunStats, TraceEvent } from '../../runtime/studio/protocol.ts';
+import type { ClientEntry, ConnectorLive, DebugPause, EnvVarStatus, RecoveryOffer, RunInfo, RunStats, TraceEvent } from '../../runtime/studio/protocol.ts';
 import { emptyFlow, type Clip } from './model/flow-ops.ts';
 import { emptyHistory, record, redo, undo, type History } from './model/history.ts';
 import type { RuntimeError } from './model/runtime-errors.ts';
@@ -32,7 +32,7 @@ export interface ClientDraft {
 }
 
 export type Dialog = 'open' | 'saveAs' | 'export' | 'import' | 'newConfirm' | 'runGate' | 'makeComponent';
-export type BottomTab = 'problems' | 'environment' | 'trace' | 'clients' | 'tests' | 'metrics';
+export type BottomTab = 'problems' | 'environment' | 'trace' | 'clients' | 'tests' | 'metrics' | 'debug';
 /** Overlays over the canvas (not modal dialogs): quick-add, connect-to, the shortcuts sheet, a context menu. */
 export type Overlay = 'quickAdd' | 'connect' | 'shortcuts' | 'contextMenu' | 'find';
 
@@ -139,6 +139,13 @@ export interface StudioState {
   reloadNote: string | undefined;
   /** Errors on the nodes that would run, shown by the Run gate before a start (Run anyway or not). */
   runGate: Problem[] | undefined;
+
+  /** Nodes with a breakpoint (F9): the designer's, never written into the flow file. */
+  breakpoints: string[];
+  /** Connections paused at a breakpoint now (the backend's `debug` event). */
+  paused: DebugPause[];
+  /** The paused connection shown in the Debug panel (its node is lit on the canvas). */
+  pausedPick: string | undefined;
 
   clients: ClientView[];
   /** What the test-client form holds, kept here so it survives switching bottom tabs. */
@@ -251,6 +258,9 @@ export const useStudio = create<StudioState>()((set, get) => ({
   traceDropped: 0,
   reloadNote: undefined,
   runGate: undefined,
+  breakpoints: [],
+  paused: [],
+  pausedPick: undefined,
   clients: [],
   clientDraft: { upgraderId: '', values: {}, query: '', protocols: '', headerText: '', token: '' },
   envStatus: {},

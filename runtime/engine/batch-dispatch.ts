@@ -5,7 +5,7 @@
 import * as P from './host/protocol.ts';
 import type { EngineNote, InvokeRecord, StateOp, StatsDelta, UpgradeResult } from './host/protocol.ts';
 import type { BridgeSink } from './bridge.ts';
-import type { ConnectorCall } from './contracts.ts';
+import type { ConnectorCall, DebugEvent } from './contracts.ts';
 import type { WireData } from './host/wire.ts';
 
 /** `from` is the index of the handler host that sent the batch; `reply` answers a state, connector or count request of the worker with the engine's promise. */
@@ -78,6 +78,10 @@ export function dispatchActions(batch: unknown[], sink: BridgeSink, from: number
         break;
       case P.ACT_NOTE:
         sink.note(batch[i + 1] as EngineNote);
+        i += 2;
+        break;
+      case P.ACT_DEBUG:
+        sink.debugEvent(batch[i + 1] as DebugEvent);
         i += 2;
         break;
       default:

@@ -9,7 +9,7 @@ import { TIMER_SHARE, Watchdog } from './watchdog.ts';
 import { retire, spawnHost } from './worker-handle.ts';
 import type { Host } from './worker-handle.ts';
 import { dispatchActions } from './batch-dispatch.ts';
-import type { ConnectorCall } from './contracts.ts';
+import type { ConnectorCall, DebugEvent } from './contracts.ts';
 import type { ChannelCall } from './host/protocol.ts';
 import type { WireData } from './host/wire.ts';
 
@@ -51,6 +51,8 @@ export interface BridgeSink {
   traceRecord(record: InvokeRecord): void;
   workerStats(delta: StatsDelta): void;
   note(note: EngineNote): void;
+  /** A connection paused at a breakpoint or resumed (host/debug.ts). */
+  debugEvent(event: DebugEvent): void;
   /** The worker was stuck, died or was hogged by timers (`cause`) and is replaced: report, close the culprits' connections. */
   stuck(culprits: Culprit[], budgetMs: number, cause: StuckCause): void;
   /**
@@ -99,6 +101,8 @@ export class HostBridge {
   private closed = false;
   private promotedAt = 0;
   private crashes = 0;
+  /** the designer's breakpoints while it has any (host/debug.ts) */
+  private breakpoints: Extract<HostControl, { type: 'breakpoints' }> | undefined;
   private refillTimer: NodeJS.Timeout | undefined;
   private readyWaiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
   private readonly flushBound = () => this.flush();
@@ -173,6 +177,15 @@ export class HostBridge {
     this.control({ type: 'reload', program });
   }
 
+  /**
+   * The designer's breakpoints (remembered: a replacement worker gets them too) and its commands
+   * to paused connections (host/debug.ts).
+   */
+  debugControl(msg: Extract<HostControl, { type: 'breakpoints' | 'debug' }>): void {
+    if (msg.type === 'breakpoints') this.breakpoints = msg.nodeIds.length > 0 ? msg : undefined;
+    this.control(msg);
+  }
+
   /** Control messages go to the spare too, so that it is ready to take over as it is. */
   private control(msg: HostControl): void {
     if (this.closed) return;
@@ -187,11 +200,14 @@ export class HostBridge {
 
   // ---- worker lifecycle ----
   private createHost(): Host {
+    const breakpoints = this.breakpoints;
     const init: HostControl = { type: 'init', program: this.program, slots: new SharedArrayBuffer(P.SLOTS_LENGTH * 4), tracing: this.tracing, steps: this.steps, metrics: this.options.metrics === true, sampleRate: this.options.sampleRate, settleMs: this.options.settleMs };
-    return spawnHost(this.options.workerUrl, this.options.memoryMb, init, {
+    const host = spawnHost(this.options.workerUrl, this.options.memoryMb, init, {
       message: (host, msg) => this.onMessage(host, msg),
       death: (host, why) => this.onDeath(host, why),
     }, this.options.env);
+    if (breakpoints) host.port.postMessage(breakpoints);
+    return host;
   }
 
   private promote(host: Host): void {

@@ -7,7 +7,7 @@ import { CHAIN_EVENTS } from '../model/chain-scope.ts';
 import type { FlowDocument } from '../model/types.ts';
 import { lowerFlow, type CompiledChain } from '../lowcode/compile.ts';
 import { locateInChain } from '../lowcode/locate.ts';
-import type { ChainMap, CompiledFlow, CompiledSnippet } from './contracts.ts';
+import type { ChainMap, CompiledFlow, CompiledSnippet, DebugVariant } from './contracts.ts';
 
 export class SnippetCompileError extends Error {
   readonly code = 'WSF_SNIPPET_SYNTAX';
@@ -85,9 +85,10 @@ function inChain(error: SnippetCompileError, chain: CompiledChain, map: ChainMap
  * Compile every snippet of the flow (upgrade snippets and handlers), after turning each chain of
  * action nodes into the snippet of its event node, so chains take exactly the snippets' path.
  * Chains are compiled with their step markers (lowcode/compile.ts `steps`) and carry a ChainMap.
- * Throws the first error, with all of them in `others`.
+ * With `debug` (the studio), chains also get their debugging variant. Throws the first error,
+ * with all of them in `others`.
  */
-export async function compileFlow(source: FlowDocument): Promise<CompiledFlow> {
+export async function compileFlow(source: FlowDocument, options: { debug?: boolean } = {}): Promise<CompiledFlow> {
   // Components are inlined where flows are read (check/index.ts validateFlowText, the studio, the
   // export's callers), since only there are their files at hand; the engine never reads a file.
   const use = source.nodes.find((n) => n?.type === 'component');
@@ -108,7 +109,7 @@ export async function compileFlow(source: FlowDocument): Promise<CompiledFlow> {
         return chain ? inChain(error, chain, maps.get(n.id) as ChainMap) : error;
       },
     ));
-  const results = await Promise.all(jobs);
+  const [results, debug] = await Promise.all([Promise.all(jobs), options.debug ? compileDebugVariants(source) : new Map<string, DebugVariant>()]);
   const errors = results.filter((r): r is SnippetCompileError => r instanceof SnippetCompileError);
   if (errors.length > 0) {
     const [first, ...rest] = errors as [SnippetCompileError, ...SnippetCompileError[]];
@@ -116,6 +117,28 @@ export async function compileFlow(source: FlowDocument): Promise<CompiledFlow> {
     throw first;
   }
   const snippets: Record<string, CompiledSnippet> = {};
-  for (const r of results as CompiledSnippet[]) snippets[r.nodeId] = r;
+  for (const r of results as CompiledSnippet[]) {
+    const variant = debug.get(r.nodeId);
+    snippets[r.nodeId] = variant && r.chain ? { ...r, debug: variant } : r;
+  }
   return { flow, snippets };
+}
+
+/**
+ * The debugging variant of every chain (lowcode/compile.ts `debug`), which the handler host loads
+ * and runs only while the designer has breakpoints. A variant that does not compile is left out
+ * (the ordinary one reports the problem); its chain then runs without pausing.
+ */
+async function compileDebugVariants(source: FlowDocument): Promise<Map<string, DebugVariant>> {
+  const { chains } = lowerFlow(source, { steps: true, debug: true });
+  const out = new Map<string, DebugVariant>();
+  await Promise.all(chains.map(async (c) => {
+    try {
+      const s = await compileSnippet(c.eventId, c.code);
+      out.set(c.eventId, { js: s.js, map: s.map, chain: chainMap(c) });
+    } catch {
+      // see above
+    }
+  }));
+  return out;
 }

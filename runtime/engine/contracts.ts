@@ -16,6 +16,15 @@ export interface CompiledSnippet {
   map: string;
   /** When the snippet is a chain's generated code: where each action node and field landed in it. */
   chain?: ChainMap;
+  /** A chain's debugging variant (run only while the designer has breakpoints; docs/designer.md#debugging). */
+  debug?: DebugVariant;
+}
+
+/** A chain compiled so that it can pause at its action nodes (lowcode/compile.ts `debug`). */
+export interface DebugVariant {
+  js: string;
+  map: string;
+  chain: ChainMap;
 }
 
 /**
@@ -390,6 +399,45 @@ export interface EngineOptions {
   metricsPort?: number;
 }
 
+/**
+ * A connection paused at a breakpoint (docs/designer.md#debugging): where, and the values in scope.
+ * Values a snippet made travel as JSON text (`vars`), the rest as plain JSON values.
+ */
+export interface DebugPause {
+  t: number;
+  connectionId: string;
+  /** the node it waits at: an action node of a chain, or the handler itself before it runs */
+  nodeId: string;
+  /** the handler whose event it is */
+  handlerId: string;
+  event: EngineEvent;
+  message?: InputPreview;
+  /** the message parsed as JSON, when it is JSON text */
+  json?: unknown;
+  /** the chain's `vars`, each value as JSON text (absent: the chain has no vars) */
+  vars?: Record<string, string>;
+  params: Record<string, string>;
+  attributes: Record<string, unknown>;
+}
+
+export type DebugEvent = { kind: 'paused'; pause: DebugPause } | { kind: 'resumed'; connectionId: string };
+
+/** What the designer tells a paused connection: run to the next node, run on, or change a `vars` value (JSON text). */
+export type DebugCommand =
+  | { cmd: 'step' | 'continue'; connectionId: string }
+  | { cmd: 'setVar'; connectionId: string; name: string; json: string };
+
+/** The designer's side of the engine's debugger (RunningFlow.debug). */
+export interface DebugSession {
+  /** Replaces the breakpoints; an empty list lets every paused connection go on. */
+  setBreakpoints(nodeIds: readonly string[]): void;
+  command(command: DebugCommand): void;
+  /** The connections paused now. */
+  paused(): DebugPause[];
+  /** Clears the breakpoints, lets every paused connection go on, stops listening. */
+  detach(): void;
+}
+
 export interface RunningFlow {
   readonly port: number;
   /** The port `/metrics` is served on when `metricsPort` was given. */
@@ -402,6 +450,8 @@ export interface RunningFlow {
   stats(): { connections: number; messagesIn: number; messagesOut: number };
   /** Channels in use on this instance (docs/channels.md); empty without channels. */
   channelStatus?(): ChannelStatus[];
+  /** Attach the debugger (one at a time: a new one replaces the previous); `listener` hears pauses and resumes. */
+  debug?(listener: (event: DebugEvent) => void): DebugSession;
   /** Close every client with 1001, wait for in-flight handlers (bounded by drain), stop. */
   stop(options?: { drainTimeoutMs?: number }): Promise<void>;
 }

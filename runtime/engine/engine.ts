@@ -11,6 +11,8 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { DebugEvent, DebugSession } from './contracts.ts';
+import { EngineDebugger } from './debugger.ts';
 import type { CompiledFlow, ConnectorCall, Delivery, EngineOptions, RunningFlow, TraceEvent, TraceOptions, TraceSubscription } from './contracts.ts';
 import type { RouteSpec } from './topology.ts';
 import type { BridgeSink, Culprit, StuckCause } from './bridge.ts';
@@ -37,6 +39,8 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
   private readonly listener: Listener;
   /** shared by every socket of this engine (socket-events.ts) */
   private readonly listeners: SocketListeners;
+  /** The designer's breakpoints and paused connections (debugger.ts, host/debug.ts). */
+  private readonly debugger = new EngineDebugger((msg) => this.core.hosts.debugControl(msg));
   private stopPromise: Promise<void> | undefined;
 
   constructor(compiled: CompiledFlow, options: EngineOptions, workerUrl: URL) {
@@ -190,6 +194,14 @@ export class Engine implements RunningFlow, BridgeSink, UpgradeHost {
     rec.info.attrs = json;
     // Every other host mirrors this connection for ctx.connections: it catches up.
     this.core.hosts.others(from, (h) => h.push2(P.EV_ATTRS, connNum, json));
+  }
+
+  debugEvent(event: DebugEvent): void {
+    this.debugger.onHost(event);
+  }
+
+  debug(listener: (event: DebugEvent) => void): DebugSession {
+    return this.debugger.attach(listener);
   }
 
   traceRecord(record: InvokeRecord): void {

@@ -6,7 +6,7 @@
  */
 import { HostBridge } from './bridge.ts';
 import type { BridgeOptions } from './bridge.ts';
-import type { HostProgram } from './host/protocol.ts';
+import type { HostControl, HostProgram } from './host/protocol.ts';
 
 export class HostPool {
   private readonly hosts: HostBridge[] = [];
@@ -47,6 +47,11 @@ export class HostPool {
 
   setTracing(on: boolean, steps: boolean): void {
     for (const h of this.hosts) h.setTracing(on, steps);
+  }
+
+  /** Breakpoints and debugger commands go to every host: the one serving the connection acts. */
+  debugControl(msg: Extract<HostControl, { type: 'breakpoints' | 'debug' }>): void {
+    for (const h of this.hosts) h.debugControl(msg);
   }
 
   reload(program: HostProgram): void {

@@ -93,7 +93,9 @@ export function buildTopology(compiled: CompiledFlow): Topology {
 
   const nodeIds = flow.nodes.map((n) => n.id);
   const snippets: HostProgram['snippets'] = {};
-  for (const [id, s] of Object.entries(compiled.snippets)) snippets[id] = s.chain ? { js: s.js, map: s.map, chain: s.chain } : { js: s.js, map: s.map };
+  for (const [id, s] of Object.entries(compiled.snippets)) {
+    snippets[id] = s.chain ? { js: s.js, map: s.map, chain: s.chain, ...(s.debug ? { debug: s.debug } : {}) } : { js: s.js, map: s.map };
+  }
   const program: HostProgram = {
     services: services.map((s) => ({ id: s.id, handlers: s.handlers })),
     upgraders: routes.map((r) => ({ id: r.upgrader.id, serviceIdx: r.serviceIdx, snippet: r.snippet })),

@@ -41,6 +41,13 @@ export interface ChainOptions {
    * costs one check. The code people see ("View code", "Convert to code", the type check) has none.
    */
   steps?: boolean;
+  /**
+   * The engine's debugging variant (implies `steps`): always async, and each step marker is
+   * `await __steps.reach('id', vars)`, where the handler host's debugger pauses the invocation at a
+   * breakpoint by awaiting (engine/host/debug.ts). The handler host runs it only while the
+   * designer has breakpoints; the ordinary variant never waits for anything.
+   */
+  debug?: boolean;
 }
 
 /** The local that holds the step recorder in the engine's variant. */
@@ -99,7 +106,10 @@ export function compileChains(source: FlowDocument, options: ChainOptions = {}):
     const start = graph.out.get(node.id)?.values().next().value;
     if (start === undefined) continue;
     const service = serviceOf.get(node.id);
-    chains.push(compileOne(graph, node.id, index, node.type as ChainEvent, start, service ? options.incomingTypes?.[service] : undefined, options.steps === true));
+    // Upgrades are not paused: the handshake waits on them, with its own timeout.
+    if (options.debug && node.type === 'upgrader') continue;
+    const mode = options.debug ? 'debug' : options.steps === true ? 'steps' : 'plain';
+    chains.push(compileOne(graph, node.id, index, node.type as ChainEvent, start, service ? options.incomingTypes?.[service] : undefined, mode));
   }
   return chains;
 }
@@ -133,7 +143,12 @@ function serviceByEvent(flow: FlowDocument, graph: Graph): Map<string, string> {
   return map;
 }
 
-function compileOne(graph: Graph, eventId: string, eventIndex: number, event: ChainEvent, start: string, incomingType: string | undefined, steps: boolean): CompiledChain {
+/** The message argument a paused invocation shows, per event (debug variant). */
+const MESSAGE_ARG: Partial<Record<ChainEvent, string>> = { onText: 'text', onBinary: 'data' };
+
+function compileOne(graph: Graph, eventId: string, eventIndex: number, event: ChainEvent, start: string, incomingType: string | undefined, mode: 'plain' | 'steps' | 'debug'): CompiledChain {
+  const steps = mode !== 'plain';
+  const debug = mode === 'debug';
   // The nodes of the chain and how many edges reach each (more than one: a shared step).
   const order: string[] = [];
   const indegree = new Map<string, number>();
@@ -151,7 +166,7 @@ function compileOne(graph: Graph, eventId: string, eventIndex: number, event: Ch
     }
   }
   const raws = order.map((id) => graph.byId.get(id)?.node as FlowNode);
-  const isAsync = raws.some((n) => isActionType(n.type) && (emitterOf(n.type).isAsync?.(n) ?? false) || Object.values(n).some((v) => typeof v === 'string' && /\bawait\b/.test(v)));
+  const isAsync = debug || raws.some((n) => isActionType(n.type) && (emitterOf(n.type).isAsync?.(n) ?? false) || Object.values(n).some((v) => typeof v === 'string' && /\bawait\b/.test(v)));
   const mentions = (name: string) => raws.some((n) => Object.entries(n).some(([k, v]) => k !== 'id' && typeof v === 'string' && new RegExp(`\\b${name}\\b`).test(v)));
   // An http step always writes vars.AS, read later or not ("vars is not defined" otherwise).
   const usesVars = mentions('vars') || raws.some((n) => n.type === 'http' || (n.type === 'set' && (n.target === undefined || n.target === 'var' || n.as !== undefined)));
@@ -164,7 +179,8 @@ function compileOne(graph: Graph, eventId: string, eventIndex: number, event: Ch
   if (useJson) b.line(incomingType ? incomingType.trim() : 'type IncomingMessage = any;');
   b.line(`export default ${isAsync ? 'async ' : ''}function ${sig.name}(${sig.params})${returns} {`);
   b.indent(1);
-  if (steps) b.line(`const ${STEPS_LOCAL} = __wsflow.steps();`);
+  if (debug) b.line(`const ${STEPS_LOCAL} = __wsflow.debug(conn, ${MESSAGE_ARG[event] ?? 'undefined'});`);
+  else if (steps) b.line(`const ${STEPS_LOCAL} = __wsflow.steps();`);
   if (event === 'upgrader' && mentions('conn')) b.line('const conn = req;');
   if (usesVars) b.line('const vars: Record<string, any> = {};');
   // `${env.NAME}` in fields: the service's environment (integration nodes' URLs and secrets).
@@ -201,7 +217,8 @@ function compileOne(graph: Graph, eventId: string, eventIndex: number, event: Ch
     b.current = { id, index: entry.index };
     const spanStart = b.offset;
     b.line(`// ${type} '${id}'`);
-    if (steps) b.line(`${STEPS_LOCAL}?.step(${JSON.stringify(id)});`);
+    if (debug) b.line(`await ${STEPS_LOCAL}.reach(${JSON.stringify(id)}, ${usesVars ? 'vars' : 'undefined'});`);
+    else if (steps) b.line(`${STEPS_LOCAL}?.step(${JSON.stringify(id)});`);
     const wired = steps && branching ? (port: string) => portsOf(type, raw).includes(port) : (port: string) => ports.has(port);
     const context = makeContext(b, raw, isAsync, `${order.indexOf(id)}`, follow, wired, event);
     // A branching node's span contains its branches; locating picks the innermost span.

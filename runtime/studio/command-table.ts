@@ -59,6 +59,9 @@ export const COMMAND_TABLE = [
   { id: 'view.toggleTheme', label: 'Toggle dark theme', menu: 'View', mnemonic: 'T', separatorBefore: true, keys: ['Alt+KeyT'], accelerator: 'Alt+T', global: true },
   { id: 'run.start', label: 'Start', menu: 'Run', mnemonic: 'S', keys: ['F5'], accelerator: 'F5', global: true },
   { id: 'run.stop', label: 'Stop', menu: 'Run', mnemonic: 't', keys: ['Shift+F5'], accelerator: 'Shift+F5', global: true },
+  // Debugging (docs/designer.md#debugging); F5 (run.start) also continues a paused connection.
+  { id: 'run.toggleBreakpoint', label: 'Toggle breakpoint', menu: 'Run', mnemonic: 'B', separatorBefore: true, keys: ['F9'], accelerator: 'F9', global: true },
+  { id: 'run.step', label: 'Step to the next node', menu: 'Run', mnemonic: 'N', keys: ['F10'], accelerator: 'F10', global: true },
   // No accelerator: a registered one would fire while typing, and `?` is typed text.
   { id: 'help.shortcuts', label: 'Keyboard shortcuts', menu: 'Help', mnemonic: 'K', keys: ['?', 'Shift+?'] },
 ] as const satisfies readonly CommandSpec[];

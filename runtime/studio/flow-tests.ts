@@ -6,6 +6,7 @@ import { appendRecordedTest, type RecordedTest } from '../flowtest/record.ts';
 import { readTestText, testFileFor } from '../flowtest/load.ts';
 import { runTest, stepLabel } from '../flowtest/runner.ts';
 import type { RootFolder } from './files.ts';
+import type { FlowTest } from '../flowtest/types.ts';
 import type { FlowTestRun, FlowTestsInfo } from './protocol.ts';
 import type { Runner } from './runner.ts';
 
@@ -61,6 +62,15 @@ export class FlowTests {
       results.push({ ...result, nodes: watch() });
     }
     return { results, problems: [] };
+  }
+
+  /** The named test of the flow's test file, to replay (replay.ts). */
+  async find(flowPath: string | undefined, name: string): Promise<FlowTest> {
+    const info = await this.read(flowPath);
+    const loaded = readTestText(info.text, { file: info.path, env: process.env });
+    const test = loaded.suite?.tests.find((t) => t.name === name);
+    if (!test) throw studioError('WSF_STUDIO_TESTS_NONE', `${info.path} has no test named ${JSON.stringify(name)}`);
+    return test;
   }
 
   private describe(path: string, text: string): FlowTestsInfo {

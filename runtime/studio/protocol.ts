@@ -12,12 +12,12 @@
  */
 import type { FlowDocument, Problem } from '../model/types.ts';
 import type { KindSpec } from '../model/package-kinds.ts';
-import type { ChannelStatus, ConnectorLinkState, TraceEvent } from '../engine/contracts.ts';
+import type { ChannelStatus, ConnectorLinkState, DebugCommand, DebugPause, TraceEvent } from '../engine/contracts.ts';
 import type { RecordedTest, TestResult } from '../flowtest/types.ts';
 
 // The renderer may import only this file from runtime/studio (test/architecture), so the engine
 // types it shows are re-exported here.
-export type { ConnectorLinkState, ConnectorStateEvent, EngineEvent, InputPreview, LogEntry, SnippetFailure, TraceEvent } from '../engine/contracts.ts';
+export type { ConnectorLinkState, ConnectorStateEvent, DebugCommand, DebugPause, EngineEvent, InputPreview, LogEntry, SnippetFailure, TraceEvent } from '../engine/contracts.ts';
 // The command table, for the renderer's registry and the desktop shell's menu.
 import { COMMAND_IDS, type CommandId } from './command-table.ts';
 export { acceleratorOf, acceleratorToKey, COMMAND_IDS, COMMAND_TABLE, commandSpec, MENU_NAMES } from './command-table.ts';
@@ -32,6 +32,15 @@ export interface FlowTestsInfo {
   text: string;
   tests: { name: string; steps: string[] }[];
   problems: Problem[];
+}
+
+/**
+ * What a replay sends (docs/designer.md#replay): the clients by name and, in order, their connects,
+ * text messages and closes. Built from a flow test by the backend or from a trace by the designer.
+ */
+export interface ReplayPlan {
+  clients: Record<string, { path: string; query?: Record<string, string>; headers?: Record<string, string>; protocols?: string[] }>;
+  steps: ({ kind: 'connect' | 'close'; client: string } | { kind: 'send'; client: string; data: string })[];
 }
 
 /** One test run against the live run, with the nodes that ran while it did. */
@@ -154,6 +163,17 @@ export interface StudioMethods {
   /** Runs the named tests (all when absent) against the live run. */
   testsRun: { params: { path?: string; names?: string[] }; result: { results: FlowTestRun[]; problems: Problem[] } };
   clientClose: { params: { clientId: string; code?: number; reason?: string }; result: Record<string, never> };
+  /** Sends again what a connection sent (a plan the designer built from the trace), with test clients. */
+  replay: { params: { plan: ReplayPlan }; result: { clients: Record<string, string> } };
+  /** Sends again what the named flow test sends, with test clients, ignoring its expectations. */
+  testsReplay: { params: { path?: string; name: string }; result: { clients: Record<string, string> } };
+  /**
+   * The designer's breakpoints (node ids: action nodes, handlers), for this run and the next ones
+   * until changed; an empty list lets every paused connection go on. Never written to a file.
+   */
+  debugBreakpoints: { params: { nodeIds: string[] }; result: Record<string, never> };
+  /** Step, continue, or change a `vars` value (JSON text) of a paused connection. */
+  debugCommand: { params: DebugCommand; result: Record<string, never> };
 }
 
 export type StudioMethod = keyof StudioMethods;
@@ -217,6 +237,8 @@ export type StudioEvent =
   | { event: 'run'; state: 'running'; run: RunInfo }
   | { event: 'run'; state: 'stopped'; reason?: string }
   | { event: 'client'; clientId: string; entry: ClientEntry }
+  /** The connections paused at breakpoints now (every change sends the whole list). */
+  | { event: 'debug'; paused: DebugPause[] }
   /** A component file of the running flow changed on disk: the flow was reloaded (or refused, with problems). */
   | { event: 'componentReload'; applied: boolean; problems: Problem[] };
 

@@ -15,6 +15,7 @@ import { planRun } from '../model/unwired.ts';
 import { StudioEnvironment } from './environment.ts';
 import type { RunInfo, StudioEvent } from './protocol.ts';
 import { TraceRelay } from './trace-relay.ts';
+import { DebugRelay } from './debug-relay.ts';
 import { watch, type FSWatcher } from 'node:fs';
 import type { RootFolder } from './files.ts';
 
@@ -42,12 +43,16 @@ export class Runner {
   private source: { text: string; file: string } | undefined;
   private watchers: FSWatcher[] = [];
   private changed: ReturnType<typeof setTimeout> | undefined;
+  /** Breakpoints and paused connections (docs/designer.md#debugging). */
+  readonly debug: DebugRelay;
 
   constructor(
     private readonly emit: (event: StudioEvent) => void,
     private readonly environment: StudioEnvironment = new StudioEnvironment(),
     private readonly folder?: RootFolder,
-  ) {}
+  ) {
+    this.debug = new DebugRelay(emit);
+  }
 
   get current(): RunInfo | undefined {
     return this.info;
@@ -86,6 +91,7 @@ export class Runner {
       this.running = running;
       this.env = env;
       this.relay = new TraceRelay(running, this.emit);
+      this.debug.attach(running);
       this.info = { url: running.url, port: running.port, startedAt: Date.now(), ...(ignored.length ? { ignored } : {}) };
       this.emit({ event: 'run', state: 'running', run: this.info });
       this.source = { text, file };
@@ -162,6 +168,7 @@ export class Runner {
     if (!running) return;
     this.relay?.close();
     this.relay = undefined;
+    this.debug.detach();
     this.running = undefined;
     this.info = undefined;
     this.env = undefined;
@@ -212,7 +219,8 @@ async function compileText(text: string, file: string, env: Env | undefined, dro
     throw new FlowProblemsError(message, errors);
   }
   try {
-    return { compiled: await compileFlow(flow), ignored, componentFiles };
+    // What Run starts (and reloads) can be debugged from the designer: chains get their variant.
+    return { compiled: await compileFlow(flow, { debug: dropUnwired }), ignored, componentFiles };
   } catch (error) {
     if (!(error instanceof SnippetCompileError)) throw error;
     // Located against the whole (inlined) flow: the pruned flow's node indices are not the file's.

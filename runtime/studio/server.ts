@@ -166,6 +166,8 @@ export async function startStudio(options: StudioOptions = {}): Promise<StudioHa
       ws.on('close', () => {
         sessions.delete(entry);
         entry.session.close();
+        // The last designer window went away: nobody debugs, every paused connection goes on.
+        if (sessions.size === 0) runner.debug.setBreakpoints([]);
       });
       ws.on('error', () => ws.terminate());
     });

@@ -14,6 +14,7 @@ import type { ParsedFiles } from './parsed-files.ts';
 import type { ParamsOf, ResultOf, StudioError, StudioEvent, StudioMethod, StudioServerMessage } from './protocol.ts';
 import { STUDIO_PROTOCOL_VERSION } from './protocol.ts';
 import { compileChecked, FlowProblemsError, type Runner } from './runner.ts';
+import { planOfTest, replay } from './replay.ts';
 import { FlowTests } from './flow-tests.ts';
 import { TestClients } from './test-clients.ts';
 import type { Validator } from './validator.ts';
@@ -193,6 +194,37 @@ export class Session {
       },
       clientClose: async ({ clientId, code, reason }) => {
         this.clients.close(requireString(clientId, 'clientId'), code, reason);
+        return {};
+      },
+      replay: async ({ plan }) => {
+        const url = runner.url;
+        if (!url) throw studioError('WSF_STUDIO_NOT_RUNNING', 'start the flow before replaying');
+        if (!plan || typeof plan !== 'object' || !Array.isArray(plan.steps) || typeof plan.clients !== 'object') throw studioError('WSF_STUDIO_BAD_REQUEST', 'plan needs clients and steps');
+        return { clients: await replay(plan, this.clients, url) };
+      },
+      testsReplay: async ({ path: rel, name }) => {
+        const url = runner.url;
+        if (!url) throw studioError('WSF_STUDIO_NOT_RUNNING', 'start the flow before replaying');
+        const test = await this.tests.find(rel, requireString(name, 'name'));
+        return { clients: await replay(planOfTest(test), this.clients, url) };
+      },
+      debugBreakpoints: async ({ nodeIds }) => {
+        if (!Array.isArray(nodeIds) || !nodeIds.every((n): n is string => typeof n === 'string')) throw studioError('WSF_STUDIO_BAD_REQUEST', 'nodeIds must be a list of node ids');
+        runner.debug.setBreakpoints(nodeIds);
+        return {};
+      },
+      debugCommand: async (command) => {
+        const connectionId = requireString(command.connectionId, 'connectionId');
+        if (command.cmd === 'setVar') {
+          const json = requireString(command.json, 'json');
+          try {
+            JSON.parse(json);
+          } catch (error) {
+            throw studioError('WSF_STUDIO_BAD_REQUEST', `vars.${String(command.name)}: not JSON (${(error as Error).message})`);
+          }
+          runner.debug.command({ cmd: 'setVar', connectionId, name: requireString(command.name, 'name'), json });
+        } else if (command.cmd === 'step' || command.cmd === 'continue') runner.debug.command({ cmd: command.cmd, connectionId });
+        else throw studioError('WSF_STUDIO_BAD_REQUEST', 'cmd must be step, continue or setVar');
         return {};
       },
       testsRead: async ({ path: rel }) => this.tests.read(rel),

@@ -85,6 +85,16 @@ export class TestClients {
     return { clientId, url: url.toString() };
   }
 
+  /** Resolves once the client's handshake is done; rejects when it closes or fails first (replay.ts). */
+  whenOpen(clientId: string): Promise<void> {
+    const socket = this.get(clientId);
+    if (socket.readyState === WebSocket.OPEN) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      socket.once('open', () => resolve());
+      socket.once('close', (code) => reject(Object.assign(new Error(`client ${clientId} could not connect (${code})`), { code: 'WSF_STUDIO_CLIENT_CLOSED' })));
+    });
+  }
+
   send(clientId: string, data: string): void {
     const socket = this.get(clientId);
     if (socket.readyState !== WebSocket.OPEN) throw Object.assign(new Error(`client ${clientId} is not open`), { code: 'WSF_STUDIO_CLIENT_CLOSED' });

@@ -104,7 +104,7 @@ export async function waitForHighlighting(page: Page, keyword = 'return'): Promi
   );
 }
 
-export async function openTab(page: Page, tab: 'problems' | 'environment' | 'trace' | 'clients'): Promise<void> {
+export async function openTab(page: Page, tab: 'problems' | 'environment' | 'trace' | 'clients' | 'debug'): Promise<void> {
   const button = page.locator(`[data-testid="tab-${tab}"]`);
   if ((await button.getAttribute('aria-selected')) !== 'true') await button.click();
 }

@@ -11,6 +11,7 @@ import { firstCodeLine } from '../model/snippets.ts';
 import { NodeRunCounts } from '../run/NodeRunCounts.tsx';
 import { upgraderChips } from './card-geometry.ts';
 import { FrameCard } from './FrameCard.tsx';
+import { BreakpointMark } from '../debug/BreakpointMark.tsx';
 
 export interface CardData extends Record<string, unknown> {
   node: FlowNode;
@@ -121,6 +122,7 @@ export const HandlerCard = memo(function HandlerCard({ data, selected }: NodePro
         <span className="card__icon" aria-hidden>ƒ</span>
         <span className="card__kind">{EVENT_LABEL[node.type] ?? node.type}</span>
         <span className="card__id">{node.label ?? node.id}</span>
+        <BreakpointMark nodeId={node.id} />
         <Badge data={data} />
       </div>
       <code className="card__code" title={line}>{line || (data.chained ? 'chain of action nodes →' : '—')}</code>

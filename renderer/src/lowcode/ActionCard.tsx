@@ -12,6 +12,7 @@ import { useStudio } from '../store.ts';
 import { componentPorts, type ComponentInfo } from './component-files.ts';
 import type { CardNode } from '../canvas/FlowNodes.tsx';
 import { ConnectorState } from '../run/ConnectorState.tsx';
+import { BreakpointMark } from '../debug/BreakpointMark.tsx';
 import './lowcode.css';
 
 export const ActionCard = memo(function ActionCard({ data, selected }: NodeProps<CardNode>) {
@@ -37,6 +38,7 @@ export const ActionCard = memo(function ActionCard({ data, selected }: NodeProps
         <span className="card__icon" aria-hidden>{kind?.icon ?? '?'}</span>
         <span className="card__kind">{(kind?.title ?? node.type).toLowerCase()}</span>
         <span className="card__id">{node.label ?? node.id}</span>
+        <BreakpointMark nodeId={node.id} />
         {data.errors > 0 && (
           // A runtime error (an expression in one of its fields failed while running) is marked ⚡.
           <span className={`card__badge card__badge--error ${data.runtime ? 'card__badge--runtime' : ''}`} title={data.firstError} data-testid="node-badge">

@@ -10,6 +10,7 @@ import { EnvironmentPanel } from './EnvironmentPanel.tsx';
 import { RunCharts } from '../run/RunCharts.tsx';
 import { ProblemsList } from './ProblemsList.tsx';
 import { TraceList } from './TraceList.tsx';
+import { DebugPanel } from '../debug/DebugPanel.tsx';
 
 export function BottomPanels({ height }: { height: number }) {
   const tab = useStudio((s) => s.bottomTab);
@@ -19,6 +20,7 @@ export function BottomPanels({ height }: { height: number }) {
   const traceCount = useStudio((s) => s.trace.length);
   const clients = useStudio((s) => s.clients.length);
   const showTab = useStudio((s) => s.showTab);
+  const paused = useStudio((s) => s.paused.length);
   const envUnset = useStudio((s) => Object.values(s.envStatus).filter((v) => !v.set).length);
   const commands = useCommands();
   const errors = problems.filter((p) => p.severity === 'error').length + runtime;
@@ -29,6 +31,7 @@ export function BottomPanels({ height }: { height: number }) {
     { id: 'clients', label: 'Test clients', count: clients || undefined },
     { id: 'tests', label: 'Tests' },
     { id: 'metrics', label: 'Metrics' },
+    { id: 'debug', label: 'Debug', count: paused || undefined, alert: paused > 0 },
   ];
   return (
     <section className={`dock nokey ${open ? '' : 'dock--closed'}`} style={open ? { height } : undefined} aria-label="Bottom panel">
@@ -69,6 +72,7 @@ export function BottomPanels({ height }: { height: number }) {
           {tab === 'clients' && <ClientsPanel />}
           {tab === 'tests' && <TestsPanel />}
           {tab === 'metrics' && <RunCharts />}
+          {tab === 'debug' && <DebugPanel />}
         </div>
       )}
       <TestMarks />

@@ -3,6 +3,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { TraceEvent } from '../../../runtime/studio/protocol.ts';
 import { useStudio, type TraceRow } from '../store.ts';
 import { describe, inputLabel, nodesOf, pathOf } from './trace-rows.ts';
+import { ReplayConnectionButton } from '../debug/ReplayButtons.tsx';
 
 const TRACE_SHOWN = 300;
 /** The node filter's value for "whatever is selected on the canvas". */
@@ -88,6 +89,7 @@ export function TraceList() {
             {connections.map((c) => <option key={c} value={c}>{c}</option>)}
           </select>
         </label>
+        <ReplayConnectionButton connectionId={connection} />
         <label className="check"><input type="checkbox" checked={onlyErrors} onChange={(e) => setOnlyErrors(e.target.checked)} /> Warnings and errors</label>
         <span className="muted small">{dropped > 0 ? `${dropped.toLocaleString()} routine invocations sampled out to stay responsive` : 'Newest first'}</span>
         <button className="btn btn--ghost btn--small" onClick={() => useStudio.getState().set({ trace: [], traceDropped: 0, tracePath: undefined })}>Clear</button>

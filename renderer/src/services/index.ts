@@ -10,6 +10,7 @@ import { createDocumentService } from './document.ts';
 import { createEnvironmentService } from './environment.ts';
 import { createRunService, onlyMoved } from './run.ts';
 import { createTestsService } from '../tests/tests-service.ts';
+import { createDebugService } from './debug.ts';
 import { errorMessage } from '../client.ts';
 
 const AUTOSAVE_EVERY_MS = 3000;
@@ -21,10 +22,12 @@ export function createServices(deps: ServiceDeps) {
   const run = createRunService(deps, document.currentText, checks.problemsNow);
   const tests = createTestsService(deps);
   const environment = createEnvironmentService(deps, checks.validateNow);
+  const debug = createDebugService(deps);
 
   /** Connect to the backend, load the file it was started with, and keep checks and autosave running. */
   async function start(): Promise<() => void> {
     client.onEvent(run.onEvent);
+    client.onEvent(debug.onDebugEvent);
     client.onConnection((connected) => {
       store.getState().set({ connected });
       if (!connected) store.getState().toast('error', 'Lost the connection to the studio backend. Unsaved work is in the recovery copy; restart `wsflow studio` and reopen the file.');
@@ -53,7 +56,7 @@ export function createServices(deps: ServiceDeps) {
     };
   }
 
-  return { ...document, ...checks, ...run, ...tests, ...environment, start, isDirty: () => isDirty(store.getState()) };
+  return { ...document, ...checks, ...run, ...tests, ...environment, ...debug, start, isDirty: () => isDirty(store.getState()) };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -9,6 +9,7 @@ import { useServices } from '../app-context.tsx';
 import { useStudio } from '../store.ts';
 import { useTests } from './tests-store.ts';
 import './tests.css';
+import { ReplayTestButton } from '../debug/ReplayButtons.tsx';
 
 export function TestsPanel() {
   const { loadTests, runTests } = useServices();
@@ -62,6 +63,7 @@ function TestItem({ name, steps, result, canRun }: { name: string; steps: string
         <span className="test__name">{name}</span>
         {result && <span className="muted small">{result.durationMs} ms</span>}
         <button className="btn btn--small" disabled={!canRun} onClick={() => void runTests([name])} data-testid="test-run">Run</button>
+        <ReplayTestButton name={name} disabled={!canRun} />
       </div>
       {result && (
         <ol className="test__steps">

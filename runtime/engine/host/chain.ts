@@ -6,9 +6,12 @@
 import { performance } from 'node:perf_hooks';
 import type { ChainMap, ChainStep } from './protocol.ts';
 import { H } from './state.ts';
+import type { Inv } from './state.ts';
 
 /** The steps of one invocation, flat: filled by the markers, read only when the invocation is reported. */
 export class StepLog {
+  /** the invocation, once it went async (invoke.ts): the debugger takes it out of the blame table while paused */
+  inv: Inv | null = null;
   private readonly ids: string[] = [];
   private readonly at: number[] = [];
   private readonly ports: (string | undefined)[] = [];

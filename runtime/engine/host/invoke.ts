@@ -101,6 +101,15 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
   return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as { then?: unknown }).then === 'function';
 }
 
+/** A paused invocation (debug.ts) is not running: out of the blame table until it resumes. */
+export function suspendPending(inv: Inv): void {
+  if (inv.pIdx >= 0) removePending(inv);
+}
+
+export function unsuspendPending(inv: Inv): void {
+  if (inv.pIdx < 0) addPending(inv);
+}
+
 export function invoke(
   node: NodeRt,
   kind: number,
@@ -113,7 +122,9 @@ export function invoke(
   a3?: unknown,
   capture?: (value: unknown) => void,
 ): Outcome {
-  const fn = node.snippet.fn;
+  // While the designer has breakpoints, a chain runs its debugging variant (debug.ts).
+  const snippet = H.debug && node.debug ? node.debug : node.snippet;
+  const fn = snippet.fn;
   const event = node.event;
   // Invocations never nest, so the synchronous part reuses one record (no allocation per
   // message); an invocation that goes async gets its own copy below.
@@ -126,7 +137,7 @@ export function invoke(
   inv.pIdx = -1;
   inv.steps = null;
   inv.t0 = performance.now();
-  if (!fn) return finish(inv, node.snippet.loadError ?? null, event, a1);
+  if (!fn) return finish(inv, snippet.loadError ?? null, event, a1);
   // Plain stores: only this thread writes the slots, and the main thread reads them only after
   // a whole budget without progress, long after any store became visible.
   const slots = H.slots;
@@ -140,7 +151,7 @@ export function invoke(
   } catch (error) {
     H.current = null;
     slots[P.SLOT_KIND] = 0;
-    return finish(inv, toFailure(node.snippet, error, 'WSF_SNIPPET_THROW'), event, a1);
+    return finish(inv, toFailure(snippet, error, 'WSF_SNIPPET_THROW'), event, a1);
   }
   H.current = null;
   slots[P.SLOT_KIND] = 0;
@@ -149,6 +160,7 @@ export function invoke(
     return finish(inv, null, event, a1);
   }
   const later: Inv = { node, kind, id, connId, t0: inv.t0, logs: inv.logs, pIdx: -1, steps: inv.steps };
+  if (later.steps) later.steps.inv = later;
   inv.steps = null;
   addPending(later);
   return Promise.resolve(result).then(
@@ -159,7 +171,7 @@ export function invoke(
     },
     (error: unknown) => {
       removePending(later);
-      return finish(later, toFailure(node.snippet, error, 'WSF_SNIPPET_REJECTED'), event, a1);
+      return finish(later, toFailure(snippet, error, 'WSF_SNIPPET_REJECTED'), event, a1);
     },
   );
 }

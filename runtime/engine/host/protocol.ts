@@ -6,10 +6,10 @@
  * postMessage can carry, and one postMessage per turn amortizes the thread hop over every event
  * that arrived in that turn. Control messages (init, reload, config) are plain objects.
  */
-import type { ChainMap, SnippetFailure, TraceEvent } from '../contracts.ts';
+import type { ChainMap, DebugCommand, SnippetFailure, TraceEvent } from '../contracts.ts';
 
 // The engine's shared vocabulary, re-exported so the worker side depends on this file alone.
-export type { ChainMap, ChainStep, ConnectorCall, EngineEvent, HttpCallSpec, LogEntry, SnippetFailure, TraceEvent } from '../contracts.ts';
+export type { ChainMap, ChainStep, ConnectorCall, DebugCommand, DebugEvent, DebugPause, EngineEvent, HttpCallSpec, LogEntry, SnippetFailure, TraceEvent } from '../contracts.ts';
 
 // ---- main -> worker batch ops (arity in the comment; the readers, host/worker.ts and batch-dispatch.ts, step by it) ----
 /** connNum, text */
@@ -68,6 +68,9 @@ export const ACT_SEND_DONE = 14;
 
 /** reqId, serviceIdx, connNum (0 = none), ChannelCall (ctx.channel, conn.subscribe; answered by EV_REPLY) */
 export const ACT_CHANNEL = 15;
+
+/** DebugEvent (a connection paused at a breakpoint, or resumed: debug.ts) */
+export const ACT_DEBUG = 16;
 
 /** A channel operation of a snippet (docs/channels.md); the name is already filled in. Data travels as JSON text. */
 export type ChannelCall =
@@ -167,6 +170,8 @@ export interface HostSnippet {
   map: string;
   /** a chain's generated code: where its nodes and fields are (failures are reported on them) */
   chain?: ChainMap;
+  /** a chain's debugging variant, loaded only while breakpoints are set (debug.ts) */
+  debug?: HostSnippet;
 }
 
 /** Everything that can change on hot reload. */
@@ -195,7 +200,10 @@ export interface HostInit {
 export type HostControl =
   | HostInit
   | { type: 'reload'; program: HostProgram }
-  | { type: 'config'; tracing: boolean; steps: boolean; sampleRate: number };
+  | { type: 'config'; tracing: boolean; steps: boolean; sampleRate: number }
+  /** the designer's breakpoints (node ids); none = nobody debugs, every paused connection goes on */
+  | { type: 'breakpoints'; nodeIds: string[] }
+  | { type: 'debug'; command: DebugCommand };
 
 /** One invocation worth reporting (sampled, failed, or with logs): an `invoke` trace event without its kind. */
 export type InvokeRecord = Omit<Extract<TraceEvent, { kind: 'invoke' }>, 'kind'>;

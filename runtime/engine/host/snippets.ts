@@ -32,7 +32,8 @@ export interface LoadedSnippet {
 
 export type ConsoleLike = Pick<Console, 'log' | 'info' | 'warn' | 'error' | 'debug'>;
 
-export function loadSnippet(nodeId: string, source: HostSnippet, console: ConsoleLike): LoadedSnippet {
+/** `hooks` is the module's `__wsflow` (debug.ts passes its own for debugging variants). */
+export function loadSnippet(nodeId: string, source: HostSnippet, console: ConsoleLike, hooks: object = snippetHooks): LoadedSnippet {
   const loaded: LoadedSnippet = { nodeId, source };
   const module = { exports: {} as Record<string, unknown> };
   try {
@@ -41,7 +42,7 @@ export function loadSnippet(nodeId: string, source: HostSnippet, console: Consol
     const factory = vm.compileFunction(source.js, ['exports', 'require', 'module', 'console', '__wsflow'], {
       filename: snippetFilename(nodeId),
     }) as (exports: unknown, require: unknown, module: unknown, console: unknown, hooks: unknown) => void;
-    factory(module.exports, snippetRequire, module, console, snippetHooks);
+    factory(module.exports, snippetRequire, module, console, hooks);
   } catch (error) {
     loaded.loadError = toFailure(loaded, error, 'WSF_SNIPPET_LOAD');
     return loaded;

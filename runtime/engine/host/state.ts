@@ -25,6 +25,8 @@ export interface NodeRt {
   stat: Stat;
   /** most recent invocation of this node still awaiting something (gets its late logs) */
   lastPending: Inv | null;
+  /** a chain's debugging variant, loaded when the first breakpoint is set (debug.ts) */
+  debug?: LoadedSnippet;
 }
 
 export interface Inv {
@@ -46,6 +48,8 @@ export const H = {
   tracing: false,
   /** a trace subscriber asked for chain steps */
   steps: false,
+  /** the designer has breakpoints: chains run their debugging variant (debug.ts) */
+  debug: false,
   /** per-node statistics go to the main thread also without a trace subscriber (for /metrics) */
   metrics: false,
   sampleRate: 200,

@@ -24,9 +24,18 @@ import { flush, forgetDirty, note, push1, record, scheduleFlush, setLastSeq, set
 import { invoke } from './invoke.ts';
 import { runUpgrade } from './upgrade.ts';
 import type { Outcome } from './invoke.ts';
+import { suspendPending, unsuspendPending } from './invoke.ts';
+import * as debug from './debug.ts';
 
 confineProcess();
 attributeTimers();
+debug.wiring.suspend = suspendPending;
+debug.wiring.unsuspend = unsuspendPending;
+debug.wiring.resumed = (num, pausedMs) => {
+  // Paused time is the designer's, not the handler's: it does not count towards settleMs.
+  const c = conns.get(num);
+  if (c) c.busySince += pausedMs;
+};
 
 type Handlers = Partial<Record<'onOpen' | 'onText' | 'onBinary' | 'onClose' | 'onError', NodeRt>>;
 
@@ -58,6 +67,7 @@ const conns = new Map<number, Conn>();
 // Program (snippets + which node handles what); replaced on hot reload.
 
 function loadProgram(program: HostProgram): void {
+  debugLoaders = new Map();
   const next = new Map<string, NodeRt>();
   const base = new Map<string, object>();
   // Services are matched by id: their open connections stay with them across a reload.
@@ -97,6 +107,10 @@ function loadProgram(program: HostProgram): void {
       stat,
       lastPending: null,
     };
+    if (source.debug) {
+      const variant = source.debug;
+      debugLoaders.set(node, () => loadSnippet(nodeId, variant, logger, debug.debugHooks));
+    }
     if (node.snippet.loadError) {
       const e = node.snippet.loadError;
       note('error', e.code, e.message, nodeId, e.line);
@@ -119,6 +133,15 @@ function loadProgram(program: HostProgram): void {
   }));
   services = nextServices;
   H.nodes = next;
+  if (H.debug) loadDebugVariants();
+}
+
+/** Debugging variants of chains, loaded on the first breakpoint (most runs never need them). */
+let debugLoaders = new Map<NodeRt, () => NonNullable<NodeRt['debug']>>();
+
+function loadDebugVariants(): void {
+  for (const [node, load] of debugLoaders) node.debug ??= load();
+  debugLoaders.clear();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -172,6 +195,7 @@ function startEvent(c: Conn, op: number, a: unknown, b: unknown): Promise<void> 
 
 function endEvent(c: Conn, op: number): void {
   c.turn++;
+  if (H.debug) debug.eventEnded(c.num);
   push1(P.ACT_DONE, c.num);
   if (op === P.EV_CLOSE) {
     conns.delete(c.num);
@@ -179,9 +203,16 @@ function endEvent(c: Conn, op: number): void {
   }
 }
 
+/** While debugging: a breakpoint on the handler (or a step) pauses the event before it runs. */
+function debugStart(c: Conn, op: number, a: unknown, b: unknown): Promise<void> | undefined {
+  const node = c.svc.handlers[HANDLER_OF[op] ?? 'onError'];
+  const held = node ? debug.pauseBefore(c.hc, node.id, node.event, a) : undefined;
+  return held ? held.then(() => startEvent(c, op, a, b)) : startEvent(c, op, a, b);
+}
+
 function run(c: Conn, op: number, a: unknown, b: unknown): void {
   for (;;) {
-    const p = startEvent(c, op, a, b);
+    const p = H.debug ? debugStart(c, op, a, b) : startEvent(c, op, a, b);
     if (p) {
       c.busy = true;
       c.busyOp = op;
@@ -255,7 +286,7 @@ let sweeper: NodeJS.Timeout | undefined;
 function sweepUnsettled(): void {
   const now = performance.now();
   for (const c of conns.values()) {
-    if (!c.busy || now - c.busySince < settleMs) continue;
+    if (!c.busy || now - c.busySince < settleMs || debug.isHeld(c.num)) continue;
     const node = c.svc.handlers[HANDLER_OF[c.busyOp] ?? 'onError'];
     const message = `the handler's promise did not settle within ${settleMs} ms; the connection is closed`;
     record({ t: Date.now(), nodeId: node?.id ?? '', connectionId: c.hc.id, event: node?.event ?? 'error', durationMs: now - c.busySince, logs: [], error: { code: 'WSF_SNIPPET_UNSETTLED', nodeId: node?.id ?? '', message } });
@@ -356,7 +387,16 @@ function control(msg: HostControl): void {
       loadProgram(msg.program);
       break;
     case 'reload':
+      // The paused invocations run the old program's code: let them finish before the new one.
+      debug.releaseAll();
       loadProgram(msg.program);
+      break;
+    case 'breakpoints':
+      debug.setBreakpoints(msg.nodeIds);
+      if (H.debug) loadDebugVariants();
+      break;
+    case 'debug':
+      debug.command(msg.command);
       break;
     case 'config':
       H.tracing = msg.tracing;
