@@ -176,6 +176,22 @@ export interface DesignerFrame {
   nodes: string[];
 }
 
+/**
+ * A named list of messages saved from a test client (Postman-style collections), kept with the
+ * flow so they are shared with it; designer data only, nothing that runs reads it.
+ */
+export interface DesignerCollection {
+  name: string;
+  messages: SavedMessage[];
+}
+
+/** One saved message: the text a test client sends, and whether it is checked as JSON first. */
+export interface SavedMessage {
+  name: string;
+  data: string;
+  json?: boolean;
+}
+
 export interface FlowDocument {
   wsflow: typeof FLOW_FORMAT_VERSION;
   /** Machine name: lower-case, digits, `-`; used for image names, Choreo endpoints, k8s objects. */
@@ -207,8 +223,8 @@ export interface FlowDocument {
   packages?: string[];
   nodes: FlowNode[];
   edges: FlowEdge[];
-  /** Canvas-only data (frames); never read by the engine or the export. */
-  designer?: { frames?: DesignerFrame[]; [extra: string]: unknown };
+  /** Designer-only data (frames, test-client collections); never read by the engine or the export. */
+  designer?: { frames?: DesignerFrame[]; collections?: DesignerCollection[]; [extra: string]: unknown };
   [extra: string]: unknown;
 }
 

@@ -10,6 +10,7 @@ import type { ClientEntry } from '../../../runtime/studio/protocol.ts';
 import { useServices } from '../app-context.tsx';
 import { useStudio, type ClientDraft, type ClientView } from '../store.ts';
 import { RecordButton } from '../tests/RecordPanel.tsx';
+import { CollectionsList, SaveMessageForm } from './CollectionsList.tsx';
 
 /** `Name: value` lines (blank lines ignored) plus `Authorization: Bearer TOKEN` when a token is given. */
 export function headersOf(text: string, token: string): { headers: Record<string, string>; error?: string } {
@@ -117,9 +118,12 @@ export function ClientsPanel() {
         </details>
       </form>
       <RecordButton />
-      <div className="clients__list">
-        {clients.map((c) => <ClientCard key={c.id} client={c} />)}
-        {clients.length === 0 && <div className="empty-note">No clients yet. Open two to see a broadcast.</div>}
+      <div className="clients__body">
+        <CollectionsList />
+        <div className="clients__list">
+          {clients.map((c) => <ClientCard key={c.id} client={c} />)}
+          {clients.length === 0 && <div className="empty-note">No clients yet. Open two to see a broadcast.</div>}
+        </div>
       </div>
     </div>
   );
@@ -162,6 +166,7 @@ function ClientCard({ client }: { client: ClientView }) {
   const [text, setText] = useState('');
   const [json, setJson] = useState(false);
   const [error, setError] = useState<string | undefined>();
+  const [saving, setSaving] = useState(false);
   const list = useRef<HTMLOListElement>(null);
   useEffect(() => {
     list.current?.scrollTo({ top: list.current.scrollHeight });
@@ -231,7 +236,19 @@ function ClientCard({ client }: { client: ClientView }) {
           <input type="checkbox" checked={json} onChange={(e) => setJson(e.target.checked)} /> JSON
         </label>
         <button className="btn" type="submit" disabled={client.state !== 'open'} data-testid="client-send">Send</button>
+        <button
+          className="btn btn--ghost"
+          type="button"
+          disabled={!text}
+          aria-expanded={saving}
+          title="Save this message in a collection of the flow"
+          data-testid="client-save"
+          onClick={() => setSaving(!saving)}
+        >
+          Save…
+        </button>
       </form>
+      {saving && <SaveMessageForm clientId={client.id} data={text} json={json} onDone={() => setSaving(false)} />}
       {error && <div className="field__error">{error}</div>}
     </div>
   );
