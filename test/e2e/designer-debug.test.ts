@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureRendererBuilt } from '../../runtime/studio/renderer-build.ts';
 import { startHarness, type Harness } from './harness.ts';
-import { MOD, node, openTab } from './ui.ts';
+import { MOD, node, openTab, runOnFreePort } from './ui.ts';
 
 const FLOW = `wsflow: 1
 name: debug-me
@@ -76,11 +76,7 @@ describe('debugging a chain in the designer', () => {
   it('lights the path of a picked trace row, with the port taken and not the other branch', async () => {
     const { page } = h;
     await page.locator('[data-testid="problems-empty"]', { hasText: 'No problems' }).waitFor({ timeout: 120_000 });
-    await page.locator('[data-testid="run-port"]').click();
-    await page.keyboard.press(`${MOD}+A`);
-    await page.keyboard.type('0');
-    await page.keyboard.press('F5');
-    await page.locator('[data-testid="run-status"]').waitFor({ timeout: 30_000 });
+    await runOnFreePort(page);
     await openTab(page, 'clients');
     await page.click('[data-testid="client-connect"]');
     await page.locator('[data-testid="client-c1"].client--open').waitFor({ timeout: 15_000 });

@@ -109,6 +109,15 @@ export async function openTab(page: Page, tab: 'problems' | 'environment' | 'tra
   if ((await button.getAttribute('aria-selected')) !== 'true') await button.click();
 }
 
+/** Run the flow on a free port the way a person does: type 0 in the top bar's port, F5, wait for "running". */
+export async function runOnFreePort(page: Page): Promise<void> {
+  await page.locator('[data-testid="run-port"]').click();
+  await page.keyboard.press(`${MOD}+A`);
+  await page.keyboard.type('0');
+  await page.keyboard.press('F5');
+  await page.locator('[data-testid="run-status"]').waitFor({ timeout: 30_000 });
+}
+
 /** Connect a test client with path parameter values and a query string; returns its card. */
 export async function connectClient(page: Page, params: Record<string, string>, query = ''): Promise<void> {
   await openTab(page, 'clients');

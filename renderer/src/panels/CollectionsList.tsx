@@ -64,16 +64,21 @@ export function CollectionsList() {
         </select>
       </div>
       {collections.length === 0 && <div className="empty-note">Compose a message in a client and press Save to keep it here.</div>}
-      {collections.map((c) => (
-        <div key={c.name} className="collection" role="group" aria-label={`Collection ${c.name}`} data-testid={`collection-${c.name}`}>
-          <div className="collection__name">{c.name}</div>
-          <ul className="collection__list">
-            {c.messages.map((m) => (
-              <SavedRow key={m.name} collection={c.name} name={m.name} data={m.data} from={from} onSend={(id) => void services.sendClient(id, m.data)} />
-            ))}
-          </ul>
+      {/* Only this part scrolls, and it always holds buttons: a scrollable region needs focusable content (axe). */}
+      {collections.length > 0 && (
+        <div className="collections__body">
+          {collections.map((c) => (
+            <div key={c.name} className="collection" role="group" aria-label={`Collection ${c.name}`} data-testid={`collection-${c.name}`}>
+              <div className="collection__name">{c.name}</div>
+              <ul className="collection__list">
+                {c.messages.map((m) => (
+                  <SavedRow key={m.name} collection={c.name} name={m.name} data={m.data} from={from} onSend={(id) => void services.sendClient(id, m.data)} />
+                ))}
+              </ul>
+            </div>
+          ))}
         </div>
-      ))}
+      )}
     </section>
   );
 }
@@ -109,7 +114,6 @@ function SavedRow({ collection, name, data, from, onSend }: { collection: string
         className="btn btn--ghost btn--small saved__send"
         disabled={!from}
         title={from ? `Send from ${from}: ${data}` : 'Connect a client to send'}
-        aria-label={`Send ${name}${from ? ` from ${from}` : ''}`}
         data-testid="saved-send"
         onClick={() => from && onSend(from)}
       >
