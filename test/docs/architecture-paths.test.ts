@@ -12,8 +12,8 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DOC = 'docs/architecture.md';
 /** Where a bare or partial name in the page may live (the engine section names files of runtime/engine/ by their bare names). */
 const BASES = ['', 'runtime/', 'runtime/engine/', 'runtime/export/', 'test/helpers/', 'docs/'];
-/** Words in the page that look like paths but are not files of the repo: examples of a file to write, a lint rule. */
-const NOT_PATHS = new Set(['runtime/model/kinds/my-kind.ts', 'runtime/connectors/kinds/my-kind.ts', 'import-x/no-cycle']);
+/** Words in the page that look like paths but are not files of the repo: examples of a file to write, a lint rule, a package entry, a file of an exported service. */
+const NOT_PATHS = new Set(['runtime/model/kinds/my-kind.ts', 'runtime/connectors/kinds/my-kind.ts', 'import-x/no-cycle', 'wsflow/sdk', 'server.mjs']);
 
 function exists(path: string): boolean {
   if (!path.includes('*')) return existsSync(join(ROOT, path));

@@ -34,7 +34,15 @@ async function typeInto(selector: string, text: string): Promise<void> {
   await h.page.keyboard.type(text, { delay: 10 });
 }
 
-const value = (selector: string) => h.page.locator(selector).inputValue();
+/** What a field shows: a text box's value, or the text of a one-line expression editor (Monaco draws spaces as no-break spaces). */
+async function value(selector: string): Promise<string> {
+  const field = h.page.locator(selector);
+  const tag = await field.evaluate((el) => el.tagName);
+  if (tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT') return field.inputValue();
+  const lines = field.locator('.view-lines');
+  await lines.locator('.view-line').first().waitFor({ timeout: 30_000 });
+  return ((await lines.textContent()) ?? '').replace(/\u00a0/g, ' ');
+}
 
 /** The run panel's row of a channel (Metrics tab): subscribers and last offset, as a person reads them. */
 async function channelRow(channel: string, subscribers: string, lastOffset: string): Promise<void> {

@@ -43,8 +43,24 @@ export function createFieldModels(text: string, language: string, source: Hidden
   };
 }
 
+/**
+ * Monaco starts its TypeScript support when the first TypeScript model appears, asynchronously:
+ * a field checked right after the designer opened may ask before it is ready ("TypeScript not
+ * registered!"). Ask again for a while (bounded) rather than fail.
+ */
+async function typeScriptWorker(): Promise<Awaited<ReturnType<typeof monaco.typescript.getTypeScriptWorker>>> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await monaco.typescript.getTypeScriptWorker();
+    } catch (error) {
+      if (attempt >= 100 || !String(error).includes('not registered')) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
 async function workerFor(hidden: monaco.editor.ITextModel) {
-  const get = await monaco.typescript.getTypeScriptWorker();
+  const get = await typeScriptWorker();
   return get(hidden.uri);
 }
 
@@ -77,8 +93,15 @@ const provider: monaco.languages.CompletionItemProvider = {
     const link = links.get(model.uri.toString());
     if (!link) return { suggestions: [] };
     const worker = await workerFor(link.hidden);
-    if (model.isDisposed()) return { suggestions: [] };
-    const info = (await worker.getCompletionsAtPosition(link.hidden.uri.toString(), link.source.offset + model.getOffsetAt(position))) as { entries?: CompletionEntry[] } | undefined;
+    if (model.isDisposed() || link.hidden.isDisposed()) return { suggestions: [] };
+    let info: { entries?: CompletionEntry[] } | undefined;
+    try {
+      info = (await worker.getCompletionsAtPosition(link.hidden.uri.toString(), link.source.offset + model.getOffsetAt(position))) as typeof info;
+    } catch (error) {
+      // Disposed while the worker answered (see checkField): nothing to complete.
+      if (model.isDisposed() || link.hidden.isDisposed()) return { suggestions: [] };
+      throw error;
+    }
     const word = model.getWordUntilPosition(position);
     const range = new monaco.Range(position.lineNumber, word.startColumn, position.lineNumber, word.endColumn);
     // The hidden module's own names (`__field`) are not the user's.
@@ -101,8 +124,18 @@ export async function checkField(model: monaco.editor.ITextModel): Promise<void>
   const link = links.get(model.uri.toString());
   if (!link) return;
   const worker = await workerFor(link.hidden);
+  // The form may have gone (another node selected) while the worker was fetched: its hidden
+  // module is then gone from the worker too, and asking about it fails.
+  if (model.isDisposed() || link.hidden.isDisposed()) return;
   const file = link.hidden.uri.toString();
-  const [syntactic, semantic] = await Promise.all([worker.getSyntacticDiagnostics(file), worker.getSemanticDiagnostics(file)]);
+  let syntactic: Awaited<ReturnType<typeof worker.getSyntacticDiagnostics>>;
+  let semantic: typeof syntactic;
+  try {
+    [syntactic, semantic] = await Promise.all([worker.getSyntacticDiagnostics(file), worker.getSemanticDiagnostics(file)]);
+  } catch (error) {
+    if (model.isDisposed() || link.hidden.isDisposed()) return;
+    throw error;
+  }
   if (model.isDisposed()) return;
   const length = model.getValueLength();
   const markers: monaco.editor.IMarkerData[] = [];
