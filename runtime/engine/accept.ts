@@ -91,6 +91,7 @@ export function accept(core: EngineCore, listeners: SocketListeners, pending: Pe
       lastSeen: now,
       bucket: connectionBucket(svc.admission.limits, now),
       cut: false,
+      pendingBytes: 0,
       windowBits: svc.windowBits.get(req) ?? 0,
       frame: { frames: 0, mark: 0, since: 0 },
     };

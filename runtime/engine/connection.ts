@@ -4,6 +4,7 @@
  * heartbeat and frame-timeout sweeps. The socket listeners that turn frames into events are in
  * socket-events.ts.
  */
+import { LARGE_MESSAGE } from './host/wire.ts';
 import type { Duplex } from 'node:stream';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { ServiceSpec } from './topology.ts';
@@ -59,6 +60,8 @@ export interface ConnRecord {
   bucket?: TokenBucket;
   /** closed by a limit: nothing more is sent to it or read from it */
   cut: boolean;
+  /** bytes held by its unfinished events (payloadBytes): past PAUSE_BYTES its socket is not read */
+  pendingBytes: number;
   /** permessage-deflate window for what the engine sends, 0 when not agreed (compression.ts) */
   windowBits: number;
   frame: FrameWatch;
@@ -70,6 +73,7 @@ export interface ConnRecord {
 
 /** One event finished; returns true when nothing is left. */
 export function completeEvent(rec: ConnRecord): boolean {
+  if (rec.pendingBytes !== 0) rec.pendingBytes -= payloadBytes(rec.events[rec.head + 1]);
   rec.head += 3;
   if (rec.head >= rec.events.length) {
     rec.events.length = 0;
@@ -77,6 +81,16 @@ export function completeEvent(rec: ConnRecord): boolean {
     return true;
   }
   return false;
+}
+
+/**
+ * What a pending event's payload holds in memory, counted for the bytes half of backpressure:
+ * bytes (binary, and large texts that cross as bytes) and large texts. Small texts are bounded
+ * by the event count alone (core.ts PAUSE_AT).
+ */
+export function payloadBytes(payload: unknown): number {
+  if (payload instanceof Uint8Array) return payload.byteLength;
+  return typeof payload === 'string' && payload.length >= LARGE_MESSAGE ? payload.length : 0;
 }
 
 export function hasUnfinished(rec: ConnRecord): boolean {

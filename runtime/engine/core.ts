@@ -14,6 +14,7 @@ import { HostPool } from './host-pool.ts';
 import type { BridgeSink } from './bridge.ts';
 import type { EngineNote } from './host/protocol.ts';
 import { TraceHub } from './trace.ts';
+import { payloadBytes } from './connection.ts';
 import type { ConnRecord, ServiceRt } from './connection.ts';
 import { createService, sendChecked } from './services.ts';
 import type { PendingUpgrade } from './upgrade.ts';
@@ -29,6 +30,18 @@ import { clientLink } from './client-link.ts';
 /** Unfinished events (3 slots each) per connection before its socket is no longer read, and again. */
 export const PAUSE_AT = 3 * 256;
 export const RESUME_AT = 3 * 64;
+/**
+ * And by bytes: 256 pending events of large messages would hold 256 of them (for replay after a
+ * handler-host restart), so a connection also stops being read while its unfinished events hold
+ * more than PAUSE_BYTES, until they are under RESUME_BYTES.
+ */
+export const PAUSE_BYTES = 8 * 1024 * 1024;
+export const RESUME_BYTES = 2 * 1024 * 1024;
+
+/** The socket may be read again: few unfinished events, holding few bytes. */
+export function backlogLow(rec: ConnRecord): boolean {
+  return rec.events.length - rec.head < RESUME_AT && rec.pendingBytes < RESUME_BYTES;
+}
 /** Heap of the handler-host worker (MiB) and how long an event may wait for a handler's promise: docs/security.md. */
 const DEFAULT_HANDLER_MEMORY_MB = 512;
 const DEFAULT_SETTLE_MS = 30_000;
@@ -138,6 +151,13 @@ export class EngineCore {
     if (rec.events.length - rec.head > PAUSE_AT) rec.ws.pause();
   }
 
+  /** forward() for a message payload, counted in the connection's pending bytes. */
+  forwardPayload(rec: ConnRecord, op: number, payload: string | Uint8Array): void {
+    rec.pendingBytes += payloadBytes(payload);
+    this.forward(rec, op, payload);
+    if (rec.pendingBytes > PAUSE_BYTES) rec.ws.pause();
+  }
+
   /** A handler's send to one connection, counted when it went out. */
   sendCounted(rec: ConnRecord, data: WireData): void {
     if (rec.open && sendChecked(rec, wireBytes(data), wireBinary(data))) {
@@ -161,7 +181,7 @@ export class EngineCore {
         this.messagesOut++;
         rec.svc.counts.sent++;
       },
-      (r) => r.events.length - r.head < RESUME_AT,
+      backlogLow,
     );
     return rec.link;
   }

@@ -11,7 +11,7 @@ import { completeEvent } from './connection.ts';
 import type { ConnRecord } from './connection.ts';
 import { closeForPolicy } from './security/limits.ts';
 import { take } from './security/token-bucket.ts';
-import { PAUSE_AT, RESUME_AT } from './core.ts';
+import { backlogLow, PAUSE_AT } from './core.ts';
 import type { EngineCore } from './core.ts';
 
 const RECORD = Symbol('wsflow.connection');
@@ -83,12 +83,12 @@ function onMessage(core: EngineCore, rec: ConnRecord, data: Buffer, isBinary: bo
   // No handler for this frame type (a pure proxy or bridge): nothing to run, no thread hop.
   const handlers = svc.spec.handlers;
   if (isBinary) {
-    if (handlers.onBinary) core.forward(rec, P.EV_BINARY, bytesForHost(data));
+    if (handlers.onBinary) core.forwardPayload(rec, P.EV_BINARY, bytesForHost(data));
     return;
   }
   // A large text with no message shape to check crosses as bytes, never decoded here (wire.ts).
   if (data.byteLength >= LARGE_MESSAGE && !svc.check) {
-    if (handlers.onText) core.forward(rec, P.EV_TEXT, sharedCopy(data));
+    if (handlers.onText) core.forwardPayload(rec, P.EV_TEXT, sharedCopy(data));
     return;
   }
   const text = data.toString();
@@ -100,6 +100,7 @@ function onMessage(core: EngineCore, rec: ConnRecord, data: Buffer, isBinary: bo
     }
   }
   if (!handlers.onText) return;
+  if (text.length >= LARGE_MESSAGE) return core.forwardPayload(rec, P.EV_TEXT, text);
   // core.forward, written out: text is the common case and this keeps it one call deep.
   rec.events.push(P.EV_TEXT, text, undefined);
   core.hosts.of(rec.num).push2(P.EV_TEXT, rec.num, text);
@@ -139,5 +140,5 @@ export function eventDone(core: EngineCore, rec: ConnRecord): void {
   if (completeEvent(rec)) {
     if (!rec.open) core.forget(rec);
     else if (rec.ws.isPaused && !rec.held) rec.ws.resume();
-  } else if (rec.ws.isPaused && !rec.held && rec.events.length - rec.head < RESUME_AT) rec.ws.resume();
+  } else if (rec.ws.isPaused && !rec.held && backlogLow(rec)) rec.ws.resume();
 }

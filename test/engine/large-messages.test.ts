@@ -29,6 +29,15 @@ nodes:
         else if (how === 'count:') conn.send(String(text.length));
         else conn.send(text);
       }
+  - { id: up3, type: upgrader, basePath: /slow, upgradePath: '' }
+  - { id: slow, type: service, maxPayload: 4000000 }
+  - id: on-slow
+    type: onText
+    code: |
+      export default async function onText(conn: Connection, text: string) {
+        await new Promise((r) => setTimeout(r, 50));
+        conn.send(String(text.length));
+      }
   - { id: up2, type: upgrader, basePath: /shaped, upgradePath: '' }
   - id: shaped
     type: service
@@ -47,6 +56,8 @@ nodes:
 edges:
   - { from: up, to: svc }
   - { from: svc, to: on-text }
+  - { from: up3, to: slow }
+  - { from: slow, to: on-slow }
   - { from: up2, to: shaped }
   - { from: shaped, to: on-shaped }
 `;
@@ -114,6 +125,19 @@ describe('large messages', () => {
     expect(await c.nextText()).toBe(String(body.length));
     c.send(JSON.stringify({ nobody: 'x'.repeat(200_000) }));
     expect((await c.closed).code).toBe(1007);
+  });
+
+  it('stops reading a connection whose unfinished large events hold 8 MiB, and loses nothing', async () => {
+    const c = await TestClient.connect(`${running.url}/slow`);
+    const mib = 'm'.repeat(1024 * 1024);
+    for (let i = 0; i < 40; i++) c.send(mib);
+    // Five replies take at least 250 ms; by then a server that kept reading would have taken
+    // all 40 MiB off the client's socket. Bounded by bytes, it read about 8 MiB plus what it
+    // finished, and the kernel holds a few MiB: the rest still waits on the client's side.
+    for (let i = 0; i < 5; i++) expect(await c.nextText()).toBe(String(mib.length));
+    expect(c.socket.bufferedAmount).toBeGreaterThan(8 * 1024 * 1024);
+    for (let i = 5; i < 40; i++) expect(await c.nextText(20_000)).toBe(String(mib.length));
+    await c.close();
   });
 
   it('replays a large event waiting behind a stuck handler on the fresh handler host', async () => {

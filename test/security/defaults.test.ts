@@ -76,7 +76,7 @@ async function ping(client: TestClient): Promise<void> {
 }
 
 describe('safe defaults (no limits in the flow)', () => {
-  it('cuts a paused reader sent 1 GiB; the server stays under 400 MiB RSS and keeps serving', async () => {
+  it('cuts a paused reader sent 1 GiB; the server stays under 700 MiB RSS and keeps serving', async () => {
     const proc = await serve();
     const pid = proc.child.pid as number;
     try {
@@ -100,7 +100,11 @@ describe('safe defaults (no limits in the flow)', () => {
       const closed = await reader.waitClosed(30_000);
       expect([1008, 1006]).toContain(closed.code);
       expect(proc.output()).toMatch(/slow reader/);
-      expect(peak - baseline, `baseline ${baseline.toFixed(0)} MiB, peak ${peak.toFixed(0)} MiB`).toBeLessThan(400);
+      // What a cut reader leaves is garbage waiting for V8's next collection: measured +117 to
+      // +418 MiB depending on how busy the machine is (a quiet machine collects later, not less).
+      // A reader that is never cut would hold the whole 1 GiB, more with its copies: the bound
+      // sits between the two, far from both.
+      expect(peak - baseline, `baseline ${baseline.toFixed(0)} MiB, peak ${peak.toFixed(0)} MiB`).toBeLessThan(700);
       sender.socket.terminate();
     } finally {
       await proc.stop();
@@ -151,7 +155,7 @@ describe('safe defaults (no limits in the flow)', () => {
     }
   }, 60_000);
 
-  it('10,000 connect/disconnect cycles leave descriptors at their baseline, and 10,000 more do not grow RSS', async () => {
+  it('10,000 connect/disconnect cycles leave descriptors at their baseline, and 20,000 more do not grow RSS', async () => {
     const proc = await serve();
     const pid = proc.child.pid as number;
     try {
@@ -175,11 +179,16 @@ describe('safe defaults (no limits in the flow)', () => {
       // this 2-core machine, more the more code the process loaded): not a leak, it plateaus. A
       // leak grows with the cycles, so the next 10,000 must add little (measured: under 3 MiB), and
       // the whole stays far below what 20,000 leaked connections would hold.
+      // One batch may still catch V8 growing its heap (measured +27 MiB once with another test
+      // file running beside it), so two more batches run: a leak grows in both, noise in one.
       const afterFirst = rssMiB(pid);
       await cycles(10_000);
       const afterSecond = rssMiB(pid);
-      expect(afterSecond - afterFirst, `after the first 10,000: ${afterFirst.toFixed(0)} MiB; after the second ${afterSecond.toFixed(0)} MiB`).toBeLessThan(16);
-      expect(afterSecond - baseRss, `baseline ${baseRss.toFixed(0)} MiB`).toBeLessThan(96);
+      await cycles(10_000);
+      const afterThird = rssMiB(pid);
+      const growth = Math.min(afterSecond - afterFirst, afterThird - afterSecond);
+      expect(growth, `after 10,000: ${afterFirst.toFixed(0)} MiB; 20,000: ${afterSecond.toFixed(0)} MiB; 30,000: ${afterThird.toFixed(0)} MiB`).toBeLessThan(16);
+      expect(afterThird - baseRss, `baseline ${baseRss.toFixed(0)} MiB`).toBeLessThan(96);
       expect(await healthz(proc.port)).toBe(200);
     } finally {
       await proc.stop();
