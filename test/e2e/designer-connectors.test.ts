@@ -45,9 +45,13 @@ afterAll(async () => {
 
 /** Click a form input and type over its content with the keyboard. */
 async function typeInto(page: Page, selector: string, text: string): Promise<void> {
-  await page.locator(selector).click();
+  const field = page.locator(selector);
+  // Expression and template fields are one-line Monaco editors: wait until one is there to type into.
+  const monaco = (await field.evaluate((el) => el.tagName)) === 'DIV';
+  if (monaco) await field.locator('.view-line').first().waitFor({ timeout: 30_000 });
+  await field.click();
   await page.keyboard.press(`${MOD}+A`);
-  await page.keyboard.type(text, { delay: 5 });
+  await page.keyboard.type(text, { delay: monaco ? 20 : 5 });
 }
 
 /** Type lines into a textarea, Enter between them, the way a person does. */
