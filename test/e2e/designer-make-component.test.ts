@@ -91,7 +91,8 @@ describe('make component', () => {
 
     await page.fill('[data-testid="run-port"]', '0');
     await page.keyboard.press('F5');
-    await page.locator('[data-testid="run-status"]').waitFor({ timeout: 30_000 });
+    // The status is there before the run listens: connect once it shows the run's address.
+    await expect.poll(async () => (await page.locator('[data-testid="run-status"]').textContent()) ?? '', { timeout: 30_000 }).toMatch(/ws:\/\/127\.0\.0\.1:\d+/);
     await connectClient(page, {});
     await page.locator('[data-testid="client-message"]').click();
     await page.keyboard.type('hi');
@@ -124,7 +125,8 @@ describe('make component', () => {
     expect(readFileSync(path.join(h.dir, 'shout.wsflow-component.yaml'), 'utf8')).toContain('two: ${text}');
 
     await page.keyboard.press('F5');
-    await page.locator('[data-testid="run-status"]').waitFor({ timeout: 30_000 });
+    // The status is there before the run listens: connect once it shows the run's address.
+    await expect.poll(async () => (await page.locator('[data-testid="run-status"]').textContent()) ?? '', { timeout: 30_000 }).toMatch(/ws:\/\/127\.0\.0\.1:\d+/);
     await connectClient(page, {});
     await page.locator('[data-testid="client-message"]').last().click();
     await page.keyboard.type('hi');
