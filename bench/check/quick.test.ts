@@ -5,9 +5,11 @@
  * figures of a quick run are not for comparison; this keeps the harness itself working.
  * No network: the run passes --no-install, so Node-RED is measured only when `npm run bench --
  * --setup` installed it before, and otherwise skipped with the reason printed.
+ * Also `npm run bench:brokers -- --quick`: the broker fan-out (MQTT, NATS, AMQP) with a few
+ * clients against real throw-away brokers.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,10 +38,10 @@ interface BenchJson {
   targets: { target: string; measured: number | null }[];
 }
 
-function runBench(args: string[], timeoutMs: number): Promise<{ code: number | null; out: string }> {
+function runBench(args: string[], timeoutMs: number, script = 'bench'): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
     // Exactly what a person or CI types: `npm run bench -- ARGS`.
-    const child = spawn('npm', ['run', '--silent', 'bench', '--', ...args], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('npm', ['run', '--silent', script, '--', ...args], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -166,5 +168,55 @@ describe('npm run bench -- --quick', () => {
     expect((svg.match(/<rect /g) ?? []).length).toBeGreaterThanOrEqual(CONTENDERS.length * 6);
     const md = readFileSync(join(out, 'latest.md'), 'utf8');
     expect(md).toMatch(/\| contender \| msgs\/s \|/);
+  });
+});
+
+interface BrokersJson {
+  options: { clients: number; rounds: number; messages: number };
+  results: { broker: string; error?: string; contenders: { contender: string; p50Ms: number; p99Ms: number; cpuUsPerDelivery: number; publishes: number }[] }[];
+}
+
+describe('npm run bench:brokers -- --quick', () => {
+  const out = mkdtempSync(join(tmpdir(), 'wsflow-bench-brokers-test-'));
+  let run: { code: number | null; out: string };
+  let json: BrokersJson;
+  // The throw-away brokers come from Debian packages (.ci/run installs them); test/helpers knows where.
+  const binaries: Record<string, string> = {
+    mqtt: process.env.MOSQUITTO ?? '/usr/sbin/mosquitto',
+    nats: process.env.NATS_SERVER ?? '/usr/sbin/nats-server',
+    amqp: join(process.env.RABBITMQ_BIN ?? '/usr/lib/rabbitmq/bin', 'rabbitmq-server'),
+  };
+
+  beforeAll(async () => {
+    // RabbitMQ's first boot alone can take 25 s on a busy machine.
+    run = await runBench(['--quick', '--json', join(out, 'brokers.json')], 240_000, 'bench:brokers');
+    json = JSON.parse(readFileSync(join(out, 'brokers.json'), 'utf8')) as BrokersJson;
+  }, 300_000);
+
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  it('measures wsflow run, the export and the hand bridge for every installed broker, with a table of ratios', () => {
+    expect(json.results.map((r) => r.broker)).toEqual(['mqtt', 'nats', 'amqp']);
+    for (const result of json.results) {
+      if (!existsSync(binaries[result.broker]!)) {
+        expect(result.error, result.broker).toMatch(/apt-get install/);
+        continue;
+      }
+      expect(result.error, result.broker).toBeUndefined();
+      expect(result.contenders.map((c) => c.contender)).toEqual(['hand', 'run', 'export']);
+      for (const c of result.contenders) {
+        const where = `${result.broker}/${c.contender}`;
+        expect(c.publishes, where).toBe(json.options.rounds * json.options.messages);
+        expect(c.p50Ms, where).toBeGreaterThan(0);
+        expect(c.p99Ms, where).toBeGreaterThanOrEqual(c.p50Ms);
+        expect(c.p99Ms, where).toBeLessThan(10_000);
+        // CPU is read in 10 ms ticks: a quick run's few deliveries may cost zero or one of them.
+        expect(c.cpuUsPerDelivery, where).toBeGreaterThanOrEqual(0);
+        expect(c.cpuUsPerDelivery, where).toBeLessThan(1e6);
+      }
+    }
+    expect(run.code, run.out.slice(-3000)).toBe(Object.values(binaries).every((b) => existsSync(b)) ? 0 : 1);
+    expect(run.out).toMatch(/\| contender \| time to all p50 \| ×hand \|/);
+    expect(run.out).toMatch(/\| hand-written nats \+ ws \| [\d.]+ ms \| ×1\.00 \|/);
   });
 });

@@ -16,8 +16,9 @@ wss.on('connection', (ws, req) => {
     const to = set;
     nc.subscribe(subject, {
       callback: (_err, msg) => {
-        const text = Buffer.from(msg.data).toString('utf8');
-        for (const client of to) client.send(text);
+        // One buffer for every client, sent as a text frame (the payload is the publisher's UTF-8).
+        const data = Buffer.from(msg.data.buffer, msg.data.byteOffset, msg.data.byteLength);
+        for (const client of to) client.send(data, { binary: false });
       },
     });
   }

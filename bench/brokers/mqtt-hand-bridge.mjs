@@ -9,8 +9,8 @@ const clients = new Map(); // topic -> Set<ws>
 broker.on('message', (topic, payload) => {
   const set = clients.get(topic);
   if (!set) return;
-  const text = payload.toString('utf8');
-  for (const ws of set) ws.send(text);
+  // One buffer for every client, sent as a text frame (the payload is the publisher's UTF-8).
+  for (const ws of set) ws.send(payload, { binary: false });
 });
 const server = createServer((_req, res) => res.writeHead(426).end());
 const wss = new WebSocketServer({ server, perMessageDeflate: false });
