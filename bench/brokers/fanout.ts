@@ -129,7 +129,8 @@ class ClientGroup {
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(url, { perMessageDeflate: false });
       ws.once('open', () => resolve(ws));
-      ws.once('error', reject);
+      // Kept after the open: a later socket error must not become an unhandled 'error' event.
+      ws.on('error', reject);
       ws.on('message', (data: Buffer) => {
         if (this.pending > 0 && data.toString() === this.expected && --this.pending === 0) this.done?.();
       });
