@@ -4,7 +4,8 @@
  *
  *   --quick              each scenario briefly, one round (CI keeps the harness tested)
  *   --rounds N           rounds per scenario (default 3; 1 with --quick)
- *   --scenarios a,b      echo, echo-raw, fanout, connections, snippet, large, large-raw, deflate, cluster
+ *   --scenarios a,b      echo, echo-raw, fanout, connections, snippet, large, large-raw, deflate, cluster,
+ *                        channels, channels-cluster, channel-history
  *                        (default: all; the -raw ones drive the load with bench/load/raw-client.ts)
  *   --contenders a,b     raw, engine, export, nodered, lowcode (default: all; lowcode serves
  *                        the low-code twin of a flow, so far echo only)
@@ -29,6 +30,9 @@ import { checkTargets, renderMarkdown, renderTargets, renderText } from './repor
 import { renderSvg } from './report/svg.ts';
 import { runScenario, type ScenarioResult } from './runner.ts';
 import { clusterScenario } from './scenarios/cluster.ts';
+import { channelHistoryScenario } from './scenarios/channel-history.ts';
+import { channelsClusterScenario, channelsScenario } from './scenarios/channels.ts';
+import { runRows } from './scenarios/rows.ts';
 import { connectionsScenario, connectionTarget } from './scenarios/connections.ts';
 import { echoRawScenario, echoScenario, snippetScenario } from './scenarios/echo.ts';
 import { largeRawScenario, largeScenario } from './scenarios/large.ts';
@@ -37,7 +41,11 @@ import { fanoutBoundNotes, fanoutClients, fanoutScenario } from './scenarios/fan
 import type { RunContext } from './scenarios/types.ts';
 
 const SCENARIOS = [echoScenario, echoRawScenario, fanoutScenario, connectionsScenario, snippetScenario, largeScenario, largeRawScenario, deflateScenario];
-const SCENARIO_IDS = [...SCENARIOS.map((s) => s.id), 'cluster'];
+/** Scenarios with rows of their own (bench/scenarios/rows.ts), run after the others. */
+const ROW_SCENARIOS = [clusterScenario, channelsScenario, channelsClusterScenario, channelHistoryScenario];
+/** Two-instance runs start a Redis and two servers per run: at most this many rounds. */
+const TWO_INSTANCE_ROUNDS = 2;
+const SCENARIO_IDS = [...SCENARIOS.map((s) => s.id), ...ROW_SCENARIOS.map((s) => s.id)];
 
 interface Args {
   quick: boolean;
@@ -139,7 +147,7 @@ export async function main(argv: string[]): Promise<number> {
     return [join(jsonDir, 'latest.json'), join(jsonDir, 'latest.md'), join(svgDir, 'bench.svg')];
   };
   // The bench stops by itself whatever a contender does, keeping what it measured so far.
-  const deadlineMs = args.quick ? 6 * 60_000 : 20 * 60_000;
+  const deadlineMs = args.quick ? 8 * 60_000 : 30 * 60_000;
   const deadline = setTimeout(() => {
     console.error(`wsflow-bench: stopped after ${deadlineMs / 60_000} minutes (global deadline); partial results saved`);
     killAllNow();
@@ -162,11 +170,13 @@ export async function main(argv: string[]): Promise<number> {
     log(`\n${renderText(result)}`);
     save(false);
   }
-  if (args.scenarios.includes('cluster')) {
-    log(`\n== ${clusterScenario.title}`);
-    const result = await clusterScenario.run(contenders, args.quick ? 1 : Math.min(args.rounds, 2), ctx, results);
+  for (const def of ROW_SCENARIOS.filter((s) => args.scenarios.includes(s.id))) {
+    log(`\n== ${def.title}`);
+    const result = await runRows(def, contenders, def.instances === 2 ? Math.min(args.rounds, TWO_INSTANCE_ROUNDS) : args.rounds, ctx, results);
+    result.notes.push(`load average ${loadavg()[0]!.toFixed(1)} at the end (2 cores: above 2 means other work competed)`);
     results.push(result);
     log(`\n${renderText(result)}`);
+    save(false);
   }
 
   log(`\n${renderTargets(checkTargets(results))}`);

@@ -91,7 +91,7 @@ export async function runScenario(def: ScenarioDef, contenders: Contender[], rou
   return result;
 }
 
-function summarize(metrics: Metric[], m: Measurement): string {
+export function summarize(metrics: Metric[], m: Measurement): string {
   return metrics.map((metric) => `${metric.label} ${formatValue(m[metric.key]!, metric.unit)}`).join(', ');
 }
 

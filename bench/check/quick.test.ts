@@ -80,7 +80,7 @@ describe('npm run bench -- --quick', () => {
 
   beforeAll(async () => {
     // --pin: the placement code runs in CI too (it changes where processes run, not what they do).
-    run = await runBench(['--quick', '--no-install', '--pin', '--out', out], 280_000);
+    run = await runBench(['--quick', '--no-install', '--pin', '--out', out], 400_000);
     json = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8')) as BenchJson;
   }, 600_000);
 
@@ -158,6 +158,58 @@ describe('npm run bench -- --quick', () => {
     } else {
       expect(cluster.skipped.scenario).toMatch(/redis-server is not installed/);
     }
+  });
+
+  /** A row's medians, each within its range; the row ran once without an error. */
+  const expectRow = (scenario: ScenarioResult, row: string, ranges: Record<string, [number, number]>) => {
+    const entry = scenario.contenders[row];
+    expect(entry, `${scenario.id}/${row}`).toBeDefined();
+    expect(entry!.errors, `${scenario.id}/${row}`).toEqual([]);
+    expect(entry!.runs).toHaveLength(1);
+    for (const [key, [low, high]] of Object.entries(ranges)) {
+      const value = entry!.median[key];
+      expect(value, `${scenario.id}/${row}/${key}`).toBeTypeOf('number');
+      expect(value!, `${scenario.id}/${row}/${key}`).toBeGreaterThanOrEqual(low);
+      expect(value!, `${scenario.id}/${row}/${key}`).toBeLessThanOrEqual(high);
+    }
+  };
+  const CHANNEL_RANGES: Record<string, [number, number]> = {
+    deliveryP50Ms: [0.01, 5000],
+    deliveryP99Ms: [0.01, 10_000],
+    timeToAllP99Ms: [0.01, 10_000],
+    cpuUsPerDelivery: [0.1, 10_000],
+    maxDeliveriesPerSec: [1000, 1e8],
+  };
+
+  it('measures a channel fan-out against wsflow\'s and raw ws\'s broadcast in the same run', () => {
+    const channels = json.scenarios.find((s) => s.id === 'channels')!;
+    expect(channels.skipped).toEqual({});
+    expect(Object.keys(channels.contenders).sort()).toEqual(['engine', 'export', 'lowcode', 'raw']);
+    for (const row of ['raw', 'engine', 'lowcode', 'export']) expectRow(channels, row, CHANNEL_RANGES);
+    expect(channels.contenders.lowcode!.label).toBe('wsflow run channel');
+    expect(channels.contenders.engine!.label).toBe('wsflow run broadcast');
+    expect(channels.notes).toContainEqual(expect.stringMatching(/^a channel delivery costs [\d.]+x a broadcast delivery/));
+  });
+
+  it('runs the channel fan-out on two instances over Redis when redis-server is installed', () => {
+    const cluster = json.scenarios.find((s) => s.id === 'channels-cluster')!;
+    if (!hasRedis) {
+      expect(cluster.skipped.scenario).toMatch(/redis-server is not installed/);
+      return;
+    }
+    expect(cluster.skipped).toEqual({});
+    expectRow(cluster, 'lowcode', CHANNEL_RANGES);
+  });
+
+  it('measures memory per channel with full history, and a second fill does not grow it', () => {
+    const history = json.scenarios.find((s) => s.id === 'channel-history')!;
+    expect(history.skipped).toEqual({});
+    // 100 kept envelopes of 245 B are 24 KiB at the least; ten times that would be a leak.
+    expectRow(history, 'lowcode', { heapKbPerChannel: [20, 250], bytesPerEntry: [200, 2500], rssKbPerChannel: [0, 1e5], historySize: [100, 100] });
+    const m = history.contenders.lowcode!.median;
+    // The bound: refilling every channel replaces its history; growth far below the first fill.
+    expect(m.secondFillKbPerChannel!).toBeLessThan(m.heapKbPerChannel! / 4);
+    expect(history.notes).toContainEqual(expect.stringMatching(/worst case per channel is history\.size x the largest envelope/));
   });
 
   it('writes an SVG bar chart and a Markdown table', () => {

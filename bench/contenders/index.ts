@@ -15,12 +15,15 @@ export type ContenderId = 'raw' | 'engine' | 'export' | 'nodered' | 'lowcode';
 export const CONTENDER_IDS: readonly ContenderId[] = ['raw', 'engine', 'export', 'nodered', 'lowcode'];
 
 /** Which flow a scenario runs and at which path it is served. */
-export type FlowKey = 'echo' | 'fanout' | 'snippet' | 'fanout-deflate';
+export type FlowKey = 'echo' | 'fanout' | 'snippet' | 'fanout-deflate' | 'channels' | 'channel-history';
 export const FLOWS: Record<FlowKey, { file: string; path: string }> = {
   echo: { file: 'samples/echo.wsflow.yaml', path: '/chat' },
   fanout: { file: 'bench/flows/fanout.wsflow.yaml', path: '/fan' },
   'fanout-deflate': { file: 'bench/flows/fanout-deflate.wsflow.yaml', path: '/fanz' },
   snippet: { file: 'bench/flows/snippet.wsflow.yaml', path: '/json' },
+  // Channels (issue 29): served by wsflow only; raw ws is measured on its /fan broadcast.
+  channels: { file: 'bench/flows/channels.wsflow.yaml', path: '/chan' },
+  'channel-history': { file: 'bench/flows/channel-history.wsflow.yaml', path: '/hist' },
 };
 
 /** Low-code twins (action nodes only, no snippet) of the scenario flows that have one. */

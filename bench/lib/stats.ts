@@ -41,3 +41,30 @@ export class Samples {
 export function nowNs(): number {
   return Number(process.hrtime.bigint());
 }
+
+/**
+ * Latency histogram with buckets 2% wide (log scale, 1 µs to about 10 min): every delivery of a
+ * fan-out counted in fixed memory, mergeable across load processes, a percentile within 2%.
+ */
+const LOG_STEP = Math.log(1.02);
+const MIN_NS = 1000;
+export const LATENCY_BUCKETS = Math.ceil(Math.log(600e9 / MIN_NS) / LOG_STEP) + 1;
+
+export function latencyBucket(ns: number): number {
+  if (!(ns > MIN_NS)) return 0;
+  return Math.min(LATENCY_BUCKETS - 1, Math.ceil(Math.log(ns / MIN_NS) / LOG_STEP));
+}
+
+/** The p-th percentile (ms) of merged bucket counts: the upper bound of the bucket it falls in. */
+export function histogramPercentileMs(counts: ArrayLike<number>, p: number): number {
+  let total = 0;
+  for (let i = 0; i < counts.length; i++) total += counts[i]!;
+  if (total === 0) return Number.NaN;
+  const rank = Math.max(1, Math.ceil((p / 100) * total));
+  let seen = 0;
+  for (let i = 0; i < counts.length; i++) {
+    seen += counts[i]!;
+    if (seen >= rank) return (MIN_NS * Math.exp(i * LOG_STEP)) / 1e6;
+  }
+  return Number.POSITIVE_INFINITY;
+}

@@ -3,12 +3,14 @@
  * numbered message arrives, and (in the sender process) sends numbered messages at a given rate
  * from its first connection. Driven by JSON commands on stdin, answers with JSON lines on stdout.
  * Send and arrival times use the machine-wide monotonic clock (hrtime), so processes compare.
+ * A frame is either the sent text itself (broadcast) or a channel envelope whose `data` is it
+ * (`{"channel":"bench","offset":N,"data":"SEQ:NS:..."}`, the channels scenarios).
  *
  * argv[2]: JSON { url, clients, urls? } — `urls` lets clients spread over several instances.
  */
 import { createInterface } from 'node:readline';
 import WebSocket from 'ws';
-import { nowNs } from '../lib/stats.ts';
+import { LATENCY_BUCKETS, latencyBucket, nowNs } from '../lib/stats.ts';
 
 interface Config {
   url: string;
@@ -33,6 +35,8 @@ export interface ReportResult {
   maxMs: number[];
   /** Every numbered message this process received so far (used to wait for a backlog to drain). */
   received: number;
+  /** Latency of every delivery since the previous report, bucketed (bench/lib/stats.ts latencyBucket). */
+  latencyBuckets: number[];
 }
 
 const config = JSON.parse(process.argv[2] ?? '{}') as Config;
@@ -42,6 +46,9 @@ const PAD = 64;
 let counts = new Int32Array(1 << 14);
 let maxNs = new Float64Array(1 << 14);
 let received = 0;
+const latencies = new Int32Array(LATENCY_BUCKETS);
+/** Where the sent text starts in a channel envelope. */
+const DATA_KEY = '"data":"';
 
 function record(seq: number, latencyNs: number): void {
   if (seq < 0 || seq > 50_000_000) return;
@@ -55,11 +62,18 @@ function record(seq: number, latencyNs: number): void {
   }
   counts[seq]!++;
   if (latencyNs > maxNs[seq]!) maxNs[seq] = latencyNs;
+  latencies[latencyBucket(latencyNs)]!++;
 }
 
 function onMessage(data: WebSocket.RawData): void {
   const now = nowNs();
-  const text = (data as Buffer).toString('latin1', 0, 40);
+  let text = (data as Buffer).toString('latin1', 0, 120);
+  // '{': a channel envelope (its channel name is short, so `data` starts within these bytes)
+  if (text.charCodeAt(0) === 123) {
+    const at = text.indexOf(DATA_KEY);
+    if (at < 0) return;
+    text = text.slice(at + DATA_KEY.length);
+  }
   const a = text.indexOf(':');
   const b = text.indexOf(':', a + 1);
   if (a < 0 || b < 0) return;
@@ -122,7 +136,8 @@ async function main(): Promise<void> {
     if (command.cmd === 'send') {
       process.stdout.write(`${JSON.stringify(await send(sockets[0]!, command))}\n`);
     } else if (command.cmd === 'report') {
-      const out: ReportResult = { counts: [], maxMs: [], received };
+      const out: ReportResult = { counts: [], maxMs: [], received, latencyBuckets: Array.from(latencies) };
+      latencies.fill(0);
       for (let seq = command.fromSeq; seq < command.toSeq; seq++) {
         out.counts.push(seq < counts.length ? counts[seq]! : 0);
         out.maxMs.push(seq < maxNs.length ? maxNs[seq]! / 1e6 : 0);

@@ -4,14 +4,17 @@
  * rate steps (doubling) until delivery falls behind, then a geometric bisection between the last
  * sustained rate and the first that fell behind. At the first step that fell behind it records
  * how busy the load processes and the whole machine were, so the result can say whether the
- * limit found is the server's or the load generator's. Reused by the two-instance Redis scenario.
+ * limit found is the server's or the load generator's. Reused by the two-instance Redis scenario
+ * and the channel scenarios (the load generator reads a channel envelope as well as a bare text).
+ * Latency is reported two ways: time until every client had a message (the slowest delivery of
+ * each), and publish-to-delivery over every single delivery.
  */
 import { cpus } from 'node:os';
 import type { FanoutCommand, ReportResult, SendResult } from '../load/fanout-load.ts';
 import { sleep, spawnTracked, type Spawned } from '../lib/proc.ts';
 import { loadGeneratorScript } from '../lib/build.ts';
 import { sampleProcess } from '../lib/procstat.ts';
-import { percentile } from '../lib/stats.ts';
+import { histogramPercentileMs, percentile } from '../lib/stats.ts';
 import type { Measurement } from './types.ts';
 
 export interface FanoutOptions {
@@ -68,6 +71,8 @@ interface Phase {
   deliveriesPerSec: number;
   /** Time until every client had the message, per message (Infinity when someone never got it). */
   timeToAllMs: number[];
+  /** Every delivery's latency, bucketed, summed over the load processes. */
+  deliveryBuckets: number[];
   /** share of one core used by the busiest load process; share of the whole machine busy (any process) */
   loadBusy: number;
   machineBusy: number;
@@ -109,6 +114,7 @@ export async function runFanout(options: FanoutOptions): Promise<Measurement> {
       const reports = await Promise.all(loads.map((l) => ask<ReportResult>(l, { cmd: 'report', fromSeq: seq, toSeq: seq + sent.sent }, 30_000)));
       seq += sent.sent;
       const timeToAllMs: number[] = [];
+      const deliveryBuckets = sumBuckets(reports);
       let delivered = 0;
       for (let k = 0; k < sent.sent; k++) {
         let count = 0;
@@ -121,7 +127,7 @@ export async function runFanout(options: FanoutOptions): Promise<Measurement> {
         timeToAllMs.push(count >= options.clients ? max : Number.POSITIVE_INFINITY);
       }
       const expected = sent.sent * options.clients;
-      return { sent: sent.sent, expected, delivered, deliveriesPerSec: expected / (Math.max(sent.elapsedMs, durationMs) / 1000), timeToAllMs, loadBusy, machineBusy };
+      return { sent: sent.sent, expected, delivered, deliveriesPerSec: expected / (Math.max(sent.elapsedMs, durationMs) / 1000), timeToAllMs, deliveryBuckets, loadBusy, machineBusy };
     };
     // After a step that fell behind, let the backlog drain so it does not spoil the next step.
     const drain = async () => {
@@ -134,6 +140,23 @@ export async function runFanout(options: FanoutOptions): Promise<Measurement> {
         await sleep(300);
       }
     };
+    // Measure only once one message reached every client: a channel subscriber is subscribed when
+    // its onOpen chain has run, a little after its socket opened. Bounded: 20 messages, 2 s each.
+    const warmUp = async () => {
+      let got = 0;
+      for (let attempt = 0; attempt < 20; attempt++) {
+        const probe = seq++;
+        await ask<SendResult>(sender, { cmd: 'send', rate: 1, durationMs: 1, seqStart: probe }, 10_000);
+        for (let poll = 0; poll < 20; poll++) {
+          const reports = await Promise.all(loads.map((l) => ask<ReportResult>(l, { cmd: 'report', fromSeq: probe, toSeq: probe + 1 }, 30_000)));
+          got = reports.reduce((sum, r) => sum + r.counts[0]!, 0);
+          if (got >= options.clients) return;
+          await sleep(100);
+        }
+      }
+      throw new Error(`warm-up: a message reached only ${got} of ${options.clients} clients (are they all subscribed?)`);
+    };
+    await warmUp();
     const cpu = () => {
       const samples = options.serverPids.map((pid) => sampleProcess(pid));
       return { all: samples.reduce((sum, s) => sum + s.cpuSeconds, 0), sys: samples.reduce((sum, s) => sum + s.sysSeconds, 0) };
@@ -193,6 +216,8 @@ export async function runFanout(options: FanoutOptions): Promise<Measurement> {
       maxDeliveriesPerSec: best,
       timeToAllP50Ms: percentile(moderate.timeToAllMs, 50),
       timeToAllP99Ms: percentile(moderate.timeToAllMs, 99),
+      deliveryP50Ms: histogramPercentileMs(moderate.deliveryBuckets, 50),
+      deliveryP99Ms: histogramPercentileMs(moderate.deliveryBuckets, 99),
       cpuUsPerDelivery,
       sysUsPerDelivery,
       loadCpuUsPerDelivery,
@@ -205,4 +230,10 @@ export async function runFanout(options: FanoutOptions): Promise<Measurement> {
     for (const load of loads) load.send({ cmd: 'exit' });
     await Promise.all(loads.map((l) => l.kill()));
   }
+}
+
+function sumBuckets(reports: readonly ReportResult[]): number[] {
+  const sum: number[] = [];
+  for (const r of reports) r.latencyBuckets.forEach((n, i) => (sum[i] = (sum[i] ?? 0) + n));
+  return sum;
 }

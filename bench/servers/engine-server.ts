@@ -5,11 +5,15 @@
  * consumes every event (the studio relays them to the browser; here they are counted, so the
  * cost measured is the engine's, not a terminal's).
  *
- * argv[2]: flow file. Env: PORT (default 0), REDIS_URL (cluster scenario, when the adapter exists).
+ * argv[2]: flow file. Env: PORT (default 0), REDIS_URL (cluster scenario, when the adapter exists),
+ * WSFLOW_BENCH_HEAP=1 (the channel-history scenario: each `{"cmd":"heap"}` line on stdin runs a
+ * full GC of this main thread, where the channel hub lives, and answers `{"heapUsedKb":N}`).
  * Prints `... listening on ws://127.0.0.1:PORT` once it accepts connections.
  */
-import { readFileSync } from 'node:fs';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { compileFlow, startFlow } from '../../runtime/engine/index.ts';
 import type { ClusterAdapter, EngineOptions } from '../../runtime/engine/contracts.ts';
 import { parseFlow } from '../../runtime/model/parse.ts';
@@ -46,6 +50,18 @@ running.subscribe((event) => {
   counts[event.kind] = (counts[event.kind] ?? 0) + 1;
 });
 process.stdout.write(`${parsed.flow.name} (engine, live run with trace subscriber) listening on ${running.url}\n`);
+
+if (process.env.WSFLOW_BENCH_HEAP === '1') {
+  // gc() without a node option (the contender's command line stays the one every scenario uses):
+  // the flag exposes it to contexts made afterwards.
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  createInterface({ input: process.stdin }).on('line', (line) => {
+    if (!line.includes('"heap"')) return;
+    gc();
+    process.stdout.write(`${JSON.stringify({ heapUsedKb: process.memoryUsage().heapUsed / 1024 })}\n`);
+  });
+}
 
 let stopping = false;
 const stop = () => {
