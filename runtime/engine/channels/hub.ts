@@ -135,6 +135,10 @@ export class ChannelHub {
     this.lastOffsets.set(channel.key, offset);
     const text = envelope(channel.name, offset, json);
     if (channel.size > 0) {
+      // The envelope is a rope of its pieces until something reads it; reading one character makes
+      // V8 flatten it in place, so history keeps one flat string: 339 instead of 637 B per 200 B
+      // message with nobody subscribed (a subscriber's send flattens it anyway).
+      text.charCodeAt(0);
       channel.history.push({ offset, t: now, text });
       if (channel.history.length > channel.size) channel.history.splice(0, channel.history.length - channel.size);
     }
