@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFlow, type RunningProcess } from '../helpers/cli.ts';
 import { TestClient } from '../helpers/ws-client.ts';
 import { waitFor } from '../helpers/wait.ts';
+import { useServedFlows } from '../helpers/served-flows.ts';
 import { exportToTemp, removeExport, startExported } from '../export/exported.ts';
 import { parseFlow } from '../../runtime/model/parse.ts';
 import { validateFlowText } from '../../runtime/check/index.ts';
@@ -89,6 +90,7 @@ async function metric(port: number, name: string): Promise<Record<string, number
   return out;
 }
 
+const { serve, pool } = useServedFlows();
 let api: Awaited<ReturnType<typeof slowApi>>;
 let dir = '';
 beforeAll(async () => {
@@ -155,6 +157,43 @@ describe('a flood of client messages that each call a slow HTTP API', () => {
       removeExport(out);
     }
   }, 180_000);
+});
+
+describe('ctx.http in a snippet past the bound', () => {
+  it('rejects with WSF_HTTP_BUSY at once and is traced; the calls within the bound go through', async () => {
+    api.reset();
+    process.env.WSF_TEST_SLOW_API = api.url;
+    const { flow, events } = await serve(`wsflow: 1
+name: http-snippet
+listener: { port: 9999 }
+settings: { httpCalls: { concurrent: 1, queued: 1 } }
+nodes:
+  - { id: up, type: upgrader, basePath: /s }
+  - { id: svc, type: service }
+  - id: burst
+    type: onText
+    code: |
+      export default function onText(conn: Connection, text: string, ctx: ServiceContext) {
+        for (let i = 0; i < 4; i++) {
+          ctx.http({ url: (ctx.env.WSF_TEST_SLOW_API ?? '') + '/s/' + i }).then(
+            (r) => conn.send('ok ' + r.status),
+            (error: Error) => conn.send('rejected: ' + error.message),
+          );
+        }
+      }
+edges:
+  - { from: up, to: svc }
+  - { from: svc, to: burst }
+`);
+    const client = await pool.connect(`${flow.url}/s`);
+    client.send('go');
+    for (let i = 0; i < 2; i++) expect(await client.nextText(15_000)).toMatch(/^rejected: GET http:\/\/127\.0\.0\.1:\d+\/s\/[23]: 1 HTTP calls are in flight and 1 wait for a slot .* \(WSF_HTTP_BUSY\)$/);
+    await waitFor('the first call at the API', () => api.stats().open === 1, 15_000);
+    api.release();
+    for (let i = 0; i < 2; i++) expect(await client.nextText(15_000)).toBe('ok 200');
+    expect(api.stats().peak).toBe(1);
+    expect(events.filter((e) => e.kind === 'outbound' && !e.ok && e.nodeId === 'burst')).toHaveLength(2);
+  }, 60_000);
 });
 
 describe('settings.httpCalls', () => {
