@@ -1,18 +1,21 @@
 /**
  * Small JSON state files in userData (window bounds, recent files), written atomically: a crash
  * or power cut mid-write leaves the old file, never half a file. The file keeps its permission
- * bits, the temp file never outlives a failure, and the folder is flushed after the rename so
- * the rename itself is durable.
+ * bits, the temp file never outlives a failure (and a crash's temp files are swept on the next
+ * save), and the folder is flushed after the rename so the rename itself is durable.
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { chmod, mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { electronTempPattern, sweepStaleTemps } from '../runtime/studio/stale-temps.ts';
 
 const tempOf = (path: string) => `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
 
 export async function writeFileAtomic(path: string, text: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
+  // A crash's leftovers of this file (the sync twin below leaves that to the next async save).
+  await sweepStaleTemps(path, electronTempPattern(path));
   const temp = tempOf(path);
   const mode = await stat(path).then(
     (s) => s.mode & 0o7777,

@@ -24,6 +24,8 @@ const LAYERS = [
   ['connectors', 'runtime/connectors/**'],
   // The protocol and the command table it re-exports (menu ids the desktop shell sends).
   ['studio-protocol', ['runtime/studio/protocol.ts', 'runtime/studio/command-table.ts']],
+  // Crash leftovers of atomic saves, swept by the studio's saves and the desktop shell's alike.
+  ['stale-temps', 'runtime/studio/stale-temps.ts'],
   // The studio's one entry point (startStudio), for the CLI and the desktop shell.
   ['studio-server', 'runtime/studio/server.ts'],
   ['studio', 'runtime/studio/**'],
@@ -59,12 +61,13 @@ export const ALLOWED = {
   flowtest: ['model', 'check', 'flowtest-contracts', ...ENGINE],
   connectors: ['model', ...ENGINE],
   'studio-protocol': ['model', 'engine-contracts', 'flowtest-contracts'],
+  'stale-temps': [],
   'studio-server': ['studio', ...RUNTIME],
-  studio: ['studio-server', ...RUNTIME],
+  studio: ['studio-server', 'stale-temps', ...RUNTIME],
   cli: [...RUNTIME, 'studio', 'studio-server'],
   // lowcode: "View code" and "Convert to code" run the same pure compiler as the engine.
   renderer: ['model', 'api', 'lowcode', 'studio-protocol'],
-  electron: ['studio-protocol', 'electron-main'],
+  electron: ['studio-protocol', 'stale-temps', 'electron-main'],
   'electron-main': ['electron', 'studio-protocol', 'studio-server'],
   tools: LAYERS.map(([type]) => type),
 };

@@ -7,6 +7,7 @@
  */
 import type { ConnectorLinkState } from '../engine/contracts.ts';
 import { ConnectorError } from './errors.ts';
+import { HTTP_BUSY_CODE } from './http-gate.ts';
 
 export type Listener = (topic: string, payload: Buffer) => void;
 
@@ -186,7 +187,7 @@ export const OUTBOUND_DEFAULTS: Readonly<OutboundLimits> = { messages: 1000, byt
 export const MAX_OUTBOUND_MESSAGES = 65_535;
 
 /** Why a publish was not delivered: the `reason` label of `wsflow_connector_dropped_total`. */
-export type DropReason = 'backlog' | 'unavailable' | 'timeout' | 'failed';
+export type DropReason = 'backlog' | 'unavailable' | 'timeout' | 'failed' | 'busy';
 
 export const BACKLOG_CODE = 'WSF_CONNECTOR_BACKLOG';
 export const ACK_TIMEOUT_CODE = 'WSF_CONNECTOR_ACK_TIMEOUT';
@@ -194,6 +195,8 @@ export const ACK_TIMEOUT_CODE = 'WSF_CONNECTOR_ACK_TIMEOUT';
 export function dropReason(error: unknown): DropReason {
   const code = error instanceof ConnectorError ? error.code : '';
   if (code === BACKLOG_CODE) return 'backlog';
+  // An HTTP call past settings.httpCalls (http-gate.ts).
+  if (code === HTTP_BUSY_CODE) return 'busy';
   if (code === ACK_TIMEOUT_CODE) return 'timeout';
   if (code.endsWith('_UNAVAILABLE')) return 'unavailable';
   return 'failed';

@@ -17,6 +17,7 @@ import type { Broker, OutboundLimits, SubscribeOptions } from './broker.ts';
 import { redactUrl } from '../model/redact.ts';
 import { ConnectorError } from './errors.ts';
 import { httpCall } from './http.ts';
+import { HTTP_BUSY_CODE, HTTP_CALL_DEFAULTS, HttpCallGate, type HttpCallLimits } from './http-gate.ts';
 import { LiveStates } from './live-state.ts';
 import { CONNECTOR_RUNTIMES } from './kinds/index.ts';
 import { amqpBroker } from './amqp.ts';
@@ -91,8 +92,16 @@ export function outboundLimitsOf(flow: FlowDocument): OutboundLimits {
   return { messages: q?.messages ?? OUTBOUND_DEFAULTS.messages, bytes: q?.bytes ?? OUTBOUND_DEFAULTS.bytes };
 }
 
+/** The flow's `settings.httpCalls` over the defaults (the schema keeps the values in range). */
+export function httpCallLimitsOf(flow: FlowDocument): HttpCallLimits {
+  const h = flow.settings?.httpCalls;
+  return { concurrent: h?.concurrent ?? HTTP_CALL_DEFAULTS.concurrent, queued: h?.queued ?? HTTP_CALL_DEFAULTS.queued };
+}
+
 export function createConnectors(context: ConnectorContext): ConnectorHost {
   const limits = outboundLimitsOf(context.flow);
+  // One gate per flow instance: a reload changes its limits and keeps the calls in flight counted.
+  const httpGate = new HttpCallGate(httpCallLimitsOf(context.flow));
   let bindings = bindingsOf(context.flow);
   let held = heldBy(bindings);
   /** Confirmed holds of clients being let in, by Sec-WebSocket-Key (a list: nothing stops a client from reusing one). */
@@ -274,7 +283,7 @@ export function createConnectors(context: ConnectorContext): ConnectorHost {
       try {
         if (call.kind === 'http') {
           const target = `${(call.request.method ?? 'GET').toUpperCase()} ${redactUrl(call.request.url)}`;
-          const result = await httpCall(call.request);
+          const result = await httpGate.run(target, () => httpCall(call.request));
           outbound(nodeId, 'http', target, t0, true, `${result.status}${result.attempts > 1 ? ` after ${result.attempts} attempts` : ''}`, connectionId || undefined);
           return result;
         }
@@ -293,6 +302,8 @@ export function createConnectors(context: ConnectorContext): ConnectorHost {
         const message = error instanceof Error ? error.message : String(error);
         const target = call.kind === 'http' ? `${(call.request.method ?? 'GET').toUpperCase()} ${redactUrl(call.request.url)}` : `${call.kind} ${call.topic}`;
         outbound(nodeId, call.kind === 'http' ? 'http' : call.broker, target, t0, false, message, connectionId || undefined);
+        // A call the gate refused is a drop too (a failed request is the API's answer, not ours).
+        if (call.kind === 'http' && nodeId && error instanceof ConnectorError && error.code === HTTP_BUSY_CODE) dropped(nodeId, error);
         if (call.kind !== 'publish') throw error;
         // The snippet's rejected promise names the node, so a chain with several publishes tells which one failed.
         if (nodeId) dropped(nodeId, error);
@@ -309,6 +320,7 @@ export function createConnectors(context: ConnectorContext): ConnectorHost {
       // New bindings apply to connections that open from now on; open ones keep theirs.
       bindings = bindingsOf(flow);
       held = heldBy(bindings);
+      httpGate.limits = httpCallLimitsOf(flow);
     },
 
     async close() {

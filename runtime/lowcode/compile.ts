@@ -220,7 +220,8 @@ function compileOne(graph: Graph, eventId: string, eventIndex: number, event: Ch
     if (debug) b.line(`await ${STEPS_LOCAL}.reach(${JSON.stringify(id)}, ${usesVars ? 'vars' : 'undefined'});`);
     else if (steps) b.line(`${STEPS_LOCAL}?.step(${JSON.stringify(id)});`);
     const wired = steps && branching ? (port: string) => portsOf(type, raw).includes(port) : (port: string) => ports.has(port);
-    const context = makeContext(b, raw, isAsync, `${order.indexOf(id)}`, follow, wired, event);
+    const ctx = steps ? `__wsflow.at(ctx, ${JSON.stringify(id)})` : 'ctx';
+    const context = makeContext(b, raw, isAsync, `${order.indexOf(id)}`, follow, wired, event, ctx);
     // A branching node's span contains its branches; locating picks the innermost span.
     emitterOf(type).emit(context);
     b.spans.push({ nodeId: id, nodeIndex: entry.index, start: spanStart, end: b.offset });
@@ -250,6 +251,7 @@ function makeContext(
   follow: (port: string) => void,
   wired: (port: string) => boolean,
   event: ChainEvent,
+  ctx: string,
 ): EmitContext {
   const text = (field: string) => {
     const v = raw[field];
@@ -262,6 +264,7 @@ function makeContext(
     event,
     await: isAsync ? 'await ' : '',
     uid,
+    ctx,
     has,
     x: (field, fallback = 'undefined'): Part => (has(field) ? { field, kind: 'expr', raw: text(field) } : fallback),
     bare: (field, fallback): Part => (has(field) ? { field, kind: 'expr', raw: text(field), bare: true } : fallback),

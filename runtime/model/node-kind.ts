@@ -87,6 +87,11 @@ export interface EmitContext {
   readonly await: string;
   /** A unique suffix for local names of this node. */
   readonly uid: string;
+  /**
+   * The context expression a connector call goes through: `ctx` in the code people see; in the
+   * engine's variant one that reports the call (and its failure) on this node, not its handler.
+   */
+  readonly ctx: string;
   has(field: string): boolean;
   /** The field as a TypeScript expression (`fallback` when absent). */
   x(field: string, fallback?: string): Part;

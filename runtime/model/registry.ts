@@ -129,6 +129,21 @@ export function setPackageKinds(kinds: readonly NodeKind[], runtimes: ReadonlyMa
   return true;
 }
 
+/**
+ * Runs `read` (synchronous: nothing else runs meanwhile) with `kinds` as the package kinds, then
+ * puts the previous set back. For a process that reads one flow while running another (the
+ * studio opening a file during a run): the running flow keeps its kinds and their Node halves.
+ */
+export function withPackageKinds<T>(kinds: readonly NodeKind[], read: () => T): T {
+  const previous = { kinds: KINDS.filter((k) => !BUILT_IN.has(k.id)), runtimes: packageRuntimes };
+  setPackageKinds(kinds);
+  try {
+    return read();
+  } finally {
+    setPackageKinds(previous.kinds, previous.runtimes);
+  }
+}
+
 /** The Node half a package gave for kind `id` (checked for shape when it was loaded). */
 export function packageRuntimeOf(id: string): unknown {
   return packageRuntimes.get(id);

@@ -217,6 +217,8 @@ export interface FlowDocument {
     handlerHosts?: number;
     /** Bound on the publishes one broker connection holds before its broker took them (docs/connectors/README.md). */
     connectorQueue?: { messages?: number; bytes?: number };
+    /** Bound on the HTTP calls of the flow instance: in flight at once, and waiting (docs/connectors/http.md). */
+    httpCalls?: { concurrent?: number; queued?: number };
     [extra: string]: unknown;
   };
   /** Packages that add node kinds (docs/nodes-sdk.md), found from the flow's folder. */

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { constants as fsConstants, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { RECOVERY_DIR, type FileEntry, type RecoveryOffer } from './protocol.ts';
+import { studioTempPattern, sweepStaleTemps } from './stale-temps.ts';
 
 export class StudioFileError extends Error {
   constructor(
@@ -186,10 +187,12 @@ export function pathError(userPath: unknown, why: string): StudioFileError {
 /**
  * Atomic write: a temp file in the same folder, flushed, renamed over the target, then the folder
  * flushed (so the rename itself survives a power cut). The file keeps its permission bits (a
- * 0600 flow stays 0600); the temp file never outlives a failure.
+ * 0600 flow stays 0600); the temp file never outlives a failure, and the temp files of this file
+ * a crash left behind are swept (runtime/studio/stale-temps.ts).
  */
 export async function atomicWrite(abs: string, text: string): Promise<void> {
   const dir = path.dirname(abs);
+  await sweepStaleTemps(abs, studioTempPattern(abs));
   const tmp = path.join(dir, `.${path.basename(abs)}.${randomBytes(6).toString('hex')}.tmp`);
   const mode = await fs.stat(abs).then(
     (s) => s.mode & 0o7777,

@@ -102,7 +102,7 @@ export async function startStudio(options: StudioOptions = {}): Promise<StudioHa
   // reported when the designer opens the file.
   if (initialFile) {
     const file = initialFile;
-    setImmediate(() => void folder.read(file).then((read) => parsedFiles.of(read.rel, read.text, folder.reader()), () => undefined));
+    setImmediate(() => void folder.read(file).then((read) => parsedFiles.of(read.rel, read.text, folder.checkOptions()), () => undefined));
   }
 
   let port = 0;

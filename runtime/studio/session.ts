@@ -102,7 +102,7 @@ export class Session {
           path: file.rel,
           text: file.text,
           mtimeMs: file.mtimeMs,
-          ...(await this.ctx.parsedFiles.of(file.rel, file.text, folder.reader())),
+          ...(await this.ctx.parsedFiles.of(file.rel, file.text, folder.checkOptions())),
           ...optional('recovery', await folder.recovery(file.rel, file)),
         };
       },

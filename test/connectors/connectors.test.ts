@@ -64,7 +64,7 @@ edges:
     expect(await client.nextJson()).toEqual({ method: 'POST', url: '/echo/hi', body: 'said hi', auth: 'Bearer tok' });
     await waitFor('the outbound trace event', () => events.some((e) => e.kind === 'outbound'));
     const out = events.find((e) => e.kind === 'outbound');
-    expect(out).toMatchObject({ kind: 'outbound', nodeId: 'on-text', connector: 'http', target: `POST ${base}/echo/hi`, ok: true, result: '200' });
+    expect(out).toMatchObject({ kind: 'outbound', nodeId: 'call', connector: 'http', target: `POST ${base}/echo/hi`, ok: true, result: '200' });
   });
 
   it('ctx.http retries 503 with backoff, and a timeout rejects with WSF_HTTP_TIMEOUT', async () => {

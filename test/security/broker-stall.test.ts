@@ -318,6 +318,68 @@ edges:
   }, 60_000);
 });
 
+describe('a chain publishing to a hanging broker', () => {
+  const { serve, pool } = useServedFlows();
+  let broker: TestMosquitto;
+  beforeAll(async () => {
+    broker = await startMosquitto();
+  });
+  afterAll(async () => {
+    broker.resume();
+    await broker.stop();
+  });
+
+  it('names the mqttOut step, not its handler, in the failure the onError handler gets and in the trace', async () => {
+    process.env.WSF_TEST_MQTT = broker.url;
+    const { flow, events } = await serve(`wsflow: 1
+name: stall-chain
+listener: { port: 9999 }
+settings: { connectorQueue: { messages: 1 } }
+nodes:
+  - { id: up, type: upgrader, basePath: /c }
+  - { id: svc, type: service }
+  - { id: on-text, type: onText }
+  - { id: out, type: mqttOut, url: '\${env.WSF_TEST_MQTT}', topic: stall/chain, qos: 1 }
+  - { id: done, type: reply, message: 'ok \${text}' }
+  - id: failed
+    type: onError
+    code: |
+      export default function onError(conn: Connection, error: HandlerError) {
+        conn.send('failed at ' + error.nodeId + ': ' + error.message);
+      }
+edges:
+  - { from: up, to: svc }
+  - { from: svc, to: on-text }
+  - { from: on-text, to: out }
+  - { from: out, to: done }
+  - { from: svc, to: failed }
+`);
+    const first = await pool.connect(`${flow.url}/c`);
+    first.send('warm');
+    expect(await first.next(15_000)).toBe('ok warm');
+    broker.pause();
+    // Whichever publish comes first fills the bound of one (no PUBACK while the broker hangs); the
+    // other two are past it. One client each: a connection's messages run one at a time.
+    const clients = await Promise.all([0, 1, 2].map(() => pool.connect(`${flow.url}/c`)));
+    const got: string[] = [];
+    let replies: Promise<void[]>;
+    try {
+      replies = Promise.all(clients.map((c) => c.next(30_000).then((m) => void got.push(String(m)))));
+      for (const client of clients) client.send('burst');
+      await waitFor('two publishes refused', () => got.length === 2, 15_000);
+    } finally {
+      broker.resume();
+    }
+    await replies;
+    expect(got.slice(0, 2)).toEqual([expect.stringMatching(/^failed at out: mqtt publish of node 'out' on 'stall\/chain' failed: .* \(WSF_CONNECTOR_BACKLOG\)$/), expect.stringMatching(/^failed at out: /)]);
+    expect(got[2]).toBe('ok burst');
+    const failures = events.flatMap((e) => (e.kind === 'invoke' && e.error ? [e.error.nodeId] : []));
+    expect(failures).toEqual(['out', 'out']);
+    const traced = events.flatMap((e) => (e.kind === 'outbound' && !e.ok ? [e.nodeId] : []));
+    expect(traced).toEqual(['out', 'out']);
+  }, 60_000);
+});
+
 describe('settings.connectorQueue', () => {
   it('refuses more messages than MQTT has message ids, and a tiny byte bound, located on the field', async () => {
     const text = `wsflow: 1

@@ -4,6 +4,7 @@
  * failure lies (the node and field, from the ChainMap the compiler made).
  */
 import { performance } from 'node:perf_hooks';
+import { STEP_API } from './connector-api.ts';
 import type { ChainMap, ChainStep } from './protocol.ts';
 import { H } from './state.ts';
 import type { Inv } from './state.ts';
@@ -40,12 +41,36 @@ export class StepLog {
   }
 }
 
+/** The step contexts made so far, per handler context (a replaced worker or service drops them). */
+const stepContexts = new WeakMap<object, Map<string, object>>();
+
+/**
+ * The context a chain step's connector calls go through (`__wsflow.at(ctx, 'id')`, written by
+ * lowcode/compile.ts in the engine's variant): the handler's context with a connector API that
+ * reports on the step, so a failed publish names the mqttOut node, not the handler before it.
+ * Made once per handler and step; a context without the step API is returned as it is.
+ */
+export function stepContext(ctx: object, step: string): object {
+  let byStep = stepContexts.get(ctx);
+  if (!byStep) stepContexts.set(ctx, (byStep = new Map<string, object>()));
+  let made = byStep.get(step);
+  if (!made) {
+    const api = (ctx as { [STEP_API]?: (step: string) => object })[STEP_API];
+    if (!api) return ctx;
+    // Defined, not assigned: the handler context is frozen, and assignment would not shadow it.
+    made = Object.freeze(Object.create(ctx, Object.getOwnPropertyDescriptors(api(step))) as object);
+    byStep.set(step, made);
+  }
+  return made;
+}
+
 /**
  * `__wsflow` in a snippet module. A chain calls `steps()` once per invocation, first thing, while
  * the invocation is `H.current`; without a subscriber for steps it gets undefined and every
- * marker is a skipped optional call.
+ * marker is a skipped optional call. `at(ctx, id)` is stepContext.
  */
 export const snippetHooks = Object.freeze({
+  at: stepContext,
   steps(): StepLog | undefined {
     const inv = H.current;
     if (!H.steps || !inv) return undefined;

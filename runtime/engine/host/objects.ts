@@ -8,7 +8,7 @@ import type { ConnAuthInfo, ConnDetails, ConnInfo, LogEntry, StateOp } from './p
 import { describe } from './snippets.ts';
 import { LARGE_MESSAGE, sharedCopy, textOf } from './wire.ts';
 import type { WireData } from './wire.ts';
-import { connectorApi } from './connector-api.ts';
+import { connectorApi, STEP_API } from './connector-api.ts';
 import { channelApi, channelName, channelRequest, subscribeCall } from './channel-api.ts';
 
 /** What the objects need from the worker loop. */
@@ -238,8 +238,10 @@ export function serviceBase(service: ServiceRuntime, sink: HostSink): object {
     incr: (key: string, by?: number) => sink.request(ACT_STATE, service.idx, 'incr' satisfies StateOp, String(key), by ?? 1),
     keys: (prefix?: string) => sink.request(ACT_STATE, service.idx, 'keys' satisfies StateOp, prefix ?? '', undefined),
   };
+  const numOf = (conn: unknown) => (conn instanceof HostConnection ? conn.num : undefined);
   return {
-    ...connectorApi(service, sink, (conn) => (conn instanceof HostConnection ? conn.num : undefined)),
+    ...connectorApi(service, sink, numOf),
+    [STEP_API]: (step: string) => connectorApi(service, sink, numOf, step),
     ...channelApi(service, sink, (conn) => (conn instanceof HostConnection ? conn.num : undefined), (conn) => (conn instanceof HostConnection ? conn : undefined)),
     service: service.id,
     get connections(): readonly HostConnection[] {

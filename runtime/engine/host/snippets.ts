@@ -7,6 +7,7 @@ import { createRequire, isBuiltin } from 'node:module';
 import { TraceMap, originalPositionFor } from '@jridgewell/trace-mapping';
 import type { HostSnippet, SnippetFailure } from './protocol.ts';
 import { placeInChain, snippetHooks } from './chain.ts';
+import { failedStepOf } from './connector-api.ts';
 
 const nodeRequire = createRequire(import.meta.url);
 
@@ -102,6 +103,9 @@ export function toFailure(snippet: LoadedSnippet, error: unknown, code: string):
   const chain = snippet.source.chain;
   if (chain) {
     // A chain's generated lines mean nothing to its author: say which node and field failed.
+    // A step's connector call rejected: its stack is the main thread's reply, the tag names the step.
+    const step = failedStepOf(error);
+    if (step !== undefined) return { code, nodeId: step, message };
     const place = at.line !== undefined ? placeInChain(chain, at.line, at.col ?? 1) : undefined;
     const failure: SnippetFailure = { code, nodeId: place?.nodeId ?? snippet.nodeId, message };
     if (place?.field !== undefined) failure.field = place.field;

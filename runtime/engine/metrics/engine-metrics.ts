@@ -110,7 +110,7 @@ export class EngineMetrics {
     });
     new Counter({
       name: 'wsflow_connector_dropped_total',
-      help: 'Publishes of connector nodes (bindings and snippets) that did not reach their broker, by node and reason (backlog, unavailable, timeout, failed).',
+      help: 'Publishes of connector nodes (bindings and snippets) that did not reach their broker, by node and reason (backlog, unavailable, timeout, failed), and HTTP calls not made because settings.httpCalls was full (busy).',
       labelNames: ['node', 'reason'],
       registers,
       collect() {

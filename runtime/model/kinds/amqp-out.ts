@@ -31,6 +31,6 @@ export default defineKind({
   },
   isAsync: () => true,
   emit(e) {
-    e.line(`${e.await}ctx.amqp(`, e.t('url'), ').publish(', e.t('exchange'), ', ', e.t('routingKey'), ', ', e.has('message') ? e.t('message') : eventPayload(e), ');');
+    e.line(`${e.await}${e.ctx}.amqp(`, e.t('url'), ').publish(', e.t('exchange'), ', ', e.t('routingKey'), ', ', e.has('message') ? e.t('message') : eventPayload(e), ');');
   },
 });

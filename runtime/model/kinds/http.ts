@@ -34,7 +34,7 @@ export default defineKind({
     }
   },
   emit(e) {
-    const parts: Part[] = [`vars.${e.str('as', 'response')} = ${e.await}ctx.http({ method: `, e.lit('method', e.str('method', 'GET')), ', url: ', e.t('url')];
+    const parts: Part[] = [`vars.${e.str('as', 'response')} = ${e.await}${e.ctx}.http({ method: `, e.lit('method', e.str('method', 'GET')), ', url: ', e.t('url')];
     if (e.has('headers')) parts.push(', headers: ', e.x('headers'));
     if (e.has('body')) parts.push(', body: ', e.t('body'));
     if (e.has('timeoutMs')) parts.push(', timeoutMs: ', e.x('timeoutMs'));

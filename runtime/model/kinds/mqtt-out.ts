@@ -33,6 +33,6 @@ export default defineKind({
     const options: Part[] = [];
     if (e.has('qos')) options.push('qos: ', e.x('qos'));
     if (e.raw.retain === true) options.push(options.length ? ', ' : '', 'retain: true');
-    e.line(`${e.await}ctx.mqtt(`, e.t('url'), ').publish(', e.t('topic'), ', ', e.has('payload') ? e.t('payload') : eventPayload(e), ...(options.length ? [', { ', ...options, ' }'] : []), ');');
+    e.line(`${e.await}${e.ctx}.mqtt(`, e.t('url'), ').publish(', e.t('topic'), ', ', e.has('payload') ? e.t('payload') : eventPayload(e), ...(options.length ? [', { ', ...options, ' }'] : []), ');');
   },
 });

@@ -30,6 +30,6 @@ export default defineKind({
   },
   isAsync: () => true,
   emit(e) {
-    e.line(`${e.await}ctx.nats(`, e.t('url'), ').publish(', e.t('subject'), ', ', e.has('message') ? e.t('message') : eventPayload(e), ');');
+    e.line(`${e.await}${e.ctx}.nats(`, e.t('url'), ').publish(', e.t('subject'), ', ', e.has('message') ? e.t('message') : eventPayload(e), ');');
   },
 });

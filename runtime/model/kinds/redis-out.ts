@@ -23,6 +23,6 @@ export default defineKind({
   defaults: { url: '${env.REDIS_URL}', channel: '${conn.params.channel}' },
   isAsync: () => true,
   emit(e) {
-    e.line(`${e.await}ctx.redis(`, e.t('url'), ').publish(', e.t('channel'), ', ', e.has('message') ? e.t('message') : eventPayload(e), ');');
+    e.line(`${e.await}${e.ctx}.redis(`, e.t('url'), ').publish(', e.t('channel'), ', ', e.has('message') ? e.t('message') : eventPayload(e), ');');
   },
 });
