@@ -1,6 +1,10 @@
 /**
  * Idle connections: open many connections to a fresh server from several load processes; memory
- * per connection from the server's RSS growth, and the time until all were open.
+ * per connection from the server's RSS growth, and the time until all were open. The server is
+ * warmed up first (connections opened and closed again): what a fresh process pays once on its
+ * first burst (optimizing the accept path: compiler memory in thread arenas, code pages of the
+ * node binary; the first growth of its heaps) is not a cost per connection and is not divided
+ * among the measured ones; it still shows in "RSS with all open". docs/benchmarks.md, Round seven.
  */
 import type { OpenResult } from '../load/conn-load.ts';
 import { sleep, spawnTracked, type Spawned } from '../lib/proc.ts';
@@ -12,6 +16,23 @@ import { execFileSync } from 'node:child_process';
 const PER_PROCESS = 5000;
 const CONCURRENCY = 100;
 const settleMs = (quick: boolean) => (quick ? 600 : 1500);
+/** Connections opened and closed before the measurement (Round seven: 2,000 was enough for every contender). */
+const warmupCount = (quick: boolean) => (quick ? 200 : 2000);
+
+/** Open `count` connections from one load process and close them again. */
+export async function warmUp(script: string, url: string, count: number): Promise<void> {
+  const load = spawnTracked(process.execPath, [script, JSON.stringify({ url, count, concurrency: CONCURRENCY })], { raiseFdLimit: true });
+  try {
+    await load.nextJson(30_000, 'warm-up client');
+    load.send({ cmd: 'open' });
+    const result = await load.nextJson<OpenResult>(90_000, 'warm-up connections');
+    if (result.failed > 0) throw new Error(`warm-up: ${result.failed} of ${count} connections failed: ${result.firstError}`);
+  } finally {
+    // exit closes its connections; kill() waits for the process to be gone.
+    load.send({ cmd: 'exit' });
+    await load.kill();
+  }
+}
 
 /** How many connections this machine's open-files limit allows (server needs one fd each). */
 export function connectionTarget(quick: boolean): { count: number; note?: string } {
@@ -47,6 +68,7 @@ export const connectionsScenario: ScenarioDef = {
     const loads: Spawned[] = [];
     const script = await loadGeneratorScript('conn-load');
     try {
+      await warmUp(script, server.url, warmupCount(ctx.quick));
       for (let i = 0; i < processes; i++) {
         const share = Math.floor(count / processes) + (i < count % processes ? 1 : 0);
         loads.push(
