@@ -219,8 +219,10 @@ function idsOf(value: unknown): string[] {
 export interface ServiceRuntime {
   idx: number;
   id: string;
-  /** open connections in the order they opened */
-  connections: HostConnection[];
+  /** open connections in the order they opened (a Set: a close at 10,000 open is not a search) */
+  connections: Set<HostConnection>;
+  /** what `ctx.connections` hands out, built on the first read after a change */
+  connectionList: readonly HostConnection[] | undefined;
   base: object;
 }
 
@@ -245,7 +247,7 @@ export function serviceBase(service: ServiceRuntime, sink: HostSink): object {
     ...channelApi(service, sink, (conn) => (conn instanceof HostConnection ? conn.num : undefined), (conn) => (conn instanceof HostConnection ? conn : undefined)),
     service: service.id,
     get connections(): readonly HostConnection[] {
-      return service.connections;
+      return (service.connectionList ??= [...service.connections]);
     },
     connectionCount: () => sink.request(ACT_COUNT, service.idx),
     broadcast(data: unknown, options?: { except?: unknown }) {

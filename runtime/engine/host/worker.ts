@@ -77,7 +77,7 @@ function loadProgram(program: HostProgram): void {
     previous.delete(s.id);
     if (svc) svc.idx = idx;
     else {
-      svc = { idx, id: s.id, connections: [], base: {}, handlers: {} };
+      svc = { idx, id: s.id, connections: new Set(), connectionList: undefined, base: {}, handlers: {} };
       svc.base = serviceBase(svc, sink);
     }
     base.set(s.id, svc.base);
@@ -264,14 +264,13 @@ function addConnection(num: number, info: ConnInfo): Conn | undefined {
   const hc = new HostConnection(num, svc.id, info, sink);
   const c: Conn = { num, hc, svc, queue: [], qHead: 0, busy: false, busyOp: 0, busySince: 0, turn: 0 };
   conns.set(num, c);
-  svc.connections.push(hc);
+  svc.connections.add(hc);
+  svc.connectionList = undefined;
   return c;
 }
 
 function dropFromService(c: Conn): void {
-  const list = c.svc.connections;
-  const i = list.indexOf(c.hc);
-  if (i >= 0) list.splice(i, 1);
+  if (c.svc.connections.delete(c.hc)) c.svc.connectionList = undefined;
 }
 
 const HANDLER_OF: Record<number, keyof Handlers> = { [P.EV_OPEN]: 'onOpen', [P.EV_TEXT]: 'onText', [P.EV_BINARY]: 'onBinary', [P.EV_CLOSE]: 'onClose', [P.EV_SOCKERR]: 'onError' };
