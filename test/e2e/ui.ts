@@ -71,12 +71,7 @@ export async function dragEdge(page: Page, from: string, to: string, options: { 
  * (typed newlines would get Monaco's auto-indent and auto-closing on top of the text).
  */
 export async function typeSnippet(page: Page, code: string): Promise<void> {
-  const editor = page.locator('[data-testid="snippet-editor"] .monaco-editor');
-  await editor.locator('.view-line').first().waitFor({ timeout: 30_000 });
-  await editor.locator('.view-lines').click();
-  await page.waitForFunction(() => !!(globalThis as unknown as BrowserGlobal).document.activeElement?.closest('.monaco-editor'), undefined, { timeout: 5000 });
-  await page.keyboard.press(`${MOD}+A`);
-  await page.keyboard.press('Delete');
+  await clearSnippet(page);
   await page.evaluate((text) => (globalThis as unknown as { navigator: { clipboard: { writeText(t: string): Promise<void> } } }).navigator.clipboard.writeText(text), code);
   await page.keyboard.press(`${MOD}+V`);
   // Wrapped lines come back from innerText split, so compare without whitespace.
