@@ -10,7 +10,7 @@ const LAYERS = [
   ['engine', 'runtime/engine/host/locate.ts'],
   ['engine-host', 'runtime/engine/host/**'],
   // Types both the engine and its callers speak (events, failures, logs); no code of the engine.
-  ['engine-contracts', 'runtime/engine/contracts.ts'],
+  ['engine-contracts', ['runtime/engine/contracts.ts', 'runtime/engine/contracts/**']],
   ['engine', 'runtime/engine/**'],
   ['model', 'runtime/model/**'],
   ['api', 'runtime/api/**'],
@@ -47,7 +47,8 @@ const RUNTIME = ['model', 'api', 'check', 'export', 'import', 'lowcode', 'flowte
 export const ALLOWED = {
   model: [],
   api: [],
-  'engine-contracts': ['model'],
+  // api: ctx.http's request and response are spelled once, in the handler API (a types-only file).
+  'engine-contracts': ['model', 'api'],
   'engine-protocol': ['engine-contracts'],
   'engine-host': ['engine-protocol', 'model'],
   // The chain compiler is pure (model only): chains become snippets before the engine sees them.

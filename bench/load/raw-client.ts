@@ -5,8 +5,8 @@
  * masked text frames out, unmasked text and binary frames in (fragments joined), close on end.
  * No extensions, no UTF-8 validation, no ping handling (the bench servers send none).
  */
-import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
+import { FrameReader, OPCODE_CLOSE, OPCODE_TEXT, maskedFrame, upgradeRequest } from '../../test/helpers/ws-frames.ts';
 
 /** What a load generator needs of a client, whichever implementation it is. */
 export interface LoadClient {
@@ -15,14 +15,10 @@ export interface LoadClient {
   close(): void;
 }
 
-const OPCODE_TEXT = 0x1;
-const OPCODE_CLOSE = 0x8;
-
 export function connectRaw(url: string): Promise<LoadClient> {
-  const { hostname, port, pathname, search } = new URL(url);
+  const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
     const socket = connect({ host: hostname, port: Number(port), noDelay: true });
-    const key = randomBytes(16).toString('base64');
     let head = Buffer.alloc(0);
     const onHandshake = (chunk: Buffer) => {
       head = Buffer.concat([head, chunk]);
@@ -46,16 +42,13 @@ export function connectRaw(url: string): Promise<LoadClient> {
     };
     socket.on('data', onHandshake);
     socket.once('error', fail);
-    socket.write(
-      `GET ${pathname}${search} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-        `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
-    );
+    socket.write(upgradeRequest(url));
   });
 }
 
 class RawClient implements LoadClient {
   private listener: (data: Buffer) => void = () => undefined;
-  private pending: Buffer | undefined;
+  private readonly reader = new FrameReader();
   private fragments: Buffer[] = [];
 
   constructor(private readonly socket: Socket) {
@@ -75,28 +68,9 @@ class RawClient implements LoadClient {
     this.socket.end(maskedFrame(OPCODE_CLOSE, Buffer.from([0x03, 0xe8])));
   }
 
-  /** Parse every whole frame in what has arrived; keep the tail for the next chunk. */
+  /** Hand over every whole message in what has arrived (fragments joined). */
   feed(chunk: Buffer): void {
-    let buf = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
-    this.pending = undefined;
-    for (;;) {
-      if (buf.length < 2) break;
-      const fin = (buf[0]! & 0x80) !== 0;
-      const opcode = buf[0]! & 0x0f;
-      let length = buf[1]! & 0x7f;
-      let offset = 2;
-      if (length === 126) {
-        if (buf.length < 4) break;
-        length = buf.readUInt16BE(2);
-        offset = 4;
-      } else if (length === 127) {
-        if (buf.length < 10) break;
-        length = buf.readUInt32BE(2) * 0x1_0000_0000 + buf.readUInt32BE(6);
-        offset = 10;
-      }
-      if (buf.length < offset + length) break;
-      const payload = buf.subarray(offset, offset + length);
-      buf = buf.subarray(offset + length);
+    for (const { fin, opcode, payload } of this.reader.push(chunk)) {
       if (opcode === OPCODE_CLOSE) {
         this.socket.end();
         return;
@@ -113,29 +87,5 @@ class RawClient implements LoadClient {
         this.listener(whole);
       } else this.listener(payload);
     }
-    if (buf.length > 0) this.pending = Buffer.from(buf);
   }
-}
-
-/** A client frame: FIN, the opcode, the mask bit and a fresh 4-byte mask (RFC 6455 §5.3). */
-function maskedFrame(opcode: number, payload: Buffer): Buffer {
-  const length = payload.length;
-  const headerSize = length < 126 ? 2 : length < 65536 ? 4 : 10;
-  const frame = Buffer.allocUnsafe(headerSize + 4 + length);
-  frame[0] = 0x80 | opcode;
-  if (length < 126) frame[1] = 0x80 | length;
-  else if (length < 65536) {
-    frame[1] = 0x80 | 126;
-    frame.writeUInt16BE(length, 2);
-  } else {
-    frame[1] = 0x80 | 127;
-    frame.writeUInt32BE(Math.floor(length / 0x1_0000_0000), 2);
-    frame.writeUInt32BE(length >>> 0, 6);
-  }
-  const mask = (Math.random() * 0x1_0000_0000) >>> 0;
-  frame.writeUInt32BE(mask, headerSize);
-  const m = [frame[headerSize]!, frame[headerSize + 1]!, frame[headerSize + 2]!, frame[headerSize + 3]!];
-  const start = headerSize + 4;
-  for (let i = 0; i < length; i++) frame[start + i] = payload[i]! ^ m[i & 3]!;
-  return frame;
 }

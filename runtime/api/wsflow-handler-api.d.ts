@@ -143,7 +143,7 @@ interface ServiceContext {
   channel(name: string, conn?: Connection): Channel;
 }
 
-/** The engine's HttpCallSpec, spelled out for snippets (test/types/handler-api.test.ts keeps them the same). */
+/** `ctx.http`'s request; the engine's HttpCallSpec is this type (engine/contracts/connectors.ts), so there is one spelling. */
 interface HttpRequest {
   /** Default GET. */
   method?: string;
@@ -162,7 +162,7 @@ interface HttpRequest {
   guard?: { allow?: string[] };
 }
 
-/** The http connector's HttpResult, spelled out for snippets (kept the same by the same test). */
+/** What `ctx.http` resolves with; the engine's HttpResult is this type (engine/contracts/connectors.ts). */
 interface HttpResponse {
   status: number;
   ok: boolean;

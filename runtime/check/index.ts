@@ -18,7 +18,7 @@ export { readComponentTexts, type ReadText } from './components.ts';
 export type { FlowPackages, LoadedPackage } from './packages.ts';
 
 export interface ValidationResult {
-  /** The flow as it runs: its components inlined (runtime/model/components.ts). */
+  /** The flow as it runs: its components inlined (runtime/model/component-inline.ts). */
   flow?: FlowDocument;
   problems: Problem[];
   /** The component files the flow uses (hot reload watches them too). */

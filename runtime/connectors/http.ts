@@ -3,24 +3,12 @@
  * retries with backoff on what is worth retrying (network errors, timeouts, 429, 502, 503, 504).
  * Any HTTP status is a result, not an error: the chain decides what a 404 means.
  */
-import type { HttpCallSpec } from '../engine/contracts.ts';
+import type { HttpCallSpec, HttpResult } from '../engine/contracts.ts';
 import { RETRY, backoffDelay } from './backoff.ts';
 import { redactUrl, scrubSecrets } from '../model/redact.ts';
 import { ConnectorError } from './errors.ts';
 import { checkGuardedUrl } from './http-guard.ts';
 import { readCapped } from '../engine/security/read-capped.ts';
-
-export interface HttpResult {
-  status: number;
-  ok: boolean;
-  statusText: string;
-  /** lower-case names */
-  headers: Record<string, string>;
-  text: string;
-  /** The body parsed, when it is JSON (by content type or by shape). */
-  json?: unknown;
-  attempts: number;
-}
 
 const RETRY_STATUS = new Set([429, 502, 503, 504]);
 const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);

@@ -27,7 +27,7 @@ export interface Frame {
   payload: Buffer | undefined;
   /** payload bytes */
   length: number;
-  /** what was framed, kept for compression (frames.ts deflated) */
+  /** what was framed */
   data: string | Uint8Array;
   binary: boolean;
   /** the compressed twin, made on first use, for one window size */
@@ -72,6 +72,11 @@ function frameOf(data: string | Uint8Array, binary: boolean, flags: number): Fra
   return { header, payload, length, data, binary };
 }
 
+/** The frame's payload as bytes: already encoded when the frame was built (a text is UTF-8 once). */
+function payloadBytes(frame: Frame): Buffer {
+  return frame.payload ?? frame.header.subarray(frame.header.length - frame.length);
+}
+
 /**
  * The frame compressed with permessage-deflate, no context takeover (each message on its own,
  * so the same bytes suit every client): DEFLATE with a sync flush, minus its 4-byte 00 00 ff ff
@@ -79,8 +84,7 @@ function frameOf(data: string | Uint8Array, binary: boolean, flags: number): Fra
  */
 export function deflated(frame: Frame, windowBits: number): Frame {
   if (frame.deflated?.windowBits === windowBits) return frame.deflated.frame;
-  const input = typeof frame.data === 'string' ? Buffer.from(frame.data) : frame.data;
-  const raw = deflateRawSync(input, { finishFlush: constants.Z_SYNC_FLUSH, windowBits });
+  const raw = deflateRawSync(payloadBytes(frame), { finishFlush: constants.Z_SYNC_FLUSH, windowBits });
   const compressed = frameOf(raw.subarray(0, raw.length - 4), frame.binary, RSV1);
   frame.deflated = { windowBits, frame: compressed };
   return compressed;

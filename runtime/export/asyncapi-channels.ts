@@ -35,39 +35,27 @@ export function channelEnvelopes(channel: ChannelPlan, flow: FlowDocument): Mess
   for (const { service, decl } of declsOf(channel, flow)) {
     const name = { type: 'string', pattern: namePattern(decl.name), description: `A concrete name of ${decl.name}.` };
     const history = decl.history?.size ? ` The last ${decl.history.size} messages${decl.history.ttlSeconds ? ` (at most ${decl.history.ttlSeconds} s old)` : ''} are kept: a client reconnecting with its last offset gets what it missed.` : '';
-    out.push({
-      key: `${service}.channel.${keyPart(decl.name)}`,
+    // One JSON envelope of the channel: `what` names it (channel, presence), `properties` its fields, all required.
+    const envelope = (what: string, title: string, description: string, properties: Record<string, Json>): MessagePlan => ({
+      key: `${service}.${what}.${keyPart(decl.name)}`,
       implicit: false,
       spec: {
-        name: `channel ${decl.name}`,
-        title: `Message on channel ${decl.name}`,
-        description: `One message published on ${decl.name}; offsets increase strictly per channel, across every instance.${history}`,
+        name: `${what} ${decl.name}`,
+        title,
+        description,
         contentType: 'application/json',
-        schema: {
-          type: 'object',
-          required: ['channel', 'offset', 'data'],
-          additionalProperties: false,
-          properties: { channel: name, offset: { type: 'integer', minimum: 1 }, data: { description: 'The published value (any JSON).' } },
-        },
+        schema: { type: 'object', required: Object.keys(properties), additionalProperties: false, properties },
       },
     });
+    out.push(
+      envelope('channel', `Message on channel ${decl.name}`, `One message published on ${decl.name}; offsets increase strictly per channel, across every instance.${history}`, {
+        channel: name,
+        offset: { type: 'integer', minimum: 1 },
+        data: { description: 'The published value (any JSON).' },
+      }),
+    );
     if (decl.presence) {
-      out.push({
-        key: `${service}.presence.${keyPart(decl.name)}`,
-        implicit: false,
-        spec: {
-          name: `presence ${decl.name}`,
-          title: `Presence on channel ${decl.name}`,
-          description: `A member joined or left ${decl.name}.`,
-          contentType: 'application/json',
-          schema: {
-            type: 'object',
-            required: ['channel', 'presence', 'member'],
-            additionalProperties: false,
-            properties: { channel: name, presence: { type: 'string', enum: ['join', 'leave'] }, member: { type: 'string' } },
-          },
-        },
-      });
+      out.push(envelope('presence', `Presence on channel ${decl.name}`, `A member joined or left ${decl.name}.`, { channel: name, presence: { type: 'string', enum: ['join', 'leave'] }, member: { type: 'string' } }));
     }
   }
   return out;

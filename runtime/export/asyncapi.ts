@@ -199,24 +199,9 @@ function asyncApi3(plan: ExportPlan): Json {
     channels[id] = entry;
     const refs = (list: MessagePlan[]) => list.map((m) => ({ $ref: `#/channels/${id}/messages/${m.key}` }));
     const security = channel.auth ? { security: [{ $ref: `#/components/securitySchemes/${securitySchemeName(channel.auth)}` }] } : {};
-    if (incoming.length > 0) {
-      operations[`${id}Receive`] = {
-        action: 'receive',
-        channel: { $ref: `#/channels/${id}` },
-        summary: 'Messages clients send to the service.',
-        messages: refs(incoming),
-        ...security,
-      };
-    }
-    if (outgoing.length > 0) {
-      operations[`${id}Send`] = {
-        action: 'send',
-        channel: { $ref: `#/channels/${id}` },
-        summary: 'Messages the service sends to clients.',
-        messages: refs(outgoing),
-        ...security,
-      };
-    }
+    const operation = (action: 'receive' | 'send', summary: string, list: MessagePlan[]) => ({ action, channel: { $ref: `#/channels/${id}` }, summary, messages: refs(list), ...security });
+    if (incoming.length > 0) operations[`${id}Receive`] = operation('receive', 'Messages clients send to the service.', incoming);
+    if (outgoing.length > 0) operations[`${id}Send`] = operation('send', 'Messages the service sends to clients.', outgoing);
   }
   const messages = messageComponents(plan);
   const schemes = securitySchemes(plan.channels.map((c) => c.auth));

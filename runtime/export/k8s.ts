@@ -6,6 +6,7 @@
 import { gracePeriodSeconds } from './docker.ts';
 import type { ExportPlan } from './plan.ts';
 import { toYamlDocuments } from './yaml.ts';
+import { clusterIpService, deploymentObject } from './k8s-objects.ts';
 import { connectorEnv, connectorSecretName } from './connector-env.ts';
 
 /** uid of the `node` user in the official Node images; numeric so runAsNonRoot can be verified. */
@@ -32,58 +33,41 @@ export function k8sManifests(plan: ExportPlan): string {
     timeoutSeconds: 2,
     failureThreshold,
   });
-  const deployment = {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name, labels },
-    spec: {
-      replicas: 1,
-      selector: { matchLabels: selector },
-      template: {
-        metadata: {
-          labels,
-          // The common Prometheus pod-discovery convention; the service serves GET /metrics on its
-          // listener port unless WSFLOW_METRICS=off (docs/observability.md).
-          annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(port), 'prometheus.io/path': '/metrics' },
+  const deployment = deploymentObject({
+    name,
+    labels,
+    selector,
+    replicas: 1,
+    // The common Prometheus pod-discovery convention; the service serves GET /metrics on its
+    // listener port unless WSFLOW_METRICS=off (docs/observability.md).
+    podAnnotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(port), 'prometheus.io/path': '/metrics' },
+    podSpec: {
+      // Longer than the engine's drain, so clients get their 1001 close before SIGKILL.
+      terminationGracePeriodSeconds: gracePeriodSeconds(plan),
+      securityContext: { runAsNonRoot: true, runAsUser: NODE_UID, runAsGroup: NODE_UID, seccompProfile: { type: 'RuntimeDefault' } },
+      containers: [
+        {
+          name,
+          image: `${name}:${plan.flow.version ?? 'latest'}`,
+          imagePullPolicy: 'IfNotPresent',
+          ports: [{ name: 'ws', containerPort: port, protocol: 'TCP' }],
+          env,
+          readinessProbe: probe(2, 5, 3),
+          livenessProbe: probe(10, 15, 3),
+          resources: {
+            requests: { cpu: '100m', memory: '128Mi' },
+            limits: { cpu: '1', memory: '512Mi' },
+          },
+          securityContext: {
+            allowPrivilegeEscalation: false,
+            readOnlyRootFilesystem: true,
+            capabilities: { drop: ['ALL'] },
+          },
         },
-        spec: {
-          // Longer than the engine's drain, so clients get their 1001 close before SIGKILL.
-          terminationGracePeriodSeconds: gracePeriodSeconds(plan),
-          securityContext: { runAsNonRoot: true, runAsUser: NODE_UID, runAsGroup: NODE_UID, seccompProfile: { type: 'RuntimeDefault' } },
-          containers: [
-            {
-              name,
-              image: `${name}:${plan.flow.version ?? 'latest'}`,
-              imagePullPolicy: 'IfNotPresent',
-              ports: [{ name: 'ws', containerPort: port, protocol: 'TCP' }],
-              env,
-              readinessProbe: probe(2, 5, 3),
-              livenessProbe: probe(10, 15, 3),
-              resources: {
-                requests: { cpu: '100m', memory: '128Mi' },
-                limits: { cpu: '1', memory: '512Mi' },
-              },
-              securityContext: {
-                allowPrivilegeEscalation: false,
-                readOnlyRootFilesystem: true,
-                capabilities: { drop: ['ALL'] },
-              },
-            },
-          ],
-        },
-      },
+      ],
     },
-  };
-  const service = {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { name, labels },
-    spec: {
-      type: 'ClusterIP',
-      selector,
-      ports: [{ name: 'ws', port: 80, targetPort: 'ws', protocol: 'TCP' }],
-    },
-  };
+  });
+  const service = clusterIpService(name, labels, selector, { name: 'ws', port: 80 });
   const ingress = {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'Ingress',

@@ -5,7 +5,8 @@
  */
 import { isMap, type Document } from 'yaml';
 import { MODEL_CODES as C } from './codes.ts';
-import { inlineComponents, type ComponentTexts } from './components.ts';
+import type { ComponentTexts } from './components.ts';
+import { inlineComponents } from './component-inline.ts';
 import type { Locator } from './locate.ts';
 import { readYaml } from './read-yaml.ts';
 import type { FlowDocument, Problem } from './types.ts';

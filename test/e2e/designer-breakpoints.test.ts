@@ -5,12 +5,11 @@
  * connecting meanwhile, gets its greeting; a `vars` value is changed by typing; F10 runs to the
  * next node, F5 finishes A's event. Breakpoints never reach the flow file. Takes the docs' pictures.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ensureRendererBuilt } from '../../runtime/studio/renderer-build.ts';
 import { TestClient } from '../helpers/ws-client.ts';
-import { startHarness, type Harness } from './harness.ts';
+import { useHarness } from './harness.ts';
 import { MOD, node, openTab, selectNode } from './ui.ts';
 
 const FLOW = `wsflow: 1
@@ -74,17 +73,12 @@ tests:
         text: hi Zed in green
 `;
 
-let h: Harness;
+const h = useHarness({ files: { 'bp.wsflow.yaml': FLOW, 'bp.wsflow.test.yaml': TESTS }, open: 'bp.wsflow.yaml' });
 const clientB: TestClient[] = [];
 
-beforeAll(async () => {
-  await ensureRendererBuilt();
-  h = await startHarness({ files: { 'bp.wsflow.yaml': FLOW, 'bp.wsflow.test.yaml': TESTS }, open: 'bp.wsflow.yaml' });
-}, 300_000);
-
-afterAll(async () => {
+// Runs before the harness closes (after-hooks run in reverse order of declaration).
+afterAll(() => {
   for (const c of clientB) c.socket.terminate();
-  await h?.close();
 });
 
 const client = () => h.page.locator('[data-testid="client-c1"]');

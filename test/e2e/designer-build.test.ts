@@ -6,10 +6,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseFlow } from '../../runtime/model/parse.ts';
-import { ensureRendererBuilt } from '../../runtime/studio/renderer-build.ts';
-import { startHarness, type Harness } from './harness.ts';
+import { useHarness } from './harness.ts';
 import { andFitView, connectClient, dragEdge, dragFromPalette, MOD, node, openTab, retypeWord, selectNode, typeSnippet } from './ui.ts';
 
 const ON_OPEN = `export default function onOpen(conn: Connection, ctx: ServiceContext) {
@@ -27,16 +26,7 @@ const ON_CLOSE = `export default function onClose(conn: Connection, code: number
 }
 `;
 
-let h: Harness;
-
-beforeAll(async () => {
-  await ensureRendererBuilt();
-  h = await startHarness();
-}, 300_000);
-
-afterAll(async () => {
-  await h?.close();
-});
+const h = useHarness();
 
 const timeline = (client: string) => h.page.locator(`[data-testid="client-${client}"] [data-testid="client-timeline"]`);
 

@@ -7,32 +7,15 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureRendererBuilt } from '../../runtime/studio/renderer-build.ts';
+import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/cli.ts';
-import { startHarness, type Harness } from './harness.ts';
-import { dragEdge, dragFromPalette, MOD, node, openTab, selectNode } from './ui.ts';
+import { useHarness } from './harness.ts';
+import { dragEdge, dragFromPalette, node, openTab, selectNode, typeInto } from './ui.ts';
 
-let h: Harness;
-
-beforeAll(async () => {
-  await ensureRendererBuilt();
-  h = await startHarness({
-    files: { 'rooms.wsflow.yaml': readFileSync(path.join(REPO_ROOT, 'samples/rooms.wsflow.yaml'), 'utf8') },
-    open: 'rooms.wsflow.yaml',
-  });
-}, 300_000);
-
-afterAll(async () => {
-  await h?.close();
+const h = useHarness({
+  files: { 'rooms.wsflow.yaml': readFileSync(path.join(REPO_ROOT, 'samples/rooms.wsflow.yaml'), 'utf8') },
+  open: 'rooms.wsflow.yaml',
 });
-
-async function typeInto(selector: string, text: string): Promise<void> {
-  const input = h.page.locator(selector);
-  await input.click();
-  await h.page.keyboard.press(`${MOD}+A`);
-  await h.page.keyboard.type(text, { delay: 10 });
-}
 
 /** What a field shows: a text box's value, or the text of a one-line expression editor (Monaco draws spaces as no-break spaces). */
 async function value(selector: string): Promise<string> {
@@ -62,15 +45,15 @@ describe('designer: channels', () => {
 
     // A second channel, with history bounded in size and time, and presence.
     await page.click('[data-testid="channel-add"]');
-    await typeInto('[data-testid="channel-name-1"]', 'lobby');
-    await typeInto('[data-testid="channel-size-1"]', '10');
-    await typeInto('[data-testid="channel-ttl-1"]', '60');
+    await typeInto(h.page, '[data-testid="channel-name-1"]', 'lobby');
+    await typeInto(h.page, '[data-testid="channel-size-1"]', '10');
+    await typeInto(h.page, '[data-testid="channel-ttl-1"]', '60');
     await page.click('[data-testid="channel-presence-1"]');
     await expect(page.locator('[data-testid="channel-presence-1"]').isChecked()).resolves.toBe(true);
     // A bad name is refused under its channel, and fixing it clears the message.
-    await typeInto('[data-testid="channel-name-1"]', 'lob by');
+    await typeInto(h.page, '[data-testid="channel-name-1"]', 'lob by');
     await page.locator('[data-testid="channel-1"] .field__error').waitFor({ timeout: 60_000 });
-    await typeInto('[data-testid="channel-name-1"]', 'lobby');
+    await typeInto(h.page, '[data-testid="channel-name-1"]', 'lobby');
     await page.locator('[data-testid="channel-1"] .field__error').waitFor({ state: 'detached', timeout: 60_000 });
 
     // The sample's subscribe and publish steps, in their forms.
@@ -89,7 +72,7 @@ describe('designer: channels', () => {
     await dragEdge(page, 'rooms', 'on-close');
     await dragEdge(page, 'on-close', 'unsubscribe');
     await selectNode(page, 'unsubscribe');
-    await typeInto('[data-testid="action-channel"]', 'room:{room}');
+    await typeInto(h.page, '[data-testid="action-channel"]', 'room:{room}');
     await expect(node(page, 'unsubscribe').locator('.card__code').textContent()).resolves.toBe('room:{room}');
 
     await openTab(page, 'problems');
@@ -99,11 +82,11 @@ describe('designer: channels', () => {
 
   it('runs it: the run panel shows each channel live, and a client reconnects with since to recover what it missed', async () => {
     const { page } = h;
-    await typeInto('[data-testid="run-port"]', '0');
+    await typeInto(h.page, '[data-testid="run-port"]', '0');
     await page.click('[data-testid="run-start"]');
     await page.locator('[data-testid="run-status"]').waitFor({ timeout: 60_000 });
     await openTab(page, 'clients');
-    await typeInto('[data-testid="client-param-room"]', 'a');
+    await typeInto(h.page, '[data-testid="client-param-room"]', 'a');
     await page.click('[data-testid="client-connect"]');
     await page.click('[data-testid="client-connect"]');
     const c1 = page.locator('[data-testid="client-c1"]');

@@ -8,25 +8,16 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseFlow } from '../../runtime/model/parse.ts';
-import { ensureRendererBuilt, REPO } from '../../runtime/studio/renderer-build.ts';
+import { REPO } from '../../runtime/studio/renderer-build.ts';
 import { axeViolations } from './axe.ts';
-import { startHarness, type Harness } from './harness.ts';
+import { useHarness } from './harness.ts';
 import { MOD, openTab, runOnFreePort, waitForTheme } from './ui.ts';
 
 const ECHO = readFileSync(path.join(REPO, 'samples/echo.wsflow.yaml'), 'utf8');
 
-let h: Harness;
-
-beforeAll(async () => {
-  await ensureRendererBuilt();
-  h = await startHarness({ files: { 'echo.wsflow.yaml': ECHO }, open: 'echo.wsflow.yaml', bypassCSP: true });
-}, 300_000);
-
-afterAll(async () => {
-  await h?.close();
-});
+const h = useHarness({ files: { 'echo.wsflow.yaml': ECHO }, open: 'echo.wsflow.yaml', bypassCSP: true });
 
 const savedFile = () => parseFlow(readFileSync(path.join(h.dir, 'echo.wsflow.yaml'), 'utf8'), 'echo.wsflow.yaml').flow;
 const timeline = (page: Page, client: string) => page.locator(`[data-testid="client-${client}"] [data-testid="client-timeline"]`);

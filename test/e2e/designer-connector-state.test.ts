@@ -13,7 +13,7 @@ import { SUBSCRIBE_WAIT_MS } from '../../runtime/connectors/broker.ts';
 import { ensureRendererBuilt } from '../../runtime/studio/renderer-build.ts';
 import { startMosquitto, type TestMosquitto } from '../helpers/mosquitto.ts';
 import { startHarness, type Harness } from './harness.ts';
-import { MOD, node, openTab } from './ui.ts';
+import { node, openTab, typeInto } from './ui.ts';
 
 const SAMPLE = readFileSync(new URL('../../samples/mqtt-bridge.wsflow.yaml', import.meta.url), 'utf8');
 const CARDS = ['from-mqtt', 'to-mqtt'];
@@ -40,25 +40,18 @@ afterAll(async () => {
 const stateOf = (id: string) => h.page.locator(`[data-testid="connector-state-${id}"]`);
 const timeline = (client: string) => h.page.locator(`[data-testid="client-${client}"] [data-testid="client-timeline"]`);
 
-/** Types into a field the way a person does: click it, select what is there, type over it. */
-async function typeInto(testId: string, text: string): Promise<void> {
-  await h.page.click(`[data-testid="${testId}"]`);
-  await h.page.keyboard.press(`${MOD}+A`);
-  await h.page.keyboard.type(text);
-}
-
 describe('live connector state on the canvas', () => {
   it('shows connected with counts, down within 5 s of a broker crash, and connected with no error badge within 10 s of its restart', async () => {
     const { page } = h;
     await page.locator('[data-testid="problems-empty"]', { hasText: 'No problems' }).waitFor({ timeout: 60_000 });
-    await typeInto('run-port', '0');
+    await typeInto(h.page, '[data-testid="run-port"]', '0');
     await page.keyboard.press('F5');
     await page.locator('[data-testid="run-status"]').waitFor({ timeout: 30_000 });
     // Nothing uses the broker before the first client (the bridge connects for it).
     for (const id of CARDS) await stateOf(id).and(page.locator('[data-state="idle"]')).waitFor({ timeout: 10_000 });
 
     await openTab(page, 'clients');
-    await typeInto('client-param-topic', 'live');
+    await typeInto(h.page, '[data-testid="client-param-topic"]', 'live');
     await page.click('[data-testid="client-connect"]');
     await timeline('c1').locator('.tl--open').waitFor({ timeout: 15_000 });
     for (const id of CARDS) await stateOf(id).and(page.locator('[data-state="connected"]')).waitFor({ timeout: 10_000 });
@@ -83,7 +76,7 @@ describe('live connector state on the canvas', () => {
     }
 
     // A client let in while the broker is away waits for the engine's answer: 503 and why, not a client-side timeout.
-    await typeInto('client-param-topic', 'late');
+    await typeInto(h.page, '[data-testid="client-param-topic"]', 'late');
     await page.click('[data-testid="client-connect"]');
     const refusal = timeline('c2').locator('.tl--error', { hasText: 'handshake refused: HTTP 503' });
     await refusal.waitFor({ timeout: SUBSCRIBE_WAIT_MS + 10_000 });

@@ -20,7 +20,7 @@ import { startMosquitto, type TestMosquitto } from '../helpers/mosquitto.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { startBackend, type TestBackend } from '../helpers/ws-backend.ts';
 import { launchBrowser, SCREENSHOTS, startHarness, type Harness } from './harness.ts';
-import { andFitView, dragEdge, dragFromPalette, MOD, node, openTab, selectNode } from './ui.ts';
+import { andFitView, dragEdge, dragFromPalette, MOD, node, openTab, selectNode, typeInto } from './ui.ts';
 
 let browser: Browser;
 let broker: TestMosquitto;
@@ -44,15 +44,6 @@ afterAll(async () => {
 });
 
 /** Click a form input and type over its content with the keyboard. */
-async function typeInto(page: Page, selector: string, text: string): Promise<void> {
-  const field = page.locator(selector);
-  // Expression and template fields are one-line Monaco editors: wait until one is there to type into.
-  const monaco = (await field.evaluate((el) => el.tagName)) === 'DIV';
-  if (monaco) await field.locator('.view-line').first().waitFor({ timeout: 30_000 });
-  await field.click();
-  await page.keyboard.press(`${MOD}+A`);
-  await page.keyboard.type(text, { delay: monaco ? 20 : 5 });
-}
 
 /** Type lines into a textarea, Enter between them, the way a person does. */
 async function typeLines(page: Page, selector: string, lines: string[]): Promise<void> {

@@ -5,9 +5,8 @@
  * goes when the node next runs cleanly, and Stop clears the run's errors. Takes the docs' picture
  * of a lit path.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureRendererBuilt } from '../../runtime/studio/renderer-build.ts';
-import { startHarness, type Harness } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { useHarness } from './harness.ts';
 import { MOD, node, openTab, runOnFreePort } from './ui.ts';
 
 const FLOW = `wsflow: 1
@@ -45,16 +44,7 @@ edges:
   - { from: route, to: reply-1, port: else }
 `;
 
-let h: Harness;
-
-beforeAll(async () => {
-  await ensureRendererBuilt();
-  h = await startHarness({ files: { 'debug.wsflow.yaml': FLOW }, open: 'debug.wsflow.yaml' });
-}, 300_000);
-
-afterAll(async () => {
-  await h?.close();
-});
+const h = useHarness({ files: { 'debug.wsflow.yaml': FLOW }, open: 'debug.wsflow.yaml' });
 
 const client = () => h.page.locator('[data-testid="client-c1"]');
 const rows = () => h.page.locator('[data-testid="trace-list"] .trace__row');

@@ -5,11 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureRendererBuilt, REPO } from '../../runtime/studio/renderer-build.ts';
+import { describe, expect, it } from 'vitest';
+import { REPO } from '../../runtime/studio/renderer-build.ts';
 import { TestClient } from '../helpers/ws-client.ts';
-import { launchBrowser, startHarness, type Harness } from './harness.ts';
+import { useHarness, type Harness } from './harness.ts';
 import { MOD, node, selectNode } from './ui.ts';
 
 /** echo-lowcode with two steps on text: reply-a ('A:' + text), then reply-text ('B:' + text). */
@@ -18,19 +17,7 @@ const TWO_STEPS = readFileSync(path.join(REPO, 'samples/echo-lowcode.wsflow.yaml
   .replace('  - id: on-binary\n', "  - id: reply-a\n    type: reply\n    position: { x: 900, y: -120 }\n    value: \"'A:' + text\"\n  - id: on-binary\n")
   .replace('  - { from: on-text, to: reply-text }', '  - { from: on-text, to: reply-a }\n  - { from: reply-a, to: reply-text }');
 
-let browser: Browser;
-let h: Harness;
-
-beforeAll(async () => {
-  await ensureRendererBuilt();
-  browser = await launchBrowser();
-  h = await startHarness({ browser, files: { 'two.wsflow.yaml': TWO_STEPS }, open: 'two.wsflow.yaml' });
-}, 300_000);
-
-afterAll(async () => {
-  await h?.close();
-  await browser?.close();
-});
+const h = useHarness({ files: { 'two.wsflow.yaml': TWO_STEPS }, open: 'two.wsflow.yaml' });
 
 /** The reload note as it reads now (before an edit, to tell the next reload from the last one). */
 async function noteNow(h: Harness): Promise<string> {

@@ -5,27 +5,14 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureRendererBuilt, REPO } from '../../runtime/studio/renderer-build.ts';
-import { launchBrowser, startHarness, type Harness } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { REPO } from '../../runtime/studio/renderer-build.ts';
+import { useHarness } from './harness.ts';
 import { MOD, node, selectNode } from './ui.ts';
 
 const ECHO_LOWCODE = readFileSync(path.join(REPO, 'samples/echo-lowcode.wsflow.yaml'), 'utf8');
 
-let browser: Browser;
-let h: Harness;
-
-beforeAll(async () => {
-  await ensureRendererBuilt();
-  browser = await launchBrowser();
-  h = await startHarness({ browser, files: { 'echo-lowcode.wsflow.yaml': ECHO_LOWCODE }, open: 'echo-lowcode.wsflow.yaml' });
-}, 300_000);
-
-afterAll(async () => {
-  await h?.close();
-  await browser?.close();
-});
+const h = useHarness({ files: { 'echo-lowcode.wsflow.yaml': ECHO_LOWCODE }, open: 'echo-lowcode.wsflow.yaml' });
 
 describe('expression fields', () => {
   it('complete conn., squiggle an unknown name, take every typed key and stay one line', async () => {

@@ -8,33 +8,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readTestText } from '../../runtime/flowtest/load.ts';
-import { ensureRendererBuilt } from '../../runtime/studio/renderer-build.ts';
-import { startHarness, type Harness } from './harness.ts';
-import { openTab, retypeWord, selectNode } from './ui.ts';
+import { useHarness } from './harness.ts';
+import { openTab, retypeWord, selectNode, typeInto } from './ui.ts';
 
 const CHAT = readFileSync(new URL('../../samples/chat.wsflow.yaml', import.meta.url), 'utf8');
-let h: Harness;
-
-beforeAll(async () => {
-  await ensureRendererBuilt();
-  h = await startHarness({ files: { 'chat.wsflow.yaml': CHAT }, open: 'chat.wsflow.yaml' });
-}, 300_000);
-
-afterAll(async () => {
-  await h?.close();
-});
+const h = useHarness({ files: { 'chat.wsflow.yaml': CHAT }, open: 'chat.wsflow.yaml' });
 
 const timeline = (page: Page, client: string) => page.locator(`[data-testid="client-${client}"] [data-testid="client-timeline"]`);
-
-/** Click a field and type into it, as a person does. */
-async function typeInto(page: Page, selector: string, text: string): Promise<void> {
-  await page.click(selector);
-  await page.keyboard.press('Control+A');
-  await page.keyboard.press('Backspace');
-  if (text) await page.keyboard.type(text, { delay: 10 });
-}
 
 async function connect(page: Page, name: string): Promise<void> {
   await openTab(page, 'clients');

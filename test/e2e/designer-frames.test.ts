@@ -5,29 +5,16 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ensureRendererBuilt, REPO } from '../../runtime/studio/renderer-build.ts';
+import { REPO } from '../../runtime/studio/renderer-build.ts';
 import type { FlowDocument } from '../../runtime/model/types.ts';
-import { launchBrowser, startHarness, type Harness } from './harness.ts';
+import { useHarness } from './harness.ts';
 import { MOD, node, selectNode } from './ui.ts';
 
 const ECHO_LOWCODE = readFileSync(path.join(REPO, 'samples/echo-lowcode.wsflow.yaml'), 'utf8');
 
-let browser: Browser;
-let h: Harness;
-
-beforeAll(async () => {
-  await ensureRendererBuilt();
-  browser = await launchBrowser();
-  h = await startHarness({ browser, files: { 'echo-lowcode.wsflow.yaml': ECHO_LOWCODE }, open: 'echo-lowcode.wsflow.yaml' });
-}, 300_000);
-
-afterAll(async () => {
-  await h?.close();
-  await browser?.close();
-});
+const h = useHarness({ files: { 'echo-lowcode.wsflow.yaml': ECHO_LOWCODE }, open: 'echo-lowcode.wsflow.yaml' });
 
 const saved = (): FlowDocument => parse(readFileSync(path.join(h.dir, 'echo-lowcode.wsflow.yaml'), 'utf8')) as FlowDocument;
 const x = (flow: FlowDocument, id: string) => flow.nodes.find((n) => n.id === id)?.position?.x ?? NaN;

@@ -6,11 +6,10 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseFlow } from '../../runtime/model/parse.ts';
-import { ensureRendererBuilt } from '../../runtime/studio/renderer-build.ts';
 import { waitFor } from '../helpers/wait.ts';
-import { startHarness, type Harness } from './harness.ts';
+import { useHarness } from './harness.ts';
 import { clearSnippet, MOD, node, selectNode, typeCodeByKeys } from './ui.ts';
 
 const ECHO = readFileSync(new URL('../../samples/echo.wsflow.yaml', import.meta.url), 'utf8');
@@ -25,16 +24,7 @@ const HANDLER = `export default function onText(conn: Connection, text: string, 
 }
 `;
 
-let h: Harness;
-
-beforeAll(async () => {
-  await ensureRendererBuilt();
-  h = await startHarness({ files: { 'echo.wsflow.yaml': ECHO }, open: 'echo.wsflow.yaml' });
-}, 300_000);
-
-afterAll(async () => {
-  await h?.close();
-});
+const h = useHarness({ files: { 'echo.wsflow.yaml': ECHO }, open: 'echo.wsflow.yaml' });
 
 const file = () => path.join(h.dir, 'echo.wsflow.yaml');
 const savedCode = (id: string) => parseFlow(readFileSync(file(), 'utf8'), file()).flow?.nodes.find((n) => n.id === id)?.code;

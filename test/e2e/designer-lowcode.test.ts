@@ -6,29 +6,13 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureRendererBuilt } from '../../runtime/studio/renderer-build.ts';
-import { startHarness, type Harness } from './harness.ts';
-import { dragEdge, dragFromPalette, MOD, node, openTab, selectNode } from './ui.ts';
+import { describe, expect, it } from 'vitest';
+import { useHarness } from './harness.ts';
+import { dragEdge, dragFromPalette, MOD, node, openTab, selectNode, typeInto } from './ui.ts';
 
-let h: Harness;
-
-beforeAll(async () => {
-  await ensureRendererBuilt();
-  h = await startHarness();
-}, 300_000);
-
-afterAll(async () => {
-  await h?.close();
-});
+const h = useHarness();
 
 /** Click a form input and type over its content with the keyboard. */
-async function typeInto(selector: string, text: string): Promise<void> {
-  const input = h.page.locator(selector);
-  await input.click();
-  await h.page.keyboard.press(`${MOD}+A`);
-  await h.page.keyboard.type(text, { delay: 10 });
-}
 
 describe('designer: a flow from action nodes only', () => {
   it('builds echo-lowcode from the palette and the forms', async () => {
@@ -50,17 +34,17 @@ describe('designer: a flow from action nodes only', () => {
     await expect.poll(() => page.locator('.react-flow__edge').count(), { timeout: 10_000 }).toBe(5);
 
     await selectNode(page, 'upgrader');
-    await typeInto('[data-testid="upgrader-basePath"]', '/chat');
+    await typeInto(h.page, '[data-testid="upgrader-basePath"]', '/chat');
     await selectNode(page, 'reply');
-    await typeInto('[data-testid="action-value"]', 'text');
+    await typeInto(h.page, '[data-testid="action-value"]', 'text');
     await expect(node(page, 'reply').locator('.card__code').textContent()).resolves.toBe('text');
     await selectNode(page, 'reply-2');
-    await typeInto('[data-testid="action-value"]', 'dta');
+    await typeInto(h.page, '[data-testid="action-value"]', 'dta');
     // The backend's type check puts a located message under the field; fixing it clears it.
     await page.locator('.field__error', { hasText: "Cannot find name 'dta'" }).waitFor({ timeout: 60_000 });
-    await typeInto('[data-testid="action-value"]', 'data');
+    await typeInto(h.page, '[data-testid="action-value"]', 'data');
     await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
-    await typeInto('[data-testid="flow-name"]', 'echo-lowcode');
+    await typeInto(h.page, '[data-testid="flow-name"]', 'echo-lowcode');
 
     // Wired to a chain, the handlers have no snippet: the backend finds nothing to complain about.
     await openTab(page, 'problems');
@@ -75,7 +59,7 @@ describe('designer: a flow from action nodes only', () => {
 
   it('runs it and a test client gets its text back', async () => {
     const { page } = h;
-    await typeInto('[data-testid="run-port"]', '0');
+    await typeInto(h.page, '[data-testid="run-port"]', '0');
     await page.click('[data-testid="run-start"]');
     await page.locator('[data-testid="run-status"]').waitFor({ timeout: 60_000 });
     await openTab(page, 'clients');

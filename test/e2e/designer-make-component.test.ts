@@ -8,9 +8,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureRendererBuilt } from '../../runtime/studio/renderer-build.ts';
-import { SCREENSHOTS, startHarness, type Harness } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { SCREENSHOTS, useHarness } from './harness.ts';
 import { connectClient, dragEdge, MOD, node, openTab, selectNode } from './ui.ts';
 
 const FLOW = `wsflow: 1
@@ -43,12 +42,7 @@ edges:
   - { from: shout-once, to: done }
 `;
 
-let h: Harness;
-beforeAll(async () => {
-  await ensureRendererBuilt();
-  h = await startHarness({ files: { 'shouts.wsflow.yaml': FLOW }, open: 'shouts.wsflow.yaml' });
-}, 300_000);
-afterAll(async () => h?.close());
+const h = useHarness({ files: { 'shouts.wsflow.yaml': FLOW }, open: 'shouts.wsflow.yaml' });
 
 describe('make component', () => {
   it('makes a component from a selection through the Edit menu and a typed name', async () => {

@@ -4,25 +4,15 @@
  * refused inline (not applied), and the sample's other messages and comments stay.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseFlow } from '../../runtime/model/parse.ts';
 import type { ServiceNode } from '../../runtime/model/types.ts';
-import { ensureRendererBuilt } from '../../runtime/studio/renderer-build.ts';
-import { startHarness, type Harness } from './harness.ts';
+import { useHarness } from './harness.ts';
 import { MOD, selectNode } from './ui.ts';
 
 const ECHO = readFileSync(new URL('../../samples/echo.wsflow.yaml', import.meta.url), 'utf8');
 
-let h: Harness;
-
-beforeAll(async () => {
-  await ensureRendererBuilt();
-  h = await startHarness({ files: { 'echo.wsflow.yaml': ECHO }, open: 'echo.wsflow.yaml' });
-}, 300_000);
-
-afterAll(async () => {
-  await h?.close();
-});
+const h = useHarness({ files: { 'echo.wsflow.yaml': ECHO }, open: 'echo.wsflow.yaml' });
 
 describe('service message editor', () => {
   it('adds an outgoing message with a schema and saves it to the YAML', async () => {

@@ -8,25 +8,18 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureRendererBuilt } from '../../runtime/studio/renderer-build.ts';
+import { afterAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../helpers/wait.ts';
 import { TestClient } from '../helpers/ws-client.ts';
-import { SCREENSHOTS, startHarness, type Harness } from './harness.ts';
+import { SCREENSHOTS, useHarness } from './harness.ts';
 import { node } from './ui.ts';
 
 const ECHO = readFileSync(new URL('../../samples/echo.wsflow.yaml', import.meta.url), 'utf8');
 
-let h: Harness;
+const h = useHarness({ files: { 'echo.wsflow.yaml': ECHO }, open: 'echo.wsflow.yaml' });
 const shots = process.env.WSFLOW_SCREENSHOTS === '1' ? SCREENSHOTS : mkdtempSync(path.join(tmpdir(), 'wsflow-shots-'));
 
-beforeAll(async () => {
-  await ensureRendererBuilt();
-  h = await startHarness({ files: { 'echo.wsflow.yaml': ECHO }, open: 'echo.wsflow.yaml' });
-}, 300_000);
-
-afterAll(async () => {
-  await h?.close();
+afterAll(() => {
   if (shots !== SCREENSHOTS) rmSync(shots, { recursive: true, force: true });
 });
 

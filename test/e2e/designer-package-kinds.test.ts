@@ -7,10 +7,9 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureRendererBuilt } from '../../runtime/studio/renderer-build.ts';
-import { startHarness, type Harness } from './harness.ts';
-import { dragEdge, dragFromPalette, MOD, node, openTab, selectNode } from './ui.ts';
+import { describe, expect, it } from 'vitest';
+import { useHarness } from './harness.ts';
+import { dragEdge, dragFromPalette, node, openTab, selectNode, typeInto } from './ui.ts';
 
 const FIXTURE = path.join(import.meta.dirname, '../fixtures/node-kind-package');
 const FLOW = `wsflow: 1
@@ -28,30 +27,14 @@ edges:
   - { from: service, to: on-text }
 `;
 
-let h: Harness;
-
-beforeAll(async () => {
-  await ensureRendererBuilt();
-  h = await startHarness({
-    files: {
-      'shout.wsflow.yaml': FLOW,
-      'node_modules/wsflow-kind-shout/package.json': readFileSync(path.join(FIXTURE, 'package.json'), 'utf8'),
-      'node_modules/wsflow-kind-shout/index.ts': readFileSync(path.join(FIXTURE, 'index.ts'), 'utf8'),
-    },
-    open: 'shout.wsflow.yaml',
-  });
-}, 300_000);
-
-afterAll(async () => {
-  await h?.close();
+const h = useHarness({
+  files: {
+    'shout.wsflow.yaml': FLOW,
+    'node_modules/wsflow-kind-shout/package.json': readFileSync(path.join(FIXTURE, 'package.json'), 'utf8'),
+    'node_modules/wsflow-kind-shout/index.ts': readFileSync(path.join(FIXTURE, 'index.ts'), 'utf8'),
+  },
+  open: 'shout.wsflow.yaml',
 });
-
-async function typeInto(selector: string, text: string): Promise<void> {
-  const input = h.page.locator(selector);
-  await input.click();
-  await h.page.keyboard.press(`${MOD}+A`);
-  await h.page.keyboard.type(text, { delay: 10 });
-}
 
 describe('designer: node kinds from a package', () => {
   it('lists the package kinds in the palette, and a person adds, wires and fills them', async () => {
@@ -74,7 +57,7 @@ describe('designer: node kinds from a package', () => {
 
     // The package's fields get the generic form: typed like a built-in step's.
     await selectNode(page, 'shout');
-    await typeInto('[data-testid="action-text"]', '${text}!');
+    await typeInto(h.page, '[data-testid="action-text"]', '${text}!');
     await expect(node(page, 'shout').locator('.card__code').textContent()).resolves.toBe('${text}!');
 
     await openTab(page, 'problems');
@@ -90,7 +73,7 @@ describe('designer: node kinds from a package', () => {
 
   it('runs it: a test client gets the banner, and its text shouted back', async () => {
     const { page } = h;
-    await typeInto('[data-testid="run-port"]', '0');
+    await typeInto(h.page, '[data-testid="run-port"]', '0');
     await page.click('[data-testid="run-start"]');
     await page.locator('[data-testid="run-status"]').waitFor({ timeout: 60_000 });
     await openTab(page, 'clients');

@@ -3,9 +3,8 @@
  * wording; not repeated in the node's list), the same words from the check and from Run for a
  * snippet that does not parse, and an emptied port field that keeps its value and says so.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureRendererBuilt } from '../../runtime/studio/renderer-build.ts';
-import { startHarness, type Harness } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { useHarness } from './harness.ts';
 import { MOD, openTab, selectNode } from './ui.ts';
 
 const FLOW = `wsflow: 1
@@ -34,16 +33,7 @@ edges:
 
 const SYNTAX = "Syntax error in the snippet (line 3): ',' expected.";
 
-let h: Harness;
-
-beforeAll(async () => {
-  await ensureRendererBuilt();
-  h = await startHarness({ files: { 'broken.wsflow.yaml': FLOW }, open: 'broken.wsflow.yaml' });
-}, 300_000);
-
-afterAll(async () => {
-  await h?.close();
-});
+const h = useHarness({ files: { 'broken.wsflow.yaml': FLOW }, open: 'broken.wsflow.yaml' });
 
 const problemRows = () => h.page.locator('[data-testid="problems"] .problem');
 

@@ -4,9 +4,8 @@
  * status bar words totals with plurals; trace rows filter by connection; test clients send
  * headers, a bearer token and subprotocols.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureRendererBuilt } from '../../runtime/studio/renderer-build.ts';
-import { startHarness, type Harness } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { useHarness } from './harness.ts';
 import { node, openTab } from './ui.ts';
 
 const FLOW = `wsflow: 1
@@ -43,16 +42,7 @@ edges:
   - { from: service, to: on-text }
 `;
 
-let h: Harness;
-
-beforeAll(async () => {
-  await ensureRendererBuilt();
-  h = await startHarness({ files: { 'boom.wsflow.yaml': FLOW }, open: 'boom.wsflow.yaml' });
-}, 300_000);
-
-afterAll(async () => {
-  await h?.close();
-});
+const h = useHarness({ files: { 'boom.wsflow.yaml': FLOW }, open: 'boom.wsflow.yaml' });
 
 const timeline = (client: string) => h.page.locator(`[data-testid="client-${client}"] [data-testid="client-timeline"]`);
 

@@ -5,10 +5,9 @@
  * start is sent with the empty document, the file loads while the start is under way, then the
  * run comes up.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { WebSocketRoute } from 'playwright-core';
-import { ensureRendererBuilt } from '../../runtime/studio/renderer-build.ts';
-import { startHarness, type Harness } from './harness.ts';
+import { useHarness } from './harness.ts';
 import { MOD, openTab } from './ui.ts';
 
 const FLOW = `wsflow: 1
@@ -87,16 +86,7 @@ class Gate {
   }
 }
 
-let h: Harness;
-
-beforeAll(async () => {
-  await ensureRendererBuilt();
-  h = await startHarness({ files: { 'late.wsflow.yaml': FLOW }, open: 'late.wsflow.yaml' });
-}, 300_000);
-
-afterAll(async () => {
-  await h?.close();
-});
+const h = useHarness({ files: { 'late.wsflow.yaml': FLOW }, open: 'late.wsflow.yaml' });
 
 describe('F5 while the file is loading', () => {
   it('runs the loaded document', async () => {

@@ -5,11 +5,11 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RECOVERY_DIR } from '../../runtime/studio/protocol.ts';
-import { ensureRendererBuilt, REPO } from '../../runtime/studio/renderer-build.ts';
+import { REPO } from '../../runtime/studio/renderer-build.ts';
 import { waitFor } from '../helpers/wait.ts';
-import { startHarness, type Harness } from './harness.ts';
+import { useHarness } from './harness.ts';
 import { connectClient, MOD, node, openTab, selectNode, waitForHighlighting, waitForTheme } from './ui.ts';
 
 const CHAT = readFileSync(new URL('../../samples/chat.wsflow.yaml', import.meta.url), 'utf8');
@@ -28,16 +28,7 @@ channels:
         payload: { type: string }
 `;
 
-let h: Harness;
-
-beforeAll(async () => {
-  await ensureRendererBuilt();
-  h = await startHarness({ files: { 'chat.wsflow.yaml': CHAT, 'ticker.asyncapi.yaml': ASYNCAPI }, open: 'chat.wsflow.yaml' });
-}, 300_000);
-
-afterAll(async () => {
-  await h?.close();
-});
+const h = useHarness({ files: { 'chat.wsflow.yaml': CHAT, 'ticker.asyncapi.yaml': ASYNCAPI }, open: 'chat.wsflow.yaml' });
 
 const timeline = (client: string) => h.page.locator(`[data-testid="client-${client}"] [data-testid="client-timeline"]`);
 

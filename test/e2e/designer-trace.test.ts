@@ -3,10 +3,9 @@
  * expanded by a click or Enter), and the rows filter by node and by connection. Takes the docs'
  * picture of a resized layout (inspector and dock dragged).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureRendererBuilt } from '../../runtime/studio/renderer-build.ts';
+import { describe, expect, it } from 'vitest';
 import { axeViolations } from './axe.ts';
-import { startHarness, type Harness } from './harness.ts';
+import { useHarness } from './harness.ts';
 import { dragSplitter, MOD, openTab } from './ui.ts';
 
 const FLOW = `wsflow: 1
@@ -43,17 +42,8 @@ edges:
 
 const LONG = 'the quick brown fox jumps over the lazy dog and keeps on running past the barn';
 
-let h: Harness;
-
-beforeAll(async () => {
-  await ensureRendererBuilt();
-  // bypassCSP: only to inject axe-core.
-  h = await startHarness({ files: { 'shout.wsflow.yaml': FLOW }, open: 'shout.wsflow.yaml', bypassCSP: true });
-}, 300_000);
-
-afterAll(async () => {
-  await h?.close();
-});
+// bypassCSP: only to inject axe-core.
+const h = useHarness({ files: { 'shout.wsflow.yaml': FLOW }, open: 'shout.wsflow.yaml', bypassCSP: true });
 
 const client = (name: string) => h.page.locator(`[data-testid="client-${name}"]`);
 const rows = () => h.page.locator('[data-testid="trace-list"] .trace__row');

@@ -5,21 +5,11 @@
  * and the first drop does not refit the view; a handler's event switch rewrites its untouched
  * stub; flow YAML goes through the system clipboard; the context menu and the shortcuts sheet.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureRendererBuilt } from '../../runtime/studio/renderer-build.ts';
-import { startHarness, type Harness } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { useHarness } from './harness.ts';
 import { dragFromPalette, dragSplitter, MOD, node, selectNode } from './ui.ts';
 
-let h: Harness;
-
-beforeAll(async () => {
-  await ensureRendererBuilt();
-  h = await startHarness();
-}, 300_000);
-
-afterAll(async () => {
-  await h?.close();
-});
+const h = useHarness();
 
 interface Box {
   x: number;

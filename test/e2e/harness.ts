@@ -9,7 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startStudio, type StudioHandle } from '../../runtime/studio/server.ts';
-import { REPO } from '../../runtime/studio/renderer-build.ts';
+import { ensureRendererBuilt, REPO } from '../../runtime/studio/renderer-build.ts';
+import { afterAll, beforeAll } from 'vitest';
 
 export const CHROMIUM = '/usr/bin/chromium';
 /**
@@ -77,9 +78,40 @@ async function startStudioProcess(file: string): Promise<StudioHandle> {
   };
 }
 
-export async function startHarness(
-  options: { files?: Record<string, string>; open?: string; theme?: 'light' | 'dark'; browser?: Browser; cli?: boolean; viewport?: { width: number; height: number }; bypassCSP?: boolean } = {},
-): Promise<Harness> {
+export interface HarnessOptions {
+  files?: Record<string, string>;
+  open?: string;
+  theme?: 'light' | 'dark';
+  browser?: Browser;
+  cli?: boolean;
+  viewport?: { width: number; height: number };
+  bypassCSP?: boolean;
+}
+
+/**
+ * The one harness of a test file: before its tests the renderer is built and the studio and the
+ * browser started, after them all is closed. Call it at the top of the file; the value it returns
+ * stands for the started harness (each property is read from it when used, so `const { page } = h`
+ * inside a test works, and using it before the tests run says so instead of reading undefined).
+ */
+export function useHarness(options: HarnessOptions | (() => HarnessOptions) = {}): Harness {
+  let started: Harness | undefined;
+  beforeAll(async () => {
+    await ensureRendererBuilt();
+    started = await startHarness(typeof options === 'function' ? options() : options);
+  }, 300_000);
+  afterAll(async () => {
+    await started?.close();
+  });
+  return new Proxy({} as Harness, {
+    get(_, key) {
+      if (!started) throw new Error(`the harness is used (.${String(key)}) before its beforeAll started it`);
+      return Reflect.get(started, key) as unknown;
+    },
+  });
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'wsflow-e2e-'));
   for (const [name, text] of Object.entries(options.files ?? {})) {
     mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });

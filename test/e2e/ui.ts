@@ -14,6 +14,21 @@ type BrowserGlobal = { document: BrowserDocument };
 
 export const MOD = process.platform === 'darwin' ? 'Meta' : 'Control';
 
+/**
+ * Replaces what a field holds as a person does: click it, select all, delete, type key by key.
+ * Expression and template fields are one-line Monaco editors (a div): wait until one is drawn
+ * before typing into it, and type at a slower pace there (each key runs the editor's completion).
+ */
+export async function typeInto(page: Page, selector: string, text: string): Promise<void> {
+  const field = page.locator(selector);
+  const monaco = (await field.evaluate((el) => el.tagName)) === 'DIV';
+  if (monaco) await field.locator('.view-line').first().waitFor({ timeout: 30_000 });
+  await field.click();
+  await page.keyboard.press(`${MOD}+A`);
+  await page.keyboard.press('Backspace');
+  if (text) await page.keyboard.type(text, { delay: monaco ? 20 : 10 });
+}
+
 /** Drag a palette item onto the canvas at (x, y) relative to the canvas' top-left corner. */
 export async function dragFromPalette(page: Page, type: string, x: number, y: number): Promise<void> {
   const pane = await page.locator('[data-testid="canvas"]').boundingBox();
@@ -56,12 +71,7 @@ export async function dragEdge(page: Page, from: string, to: string, options: { 
  * (typed newlines would get Monaco's auto-indent and auto-closing on top of the text).
  */
 export async function typeSnippet(page: Page, code: string): Promise<void> {
-  const editor = page.locator('[data-testid="snippet-editor"] .monaco-editor');
-  await editor.locator('.view-line').first().waitFor({ timeout: 30_000 });
-  await editor.locator('.view-lines').click();
-  await page.waitForFunction(() => !!(globalThis as unknown as BrowserGlobal).document.activeElement?.closest('.monaco-editor'), undefined, { timeout: 5000 });
-  await page.keyboard.press(`${MOD}+A`);
-  await page.keyboard.press('Delete');
+  await clearSnippet(page);
   await page.evaluate((text) => (globalThis as unknown as { navigator: { clipboard: { writeText(t: string): Promise<void> } } }).navigator.clipboard.writeText(text), code);
   await page.keyboard.press(`${MOD}+V`);
   // Wrapped lines come back from innerText split, so compare without whitespace.

@@ -6,7 +6,6 @@
  * client that limits the server's window gets frames made with that window; a service without
  * the setting negotiates nothing.
  */
-import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { constants, inflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +13,7 @@ import WebSocket from 'ws';
 import type { RunningFlow } from '../../runtime/engine/contracts.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { TestClient } from '../helpers/ws-client.ts';
+import { FrameReader, OPCODE_TEXT, maskedFrame, upgradeRequest, type WireFrame } from '../helpers/ws-frames.ts';
 import { start } from './helpers.ts';
 
 const FLOW = `
@@ -50,64 +50,37 @@ function records(n: number): string {
   return JSON.stringify(Array.from({ length: n }, (_, i) => ({ id: i, user: `user-${i % 17}`, room: 'lobby', text: 'hello there' })));
 }
 
-interface RawFrame {
-  rsv1: boolean;
-  opcode: number;
-  payload: Buffer;
-}
-
 /** A client that offers permessage-deflate itself and hands over the server's frames as they are. */
-async function rawClient(url: string, offer: string): Promise<{ socket: Socket; agreed: string; send(text: string): void; next(): Promise<RawFrame> }> {
-  const { port, pathname } = new URL(url);
-  const socket = connect({ host: '127.0.0.1', port: Number(port) });
+async function rawClient(url: string, offer: string): Promise<{ socket: Socket; agreed: string; send(text: string): void; next(): Promise<WireFrame> }> {
+  const socket = connect({ host: '127.0.0.1', port: Number(new URL(url).port) });
   let buffered = Buffer.alloc(0);
-  const frames: RawFrame[] = [];
-  let wake: (() => void) | undefined;
+  const reader = new FrameReader();
+  const frames: WireFrame[] = [];
   let agreed = '';
   const headDone = new Promise<void>((resolve, reject) => {
     socket.once('error', reject);
     socket.on('data', (chunk: Buffer) => {
+      if (agreed) {
+        frames.push(...reader.push(chunk));
+        return;
+      }
       buffered = Buffer.concat([buffered, chunk]);
-      if (!agreed) {
-        const end = buffered.indexOf('\r\n\r\n');
-        if (end < 0) return;
-        const head = buffered.subarray(0, end).toString('latin1');
-        if (!head.startsWith('HTTP/1.1 101')) return reject(new Error(head));
-        agreed = /sec-websocket-extensions: (.*)/i.exec(head)?.[1] ?? 'none';
-        buffered = buffered.subarray(end + 4);
-        resolve();
-      }
-      for (;;) {
-        if (buffered.length < 2) break;
-        let length = buffered[1]! & 0x7f;
-        let offset = 2;
-        if (length === 126) {
-          length = buffered.readUInt16BE(2);
-          offset = 4;
-        } else if (length === 127) {
-          length = Number(buffered.readBigUInt64BE(2));
-          offset = 10;
-        }
-        if (buffered.length < offset + length) break;
-        frames.push({ rsv1: (buffered[0]! & 0x40) !== 0, opcode: buffered[0]! & 0x0f, payload: Buffer.from(buffered.subarray(offset, offset + length)) });
-        buffered = buffered.subarray(offset + length);
-        wake?.();
-      }
+      const end = buffered.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      const head = buffered.subarray(0, end).toString('latin1');
+      if (!head.startsWith('HTTP/1.1 101')) return reject(new Error(head));
+      agreed = /sec-websocket-extensions: (.*)/i.exec(head)?.[1] ?? 'none';
+      frames.push(...reader.push(buffered.subarray(end + 4)));
+      resolve();
     });
   });
-  socket.write(
-    `GET ${pathname} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-      `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Extensions: ${offer}\r\n\r\n`,
-  );
+  socket.write(upgradeRequest(url, [`Sec-WebSocket-Extensions: ${offer}`]));
   await headDone;
   return {
     socket,
     agreed,
     send(text: string) {
-      const payload = Buffer.from(text);
-      const mask = randomBytes(4);
-      const header = payload.length < 126 ? Buffer.from([0x81, 0x80 | payload.length]) : Buffer.from([0x81, 0x80 | 126, payload.length >> 8, payload.length & 0xff]);
-      socket.write(Buffer.concat([header, mask, Buffer.from(payload.map((b, i) => b ^ mask[i & 3]!))]));
+      socket.write(maskedFrame(OPCODE_TEXT, Buffer.from(text)));
     },
     async next() {
       await waitFor('a frame from the server', () => frames.length > 0 || undefined, 10_000);

@@ -1,5 +1,5 @@
 /**
- * The component pre-pass (runtime/model/components.ts): ids, params, outputs, nesting, positions
+ * The component pre-pass (runtime/model/component-inline.ts): ids, params, outputs, nesting, positions
  * mapped back into the component file, and a runtime failure inside a component named by its
  * inlined id (`<useId>/<innerId>`) through the chain's spans.
  */

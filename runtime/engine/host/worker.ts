@@ -7,6 +7,11 @@
  * different connections interleave freely. What is running right now is written to a shared
  * Int32Array so that the main thread can blame the right node when this thread stops answering
  * and has to be terminated.
+ *
+ * Why one file of ~430 lines: its three parts (the program, the connection events, the message
+ * loop) share the worker's mutable state (services, upgraders, open connections) that loadProgram
+ * replaces on hot reload; kept here, that state has one owner and no setter crosses a module. What
+ * does not touch it already lives beside this file (objects, outbox, invoke, upgrade, debug, state).
  */
 import { performance } from 'node:perf_hooks';
 import { setInterval } from 'node:timers';

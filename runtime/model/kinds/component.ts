@@ -2,7 +2,7 @@ import { CHAIN_EVENTS, defineKind } from '../node-kind.ts';
 
 /**
  * A use of a component file (docs/components.md). It never reaches the chain compiler:
- * runtime/model/components.ts inlines it first, so `emit` only guards a flow that skipped that pass.
+ * runtime/model/component-inline.ts inlines it first, so `emit` only guards a flow that skipped that pass.
  */
 export default defineKind({
   id: 'component',
