@@ -51,7 +51,7 @@ export class Runner {
     private readonly environment: StudioEnvironment = new StudioEnvironment(),
     private readonly folder?: RootFolder,
   ) {
-    this.debug = new DebugRelay(emit);
+    this.debug = new DebugRelay();
   }
 
   get current(): RunInfo | undefined {

@@ -165,9 +165,8 @@ export async function startStudio(options: StudioOptions = {}): Promise<StudioHa
       ws.on('message', (data) => void entry.session.handle((data as Buffer).toString()));
       ws.on('close', () => {
         sessions.delete(entry);
+        // Its breakpoints go too, and what was paused for it alone goes on (debug-relay.ts).
         entry.session.close();
-        // The last designer window went away: nobody debugs, every paused connection goes on.
-        if (sessions.size === 0) runner.debug.setBreakpoints([]);
       });
       ws.on('error', () => ws.terminate());
     });

@@ -46,6 +46,8 @@ export class Session {
     this.clients = new TestClients((event) => this.push(event));
     this.tests = new FlowTests(ctx.folder, ctx.runner);
     this.handlers = this.createHandlers();
+    // This window's breakpoints and pauses are its own (debug-relay.ts).
+    ctx.runner.debug.join(this, (event) => this.push(event));
   }
 
   push(event: StudioEvent): void {
@@ -78,6 +80,7 @@ export class Session {
 
   close(): void {
     this.clients.closeAll();
+    this.ctx.runner.debug.leave(this);
   }
 
   /** The flow file name used in problems: the saved path, or a placeholder for an untitled flow. */
@@ -210,7 +213,7 @@ export class Session {
       },
       debugBreakpoints: async ({ nodeIds }) => {
         if (!Array.isArray(nodeIds) || !nodeIds.every((n): n is string => typeof n === 'string')) throw studioError('WSF_STUDIO_BAD_REQUEST', 'nodeIds must be a list of node ids');
-        runner.debug.setBreakpoints(nodeIds);
+        runner.debug.setBreakpoints(this, nodeIds);
         return {};
       },
       debugCommand: async (command) => {
@@ -222,8 +225,8 @@ export class Session {
           } catch (error) {
             throw studioError('WSF_STUDIO_BAD_REQUEST', `vars.${String(command.name)}: not JSON (${(error as Error).message})`);
           }
-          runner.debug.command({ cmd: 'setVar', connectionId, name: requireString(command.name, 'name'), json });
-        } else if (command.cmd === 'step' || command.cmd === 'continue') runner.debug.command({ cmd: command.cmd, connectionId });
+          runner.debug.command(this, { cmd: 'setVar', connectionId, name: requireString(command.name, 'name'), json });
+        } else if (command.cmd === 'step' || command.cmd === 'continue') runner.debug.command(this, { cmd: command.cmd, connectionId });
         else throw studioError('WSF_STUDIO_BAD_REQUEST', 'cmd must be step, continue or setVar');
         return {};
       },

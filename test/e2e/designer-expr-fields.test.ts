@@ -1,13 +1,14 @@
 /**
  * Issue 28, point 1: an action node's expression and template fields are one-line Monaco editors
  * with the snippet editor's completion (`conn.`, `vars.`, `json.`) and squiggles, typed into key
- * by key; Enter adds no line; only the selected node's form has editors.
+ * by key; Enter adds no line; only the selected node's form has editors. Keys typed before the
+ * editor has loaded are kept.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO } from '../../runtime/studio/renderer-build.ts';
-import { useHarness } from './harness.ts';
+import { startHarness, useHarness } from './harness.ts';
 import { MOD, node, selectNode } from './ui.ts';
 
 const ECHO_LOWCODE = readFileSync(path.join(REPO, 'samples/echo-lowcode.wsflow.yaml'), 'utf8');
@@ -64,5 +65,42 @@ describe('expression fields', () => {
     await selectNode(page, 'reply-binary');
     await page.locator('[data-testid="action-value"] .view-line', { hasText: 'data' }).waitFor({ timeout: 30_000 });
     await expect(page.locator('.monaco-editor').count()).resolves.toBe(2);
+  });
+});
+
+describe('typing before the editor has loaded', () => {
+  it('keeps every key typed at once after selecting a node, and the caret, when Monaco takes over', async () => {
+    // A fresh page: the editor's code has not been loaded yet when the field first shows.
+    const fresh = await startHarness({ files: { 'echo-lowcode.wsflow.yaml': ECHO_LOWCODE }, open: 'echo-lowcode.wsflow.yaml' });
+    try {
+      const { page } = fresh;
+      await node(page, 'reply-text').waitFor({ timeout: 20_000 });
+      await selectNode(page, 'reply-text');
+      const field = page.locator('[data-testid="action-value"]');
+      // Count the keys that arrive before the field has its Monaco editor, in the page itself.
+      await page.evaluate(() => {
+        const w = globalThis as unknown as { __keysBeforeMonaco: number };
+        w.__keysBeforeMonaco = 0;
+        document.addEventListener('keydown', () => {
+          if (!document.querySelector('[data-testid="action-value"] .monaco-editor')) w.__keysBeforeMonaco++;
+        }, true);
+      });
+      await field.click();
+      await page.keyboard.press(`${MOD}+A`);
+      const first = "conn.params.name + ' typed fast'";
+      await page.keyboard.type(first, { delay: 5 });
+      const keysBeforeMonaco = await page.evaluate(() => (globalThis as unknown as { __keysBeforeMonaco: number }).__keysBeforeMonaco);
+      await field.locator('.monaco-editor .view-line').first().waitFor({ timeout: 30_000 });
+      // The caret is where the typing left it: the next keys append.
+      await page.keyboard.type(' + text', { delay: 5 });
+      const want = `${first} + text`;
+      await expect.poll(() => node(page, 'reply-text').locator('.card__code').textContent(), { timeout: 10_000 }).toBe(want);
+      await expect(field.locator('.view-line').first().textContent()).resolves.toBe(want.replace(/ /g, '\u00a0'));
+      await fresh.shot('designer-expr-typed-before-load');
+      // The race this test is about happened: keys went in before Monaco was there.
+      expect(keysBeforeMonaco, 'Monaco was already loaded: the test typed nothing before it').toBeGreaterThan(3);
+    } finally {
+      await fresh.close();
+    }
   });
 });

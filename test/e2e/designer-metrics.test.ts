@@ -8,6 +8,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../helpers/wait.ts';
 import { TestClient } from '../helpers/ws-client.ts';
@@ -30,6 +31,45 @@ async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => bool
     return ok(value) ? { value } : undefined;
   }, ms, 100);
   return hit.value;
+}
+
+/**
+ * The x axis' labels as boxes: the columns of the canvas' bottom band (under the ticks, where
+ * uPlot writes the times) that hold ink, runs less than 8 px apart joined (the space in
+ * `10:02:40 AM` is about 5 px). One label alone is `labelWidth` wide at most; two labels drawn
+ * into each other, or closer than 8 px to be read apart, make one wider run.
+ */
+async function timeLabelBoxes(page: Page, canvas: string): Promise<{ labelWidth: number; boxes: { x: number; width: number }[] }> {
+  return page.locator(canvas).evaluate((el: HTMLCanvasElement) => {
+    const ctx = el.getContext('2d');
+    if (!ctx) throw new Error('no 2d context');
+    const scale = el.width / el.clientWidth;
+    const band = Math.round(34 * scale);
+    const pixels = ctx.getImageData(0, el.height - band, el.width, band).data;
+    const inked: boolean[] = [];
+    for (let x = 0; x < el.width; x++) {
+      let ink = false;
+      for (let y = 0; y < band && !ink; y++) ink = (pixels[(y * el.width + x) * 4 + 3] ?? 0) > 64;
+      inked.push(ink);
+    }
+    const boxes: { x: number; width: number }[] = [];
+    let start = -1;
+    let lastInk = -10;
+    inked.forEach((ink, x) => {
+      if (!ink) return;
+      if (x - lastInk > 8 * scale) {
+        if (start >= 0) boxes.push({ x: start / scale, width: (lastInk - start + 1) / scale });
+        start = x;
+      }
+      lastInk = x;
+    });
+    if (start >= 0) boxes.push({ x: start / scale, width: (lastInk - start + 1) / scale });
+    const measure = document.createElement('canvas').getContext('2d')!;
+    measure.font = '11px system-ui, sans-serif';
+    const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    const labelWidth = Math.max(...Array.from({ length: 24 }, (_, hour) => measure.measureText(clock.format(new Date(2020, 0, 1, hour, 48, 48))).width));
+    return { labelWidth, boxes };
+  });
 }
 
 describe('designer run charts', () => {
@@ -77,6 +117,20 @@ describe('designer run charts', () => {
       await page.mouse.move(0, 0);
       const file = path.join(shots, 'designer-metrics.png');
       await page.screenshot({ path: file });
+
+      // The time labels under each chart never run into each other. How many fit changes as the
+      // run's history grows (a tick a second, then every 2, 5, 10 s), so they are read at every
+      // new point over the first 15 s. They are drawn on the canvas: their boxes come from its pixels.
+      let mostLabels = 0;
+      for (let seen = await points(); seen < 30; seen = await until('a new point', points, (n) => n > seen)) {
+        for (const id of ['connections', 'messages', 'latency']) {
+          const labels = await timeLabelBoxes(page, `[data-testid="chart-${id}"] canvas`);
+          mostLabels = Math.max(mostLabels, labels.boxes.length);
+          for (const box of labels.boxes) expect(box.width, `${id} at ${seen} points: a run of ink wider than one label is labels drawn into each other: ${JSON.stringify(labels)}`).toBeLessThanOrEqual(labels.labelWidth + 2);
+        }
+      }
+      expect(mostLabels).toBeGreaterThanOrEqual(2);
+      await page.locator('[data-testid="run-charts"]').screenshot({ path: path.join(shots, 'designer-metrics-time-labels.png') });
     } finally {
       clearInterval(sender);
       await client.close();

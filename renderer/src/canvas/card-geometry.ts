@@ -16,8 +16,9 @@ import type { FlowNode, UpgraderNode } from '../../../runtime/model/types.ts';
 import type { Size } from '../model/layout.ts';
 
 const HANDLE = 10;
-/** `.card` borders: 3 px on top (the kind's colour), 1 px elsewhere. */
+/** `.card` borders: 3 px on top (the kind's colour), 1 px elsewhere; 9 px of padding at the bottom. */
 const BORDER = { top: 3, side: 1, bottom: 1 };
+const PADDING_BOTTOM = 9;
 /** Heights of the cards with their one line of content; an upgrader adds rows of chips. */
 const HEIGHT = { upgrader: 64, service: 63, handler: 70, action: 70 };
 /** Connectors draw the action card at the width of the others (lowcode.css `.card--connector`). */
@@ -58,8 +59,18 @@ function chipRows(chips: Chip[]): number {
   return rows;
 }
 
-/** A branching action card's `minHeight` (ActionCard.tsx): room for one labelled port per row. */
-export const branchingHeight = (ports: number): number => 24 + ports * 22;
+/**
+ * A branching action card lists its ports under its content, one row each with the label inside
+ * the card and the handle on the row's right edge (lowcode.css `.card__ports`): a label outside the
+ * card ran into the edges leaving it, their labels and the next card, and close ports' labels into
+ * each other. `gap` is the list's top margin, `row` a row's height.
+ */
+const PORT_ROWS = { gap: 4, row: 18 };
+
+/** Whether a card draws labelled port rows: several ports, or a component's (its edges carry `port`). */
+export function hasPortRows(type: unknown, ports: readonly string[]): boolean {
+  return ports.length > 1 || (type === 'component' && ports.length > 0);
+}
 
 /** Which card draws a node: action and connector kinds share the action card (ActionCard.tsx). */
 export type CardFamily = 'upgrader' | 'service' | 'handler' | 'action';
@@ -82,7 +93,7 @@ export function cardSize(node: FlowNode): Size {
   if (cardFamily(node.type) === 'action') {
     const ports = actionPorts(node);
     const width = kindOf(node.type)?.category === 'connector' ? WIDTH.connector : WIDTH.action;
-    return { width, height: ports.length > 1 ? Math.max(HEIGHT.action, branchingHeight(ports.length)) : HEIGHT.action };
+    return { width, height: HEIGHT.action + (hasPortRows(node.type, ports) ? PORT_ROWS.gap + ports.length * PORT_ROWS.row : 0) };
   }
   if (node.type === 'upgrader') {
     const rows = chipRows(upgraderChips(node as UpgraderNode).chips);
@@ -100,8 +111,10 @@ export function cardHandles(node: FlowNode, size: Size): NodeHandle[] {
   const handles: NodeHandle[] = [];
   if (node.type !== 'upgrader') handles.push({ id: null, type: 'target', position: Position.Left, x: left, y: at(0.5), width: HANDLE, height: HANDLE });
   const ports = actionPorts(node);
-  if (ports.length > 1) {
-    ports.forEach((port, i) => handles.push({ id: port, type: 'source', position: Position.Right, x: right, y: at((i + 1) / (ports.length + 1)), width: HANDLE, height: HANDLE }));
+  if (hasPortRows(node.type, ports)) {
+    // The rows start where a one-line card's bottom padding and border would.
+    const first = HEIGHT.action - BORDER.bottom - PADDING_BOTTOM + PORT_ROWS.gap;
+    ports.forEach((port, i) => handles.push({ id: port, type: 'source', position: Position.Right, x: right, y: first + (i + 0.5) * PORT_ROWS.row - HANDLE / 2, width: HANDLE, height: HANDLE }));
   } else if (cardFamily(node.type) !== 'action' || ports.length === 1) {
     handles.push({ id: null, type: 'source', position: Position.Right, x: right, y: at(0.5), width: HANDLE, height: HANDLE });
   }

@@ -38,7 +38,9 @@ export function useCardEdges(now: number): Edge[] {
         id: key,
         source: e.from,
         target: e.to,
-        ...(e.port ? { sourceHandle: e.port, label: e.port } : {}),
+        // No label: the card names the port on the row the edge leaves from (ActionCard.tsx); a
+        // label on a short edge covered the port names and the cards beside it.
+        ...(e.port ? { sourceHandle: e.port } : {}),
         selected: selected.has(key),
         animated: live,
         className,

@@ -8,8 +8,12 @@
  * on a label is re-sent to the label's first form control, which took focus away from Monaco's
  * edit context, and (3) the window's command handler sees `.monaco-editor` as typing (commands.ts
  * isTyping).
+ *
+ * Until Monaco has loaded (its first load takes a moment) the field is a plain `<input>` that takes
+ * every key, so a person who selects a node and types at once loses nothing; when the editor is
+ * created it starts from that input's text, caret and focus.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type Ref } from 'react';
 import type * as Monaco from 'monaco-editor';
 import { useStudio } from '../store.ts';
 import type { FieldLanguage, HiddenSource } from './expr-scope.ts';
@@ -38,6 +42,7 @@ const CHECK_DELAY_MS = 250;
 
 export function ExprEditor(props: ExprEditorProps) {
   const host = useRef<HTMLDivElement>(null);
+  const plain = useRef<HTMLInputElement>(null);
   const live = useRef<{ editor: Monaco.editor.IStandaloneCodeEditor; models: ReturnType<Language['createFieldModels']>; language: Language } | undefined>(undefined);
   const latest = useRef(props);
   latest.current = props;
@@ -52,7 +57,9 @@ export function ExprEditor(props: ExprEditorProps) {
       const el = host.current;
       if (disposed || !el) return;
       const p = latest.current;
-      const models = language.createFieldModels(p.text, p.language === 'template' ? language.TEMPLATE_LANGUAGE : language.EXPR_LANGUAGE, p.source);
+      // What was typed into the plain input meanwhile is the text Monaco starts from.
+      const early = plain.current;
+      const models = language.createFieldModels(early ? early.value : p.text, p.language === 'template' ? language.TEMPLATE_LANGUAGE : language.EXPR_LANGUAGE, p.source);
       const { monaco } = language;
       const editor = monaco.editor.create(el, {
         model: models.model,
@@ -103,6 +110,7 @@ export function ExprEditor(props: ExprEditorProps) {
         if (!applying.current) latest.current.onText(value);
       });
       check();
+      if (early) handOver(early, editor, monaco);
       live.current = { editor, models, language };
       setReady(true);
     });
@@ -145,11 +153,47 @@ export function ExprEditor(props: ExprEditorProps) {
       tabIndex={-1}
       // Focused from outside (a runtime error's field): the caret goes into Monaco.
       onFocus={(e) => {
-        if (e.target === e.currentTarget) live.current?.editor.focus();
+        if (e.target !== e.currentTarget) return;
+        if (live.current) live.current.editor.focus();
+        else plain.current?.focus();
       }}
     >
-      {!ready && <div className="expr-editor__loading">{props.text || props.placeholder}</div>}
-      <div ref={host} className="expr-editor__host" />
+      {!ready && <PlainField ref={plain} {...props} />}
+      <div ref={host} className={`expr-editor__host ${ready ? '' : 'expr-editor__host--pending'}`} />
     </div>
+  );
+}
+
+/** Monaco takes over from the plain input: its selection, and the focus if the input had it. */
+function handOver(input: HTMLInputElement, editor: Monaco.editor.IStandaloneCodeEditor, monaco: Language['monaco']) {
+  const start = input.selectionStart ?? input.value.length;
+  const end = input.selectionEnd ?? start;
+  // Backward selections (Shift+Left) keep their direction: the caret stays where the person left it.
+  const [anchor, caret] = input.selectionDirection === 'backward' ? [end, start] : [start, end];
+  editor.setSelection(new monaco.Selection(1, anchor + 1, 1, caret + 1));
+  if (input.ownerDocument.activeElement === input) editor.focus();
+}
+
+/**
+ * The field while Monaco loads: a one-line input that edits the document like the editor will.
+ * A change from elsewhere (undo) replaces its text unless it already means the same.
+ */
+function PlainField({ ref, text, normalize, onText, labelId, placeholder }: ExprEditorProps & { ref: Ref<HTMLInputElement> }) {
+  const [draft, setDraft] = useState(text);
+  if (normalize(draft) !== text && draft !== text) setDraft(text);
+  return (
+    <input
+      ref={ref}
+      className="expr-editor__plain"
+      value={draft}
+      aria-labelledby={labelId}
+      placeholder={placeholder}
+      spellCheck={false}
+      autoComplete="off"
+      onChange={(e) => {
+        setDraft(e.target.value);
+        onText(e.target.value);
+      }}
+    />
   );
 }

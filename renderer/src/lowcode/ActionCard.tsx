@@ -7,7 +7,7 @@
 import { memo, useEffect } from 'react';
 import { Handle, Position, useUpdateNodeInternals, type NodeProps } from '@xyflow/react';
 import { kindOf, summaryOf } from '../../../runtime/model/registry.ts';
-import { branchingHeight, cardPorts } from '../canvas/card-geometry.ts';
+import { cardPorts, hasPortRows } from '../canvas/card-geometry.ts';
 import { useStudio } from '../store.ts';
 import { componentPorts, type ComponentInfo } from './component-files.ts';
 import type { CardNode } from '../canvas/FlowNodes.tsx';
@@ -27,12 +27,11 @@ export const ActionCard = memo(function ActionCard({ data, selected }: NodeProps
   useEffect(() => {
     if (portKey !== '') updateInternals(node.id);
   }, [portKey, node.id, updateInternals]);
-  // A component's outputs are named ports even when it has one (its edges carry `port`).
-  const branching = ports.length > 1 || (node.type === 'component' && ports.length > 0);
+  const branching = hasPortRows(node.type, ports);
   const gist = summaryOf(kind, raw);
   const cls = ['card', 'card--action', kind?.category === 'connector' ? 'card--connector' : '', selected ? 'card--selected' : '', data.firing ? 'card--firing' : '', data.errors ? 'card--error' : '', node.disabled === true ? 'card--disabled' : ''].filter(Boolean).join(' ');
   return (
-    <div className={cls} data-node-id={node.id} style={{ minHeight: branching ? branchingHeight(ports.length) : undefined }}>
+    <div className={cls} data-node-id={node.id}>
       <Handle type="target" position={Position.Left} className="handle handle--target" />
       <div className="card__head">
         <span className="card__icon" aria-hidden>{kind?.icon ?? '?'}</span>
@@ -49,21 +48,19 @@ export const ActionCard = memo(function ActionCard({ data, selected }: NodeProps
       </div>
       <code className="card__code" title={gist}>{gist || '—'}</code>
       {kind?.category === 'connector' && <ConnectorState nodeId={node.id} />}
-      {branching
-        ? ports.map((port, i) => (
-            <Handle
-              key={port}
-              id={port}
-              type="source"
-              position={Position.Right}
-              className="handle handle--source handle--port"
-              data-testid={`port-${port}`}
-              style={{ top: `${((i + 1) * 100) / (ports.length + 1)}%` }}
-            >
-              <span className="handle__label">{port}</span>
-            </Handle>
-          ))
-        : ports.length > 0 && <Handle type="source" position={Position.Right} className="handle handle--source" />}
+      {branching ? (
+        // One row per port, its label inside the card (card-geometry.ts places the handles).
+        <div className="card__ports">
+          {ports.map((port) => (
+            <div key={port} className="card__port">
+              <span className="card__port-label" title={port}>{port}</span>
+              <Handle id={port} type="source" position={Position.Right} className="handle handle--source handle--port" data-testid={`port-${port}`} />
+            </div>
+          ))}
+        </div>
+      ) : (
+        ports.length > 0 && <Handle type="source" position={Position.Right} className="handle handle--source" />
+      )}
     </div>
   );
 });

@@ -30,6 +30,27 @@ function cssColor(name: string, fallback: string): string {
 }
 
 const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+const AXIS_FONT = '11px system-ui, sans-serif';
+/** Clear space between two time labels, in CSS pixels. */
+const LABEL_GAP = 16;
+let timeLabelWidth: number | undefined;
+
+/**
+ * The x axis' minimum distance between ticks: one time label, as wide as this locale draws it
+ * (`10:02:40 PM` is wider than `22:02:40`), plus a gap. uPlot's default (50 px) is narrower than a
+ * label, so a chart of a few seconds drew its labels into each other.
+ */
+function timeTickSpace(): number {
+  if (timeLabelWidth === undefined) {
+    const ctx = document.createElement('canvas').getContext('2d');
+    if (!ctx) return 90;
+    ctx.font = AXIS_FONT;
+    // Every hour of a day with wide digits: the widest label this locale's clock can draw.
+    const widths = Array.from({ length: 24 }, (_, hour) => ctx.measureText(clock.format(new Date(2020, 0, 1, hour, 48, 48))).width);
+    timeLabelWidth = Math.ceil(Math.max(...widths));
+  }
+  return timeLabelWidth + LABEL_GAP;
+}
 const last = <T,>(values: T[]): T | undefined => values[values.length - 1];
 const ms = (v: number | null | undefined) => (v === null || v === undefined ? '–' : v < 1 ? `${v.toFixed(2)} ms` : `${v.toFixed(1)} ms`);
 
@@ -73,7 +94,7 @@ function Chart({ spec, series }: { spec: ChartSpec; series: RunSeries }) {
     if (!el) return;
     const text = cssColor('--muted', '#6b7385');
     const grid = cssColor('--border', '#e2e5ec');
-    const axis: uPlot.Axis = { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, font: '11px system-ui, sans-serif' };
+    const axis: uPlot.Axis = { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, font: AXIS_FONT };
     const options: uPlot.Options = {
       width: Math.max(160, el.clientWidth),
       height: 120,
@@ -81,7 +102,7 @@ function Chart({ spec, series }: { spec: ChartSpec; series: RunSeries }) {
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.15 : 1] } },
       axes: [
-        { ...axis, values: (_u, ticks) => ticks.map((t) => clock.format(new Date(t * 1000))) },
+        { ...axis, space: timeTickSpace(), values: (_u, ticks) => ticks.map((t) => clock.format(new Date(t * 1000))) },
         { ...axis, size: 58, values: (_u, ticks) => ticks.map((v) => `${+v.toFixed(2)}${spec.unit}`) },
       ],
       series: [{}, ...spec.lines.map((l) => ({ label: l.label, stroke: cssColor(l.color, '#4f46e5'), width: 1.5, spanGaps: false, points: { show: false } }))],
