@@ -9,7 +9,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseFlow } from '../../runtime/model/parse.ts';
 import { useHarness } from './harness.ts';
-import { andFitView, connectClient, dragEdge, dragFromPalette, MOD, node, openTab, retypeWord, selectNode, typeSnippet } from './ui.ts';
+import { andFitView, connectClient, dragEdge, dragFromPalette, MOD, node, openTab, retypeWord, selectNode, typeSnippet, typeInto } from './ui.ts';
 
 const ON_OPEN = `export default function onOpen(conn: Connection, ctx: ServiceContext) {
   const age = conn.query.age;
@@ -85,25 +85,25 @@ describe('designer: build, check, save, run, test, hot reload, export', () => {
 
     // The upgrader: path, params and a typed query parameter, checked inline.
     await selectNode(page, 'upgrader');
-    await page.fill('[data-testid="upgrader-basePath"]', 'chat');
+    await typeInto(page, '[data-testid="upgrader-basePath"]', 'chat');
     await page.locator('.field__error', { hasText: "must start with '/'" }).waitFor({ timeout: 60_000 });
-    await page.fill('[data-testid="upgrader-basePath"]', '/chat');
-    await page.fill('[data-testid="upgrader-upgradePath"]', '/{name}');
+    await typeInto(page, '[data-testid="upgrader-basePath"]', '/chat');
+    await typeInto(page, '[data-testid="upgrader-upgradePath"]', '/{name}');
     await page.click('[data-testid="query-add"]');
-    await page.fill('[data-testid="query-name-0"]', 'age');
+    await typeInto(page, '[data-testid="query-name-0"]', 'age');
     await page.selectOption('[data-testid="query-type-0"]', 'integer');
     await expect(node(page, 'upgrader').locator('.card__path').textContent()).resolves.toBe('/chat/{name}');
 
     // The service gets a meaningful id; edges follow the rename.
     await selectNode(page, 'service');
-    await page.fill('[data-testid="node-id"]', 'chat');
+    await typeInto(page, '[data-testid="node-id"]', 'chat');
     await page.keyboard.press('Enter');
     await node(page, 'chat').waitFor();
     await expect.poll(() => page.locator('.react-flow__edge').count(), { timeout: 10_000 }).toBe(4);
 
     // The flow itself: a machine name.
     await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
-    await page.fill('[data-testid="flow-name"]', 'chat-app');
+    await typeInto(page, '[data-testid="flow-name"]', 'chat-app');
   });
 
   it('types the snippets in Monaco, shows a type error, and clears it once fixed', async () => {
@@ -142,7 +142,7 @@ describe('designer: build, check, save, run, test, hot reload, export', () => {
     await page.locator('[data-testid="dirty-marker"]').waitFor();
     await page.keyboard.press(`${MOD}+S`);
     await page.locator('[data-testid="dialog-saveAs"]').waitFor();
-    await page.fill('[data-testid="saveas-name"]', 'chat.wsflow.yaml');
+    await typeInto(page, '[data-testid="saveas-name"]', 'chat.wsflow.yaml');
     await page.click('[data-testid="saveas-submit"]');
     await page.locator('[data-testid="dirty-marker"]').waitFor({ state: 'detached' });
     const file = path.join(h.dir, 'chat.wsflow.yaml');
@@ -157,7 +157,7 @@ describe('designer: build, check, save, run, test, hot reload, export', () => {
 
   it('runs the flow, connects two test clients and shows the broadcast', async () => {
     const { page } = h;
-    await page.fill('[data-testid="run-port"]', '0');
+    await typeInto(page, '[data-testid="run-port"]', '0');
     await page.click('[data-testid="run-start"]');
     await page.locator('[data-testid="run-status"]').waitFor({ timeout: 30_000 });
 
@@ -166,7 +166,7 @@ describe('designer: build, check, save, run, test, hot reload, export', () => {
     await connectClient(page, { name: 'bob' });
     await timeline('c1').locator('.tl--received', { hasText: 'bob connected to chat' }).waitFor({ timeout: 10_000 });
 
-    await page.locator('[data-testid="client-c1"] [data-testid="client-message"]').fill('hello everyone');
+    await typeInto(page, '[data-testid="client-c1"] [data-testid="client-message"]', 'hello everyone');
     await page.locator('[data-testid="client-c1"] [data-testid="client-message"]').press('Enter');
     await timeline('c1').locator('.tl--received', { hasText: 'alice: hello everyone' }).waitFor({ timeout: 10_000 });
     await timeline('c2').locator('.tl--received', { hasText: 'alice: hello everyone' }).waitFor({ timeout: 10_000 });
@@ -178,7 +178,7 @@ describe('designer: build, check, save, run, test, hot reload, export', () => {
     await selectNode(page, 'on-text');
     await typeSnippet(page, ON_TEXT_V2);
     await page.locator('[data-testid="reload-note"]', { hasText: 'reloaded' }).waitFor({ timeout: 20_000 });
-    await page.locator('[data-testid="client-c2"] [data-testid="client-message"]').fill('still here');
+    await typeInto(page, '[data-testid="client-c2"] [data-testid="client-message"]', 'still here');
     await page.locator('[data-testid="client-c2"] [data-testid="client-message"]').press('Enter');
     await timeline('c1').locator('.tl--received', { hasText: 'bob says: STILL HERE' }).waitFor({ timeout: 10_000 });
     await timeline('c2').locator('.tl--received', { hasText: 'bob says: STILL HERE' }).waitFor({ timeout: 10_000 });

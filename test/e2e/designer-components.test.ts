@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureRendererBuilt } from '../../runtime/studio/renderer-build.ts';
 import { startHarness, type Harness } from './harness.ts';
-import { connectClient, node, selectNode } from './ui.ts';
+import { connectClient, node, selectNode, typeInto } from './ui.ts';
 
 const sample = (name: string) => readFileSync(new URL(`../../samples/${name}`, import.meta.url), 'utf8');
 
@@ -69,7 +69,7 @@ describe('components in the designer', () => {
 
   it('runs: a client joins and is announced through the format-event component', async () => {
     const { page } = h;
-    await page.fill('[data-testid="run-port"]', '0');
+    await typeInto(page, '[data-testid="run-port"]', '0');
     await page.keyboard.press('F5');
     await page.locator('[data-testid="run-status"]').waitFor({ timeout: 30_000 });
     await connectClient(page, { name: 'alice' });

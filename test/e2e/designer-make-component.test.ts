@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SCREENSHOTS, useHarness } from './harness.ts';
-import { connectClient, dragEdge, MOD, node, openTab, selectNode } from './ui.ts';
+import { connectClient, dragEdge, MOD, node, openTab, selectNode, typeInto } from './ui.ts';
 
 const FLOW = `wsflow: 1
 name: shouts
@@ -83,7 +83,7 @@ describe('make component', () => {
     await page.locator('.react-flow__edge[data-id="done->component"]').waitFor({ state: 'attached', timeout: 10_000 });
     await page.locator('[data-testid="problems-empty"]', { hasText: 'No problems' }).waitFor({ timeout: 30_000 });
 
-    await page.fill('[data-testid="run-port"]', '0');
+    await typeInto(page, '[data-testid="run-port"]', '0');
     await page.keyboard.press('F5');
     // The status is there before the run listens: connect once it shows the run's address.
     await expect.poll(async () => (await page.locator('[data-testid="run-status"]').textContent()) ?? '', { timeout: 30_000 }).toMatch(/ws:\/\/127\.0\.0\.1:\d+/);

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { parseFlow } from '../../runtime/model/parse.ts';
 import type { ServiceNode } from '../../runtime/model/types.ts';
 import { useHarness } from './harness.ts';
-import { MOD, selectNode } from './ui.ts';
+import { MOD, selectNode, typeInto } from './ui.ts';
 
 const ECHO = readFileSync(new URL('../../samples/echo.wsflow.yaml', import.meta.url), 'utf8');
 
@@ -23,13 +23,12 @@ describe('service message editor', () => {
 
     await page.click('[data-testid="message-add-outgoing"]');
     await page.locator('[data-testid="dirty-marker"]').waitFor();
-    await page.fill('[data-testid="message-name-outgoing-1"]', 'Stats');
+    await typeInto(page, '[data-testid="message-name-outgoing-1"]', 'Stats');
     await page.selectOption('[data-testid="message-contentType-outgoing-1"]', 'application/json');
-    await page.fill('[data-testid="message-description-outgoing-1"]', 'Counters of the connection.');
-    const schema = page.locator('[data-testid="message-schema-outgoing-1"]');
-    await schema.fill('{"type": "object", "properties": ');
+    await typeInto(page, '[data-testid="message-description-outgoing-1"]', 'Counters of the connection.');
+    await typeInto(page, '[data-testid="message-schema-outgoing-1"]', '{"type": "object", "properties": ');
     await page.locator('[data-testid="message-schema-outgoing-1-error"]', { hasText: 'Invalid JSON' }).waitFor();
-    await schema.fill('{"type": "object", "required": ["count"], "properties": {"count": {"type": "integer"}}}');
+    await typeInto(page, '[data-testid="message-schema-outgoing-1"]', '{"type": "object", "required": ["count"], "properties": {"count": {"type": "integer"}}}');
     await page.locator('[data-testid="message-schema-outgoing-1-error"]').waitFor({ state: 'detached' });
 
     await page.keyboard.press(`${MOD}+S`);

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { useHarness } from './harness.ts';
-import { node, openTab } from './ui.ts';
+import { node, openTab, typeInto } from './ui.ts';
 
 const FLOW = `wsflow: 1
 name: boom
@@ -50,7 +50,7 @@ describe('run visibility', () => {
   it('connects a test client with a subprotocol, a bearer token and a header', async () => {
     const { page } = h;
     await page.locator('[data-testid="problems-empty"]', { hasText: 'No problems' }).waitFor({ timeout: 120_000 });
-    await page.locator('[data-testid="run-port"]').fill('0');
+    await typeInto(page, '[data-testid="run-port"]', '0');
     await page.keyboard.press('F5');
     await page.locator('[data-testid="run-status"]').waitFor({ timeout: 30_000 });
     await openTab(page, 'clients');

@@ -10,7 +10,7 @@ import { RECOVERY_DIR } from '../../runtime/studio/protocol.ts';
 import { REPO } from '../../runtime/studio/renderer-build.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { useHarness } from './harness.ts';
-import { connectClient, MOD, node, openTab, selectNode, waitForHighlighting, waitForTheme } from './ui.ts';
+import { connectClient, MOD, node, openTab, selectNode, waitForHighlighting, waitForTheme, typeInto } from './ui.ts';
 
 const CHAT = readFileSync(new URL('../../samples/chat.wsflow.yaml', import.meta.url), 'utf8');
 const ASYNCAPI = `asyncapi: '2.6.0'
@@ -39,7 +39,7 @@ describe('designer with the chat sample', () => {
     await page.locator('.react-flow__node').nth(4).waitFor();
     await expect(page.locator('.react-flow__node').count()).resolves.toBe(5);
     await page.locator('[data-testid="problems-empty"]', { hasText: 'No problems' }).waitFor({ timeout: 30_000 });
-    await page.fill('[data-testid="run-port"]', '0');
+    await typeInto(page, '[data-testid="run-port"]', '0');
     await page.keyboard.press('F5');
     await page.locator('[data-testid="run-status"]').waitFor({ timeout: 30_000 });
 
@@ -59,7 +59,7 @@ describe('designer with the chat sample', () => {
     const glow = node(page, 'on-text').locator('.card--firing').waitFor({ timeout: 15_000 });
     for (const [client, text] of [['c1', 'Hello Bob!'], ['c2', 'Hi Alice, how are you?']] as const) {
       const input = page.locator(`[data-testid="client-${client}"] [data-testid="client-message"]`);
-      await input.fill(text);
+      await typeInto(page, `[data-testid="client-${client}"] [data-testid="client-message"]`, text);
       await input.press('Enter');
     }
     await glow;
@@ -106,7 +106,7 @@ describe('designer with the chat sample', () => {
   it('offers unsaved work back after the page is reloaded', async () => {
     const { page } = h;
     await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
-    await page.fill('[data-testid="flow-name"]', 'chat-recovered');
+    await typeInto(page, '[data-testid="flow-name"]', 'chat-recovered');
     await page.locator('[data-testid="dirty-marker"]').waitFor();
     // Autosave (every 3 s) writes the recovery copy the reload offers back: wait for it on disk.
     const recoveryDir = path.join(h.dir, RECOVERY_DIR);

@@ -131,8 +131,8 @@ export async function runOnFreePort(page: Page): Promise<void> {
 /** Connect a test client with path parameter values and a query string; returns its card. */
 export async function connectClient(page: Page, params: Record<string, string>, query = ''): Promise<void> {
   await openTab(page, 'clients');
-  for (const [name, value] of Object.entries(params)) await page.fill(`[data-testid="client-param-${name}"]`, value);
-  await page.fill('[data-testid="client-query"]', query);
+  for (const [name, value] of Object.entries(params)) await typeInto(page, `[data-testid="client-param-${name}"]`, value);
+  await typeInto(page, '[data-testid="client-query"]', query);
   await page.click('[data-testid="client-connect"]');
 }
 
