@@ -122,6 +122,11 @@ export class HostBridge {
     this.watchdog.start();
   }
 
+  /** Hot batches take the shared rings (WSFLOW_HOP=ring): a received text may go as its bytes. */
+  get ring(): boolean {
+    return this.host.link.ring;
+  }
+
   // ---- outgoing events (hot path) ----
   push2(op: number, a: unknown, b: unknown): void {
     this.out.push(op, a, b);

@@ -45,7 +45,7 @@ export function spawnHost(workerUrl: URL, memoryMb: number, init: HostInit, on: 
       ...(env ? { env: Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined)) } : {}),
     }),
     port: port1,
-    link: new Link(port1, rings ? { write: rings.toHost, read: rings.toEngine } : undefined),
+    link: new Link(port1, rings, 'engine'),
     slots: new Int32Array(init.slots),
     gen: 0,
     ready: false,

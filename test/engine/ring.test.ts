@@ -15,11 +15,12 @@ afterEach(() => {
   for (const l of opened.splice(0)) l.close();
 });
 
-function pair(): { sender: Link; got: unknown[]; toReceiver: SharedArrayBuffer } {
+/** `to`: which end receives (the engine's, or the handler host's). */
+function pair(to: 'engine' | 'host' = 'host'): { sender: Link; got: unknown[]; toReceiver: SharedArrayBuffer } {
   const { port1, port2 } = new MessageChannel();
   const rings = createRingPair();
-  const sender = new Link(port1, { write: rings.toHost, read: rings.toEngine });
-  const receiver = new Link(port2, { write: rings.toEngine, read: rings.toHost });
+  const sender = new Link(port1, rings, to === 'host' ? 'engine' : 'host');
+  const receiver = new Link(port2, rings, to);
   const got: unknown[] = [];
   receiver.listen((msg) => got.push(msg));
   sender.listen(() => undefined);
@@ -27,7 +28,7 @@ function pair(): { sender: Link; got: unknown[]; toReceiver: SharedArrayBuffer }
   // Nothing may keep the test process alive once the links are closed.
   port1.unref();
   port2.unref();
-  return { sender, got, toReceiver: rings.toHost };
+  return { sender, got, toReceiver: to === 'host' ? rings.toHost : rings.toEngine };
 }
 
 describe('the ring hop', () => {
@@ -43,7 +44,8 @@ describe('the ring hop', () => {
       [3, P.EV_TEXT, 7, 'after config'],
       // an object payload cannot take the ring: the whole batch is posted
       [4, P.EV_OPEN, 9, { id: 'c9' }, P.EV_TEXT, 9, 'x'],
-      [5, P.ACT_SEND_DONE, 9, 'reply', P.ACT_DONE, 8, P.ACT_SEND, 7, new Uint8Array([9])],
+      // nor can an op of the other direction (their numbers overlap): EV_SOCKERR is ACT_DONE's 5
+      [5, P.EV_SOCKERR, 9, 'reset', P.EV_CLOSE, 9, 1006, ''],
       // large payloads cross as shared bytes (wire.ts), never through the ring
       [6, P.EV_TEXT, 7, 'L'.repeat(20_000)],
       [7],
@@ -52,10 +54,26 @@ describe('the ring hop', () => {
       if (Array.isArray(m)) sender.batch(m);
       else sender.post(m);
     }
-    await waitFor('every message', () => got.length === sent.length);
-    expect(got).toEqual(sent);
-    // batches 1, 2, 3, 5 and 7 took the ring
+    // a received text the engine forwards as its UTF-8 bytes comes out as text
+    sender.batch([8, P.EV_TEXT, 2, Buffer.from('bytes ✓')]);
+    await waitFor('every message', () => got.length === sent.length + 1);
+    expect(got).toEqual([...sent, [8, P.EV_TEXT, 2, 'bytes ✓']]);
+    // batches 1, 2, 3, 7 and 8 took the ring
     expect(ringTraffic.written - before).toBe(5);
+  });
+
+  it("hands the engine a reply's text as its UTF-8 bytes, to be framed as they are", async () => {
+    const { sender, got } = pair('engine');
+    const before = ringTraffic.written;
+    const batches = [
+      [1, P.ACT_SEND_DONE, 4, 'héllo', P.ACT_SEND, 5, new Uint8Array([1, 2]), P.ACT_DONE, 6],
+      // ACT_BROADCAST is EV_BINARY's 2, with another arity: posted as it is
+      [2, P.ACT_BROADCAST, 0, 'all', null],
+    ];
+    for (const b of batches) sender.batch(b);
+    await waitFor('the batches', () => got.length === 2);
+    expect(got).toEqual([[1, P.ACT_SEND_DONE, 4, { utf8: new Uint8Array(Buffer.from('héllo')) }, P.ACT_SEND, 5, new Uint8Array([1, 2]), P.ACT_DONE, 6], batches[1]]);
+    expect(ringTraffic.written - before).toBe(1);
   });
 
   it('delivers the ring records written before a posted message first when the message overtakes the wake-up', async () => {

@@ -17,7 +17,7 @@ function takeLink(): Link {
   const { port, rings } = data;
   delete data.port;
   delete data.rings;
-  return new Link(port, rings ? { write: rings.toEngine, read: rings.toHost } : undefined);
+  return new Link(port, rings, 'host');
 }
 
 export const link: Link = takeLink();

@@ -28,6 +28,7 @@ import { receiveMessageOnPort } from 'node:worker_threads';
 import type { MessagePort, TransferListItem } from 'node:worker_threads';
 import * as P from './protocol.ts';
 import { LARGE_MESSAGE } from './wire.ts';
+import type { Utf8Text } from './wire.ts';
 
 /** Data bytes per direction: a loaded echo batch (100 clients, small messages) takes ~10 KiB. */
 export const RING_BYTES = 512 * 1024;
@@ -55,37 +56,40 @@ export function hopFromEnv(env: Readonly<Record<string, string | undefined>>): '
   return env.WSFLOW_HOP === 'ring' ? 'ring' : 'post';
 }
 
+// The ops this hop carries, read once: a namespace member read in the per-op loop is a getter
+// call where the module is transpiled on the fly (tsx), a quarter of the codec's time.
+const { EV_TEXT, EV_BINARY, ACT_SEND, ACT_SEND_DONE, ACT_DONE } = P;
+const LARGE = LARGE_MESSAGE;
+
 // ES2023's lib has no Atomics.waitAsync (Node has had it since 16).
 type WaitAsync = (a: Int32Array, index: number, value: number) => { async: false; value: 'not-equal' | 'timed-out' } | { async: true; value: Promise<'ok' | 'timed-out'> };
 const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
 
-/** Whether `op` with payload `data` can go on the ring (small text or bytes, or none). */
-function dataOp(op: number): boolean {
-  return op === P.EV_TEXT || op === P.EV_BINARY || op === P.ACT_SEND || op === P.ACT_SEND_DONE;
-}
-
 /**
  * Bytes a batch needs on the ring (UTF-8 worst case for text), or -1 when some op cannot go
- * there. Knows the arity of the ops it accepts; anything else makes the whole batch a postMessage.
+ * there. The op numbers of the two directions overlap (protocol.ts), so each direction accepts
+ * its own: towards the host EV_TEXT and EV_BINARY, towards the engine ACT_SEND, ACT_SEND_DONE and
+ * ACT_DONE. Anything else makes the whole batch a postMessage.
  */
-function ringSize(batch: readonly unknown[]): number {
+function ringSize(batch: readonly unknown[], toEngine: boolean): number {
   let size = RECORD_HEADER;
   const n = batch.length;
   for (let i = 1; i < n; ) {
     const op = batch[i] as number;
-    if (op === P.ACT_DONE) {
+    if (toEngine ? op === ACT_DONE : false) {
       size += 5;
       i += 2;
-    } else if (dataOp(op)) {
-      const data = batch[i + 2];
-      if (typeof data === 'string') {
-        if (data.length >= LARGE_MESSAGE) return -1;
-        size += 10 + 3 * data.length;
-      } else if (data instanceof Uint8Array && !(data.buffer instanceof SharedArrayBuffer) && data.byteLength < LARGE_MESSAGE) {
-        size += 10 + data.byteLength;
-      } else return -1;
-      i += 3;
+      continue;
+    }
+    if (toEngine ? op !== ACT_SEND && op !== ACT_SEND_DONE : op !== EV_TEXT && op !== EV_BINARY) return -1;
+    const data = batch[i + 2];
+    if (typeof data === 'string') {
+      if (data.length >= LARGE) return -1;
+      size += 10 + 3 * data.length;
+    } else if (data instanceof Uint8Array && !(data.buffer instanceof SharedArrayBuffer) && data.byteLength < LARGE) {
+      size += 10 + data.byteLength;
     } else return -1;
+    i += 3;
   }
   return size;
 }
@@ -93,13 +97,31 @@ function ringSize(batch: readonly unknown[]): number {
 /** Batches that took the ring in this thread, each way (tests and diagnostics read it). */
 export const ringTraffic = { written: 0, read: 0 };
 
+/**
+ * Buffer's native UTF-8 codec without the argument checks of `write` / `toString` (present on
+ * every Buffer since Node 0.x, used by Node's own streams): those checks were a quarter of the
+ * codec's time for small messages.
+ */
+interface Utf8Codec {
+  utf8Write(text: string, offset: number): number;
+  utf8Slice(start: number, end: number): string;
+}
+
 class Ring {
   readonly ctl: Int32Array;
-  readonly bytes: Buffer;
+  readonly bytes: Buffer & Utf8Codec;
   readonly view: DataView;
-  constructor(sab: SharedArrayBuffer) {
+  /**
+   * `toEngine`: the ring from the handler host to the engine. Its texts come out as UTF-8 bytes
+   * (`Utf8Text`), not decoded: the engine frames them as bytes anyway (decoding there and
+   * encoding again cost the main thread two passes over every reply).
+   */
+  constructor(
+    sab: SharedArrayBuffer,
+    readonly toEngine: boolean,
+  ) {
     this.ctl = new Int32Array(sab, 0, HEADER / 4);
-    this.bytes = Buffer.from(sab, HEADER, RING_BYTES);
+    this.bytes = Buffer.from(sab, HEADER, RING_BYTES) as Buffer & Utf8Codec;
     this.view = new DataView(sab, HEADER, RING_BYTES);
   }
 }
@@ -107,7 +129,7 @@ class Ring {
 class RingWriter extends Ring {
   /** Write `batch` as one record; false when it cannot go on the ring or the ring is full. */
   write(batch: readonly unknown[], portCount: number): boolean {
-    const need = ringSize(batch);
+    const need = ringSize(batch, this.toEngine);
     if (need < 0) return false;
     const head = Atomics.load(this.ctl, HEAD);
     const tail = Atomics.load(this.ctl, TAIL);
@@ -136,19 +158,20 @@ class RingWriter extends Ring {
       v.setUint8(at, op);
       v.setUint32(at + 1, batch[i + 1] as number);
       at += 5;
-      if (op === P.ACT_DONE) {
+      if (this.toEngine && op === ACT_DONE) {
         i += 2;
         continue;
       }
       const data = batch[i + 2];
       if (typeof data === 'string') {
         v.setUint8(at, 0);
-        const len = this.bytes.write(data, at + 5, 'utf8');
+        const len = this.bytes.utf8Write(data, at + 5);
         v.setUint32(at + 1, len);
         at += 5 + len;
       } else {
         const bytes = data as Uint8Array;
-        v.setUint8(at, 1);
+        // A received text may be forwarded as its UTF-8 bytes (socket-events.ts): still a text.
+        v.setUint8(at, !this.toEngine && op === EV_TEXT ? 0 : 1);
         v.setUint32(at + 1, bytes.byteLength);
         this.bytes.set(bytes, at + 5);
         at += 5 + bytes.byteLength;
@@ -192,12 +215,14 @@ class RingReader extends Ring {
       const op = v.getUint8(at);
       batch.push(op, v.getUint32(at + 1));
       at += 5;
-      if (op === P.ACT_DONE) continue;
+      if (this.toEngine && op === ACT_DONE) continue;
       const kind = v.getUint8(at);
       const len = v.getUint32(at + 1);
       at += 5;
       // Bytes are copied out: the ring's memory is reused as soon as the tail moves on.
-      batch.push(kind === 0 ? this.bytes.toString('utf8', at, at + len) : new Uint8Array(this.bytes.subarray(at, at + len)));
+      if (kind !== 0) batch.push(new Uint8Array(this.bytes.subarray(at, at + len)));
+      else if (this.toEngine) batch.push({ utf8: new Uint8Array(this.bytes.subarray(at, at + len)) } satisfies Utf8Text);
+      else batch.push(this.bytes.utf8Slice(at, at + len));
       at += len;
     }
     Atomics.store(this.ctl, TAIL, end);
@@ -220,12 +245,15 @@ export class Link {
   private received = 0;
   private closed = false;
 
+  /** `side`: which end this is; the rings of a pair are the same for both ends. */
   constructor(
     private readonly port: MessagePort,
-    rings: { write: SharedArrayBuffer; read: SharedArrayBuffer } | undefined,
+    rings: RingPair | undefined,
+    side: 'engine' | 'host',
   ) {
-    this.writer = rings ? new RingWriter(rings.write) : undefined;
-    this.reader = rings ? new RingReader(rings.read) : undefined;
+    const engine = side === 'engine';
+    this.writer = rings ? new RingWriter(engine ? rings.toHost : rings.toEngine, !engine) : undefined;
+    this.reader = rings ? new RingReader(engine ? rings.toEngine : rings.toHost, engine) : undefined;
   }
 
   /** Whether hot batches take the ring. */
