@@ -122,6 +122,11 @@ export class HostBridge {
     this.watchdog.start();
   }
 
+  /** Hot batches take the shared rings (WSFLOW_HOP=ring): a received text may go as its bytes. */
+  get ring(): boolean {
+    return this.host.link.ring;
+  }
+
   // ---- outgoing events (hot path) ----
   push2(op: number, a: unknown, b: unknown): void {
     this.out.push(op, a, b);
@@ -156,13 +161,13 @@ export class HostBridge {
     this.flushScheduled = false;
     if (this.closed || this.out.length === 1 || this.seq > this.acked) return;
     this.out[0] = ++this.seq;
-    this.host.port.postMessage(this.out);
+    this.host.link.batch(this.out);
     this.out.length = 1;
   }
 
   private ping(): void {
     if (this.closed) return;
-    this.host.port.postMessage([++this.seq]);
+    this.host.link.post([++this.seq]);
   }
 
   setTracing(on: boolean, steps: boolean): void {
@@ -189,8 +194,8 @@ export class HostBridge {
   /** Control messages go to the spare too, so that it is ready to take over as it is. */
   private control(msg: HostControl): void {
     if (this.closed) return;
-    this.host.port.postMessage(msg);
-    this.spare?.port.postMessage(msg);
+    this.host.link.post(msg);
+    this.spare?.link.post(msg);
   }
 
   /** node id for a node index of the current program */
@@ -206,7 +211,7 @@ export class HostBridge {
       message: (host, msg) => this.onMessage(host, msg),
       death: (host, why) => this.onDeath(host, why),
     }, this.options.env);
-    if (breakpoints) host.port.postMessage(breakpoints);
+    if (breakpoints) host.link.post(breakpoints);
     return host;
   }
 
@@ -217,7 +222,7 @@ export class HostBridge {
     this.seq = 0;
     this.acked = 0;
     // Something outstanding from the start, so that a host that never finishes loading is judged.
-    host.port.postMessage([++this.seq]);
+    host.link.post([++this.seq]);
   }
 
   private onMessage(host: Host, msg: unknown[]): void {
@@ -388,7 +393,9 @@ export class HostBridge {
     this.generation++;
     const spare = this.spare;
     this.spare = undefined;
+    this.host.link.close();
     this.host.port.close();
+    spare?.link.close();
     spare?.port.close();
     await Promise.all([this.host.worker.terminate(), spare?.worker.terminate()]);
   }
