@@ -5,8 +5,7 @@
 /** Layer name -> the files it owns. The first match wins, so narrow patterns come first. */
 const LAYERS = [
   // The engine's two sides meet only in the batch protocol and its payload encoding.
-  // ring.ts carries the hot batches over shared memory (WSFLOW_HOP=ring): both sides run it.
-  ['engine-protocol', ['runtime/engine/host/protocol.ts', 'runtime/engine/host/wire.ts', 'runtime/engine/host/ring.ts']],
+  ['engine-protocol', ['runtime/engine/host/protocol.ts', 'runtime/engine/host/wire.ts']],
   // locate.ts runs on the main thread: it only says where the worker script is.
   ['engine', 'runtime/engine/host/locate.ts'],
   ['engine-host', 'runtime/engine/host/**'],

@@ -6,9 +6,6 @@
  *
  *   node --import tsx bench/measure/measure-ab.ts --a /tmp/base --b . [--pairs 12] [--seconds 3] [--clients 32] [--mode engine-notrace]
  *
- * One checkout, two settings: `--a . --b . --env-a WSFLOW_HOP=post --env-b WSFLOW_HOP=ring`
- * (`--env-a` / `--env-b`: KEY=VALUE[,KEY=VALUE...] added to that side's server environment).
- *
  * Each checkout's own measure-echo.ts (bench/measure/, or test/engine/ in checkouts before the move) serves and loads (its `server` and `load` roles).
  */
 import { spawn } from 'node:child_process';
@@ -26,8 +23,6 @@ const pairs = Number(opt('pairs', '12'));
 const seconds = Number(opt('seconds', '3'));
 const clients = Number(opt('clients', '32'));
 const mode = opt('mode', 'engine-notrace');
-const envOf = (text: string): Record<string, string> => Object.fromEntries(text.split(',').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
-const envs = { a: envOf(opt('env-a', '')), b: envOf(opt('env-b', '')) };
 
 function lines(child: ChildProcess, onLine: (l: string) => void): void {
   let buf = '';
@@ -46,10 +41,10 @@ function ticks(pid: number): number {
   return Number(f[11]) + Number(f[12]);
 }
 
-async function one(dir: string, env: Record<string, string>): Promise<{ usPerMsg: number; rate: number }> {
+async function one(dir: string): Promise<{ usPerMsg: number; rate: number }> {
   const moved = path.join(dir, 'bench/measure/measure-echo.ts');
   const script = existsSync(moved) ? moved : path.join(dir, 'test/engine/measure-echo.ts');
-  const srv = spawn(process.execPath, ['--import', 'tsx', script, 'server', mode], { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const srv = spawn(process.execPath, ['--import', 'tsx', script, 'server', mode], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   const [port, route] = await new Promise<[string, string]>((resolve) =>
     lines(srv, (l) => {
       const m = /^PORT (\d+) (\S+)/.exec(l);
@@ -80,7 +75,7 @@ const as: number[] = [];
 const bs: number[] = [];
 for (let i = 0; i < pairs; i++) {
   const [first, second] = i % 2 === 0 ? (['a', 'b'] as const) : (['b', 'a'] as const);
-  const results = await Promise.all([one(dirs[first], envs[first]), one(dirs[second], envs[second])]);
+  const results = await Promise.all([one(dirs[first]), one(dirs[second])]);
   const a = first === 'a' ? results[0] : results[1];
   const b = first === 'a' ? results[1] : results[0];
   ratios.push(b.usPerMsg / a.usPerMsg);
@@ -88,4 +83,4 @@ for (let i = 0; i < pairs; i++) {
   bs.push(b.usPerMsg);
   process.stdout.write(`pair ${i + 1}: A ${a.usPerMsg.toFixed(1)} us/msg (${a.rate.toFixed(0)} msg/s)  B ${b.usPerMsg.toFixed(1)} us/msg (${b.rate.toFixed(0)} msg/s)  B/A ${(b.usPerMsg / a.usPerMsg).toFixed(3)}\n`);
 }
-process.stdout.write(`mode=${mode} env-a=${JSON.stringify(envs.a)} env-b=${JSON.stringify(envs.b)} clients=${clients} seconds=${seconds} pairs=${pairs}\nmedian A ${median(as).toFixed(1)} us/msg, median B ${median(bs).toFixed(1)} us/msg, median of pair ratios B/A ${median(ratios).toFixed(3)} (min ${Math.min(...ratios).toFixed(3)}, max ${Math.max(...ratios).toFixed(3)})\n`);
+process.stdout.write(`mode=${mode} clients=${clients} seconds=${seconds} pairs=${pairs}\nmedian A ${median(as).toFixed(1)} us/msg, median B ${median(bs).toFixed(1)} us/msg, median of pair ratios B/A ${median(ratios).toFixed(3)} (min ${Math.min(...ratios).toFixed(3)}, max ${Math.max(...ratios).toFixed(3)})\n`);

@@ -122,11 +122,6 @@ export class HostBridge {
     this.watchdog.start();
   }
 
-  /** Hot batches take the shared rings (WSFLOW_HOP=ring): a received text may go as its bytes. */
-  get ring(): boolean {
-    return this.host.link.ring;
-  }
-
   // ---- outgoing events (hot path) ----
   push2(op: number, a: unknown, b: unknown): void {
     this.out.push(op, a, b);
@@ -161,13 +156,13 @@ export class HostBridge {
     this.flushScheduled = false;
     if (this.closed || this.out.length === 1 || this.seq > this.acked) return;
     this.out[0] = ++this.seq;
-    this.host.link.batch(this.out);
+    this.host.port.postMessage(this.out);
     this.out.length = 1;
   }
 
   private ping(): void {
     if (this.closed) return;
-    this.host.link.post([++this.seq]);
+    this.host.port.postMessage([++this.seq]);
   }
 
   setTracing(on: boolean, steps: boolean): void {
@@ -194,8 +189,8 @@ export class HostBridge {
   /** Control messages go to the spare too, so that it is ready to take over as it is. */
   private control(msg: HostControl): void {
     if (this.closed) return;
-    this.host.link.post(msg);
-    this.spare?.link.post(msg);
+    this.host.port.postMessage(msg);
+    this.spare?.port.postMessage(msg);
   }
 
   /** node id for a node index of the current program */
@@ -211,7 +206,7 @@ export class HostBridge {
       message: (host, msg) => this.onMessage(host, msg),
       death: (host, why) => this.onDeath(host, why),
     }, this.options.env);
-    if (breakpoints) host.link.post(breakpoints);
+    if (breakpoints) host.port.postMessage(breakpoints);
     return host;
   }
 
@@ -222,7 +217,7 @@ export class HostBridge {
     this.seq = 0;
     this.acked = 0;
     // Something outstanding from the start, so that a host that never finishes loading is judged.
-    host.link.post([++this.seq]);
+    host.port.postMessage([++this.seq]);
   }
 
   private onMessage(host: Host, msg: unknown[]): void {
@@ -393,9 +388,7 @@ export class HostBridge {
     this.generation++;
     const spare = this.spare;
     this.spare = undefined;
-    this.host.link.close();
     this.host.port.close();
-    spare?.link.close();
     spare?.port.close();
     await Promise.all([this.host.worker.terminate(), spare?.worker.terminate()]);
   }

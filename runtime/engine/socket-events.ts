@@ -91,29 +91,19 @@ function onMessage(core: EngineCore, rec: ConnRecord, data: Buffer, isBinary: bo
     if (handlers.onText) core.forwardPayload(rec, P.EV_TEXT, sharedCopy(data));
     return;
   }
-  const host = core.hosts.of(rec.num);
-  let payload: string | Uint8Array;
-  if (host.ring && !svc.check) {
-    // On the ring hop a text crosses as the bytes ws received (and checked as UTF-8), copied
-    // once into the ring and decoded once in the handler host: never decoded here.
-    if (!handlers.onText) return;
-    payload = data;
-  } else {
-    const text = data.toString();
-    if (svc.check) {
-      const problem = svc.check(text);
-      if (problem !== null) {
-        rec.ws.close(1007, problem);
-        return;
-      }
+  const text = data.toString();
+  if (svc.check) {
+    const problem = svc.check(text);
+    if (problem !== null) {
+      rec.ws.close(1007, problem);
+      return;
     }
-    if (!handlers.onText) return;
-    if (text.length >= LARGE_MESSAGE) return core.forwardPayload(rec, P.EV_TEXT, text);
-    payload = text;
   }
+  if (!handlers.onText) return;
+  if (text.length >= LARGE_MESSAGE) return core.forwardPayload(rec, P.EV_TEXT, text);
   // core.forward, written out: text is the common case and this keeps it one call deep.
-  rec.events.push(P.EV_TEXT, payload, undefined);
-  host.push2(P.EV_TEXT, rec.num, payload);
+  rec.events.push(P.EV_TEXT, text, undefined);
+  core.hosts.of(rec.num).push2(P.EV_TEXT, rec.num, text);
   // Backpressure: a peer that sends faster than its handler runs stops being read.
   if (rec.events.length - rec.head > PAUSE_AT) rec.ws.pause();
 }

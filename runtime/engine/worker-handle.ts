@@ -8,14 +8,11 @@
 import { MessageChannel, Worker } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import type { HostControl, HostInit } from './host/protocol.ts';
-import { createRingPair, hopFromEnv, Link } from './host/ring.ts';
 
 export interface Host {
   worker: Worker;
   /** the engine's private channel to this worker (its `parentPort` is ignored: snippets can reach that) */
   port: MessagePort;
-  /** what goes over `port`, and the hot batches over shared rings with `WSFLOW_HOP=ring` (host/ring.ts) */
-  link: Link;
   slots: Int32Array;
   /** generation once promoted to the serving host (replies of older generations are dropped) */
   gen: number;
@@ -32,20 +29,17 @@ export interface HostEvents {
 
 export function spawnHost(workerUrl: URL, memoryMb: number, init: HostInit, on: HostEvents, env?: Readonly<Record<string, string | undefined>>): Host {
   const { port1, port2 } = new MessageChannel();
-  // Read per worker, so that one build measures both hops (issue 34's A/B).
-  const rings = hopFromEnv(process.env) === 'ring' ? createRingPair() : undefined;
   const host: Host = {
     worker: new Worker(workerUrl, {
       stdout: false,
       stderr: false,
-      workerData: rings ? { port: port2, rings } : { port: port2 },
+      workerData: { port: port2 },
       transferList: [port2],
       resourceLimits: { maxOldGenerationSizeMb: memoryMb },
       // A worker's process.env must hold strings only.
       ...(env ? { env: Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined)) } : {}),
     }),
     port: port1,
-    link: new Link(port1, rings, 'engine'),
     slots: new Int32Array(init.slots),
     gen: 0,
     ready: false,
@@ -54,17 +48,16 @@ export function spawnHost(workerUrl: URL, memoryMb: number, init: HostInit, on: 
   host.worker.unref();
   // The port stays referenced until the worker has loaded (whoever awaits whenReady() must not
   // see the process exit under it); the bridge unrefs it then.
-  host.link.listen((msg) => on.message(host, msg as unknown[]));
+  port1.on('message', (msg: unknown[]) => on.message(host, msg));
   const died = (why: string) => {
     if (host.dead) return;
     host.dead = true;
-    host.link.close();
     host.port.close();
     on.death(host, why);
   };
   host.worker.on('error', (error) => died(describeDeath(error)));
   host.worker.on('exit', (code) => died(`exited with code ${code}`));
-  host.link.post(init satisfies HostControl);
+  port1.postMessage(init satisfies HostControl);
   return host;
 }
 
@@ -78,7 +71,6 @@ function describeDeath(error: Error): string {
 /** Stop a worker whose death is handled here (its `exit` must not be taken for a crash). */
 export function retire(host: Host): void {
   host.dead = true;
-  host.link.close();
   host.port.close();
   void host.worker.terminate();
 }

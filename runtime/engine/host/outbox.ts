@@ -2,7 +2,7 @@
  * The handler host's outgoing batch: `[ackSeq, op, args..., op, args...]`, flushed once per
  * event-loop turn; and the `HostSink` through which snippet-facing objects add to it.
  */
-import { link } from './port.ts';
+import { port } from './port.ts';
 import { performance } from 'node:perf_hooks';
 // The engine's own timers: the globals are the snippets' (timers.ts wraps them).
 import { setImmediate } from 'node:timers';
@@ -80,9 +80,9 @@ export function flush(): void {
     }
   }
   out[0] = lastSeq;
-  if (transfers.length === 0) link.batch(out);
+  if (transfers.length === 0) port.postMessage(out);
   else {
-    link.post(out, transfers);
+    port.postMessage(out, transfers);
     transfers = [];
   }
   out.length = 1;

@@ -16,7 +16,7 @@
 import { performance } from 'node:perf_hooks';
 import { setInterval } from 'node:timers';
 import { attributeTimers } from './timers.ts';
-import { link } from './port.ts';
+import { port } from './port.ts';
 import { confineProcess } from './confine.ts';
 import type { ConnInfo, EngineEvent, HostControl, HostProgram, SnippetFailure, UpgradeInfo } from './protocol.ts';
 import * as P from './protocol.ts';
@@ -411,7 +411,7 @@ function control(msg: HostControl): void {
   scheduleFlush();
 }
 
-link.listen((msg: unknown) => {
+port.on('message', (msg: unknown) => {
   if (Array.isArray(msg)) processBatch(msg);
   else control(msg as HostControl);
 });
