@@ -109,8 +109,10 @@ describe('run visibility', () => {
     await page.locator('[data-testid="client-connect"]').click();
     await timeline('c2').locator('.tl--received', { hasText: 'auth=' }).waitFor({ timeout: 15_000 });
     await openTab(page, 'trace');
-    const options = await page.locator('[data-testid="trace-connection"] option').allTextContents();
-    expect(options.length).toBeGreaterThanOrEqual(3);
+    // The second client's trace reaches the panel in the next trace batch: wait for its option.
+    const option = page.locator('[data-testid="trace-connection"] option');
+    await expect.poll(() => option.count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
+    const options = await option.allTextContents();
     const second = options[2] ?? '';
     await page.selectOption('[data-testid="trace-connection"]', second);
     const rows = await page.locator('[data-testid="trace-list"] .trace__row').allTextContents();
