@@ -74,6 +74,14 @@ describe('typing before the editor has loaded', () => {
     const fresh = await startHarness({ files: { 'echo-lowcode.wsflow.yaml': ECHO_LOWCODE }, open: 'echo-lowcode.wsflow.yaml' });
     try {
       const { page } = fresh;
+      // Hold the editor's code, as a slow disk or network would, until the first keys are typed:
+      // on a quiet machine it loads faster than a person types, and the race would not happen.
+      let release = (): void => undefined;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      await page.route('**/assets/monaco-setup-*.js', async (route) => {
+        await held;
+        await route.continue();
+      });
       await node(page, 'reply-text').waitFor({ timeout: 20_000 });
       await selectNode(page, 'reply-text');
       const field = page.locator('[data-testid="action-value"]');
@@ -90,6 +98,7 @@ describe('typing before the editor has loaded', () => {
       const first = "conn.params.name + ' typed fast'";
       await page.keyboard.type(first, { delay: 5 });
       const keysBeforeMonaco = await page.evaluate(() => (globalThis as unknown as { __keysBeforeMonaco: number }).__keysBeforeMonaco);
+      release();
       await field.locator('.monaco-editor .view-line').first().waitFor({ timeout: 30_000 });
       // The caret is where the typing left it: the next keys append.
       await page.keyboard.type(' + text', { delay: 5 });
