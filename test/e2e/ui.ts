@@ -133,7 +133,18 @@ export async function connectClient(page: Page, params: Record<string, string>, 
   await openTab(page, 'clients');
   for (const [name, value] of Object.entries(params)) await typeInto(page, `[data-testid="client-param-${name}"]`, value);
   await typeInto(page, '[data-testid="client-query"]', query);
+  const cards = page.locator('.clients .client');
+  const before = await cards.count();
   await page.click('[data-testid="client-connect"]');
+  // The new client's card appears at once (connecting, then open or closed); when it does not,
+  // say what the designer showed instead of failing later on a card that is not there.
+  try {
+    await page.waitForFunction((n) => document.querySelectorAll('.clients .client').length > n, before, { timeout: 15_000 });
+  } catch {
+    const toasts = await page.locator('.toast').allTextContents();
+    const title = await page.locator('[data-testid="client-connect"]').getAttribute('title');
+    throw new Error(`Connect added no test client card within 15 s (button: "${title ?? ''}"; toasts: ${toasts.join(' | ') || 'none'})`);
+  }
 }
 
 /**
